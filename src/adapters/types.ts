@@ -1,0 +1,52 @@
+import type { EntityId } from '@reduxjs/toolkit'
+import type { SyncErrorInfo } from '../errors'
+import type { OperationKind, Version } from '../types'
+
+/** An operation as handed to an adapter's `push`. */
+export interface OutgoingOperation {
+  /** The operation id; send it as the idempotency key so a repeated request is applied once. */
+  id: string
+  /** The entity name, which is also the remote collection. */
+  entity: string
+  recordId: EntityId
+  kind: OperationKind
+  /** `create`: the whole record; `update`: the changed fields (JSON merge patch); `delete`: null. */
+  data: Record<string, unknown> | null
+  /** The version of the confirmed record this operation applies to (send as `If-Match`), or null when unknown. */
+  baseVersion: Version | null
+  /** How many times it was sent before. */
+  attempts: number
+  /** When the app made it, epoch milliseconds. */
+  enqueuedAt: number
+}
+
+/**
+ * What happened to one operation. Backends fail as values, not throws:
+ * - `ok`: applied; `record` is the server's copy (with its new version) when it sent one.
+ * - `conflict`: the server holds another version; `remote` is its record, or null when it is gone.
+ * - `retry`: a transient failure (network, timeout, 408, 425, 429, 5xx); try again later, not before
+ *   `retryAfterMs` when the server said so.
+ * - `reject`: a permanent failure (other 4xx); the change is rolled back and listed as failed.
+ * - `auth`: credentials are needed (401, 403); sending pauses until they are refreshed.
+ */
+export type SyncOutcome<TRecord = Record<string, unknown>> =
+  | { type: 'ok'; record?: TRecord }
+  | { type: 'conflict'; remote: TRecord | null }
+  | { type: 'retry'; error: SyncErrorInfo; retryAfterMs?: number }
+  | { type: 'reject'; error: SyncErrorInfo }
+  | { type: 'auth'; error?: SyncErrorInfo }
+
+/** Options passed to {@link SyncAdapter.push}. */
+export interface PushOptions {
+  /** Aborted when the request times out or the sync engine stops. */
+  signal: AbortSignal
+}
+
+/**
+ * How rtk-offline talks to a backend. `push` sends a batch (at most one operation per record, so they
+ * may go in parallel) and resolves to one outcome per operation, in the same order. It should not
+ * throw; if it does, every operation of the batch is retried and the error is reported to `onError`.
+ */
+export interface SyncAdapter {
+  push(operations: readonly OutgoingOperation[], options: PushOptions): Promise<SyncOutcome[]>
+}

@@ -1,0 +1,174 @@
+import type { Middleware, Reducer } from '@reduxjs/toolkit'
+import type { SyncAdapter } from './adapters/types'
+import type { SyncErrorInfo } from './errors'
+import { resolveRetryOptions, type RetryOptions } from './middleware/backoff'
+import { resolveCircuitBreakerOptions, type CircuitBreakerOptions } from './middleware/circuitBreaker'
+import { buildDrainMiddleware, type ErrorSource } from './middleware/drainListener'
+import { buildEnqueueMiddleware } from './middleware/enqueueMiddleware'
+import { createBrowserNetworkStatus, type NetworkStatus } from './middleware/networkStatus'
+import { globalTimers, type Timers } from './middleware/timers'
+import { buildSelectors, type SyncSelectors } from './selectors'
+import { discardFailed, dismissConflicts, networkChanged, pause, resume, retryFailed, syncNow } from './slices/actions'
+import type { EntityInternals, SyncedEntityLike } from './slices/createSyncedEntity'
+import { buildOutboxSlice, type OutboxState } from './slices/outboxSlice'
+
+/** Options of {@link createOfflineSync}. */
+export interface OfflineSyncOptions {
+  /** The synced entities (from `createSyncedEntity`); mount each reducer under its name. */
+  entities: readonly SyncedEntityLike[]
+  /** How to reach the backend, for example `createRestAdapter({ baseUrl })`. */
+  adapter: SyncAdapter
+  /**
+   * Whether the device is online.
+   * @default navigator.onLine and the window's online/offline events; always online where they do not exist
+   */
+  network?: NetworkStatus
+  /** Backoff between attempts and when to give up. */
+  retry?: RetryOptions
+  /** When to stop sending to a failing backend and for how long. */
+  circuitBreaker?: CircuitBreakerOptions
+  /**
+   * Operations per `push` (at most one per record, sent in parallel by the REST adapter).
+   * @default 20
+   */
+  batchSize?: number
+  /**
+   * A push that takes longer is aborted and retried.
+   * @default 30_000
+   */
+  requestTimeoutMs?: number
+  /**
+   * Randomness for backoff jitter, in [0, 1).
+   * @default Math.random
+   */
+  random?: () => number
+  /**
+   * The clock, in epoch milliseconds.
+   * @default () => Date.now()
+   */
+  now?: () => number
+  /**
+   * Makes operation ids (also the idempotency keys).
+   * @default () => crypto.randomUUID()
+   */
+  generateId?: () => string
+  /**
+   * Timer functions for retry waits and request timeouts.
+   * @default the global setTimeout/clearTimeout, looked up at each call
+   */
+  timers?: Timers
+  /**
+   * Called when the backend asks for credentials (401/403). Sending pauses (`phase: 'auth-required'`)
+   * until it resolves `true`; otherwise until `resume()` is dispatched.
+   */
+  onAuthError?: (error: SyncErrorInfo | null) => boolean | Promise<boolean>
+  /**
+   * Errors thrown by the adapter, `onAuthError` or the drain. The queue goes on after each.
+   * @default console.error
+   */
+  onError?: (error: unknown, info: { raisedBy: ErrorSource }) => void
+  /**
+   * Where the sync slice is mounted.
+   * @default 'offline'
+   */
+  reducerPath?: string
+}
+
+/** The actions an app dispatches to steer sync. */
+export interface OfflineSyncActions {
+  syncNow: typeof syncNow
+  pause: typeof pause
+  resume: typeof resume
+  retryFailed: typeof retryFailed
+  discardFailed: typeof discardFailed
+  dismissConflicts: typeof dismissConflicts
+  networkChanged: typeof networkChanged
+}
+
+/** What {@link createOfflineSync} returns. */
+export interface OfflineSync {
+  readonly reducerPath: string
+  readonly reducer: Reducer<OutboxState>
+  /** Add with `middleware: (getDefault) => getDefault().concat(sync.middleware)`. */
+  readonly middleware: Middleware
+  readonly actions: OfflineSyncActions
+  readonly selectors: SyncSelectors
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isInteger(value) || value < 1) throw new TypeError(`rtk-offline: \`${name}\` must be an integer ≥ 1, got ${String(value)}.`)
+  return value
+}
+
+/**
+ * Creates the sync engine for a set of entities: a reducer for the outbox and status, a middleware that
+ * queues every entity change and drains the queue to the adapter, actions to steer it and selectors for the UI.
+ *
+ * @example
+ * ```ts
+ * const sync = createOfflineSync({ entities: [todos], adapter: createRestAdapter({ baseUrl: '/api' }) })
+ * const store = configureStore({
+ *   reducer: { todos: todos.reducer, [sync.reducerPath]: sync.reducer },
+ *   middleware: (getDefault) => getDefault().concat(sync.middleware),
+ * })
+ * ```
+ */
+export function createOfflineSync(options: OfflineSyncOptions): OfflineSync {
+  if (!options || !Array.isArray(options.entities) || options.entities.length === 0)
+    throw new TypeError('rtk-offline: `entities` is a required option for createOfflineSync: a non-empty array of createSyncedEntity() results.')
+  if (!options.adapter || typeof options.adapter.push !== 'function')
+    throw new TypeError('rtk-offline: `adapter` is a required option for createOfflineSync: an object with push(operations, { signal }), such as createRestAdapter({ baseUrl }).')
+  const entities = new Map<string, EntityInternals>()
+  for (const entity of options.entities) {
+    if (!entity || typeof entity !== 'object' || !entity['~rtkOffline'])
+      throw new TypeError('rtk-offline: every item of `entities` must come from createSyncedEntity().')
+    if (entities.has(entity.name)) throw new TypeError(`rtk-offline: two entities are named "${entity.name}"; names must be unique.`)
+    entities.set(entity.name, entity['~rtkOffline'])
+  }
+  const reducerPath = options.reducerPath ?? 'offline'
+  if (entities.has(reducerPath))
+    throw new TypeError(`rtk-offline: the entity "${reducerPath}" clashes with the sync slice's reducerPath; choose another reducerPath.`)
+  const network = options.network ?? createBrowserNetworkStatus()
+  const now = options.now ?? (() => Date.now())
+  const circuitBreaker = resolveCircuitBreakerOptions(options.circuitBreaker)
+  const slice = buildOutboxSlice({
+    reducerPath,
+    priorities: new Map([...entities].map(([name, entity]) => [name, entity.priority])),
+    circuitBreaker,
+    isOnline: () => network.isOnline(),
+  })
+  const enqueue = buildEnqueueMiddleware({
+    reducerPath,
+    entities,
+    now,
+    generateId: options.generateId ?? (() => crypto.randomUUID()),
+  })
+  const drain = buildDrainMiddleware({
+    reducerPath,
+    entities,
+    adapter: options.adapter,
+    network,
+    retry: resolveRetryOptions(options.retry),
+    batchSize: positiveInteger('batchSize', options.batchSize, 20),
+    requestTimeoutMs: positiveInteger('requestTimeoutMs', options.requestTimeoutMs, 30_000),
+    random: options.random ?? Math.random,
+    now,
+    timers: options.timers ?? globalTimers,
+    onAuthError: options.onAuthError,
+    onError: options.onError ?? ((error, info) => console.error(`rtk-offline: error raised by ${info.raisedBy}:`, error)),
+  })
+  // Enqueue first (validate and stamp), then the drain listener, which reacts after the reducers ran.
+  const middleware: Middleware = (api) => {
+    const enqueueNext = enqueue(api)
+    const drainNext = drain(api)
+    return (next) => enqueueNext(drainNext(next))
+  }
+  return {
+    reducerPath,
+    reducer: slice.reducer,
+    middleware,
+    actions: { syncNow, pause, resume, retryFailed, discardFailed, dismissConflicts, networkChanged },
+    selectors: buildSelectors(reducerPath, entities),
+  }
+}

@@ -1,0 +1,38 @@
+/** Retry timing options of `createOfflineSync`. */
+export interface RetryOptions {
+  /**
+   * The first retry waits up to this long; each further attempt doubles the ceiling.
+   * @default 1000
+   */
+  baseDelayMs?: number
+  /**
+   * The ceiling of the wait between attempts.
+   * @default 60_000
+   */
+  maxDelayMs?: number
+  /**
+   * After this many attempts a transiently failing operation moves to the failed list (rolled back,
+   * still listed and retryable). Never silently dropped.
+   * @default Infinity
+   */
+  maxAttempts?: number
+}
+
+export type ResolvedRetryOptions = Required<RetryOptions>
+
+export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
+  const resolved = { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: Infinity, ...options }
+  for (const [name, value] of Object.entries(resolved))
+    if (typeof value !== 'number' || Number.isNaN(value) || value < (name === 'maxAttempts' ? 1 : 0))
+      throw new TypeError(`rtk-offline: retry.${name} must be a ${name === 'maxAttempts' ? 'number ≥ 1' : 'number ≥ 0'}, got ${String(value)}.`)
+  return resolved
+}
+
+/**
+ * The wait before attempt `attempt + 1`, with full jitter: a random point between 0 and
+ * `min(maxDelayMs, baseDelayMs * 2^(attempt - 1))`, so clients that failed together do not retry together.
+ */
+export function backoffDelay(attempt: number, options: ResolvedRetryOptions, random: () => number): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, attempt - 1))
+  return Math.floor(random() * ceiling)
+}

@@ -1,0 +1,219 @@
+import type { EntityId, Middleware, UnknownAction } from '@reduxjs/toolkit'
+import { SyncSetupError, SyncValidationError } from '../errors'
+import type { OfflineMeta, OpStamp, RevivedOp } from '../slices/actions'
+import { retryFailed } from '../slices/actions'
+import { applyChange, coalesce, type Change } from '../slices/change'
+import type { EntityActionMeta, EntityInternals } from '../slices/createSyncedEntity'
+import { applyMergePatch, isJsonObject } from '../slices/mergePatch'
+import type { OutboxState } from '../slices/outboxSlice'
+import { idPath, seqPath, trieEach, trieGet } from '../slices/trie'
+import type { Version } from '../types'
+import { assertSerializable, isValidId, validateWithSchema } from './validation'
+
+type Rec = Record<string, unknown>
+
+export interface EnqueueConfig {
+  reducerPath: string
+  entities: ReadonlyMap<string, EntityInternals>
+  now: () => number
+  generateId: () => string
+}
+
+/** The record as the action found it, and the operation a further change could merge into. */
+interface RecordCursor {
+  record: Rec | null
+  mergeable: { seq: number; id: string; queued: Change; baseVersion: Version | null } | null
+}
+
+export function selectOutbox(rootState: unknown, reducerPath: string): OutboxState {
+  const outbox = (rootState as Record<string, OutboxState | undefined>)?.[reducerPath]
+  if (!outbox || typeof outbox !== 'object' || !('ops' in outbox))
+    throw new SyncSetupError(`the sync slice is not mounted: add \`${reducerPath}: sync.reducer\` to the store's reducer.`)
+  return outbox
+}
+
+function versionOf(record: Rec | null, field: string): Version | null {
+  const version = record?.[field]
+  return typeof version === 'number' || typeof version === 'string' ? version : null
+}
+
+/**
+ * Validates entity actions and stamps each record they touch with its operation (id, seq, time, base
+ * version, and whether it merges into an unsent operation). Decided once here, with the state at hand,
+ * so both reducers that see the action apply the same thing. Costs O(records in the action): it looks
+ * up the touched records and never scans the outbox.
+ */
+export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
+  return (api) => (next) => (action) => {
+    const meta = (action as { meta?: EntityActionMeta }).meta
+    if (meta?.offlineEntity !== undefined && meta.offline === undefined) {
+      return next(stamp(action as UnknownAction & { meta: EntityActionMeta; payload: unknown }, api.getState()))
+    }
+    if (retryFailed.match(action)) return next(revive(action, api.getState()))
+    return next(action)
+  }
+
+  function stamp(action: UnknownAction & { meta: EntityActionMeta; payload: unknown }, rootState: unknown): UnknownAction {
+    const name = action.meta.offlineEntity
+    const entity = config.entities.get(name)
+    if (!entity)
+      throw new SyncValidationError(
+        name,
+        undefined,
+        `is not synced by this store's rtk-offline instance; add it to createOfflineSync({ entities: [...] }).`,
+      )
+    const kind = action.type.slice(name.length + 1)
+    const state = entity.selectState(rootState)
+    const outbox = selectOutbox(rootState, config.reducerPath)
+    const { selectId, versionField, validate } = entity
+    const cursors = new Map<EntityId, RecordCursor>()
+    const stamps: OpStamp[] = []
+    let nextSeq = outbox.nextSeq
+
+    const cursorOf = (id: EntityId): RecordCursor => {
+      let cursor = cursors.get(id)
+      if (cursor) return cursor
+      const pending = trieGet(state.pending, idPath(id))
+      const last = pending?.changes[pending.changes.length - 1]
+      const op = last && trieGet(outbox.ops, seqPath(last.seq))
+      cursor = {
+        record: state.entities[id] ?? null,
+        // Only an operation never sent may change: a sent one's idempotency key stands for its body.
+        mergeable:
+          last && op && op.status === 'pending' && op.attempts === 0
+            ? { seq: op.seq, id: op.id, queued: { kind: op.kind, data: op.data }, baseVersion: op.baseVersion }
+            : null,
+      }
+      cursors.set(id, cursor)
+      return cursor
+    }
+
+    const confirmedVersion = (id: EntityId): Version | null => {
+      const pending = trieGet(state.pending, idPath(id))
+      return versionOf(pending ? pending.base : (state.entities[id] ?? null), versionField)
+    }
+
+    const push = (id: EntityId, change: Change) => {
+      const cursor = cursorOf(id)
+      const merged = cursor.mergeable ? coalesce(cursor.mergeable.queued, change) : undefined
+      let entry: OpStamp
+      if (cursor.mergeable && merged !== undefined) {
+        const { seq, id: opId, baseVersion } = cursor.mergeable
+        entry = { recordId: id, change, queued: merged, coalesced: true, seq, id: opId, baseVersion }
+      } else {
+        entry = {
+          recordId: id,
+          change,
+          queued: change,
+          coalesced: false,
+          seq: nextSeq++,
+          id: config.generateId(),
+          baseVersion: confirmedVersion(id),
+        }
+      }
+      stamps.push(entry)
+      cursor.record = applyChange(cursor.record, change)
+      cursor.mergeable =
+        entry.queued === null ? null : { seq: entry.seq, id: entry.id, queued: entry.queued, baseVersion: entry.baseVersion }
+    }
+
+    const requireId = (id: unknown, what: string): EntityId => {
+      if (!isValidId(id))
+        throw new SyncValidationError(name, undefined, `${what} has no valid id (got ${JSON.stringify(id) ?? String(id)}); records need a string or number id made on the client, such as crypto.randomUUID().`)
+      return id
+    }
+
+    const create = (input: unknown) => {
+      if (!isJsonObject(input)) throw new SyncValidationError(name, undefined, `added() takes a record object, got ${describe(input)}.`)
+      const id = requireId(selectId(input), 'the record')
+      assertSerializable(name, id, input, 'the record')
+      const record = validate ? (validateWithSchema(name, id, validate, input) as Rec) : input
+      if (validate) assertSerializable(name, id, record, 'the validated record')
+      if (selectId(record) !== id) throw new SyncValidationError(name, id, 'its schema changed the record id; ids must stay as made.')
+      if (cursorOf(id).record !== null)
+        throw new SyncValidationError(name, id, 'already exists; dispatch updated() to change it, or removed() first.')
+      push(id, { kind: 'create', data: record })
+    }
+
+    const update = (input: unknown) => {
+      if (!isJsonObject(input) || !isJsonObject(input.changes))
+        throw new SyncValidationError(name, undefined, `updated() takes { id, changes } with changes as an object, got ${describe(input)}.`)
+      const id = requireId(input.id, 'the update')
+      const changes = input.changes
+      assertSerializable(name, id, changes, 'changes')
+      const current = cursorOf(id).record
+      if (current === null) throw new SyncValidationError(name, id, 'does not exist (it may have been removed); nothing was changed.')
+      const result = applyMergePatch(current, changes)
+      if (selectId(result) !== id) throw new SyncValidationError(name, id, 'changes may not change the record id.')
+      if (validate) validateWithSchema(name, id, validate, result)
+      push(id, { kind: 'update', data: changes })
+    }
+
+    const remove = (input: unknown) => {
+      const id = requireId(input, 'removed()')
+      if (cursorOf(id).record === null) throw new SyncValidationError(name, id, 'does not exist (it may have been removed already); nothing was changed.')
+      push(id, { kind: 'delete', data: null })
+    }
+
+    const many = (input: unknown, one: (item: unknown) => void) => {
+      if (!Array.isArray(input)) throw new SyncValidationError(name, undefined, `${kind}() takes an array, got ${describe(input)}.`)
+      for (const item of input) one(item)
+    }
+
+    switch (kind) {
+      case 'added':
+        create(action.payload)
+        break
+      case 'addedMany':
+        many(action.payload, create)
+        break
+      case 'updated':
+        update(action.payload)
+        break
+      case 'updatedMany':
+        many(action.payload, update)
+        break
+      case 'removed':
+        remove(action.payload)
+        break
+      case 'removedMany':
+        many(action.payload, remove)
+        break
+      default:
+        throw new SyncValidationError(name, undefined, `"${action.type}" is not an action rtk-offline knows how to queue.`)
+    }
+    const offline: OfflineMeta = { entity: name, at: config.now(), stamps }
+    return { ...action, meta: { ...action.meta, offline } }
+  }
+
+  /** Fills `retryFailed` with the operations to queue again: each gets a new seq and id, re-applied last. */
+  function revive(action: ReturnType<typeof retryFailed>, rootState: unknown): UnknownAction {
+    const outbox = selectOutbox(rootState, config.reducerPath)
+    const wanted = action.payload.opIds === null ? null : new Set(action.payload.opIds)
+    const revived: RevivedOp[] = []
+    const views = new Map<string, Rec | null>()
+    let nextSeq = outbox.nextSeq
+    trieEach(outbox.failed, (op) => {
+      if (wanted !== null && !wanted.has(op.id)) return
+      const entity = config.entities.get(op.entity)
+      if (!entity) return
+      const key = `${op.entity}\u0000${String(op.recordId)}`
+      const view = views.has(key)
+        ? views.get(key)!
+        : (entity.selectState(rootState).entities[op.recordId] ?? null)
+      // A change that no longer fits the record (an update of a record since removed) stays failed.
+      const fits = op.kind === 'create' ? view === null : view !== null
+      if (!fits) return
+      const change: Change = { kind: op.kind, data: op.data }
+      views.set(key, applyChange(view, change))
+      revived.push({ fromSeq: op.seq, seq: nextSeq++, id: config.generateId(), entity: op.entity, recordId: op.recordId, change })
+    })
+    return { ...action, payload: { ...action.payload, revived } }
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'object' ? Object.prototype.toString.call(value) : `${typeof value} ${String(value)}`
+}

@@ -1,0 +1,62 @@
+import type { SyncOutcome } from '../adapters/types'
+import { SyncError, type SyncErrorInfo } from '../errors'
+import type { BatchVerdict, Settlement } from '../slices/actions'
+import type { Operation } from '../types'
+import { backoffDelay, type ResolvedRetryOptions } from './backoff'
+
+export interface SettleContext {
+  now: number
+  retry: ResolvedRetryOptions
+  random: () => number
+  /** Seqs of the record's later operations, which fail with a failed create. */
+  dependentsOf(op: Operation): number[]
+}
+
+/** Turns the adapter's outcomes into what the reducers record, deciding retry times and give-ups. */
+export function settleOutcomes(
+  sent: readonly Operation[],
+  outcomes: readonly SyncOutcome[],
+  context: SettleContext,
+): { results: Settlement[]; verdict: BatchVerdict } {
+  let answered = false
+  let transient = false
+  const results = sent.map((op, index): Settlement => {
+    const outcome = outcomes[index]!
+    const where = { seq: op.seq, entity: op.entity, recordId: op.recordId }
+    // Causality: nothing built on a record the server never got can go after it.
+    const failed = (error: SyncErrorInfo): Settlement => ({
+      ...where,
+      type: 'failed',
+      error,
+      dependents: op.kind === 'create' ? context.dependentsOf(op) : [],
+    })
+    switch (outcome.type) {
+      case 'ok':
+        answered = true
+        return { ...where, type: 'confirmed', record: outcome.record ?? null }
+      case 'conflict':
+        answered = true
+        return { ...where, type: 'conflict', remote: outcome.remote, kind: op.kind }
+      case 'reject':
+        answered = true
+        return failed(outcome.error)
+      case 'auth':
+        return { ...where, type: 'auth', error: outcome.error ?? null }
+      case 'retry': {
+        transient = true
+        const attempts = op.attempts + 1
+        if (attempts >= context.retry.maxAttempts) {
+          const error = new SyncError(
+            'max-attempts-exceeded',
+            `Gave up after ${attempts} attempts; the last one failed with: ${outcome.error.message}. Retry it with retryFailed().`,
+          )
+          return failed(error.toInfo())
+        }
+        const wait = outcome.retryAfterMs ?? backoffDelay(attempts, context.retry, context.random)
+        return { ...where, type: 'retry', error: outcome.error, nextAttemptAt: context.now + wait }
+      }
+    }
+  })
+  const verdict: BatchVerdict = answered ? 'answered' : transient ? 'transient' : 'auth'
+  return { results, verdict }
+}

@@ -1,0 +1,99 @@
+import { createAction, type EntityId } from '@reduxjs/toolkit'
+import type { SyncErrorInfo } from '../errors'
+import type { OperationKind, Version } from '../types'
+import type { Change } from './change'
+
+/**
+ * The library's actions: its event API. Types are `offline/<event>`, past tense for what happened.
+ * Payloads carry everything reducers need, so reducers stay pure and every step can be asserted exactly.
+ */
+
+/** What the enqueue middleware adds to an entity action for each record it touches. */
+export interface OpStamp {
+  recordId: EntityId
+  /** This action's change to the record; the optimistic view applies it as is. */
+  change: Change
+  /** The operation after this action: the change, or the change merged into an unsent one; null when both cancel out. */
+  queued: Change | null
+  /** True when `seq` names an operation already queued (not yet sent) that this change merges into. */
+  coalesced: boolean
+  seq: number
+  /** Operation id, also the idempotency key (for a coalesced change: the existing operation's). */
+  id: string
+  baseVersion: Version | null
+}
+
+/** `meta.offline` of an entity action once the middleware has seen it. */
+export interface OfflineMeta {
+  entity: string
+  at: number
+  stamps: OpStamp[]
+}
+
+/** Marks an entity action before the middleware has seen it. */
+export interface EntityActionMarker {
+  entity: string
+}
+
+/** How one sent operation ended, as recorded in the store. */
+export type Settlement = { seq: number; entity: string; recordId: EntityId } & (
+  | { type: 'confirmed'; record?: Record<string, unknown> | null }
+  | { type: 'conflict'; remote: Record<string, unknown> | null; kind: OperationKind }
+  | { type: 'retry'; error: SyncErrorInfo; nextAttemptAt: number }
+  | { type: 'failed'; error: SyncErrorInfo; dependents: number[] }
+  | { type: 'auth'; error: SyncErrorInfo | null }
+)
+
+/** How a batch went, for the circuit breaker: the backend answered, the batch failed transiently, or credentials were missing. */
+export type BatchVerdict = 'answered' | 'transient' | 'auth'
+
+/** An operation brought back from the failed list by `retryFailed`, re-applied as the newest change of its record. */
+export interface RevivedOp {
+  /** The failed operation's seq. */
+  fromSeq: number
+  seq: number
+  /**
+   * A fresh operation id. Safe even if the failed attempt reached the server: creates carry the
+   * client's record id (a repeat is a conflict), updates set fields to values, deletes are idempotent.
+   */
+  id: string
+  entity: string
+  recordId: EntityId
+  change: Change
+}
+
+const prefix = 'offline'
+
+/** Ask for a drain now, skipping backoff waits and letting a probe through an open circuit. */
+export const syncNow = /* @__PURE__ */ createAction(`${prefix}/syncRequested`)
+/** Stop sending until `resume`. Changes are still applied and queued. */
+export const pause = /* @__PURE__ */ createAction(`${prefix}/paused`)
+/** Start sending again after `pause`, or after fresh credentials when sending waits for them. */
+export const resume = /* @__PURE__ */ createAction(`${prefix}/resumed`)
+/** Queue failed operations again (all, or those ids), re-applied to the view as the newest change of their record. */
+export const retryFailed = /* @__PURE__ */ createAction(`${prefix}/failedRetried`, (opIds?: string[]) => ({
+  payload: { opIds: opIds ?? null, revived: [] as RevivedOp[] },
+}))
+/** Forget failed operations (all, or those ids). They were rolled back already. */
+export const discardFailed = /* @__PURE__ */ createAction(`${prefix}/failedDiscarded`, (opIds?: string[]) => ({
+  payload: { opIds: opIds ?? null },
+}))
+/** Clear conflicts from the list (all, or those ids). */
+export const dismissConflicts = /* @__PURE__ */ createAction(`${prefix}/conflictsDismissed`, (ids?: string[]) => ({
+  payload: { ids: ids ?? null },
+}))
+/** The device went online or offline. Dispatched by the engine from `network`; apps may dispatch it too. */
+export const networkChanged = /* @__PURE__ */ createAction(
+  `${prefix}/networkChanged`,
+  (online: boolean, at: number = Date.now()) => ({ payload: { online, at } }),
+)
+
+/** Internal events, dispatched by the drain listener. */
+export const opsSent = /* @__PURE__ */ createAction<{ seqs: number[]; at: number; probe: boolean }>(`${prefix}/opsSent`)
+export const opsSettled = /* @__PURE__ */ createAction<{ at: number; verdict: BatchVerdict; results: Settlement[] }>(
+  `${prefix}/opsSettled`,
+)
+export const drainWaiting = /* @__PURE__ */ createAction<{ nextAttemptAt: number | null }>(`${prefix}/drainWaiting`)
+export const authRestored = /* @__PURE__ */ createAction(`${prefix}/authRestored`)
+/** A scheduled retry time or the circuit's cool-down has come. */
+export const retryDue = /* @__PURE__ */ createAction(`${prefix}/retryDue`)

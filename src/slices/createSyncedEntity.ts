@@ -1,0 +1,279 @@
+import {
+  createEntityAdapter,
+  createSlice,
+  type EntityId,
+  type EntitySelectors,
+  type EntityState,
+  type PayloadAction,
+  type Reducer,
+} from '@reduxjs/toolkit'
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import { SyncSetupError } from '../errors'
+import { opsSettled, retryFailed, type OfflineMeta, type Settlement } from './actions'
+import { applyChange, replay, type Change } from './change'
+import { idPath, trieDelete, trieGet, trieSet, type Trie } from './trie'
+
+/** Options of {@link createSyncedEntity}. */
+export interface SyncedEntityOptions<TRecord> {
+  /** The slice name: mount the reducer under it. Also the remote collection (`/todos`). */
+  name: string
+  /**
+   * Reads a record's id. Ids are made on the client (for example `crypto.randomUUID()`), so a new
+   * record needs no id remapping when the server confirms it.
+   * @default (record) => record.id
+   */
+  selectId?: (record: TRecord) => EntityId
+  /**
+   * The field that holds the server's version (a number, an etag string or an updated-at timestamp),
+   * sent as `If-Match` with updates and deletes.
+   * @default 'version'
+   */
+  versionField?: string
+  /**
+   * A Standard Schema v1 (zod, valibot, arktype, …) every record must pass: created records as they are,
+   * updated records as they would be after the change. Must validate synchronously.
+   */
+  validate?: StandardSchemaV1<unknown, TRecord>
+  /**
+   * Operations of entities with a higher priority are sent first; within a priority, oldest first.
+   * @default 0
+   */
+  priority?: number
+}
+
+/** A change in the optimistic view waiting for the server, kept for replay. */
+export interface PendingChange extends Change {
+  seq: number
+}
+
+/** A record with pending operations: its confirmed server state and its unconfirmed changes, oldest first. */
+export interface PendingRecord<TRecord> {
+  id: EntityId
+  /** The confirmed server state, or null when the server does not have the record (yet). */
+  base: TRecord | null
+  changes: PendingChange[]
+}
+
+/**
+ * A synced entity slice: the optimistic view (an RTK entity-adapter state) and, only for records with
+ * pending operations, their confirmed shadow. For every record the view equals its shadow with its
+ * pending changes replayed.
+ */
+export interface SyncedEntityState<TRecord> extends EntityState<TRecord, EntityId> {
+  /** Records with pending operations, by id (a trie: read it with the selectors, not directly). */
+  pending: Trie<PendingRecord<TRecord>>
+}
+
+/** The changes of one record. */
+export interface RecordUpdate<TRecord> {
+  id: EntityId
+  changes: Partial<TRecord>
+}
+
+/** The meta of an entity action as the app dispatches it, before the middleware has stamped it. */
+export interface EntityActionMeta {
+  offlineEntity: string
+  offline?: OfflineMeta
+}
+
+type EntityAction<TPayload> = PayloadAction<TPayload, string, EntityActionMeta>
+
+/** The action creators of a synced entity. Each record touched becomes one operation. */
+export interface SyncedEntityActions<TRecord> {
+  /** Creates a record (its id is made by the app). */
+  added(record: TRecord): EntityAction<TRecord>
+  addedMany(records: readonly TRecord[]): EntityAction<readonly TRecord[]>
+  /** Changes some fields of a record (JSON merge patch: `null` removes a field, objects merge). */
+  updated(update: RecordUpdate<TRecord>): EntityAction<RecordUpdate<TRecord>>
+  updatedMany(updates: readonly RecordUpdate<TRecord>[]): EntityAction<readonly RecordUpdate<TRecord>[]>
+  removed(id: EntityId): EntityAction<EntityId>
+  removedMany(ids: readonly EntityId[]): EntityAction<readonly EntityId[]>
+}
+
+/**
+ * What `createOfflineSync` reads of an entity, free of its record type so entities of different
+ * records fit in one list. Not for apps.
+ */
+export interface EntityInternals {
+  readonly selectId: (record: Record<string, unknown>) => EntityId
+  readonly versionField: string
+  readonly validate: StandardSchemaV1<unknown, unknown> | undefined
+  readonly priority: number
+  /** The slice state inside the root state; throws a setup error when it is not mounted. */
+  selectState(rootState: unknown): SyncedEntityState<Record<string, unknown>>
+}
+
+/** Any synced entity, whatever its record type: what `createOfflineSync({ entities })` takes. */
+export interface SyncedEntityLike {
+  readonly name: string
+  readonly '~rtkOffline': EntityInternals
+}
+
+/** What {@link createSyncedEntity} returns. */
+export interface SyncedEntity<TRecord> extends SyncedEntityLike {
+  readonly reducer: Reducer<SyncedEntityState<TRecord>>
+  readonly actions: SyncedEntityActions<TRecord>
+  /** Selectors of the optimistic view, from the root state (the slice mounted under its name). */
+  readonly selectors: EntitySelectors<TRecord, Record<string, unknown>, EntityId>
+}
+
+const defaultSelectId = (record: unknown): EntityId => (record as { id: EntityId }).id
+
+/**
+ * Creates a synced entity slice: an entity-adapter view whose changes are applied at once and queued
+ * as operations by `createOfflineSync`'s middleware.
+ *
+ * @example
+ * ```ts
+ * interface Todo { id: string; title: string; done: boolean; version?: number }
+ * const todos = createSyncedEntity<Todo>({ name: 'todos' })
+ * store.dispatch(todos.actions.added({ id: crypto.randomUUID(), title: 'Buy milk', done: false }))
+ * ```
+ */
+export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord>): SyncedEntity<TRecord> {
+  if (typeof options?.name !== 'string' || options.name === '')
+    throw new TypeError('rtk-offline: `name` is a required option for createSyncedEntity (the slice name, also the remote collection).')
+  const name = options.name
+  if (options.priority !== undefined && !Number.isFinite(options.priority))
+    throw new TypeError(`rtk-offline: \`priority\` of "${name}" must be a finite number, got ${String(options.priority)}.`)
+  // The slice works on plain JSON records inside; the public types carry TRecord. (Immer's Draft of a
+  // generic record type does not line up with the type itself, so the generics stop at this boundary.)
+  type Rec = Record<string, unknown>
+  type State = SyncedEntityState<Rec>
+  const selectId = (options.selectId ?? defaultSelectId) as unknown as (record: Rec) => EntityId
+  const adapter = createEntityAdapter<Rec, EntityId>({ selectId })
+  const initialState: State = adapter.getInitialState({ pending: {} })
+
+  /** Sets the view of one record to the replay of its pending changes, dropping the shadow when none remain. */
+  function rebuild(state: State, entry: PendingRecord<Rec>): void {
+    const record = replay(entry.base, entry.changes)
+    if (record === null) adapter.removeOne(state, entry.id)
+    else adapter.setOne(state, record)
+    if (entry.changes.length === 0) trieDelete(state.pending, idPath(entry.id))
+  }
+
+  function applyStamps(state: State, action: EntityAction<unknown>): void {
+    const meta = action.meta?.offline
+    if (!meta)
+      throw new SyncSetupError(
+        `"${action.type}" reached the "${name}" reducer without being queued: add sync.middleware to configureStore ` +
+          `(middleware: (getDefault) => getDefault().concat(sync.middleware)) and list this entity in createOfflineSync({ entities }).`,
+      )
+    for (const stamp of meta.stamps) {
+      const path = idPath(stamp.recordId)
+      let entry = trieGet(state.pending, path)
+      if (!entry) {
+        // The view equals the confirmed state for a record without pending changes: it becomes the shadow.
+        entry = { id: stamp.recordId, base: state.entities[stamp.recordId] ?? null, changes: [] }
+        trieSet(state.pending, path, entry)
+        entry = trieGet(state.pending, path)!
+      }
+      if (stamp.coalesced) {
+        const index = entry.changes.findIndex((change) => change.seq === stamp.seq)
+        if (stamp.queued === null) entry.changes.splice(index, 1)
+        else entry.changes[index] = { seq: stamp.seq, ...stamp.queued }
+      } else if (stamp.queued) entry.changes.push({ seq: stamp.seq, ...stamp.queued })
+      const current = state.entities[stamp.recordId] ?? null
+      const next = applyChange(current, stamp.change)
+      if (next === null) adapter.removeOne(state, stamp.recordId)
+      else adapter.setOne(state, next)
+      if (entry.changes.length === 0) trieDelete(state.pending, path)
+    }
+  }
+
+  function settle(state: State, result: Settlement): void {
+    if (result.entity !== name) return
+    const entry = trieGet(state.pending, idPath(result.recordId))
+    if (!entry) return
+    const index = entry.changes.findIndex((change) => change.seq === result.seq)
+    if (index < 0) return
+    const change = entry.changes[index]!
+    switch (result.type) {
+      case 'confirmed':
+        // The server's copy (with its new version) becomes the confirmed state; without one, our change applied to it.
+        entry.base =
+          change.kind === 'delete'
+            ? null
+            : result.record != null && selectId(result.record) === result.recordId
+              ? result.record
+              : applyChange<Rec>(entry.base, change)
+        entry.changes.splice(index, 1)
+        break
+      case 'conflict':
+        // Until conflict strategies exist the server wins: its record becomes the confirmed state.
+        entry.base = result.remote
+        entry.changes.splice(index, 1)
+        break
+      case 'failed': {
+        const dropped = new Set([result.seq, ...result.dependents])
+        entry.changes = entry.changes.filter((pending) => !dropped.has(pending.seq))
+        break
+      }
+      case 'retry':
+      case 'auth':
+        return
+    }
+    rebuild(state, entry)
+  }
+
+  const marker = { offlineEntity: name }
+  const prepare = <TPayload>(payload: TPayload) => ({ payload, meta: { ...marker } as EntityActionMeta })
+
+  const slice = createSlice({
+    name,
+    initialState,
+    reducers: {
+      added: { reducer: applyStamps, prepare: (record: TRecord) => prepare(record) },
+      addedMany: { reducer: applyStamps, prepare: (records: readonly TRecord[]) => prepare(records) },
+      updated: { reducer: applyStamps, prepare: (update: RecordUpdate<TRecord>) => prepare(update) },
+      updatedMany: { reducer: applyStamps, prepare: (updates: readonly RecordUpdate<TRecord>[]) => prepare(updates) },
+      removed: { reducer: applyStamps, prepare: (id: EntityId) => prepare(id) },
+      removedMany: { reducer: applyStamps, prepare: (ids: readonly EntityId[]) => prepare(ids) },
+    },
+    extraReducers: (builder) => {
+      builder.addCase(opsSettled, (state, action) => {
+        for (const result of action.payload.results) settle(state, result)
+      })
+      builder.addCase(retryFailed, (state, action) => {
+        for (const revived of action.payload.revived) {
+          if (revived.entity !== name) continue
+          const path = idPath(revived.recordId)
+          if (!trieGet(state.pending, path))
+            trieSet<PendingRecord<Rec>>(state.pending, path, {
+              id: revived.recordId,
+              base: state.entities[revived.recordId] ?? null,
+              changes: [],
+            })
+          const entry = trieGet(state.pending, path)!
+          entry.changes.push({ seq: revived.seq, ...revived.change })
+          rebuild(state, entry)
+        }
+      })
+    },
+  })
+
+  const selectState = (rootState: unknown): State => {
+    const state = (rootState as Record<string, State | undefined>)?.[name]
+    if (!state || typeof state !== 'object' || !('pending' in state))
+      throw new SyncSetupError(`the "${name}" slice is not mounted: add \`${name}: ${name}.reducer\` to the store's reducer.`)
+    return state
+  }
+
+  return {
+    name,
+    reducer: slice.reducer as unknown as Reducer<SyncedEntityState<TRecord>>,
+    actions: slice.actions as unknown as SyncedEntityActions<TRecord>,
+    selectors: adapter.getSelectors(selectState as (root: Record<string, unknown>) => State) as unknown as EntitySelectors<
+      TRecord,
+      Record<string, unknown>,
+      EntityId
+    >,
+    '~rtkOffline': {
+      selectId,
+      versionField: options.versionField ?? 'version',
+      validate: options.validate as StandardSchemaV1<unknown, unknown> | undefined,
+      priority: options.priority ?? 0,
+      selectState,
+    },
+  }
+}

@@ -1,0 +1,308 @@
+import { createSlice, type EntityId, type UnknownAction } from '@reduxjs/toolkit'
+import type { SyncErrorInfo } from '../errors'
+import {
+  closedCircuit,
+  nextCircuit,
+  type CircuitState,
+  type ResolvedCircuitBreakerOptions,
+} from '../middleware/circuitBreaker'
+import type { Operation, OperationKind } from '../types'
+import {
+  authRestored,
+  discardFailed,
+  dismissConflicts,
+  drainWaiting,
+  networkChanged,
+  opsSent,
+  opsSettled,
+  pause,
+  resume,
+  retryFailed,
+  syncNow,
+  type OfflineMeta,
+} from './actions'
+import { seqPath, trieDelete, trieEach, trieGet, trieSet, type Trie } from './trie'
+
+/** A conflict the server reported. Until conflict strategies exist, the server's record was taken (server wins). */
+export interface SyncConflict {
+  /** The operation's id. */
+  id: string
+  entity: string
+  recordId: EntityId
+  kind: OperationKind
+  /** The local change that lost: the record for a create, the changed fields for an update, null for a delete. */
+  local: Record<string, unknown> | null
+  /** The server's record, or null when it is gone. */
+  remote: Record<string, unknown> | null
+  resolution: 'server-wins'
+  detectedAt: number
+}
+
+/** Counters kept as operations move, so counts cost O(1) at any outbox size. */
+export interface OutboxCounts {
+  /** Operations not yet confirmed: waiting, in flight or parked. */
+  pending: number
+  inflight: number
+  failed: number
+  /** `pending` per entity. */
+  byEntity: Record<string, number>
+}
+
+/** The sync slice, mounted under `sync.reducerPath`. Read it with `sync.selectors`. */
+export interface OutboxState {
+  /** The seq the next new operation gets. */
+  nextSeq: number
+  /** Waiting, in-flight and parked operations by seq (a trie: read it with `selectOps`). */
+  ops: Trie<Operation>
+  /** Failed operations by seq, rolled back and kept until retried or discarded. */
+  failed: Trie<Operation>
+  conflicts: SyncConflict[]
+  counts: OutboxCounts
+  online: boolean
+  paused: boolean
+  /** Sending waits for fresh credentials. */
+  authRequired: boolean
+  circuit: CircuitState
+  /** When the drain will next try, while it waits out a backoff; null otherwise. */
+  nextAttemptAt: number | null
+  /** When the backend last confirmed an operation. */
+  lastSyncedAt: number | null
+  /** The latest failure, cleared when the backend answers again. */
+  lastError: SyncErrorInfo | null
+}
+
+export interface OutboxConfig {
+  reducerPath: string
+  /** Priority of each entity, by name. */
+  priorities: ReadonlyMap<string, number>
+  circuitBreaker: ResolvedCircuitBreakerOptions
+  isOnline: () => boolean
+}
+
+export function isStampedEntityAction(action: UnknownAction): action is UnknownAction & { meta: { offline: OfflineMeta } } {
+  const meta = (action as { meta?: { offline?: OfflineMeta } }).meta
+  return meta?.offline !== undefined && Array.isArray(meta.offline.stamps)
+}
+
+function bump(counts: OutboxCounts, entity: string, by: number): void {
+  counts.pending += by
+  counts.byEntity[entity] = (counts.byEntity[entity] ?? 0) + by
+  if (counts.byEntity[entity] === 0) delete counts.byEntity[entity]
+}
+
+/** Builds the reducer of the sync slice for one `createOfflineSync` instance. */
+export function buildOutboxSlice(config: OutboxConfig) {
+  const initialState = (): OutboxState => ({
+    nextSeq: 1,
+    ops: {},
+    failed: {},
+    conflicts: [],
+    counts: { pending: 0, inflight: 0, failed: 0, byEntity: {} },
+    online: config.isOnline(),
+    paused: false,
+    authRequired: false,
+    circuit: closedCircuit,
+    nextAttemptAt: null,
+    lastSyncedAt: null,
+    lastError: null,
+  })
+
+  /** Removes an unsettled operation, keeping the counters true. */
+  function take(state: OutboxState, seq: number): Operation | undefined {
+    const path = seqPath(seq)
+    const op = trieGet(state.ops, path)
+    if (!op) return undefined
+    trieDelete(state.ops, path)
+    bump(state.counts, op.entity, -1)
+    if (op.status === 'inflight') state.counts.inflight -= 1
+    return op
+  }
+
+  function fail(state: OutboxState, seq: number, error: SyncErrorInfo): void {
+    const op = take(state, seq)
+    if (!op) return
+    trieSet(state.failed, seqPath(seq), { ...op, status: 'failed', nextAttemptAt: null, lastError: error })
+    state.counts.failed += 1
+  }
+
+  /** Lets every waiting operation go at once (back online, or the app asked to sync now). */
+  function clearBackoff(state: OutboxState): void {
+    trieEach(state.ops, (op) => {
+      if (op.nextAttemptAt !== null) op.nextAttemptAt = null
+    })
+    state.nextAttemptAt = null
+  }
+
+  const ownsEntity = (entity: string) => config.priorities.has(entity)
+
+  return createSlice({
+    name: config.reducerPath,
+    initialState,
+    reducers: {},
+    extraReducers: (builder) => {
+      builder
+        .addCase(opsSent, (state, { payload }) => {
+          for (const seq of payload.seqs) {
+            const op = trieGet(state.ops, seqPath(seq))
+            if (!op || op.status !== 'pending') continue
+            op.status = 'inflight'
+            op.attempts += 1
+            op.nextAttemptAt = null
+            state.counts.inflight += 1
+          }
+          state.nextAttemptAt = null
+          if (payload.probe) state.circuit = nextCircuit(state.circuit, 'probe', payload.at, config.circuitBreaker)
+        })
+        .addCase(opsSettled, (state, { payload }) => {
+          for (const result of payload.results) {
+            if (!ownsEntity(result.entity)) continue
+            switch (result.type) {
+              case 'confirmed':
+                take(state, result.seq)
+                break
+              case 'conflict': {
+                const op = take(state, result.seq)
+                if (op)
+                  state.conflicts.push({
+                    id: op.id,
+                    entity: op.entity,
+                    recordId: op.recordId,
+                    kind: op.kind,
+                    local: op.data,
+                    remote: result.remote,
+                    resolution: 'server-wins',
+                    detectedAt: payload.at,
+                  })
+                break
+              }
+              case 'retry':
+              case 'auth': {
+                const op = trieGet(state.ops, seqPath(result.seq))
+                if (!op) break
+                if (op.status === 'inflight') state.counts.inflight -= 1
+                op.status = 'pending'
+                op.nextAttemptAt = result.type === 'retry' ? result.nextAttemptAt : null
+                op.lastError = result.error
+                if (result.type === 'auth') state.authRequired = true
+                break
+              }
+              case 'failed': {
+                fail(state, result.seq, result.error)
+                const because = {
+                  name: 'SyncError',
+                  code: 'dependency-failed',
+                  message: `Not sent: an earlier operation on the same record failed (${result.error.message}).`,
+                }
+                for (const dependent of result.dependents) fail(state, dependent, because)
+                break
+              }
+            }
+            if (result.type === 'retry' || result.type === 'failed') state.lastError = result.error
+          }
+          if (payload.verdict === 'answered') {
+            state.lastSyncedAt = payload.at
+            if (!payload.results.some((result) => result.type === 'failed')) state.lastError = null
+            state.circuit = nextCircuit(state.circuit, 'success', payload.at, config.circuitBreaker)
+          } else if (payload.verdict === 'transient')
+            state.circuit = nextCircuit(state.circuit, 'failure', payload.at, config.circuitBreaker)
+        })
+        .addCase(drainWaiting, (state, { payload }) => {
+          state.nextAttemptAt = payload.nextAttemptAt
+        })
+        .addCase(syncNow, (state) => {
+          clearBackoff(state)
+          // A probe may go at once through an open circuit.
+          if (state.circuit.state === 'open') state.circuit.openUntil = 0
+        })
+        .addCase(pause, (state) => {
+          state.paused = true
+        })
+        .addCase(resume, (state) => {
+          state.paused = false
+          state.authRequired = false
+        })
+        .addCase(authRestored, (state) => {
+          state.authRequired = false
+        })
+        .addCase(networkChanged, (state, { payload }) => {
+          if (payload.online === state.online) return
+          state.online = payload.online
+          if (payload.online) {
+            clearBackoff(state)
+            state.circuit = closedCircuit
+          }
+        })
+        .addCase(retryFailed, (state, { payload }) => {
+          for (const revived of payload.revived) {
+            if (!ownsEntity(revived.entity)) continue
+            const path = seqPath(revived.fromSeq)
+            const op = trieGet(state.failed, path)
+            if (!op) continue
+            trieDelete(state.failed, path)
+            state.counts.failed -= 1
+            trieSet<Operation>(state.ops, seqPath(revived.seq), {
+              ...op,
+              id: revived.id,
+              seq: revived.seq,
+              ...revived.change,
+              status: 'pending',
+              attempts: 0,
+              nextAttemptAt: null,
+              lastError: null,
+            })
+            bump(state.counts, op.entity, 1)
+            state.nextSeq = Math.max(state.nextSeq, revived.seq + 1)
+          }
+        })
+        .addCase(discardFailed, (state, { payload }) => {
+          const ids = payload.opIds === null ? null : new Set(payload.opIds)
+          const seqs: number[] = []
+          trieEach(state.failed, (op) => {
+            if (ids === null || ids.has(op.id)) seqs.push(op.seq)
+          })
+          for (const seq of seqs) trieDelete(state.failed, seqPath(seq))
+          state.counts.failed -= seqs.length
+        })
+        .addCase(dismissConflicts, (state, { payload }) => {
+          const ids = payload.ids === null ? null : new Set(payload.ids)
+          state.conflicts = ids === null ? [] : state.conflicts.filter((conflict) => !ids.has(conflict.id))
+        })
+        .addMatcher(isStampedEntityAction, (state, action) => {
+          const meta = action.meta.offline
+          if (!ownsEntity(meta.entity)) return
+          const priority = config.priorities.get(meta.entity) ?? 0
+          for (const stamp of meta.stamps) {
+            const path = seqPath(stamp.seq)
+            if (stamp.coalesced) {
+              const op = trieGet(state.ops, path)
+              if (!op) continue
+              if (stamp.queued === null) take(state, stamp.seq)
+              else {
+                op.kind = stamp.queued.kind
+                op.data = stamp.queued.data
+              }
+              continue
+            }
+            if (stamp.queued === null) continue
+            trieSet<Operation>(state.ops, path, {
+              id: stamp.id,
+              seq: stamp.seq,
+              entity: meta.entity,
+              recordId: stamp.recordId,
+              kind: stamp.queued.kind,
+              data: stamp.queued.data,
+              baseVersion: stamp.baseVersion,
+              enqueuedAt: meta.at,
+              attempts: 0,
+              nextAttemptAt: null,
+              status: 'pending',
+              lastError: null,
+              priority,
+            })
+            bump(state.counts, meta.entity, 1)
+            state.nextSeq = Math.max(state.nextSeq, stamp.seq + 1)
+          }
+        })
+    },
+  })
+}

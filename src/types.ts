@@ -1,0 +1,44 @@
+import type { EntityId } from '@reduxjs/toolkit'
+import type { SyncErrorInfo } from './errors'
+
+export type { EntityId }
+
+/** A server version: a number, an etag string, or an updated-at timestamp. */
+export type Version = string | number
+
+/** What an operation does to its record. */
+export type OperationKind = 'create' | 'update' | 'delete'
+
+/**
+ * Where an operation stands:
+ * `pending` waits to be sent, `inflight` is being sent, `conflict` is parked for a decision,
+ * `failed` was rejected (or ran out of attempts) and is rolled back, kept until retried or discarded.
+ */
+export type OperationStatus = 'pending' | 'inflight' | 'conflict' | 'failed'
+
+/** One change waiting in the outbox. Plain and serialisable. */
+export interface Operation {
+  /** Unique id, also the idempotency key sent to the backend. */
+  id: string
+  /** Position in the outbox: operations are sent oldest (lowest) first. */
+  seq: number
+  /** The entity name. */
+  entity: string
+  recordId: EntityId
+  kind: OperationKind
+  /** `create`: the whole record; `update`: the changed fields (JSON merge patch); `delete`: null. */
+  data: Record<string, unknown> | null
+  /** The version of the confirmed record when the change was made, or null (new record, no version). */
+  baseVersion: Version | null
+  /** When it was made, epoch milliseconds. */
+  enqueuedAt: number
+  /** How many times it has been sent. */
+  attempts: number
+  /** Not sent again before this time (epoch milliseconds); null when it may go at once. */
+  nextAttemptAt: number | null
+  status: OperationStatus
+  /** Why the last attempt failed, or why it failed for good. */
+  lastError: SyncErrorInfo | null
+  /** Higher goes first; from the entity's `priority`. */
+  priority: number
+}
