@@ -1,0 +1,317 @@
+import { SyncAdapterError, SyncError, SyncHttpError, SyncNetworkError, toErrorInfo } from '../../errors'
+import type { SyncErrorInfo } from '../../errors'
+import type { Version } from '../../types'
+import type { OutgoingOperation, SyncAdapter, SyncOutcome } from '../types'
+import { parseRetryAfter } from './retryAfter'
+import type { ParseRecord, RestAdapterOptions, RestFetch, RestHeaders, RestRequest, RestRoutes } from './types'
+
+type JsonObject = Record<string, unknown>
+
+/** The adapter's options with every default filled in. */
+interface Config {
+  baseUrl: string
+  headers: NonNullable<RestAdapterOptions['headers']>
+  fetch: RestFetch
+  routes: Required<RestRoutes>
+  parseRecord: ParseRecord
+  now: () => number
+}
+
+/** A response that arrived whole, with its body read once and parsed if it is JSON. */
+interface Received {
+  type: 'received'
+  status: number
+  statusText: string
+  headers: Headers
+  text: string
+  /** The parsed body, or undefined when it is empty or not JSON. */
+  json: unknown
+}
+
+/** A request that got no response: the network failed or the signal aborted it. */
+interface Failed {
+  type: 'failed'
+  error: SyncErrorInfo
+}
+
+const TRANSIENT_STATUSES = new Set([408, 425, 429])
+const GONE_STATUSES = new Set([404, 410])
+const MAX_DETAIL_LENGTH = 200
+
+/**
+ * Creates a {@link SyncAdapter} for a JSON REST API: one request per operation (`POST` to create,
+ * `PATCH` with a JSON merge patch to update, `DELETE` to delete), with the operation id as
+ * `Idempotency-Key` and the base version as `If-Match`. Responses become outcomes: 2xx `ok`, 409/412
+ * `conflict`, 408/425/429/5xx and network failures `retry`, 401/403 `auth`, other 4xx `reject`.
+ * `push` never throws.
+ *
+ * @example
+ * const adapter = createRestAdapter({
+ *   baseUrl: 'https://api.example.com/v1',
+ *   headers: async () => ({ Authorization: `Bearer ${await auth.getToken()}` }),
+ * })
+ */
+export function createRestAdapter(options: RestAdapterOptions): SyncAdapter {
+  const config = buildConfig(options)
+  return {
+    push(operations, options) {
+      // The engine always passes a signal; a hand-written call without one must still not throw.
+      const signal = options?.signal ?? new AbortController().signal
+      return Promise.all(operations.map((operation) => pushOne(config, operation, signal)))
+    },
+  }
+}
+
+function buildConfig(options: RestAdapterOptions | undefined): Config {
+  const baseUrl: unknown = options?.baseUrl
+  if (typeof baseUrl !== 'string') {
+    throw new TypeError(
+      "rtk-offline: createRestAdapter needs a `baseUrl` string, e.g. createRestAdapter({ baseUrl: 'https://api.example.com/v1' }).",
+    )
+  }
+  const { fetch, parseRecord, now, routes = {} } = options ?? {}
+  assertOptionalFunction('fetch', fetch)
+  assertOptionalFunction('parseRecord', parseRecord)
+  assertOptionalFunction('now', now)
+  for (const kind of ['create', 'update', 'delete', 'read'] as const) assertOptionalFunction(`routes.${kind}`, routes[kind])
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    headers: options?.headers ?? {},
+    // Looked up on every call, never captured at import, so tests and polyfills can replace the global.
+    fetch: fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    routes: { ...defaultRoutes, ...routes },
+    parseRecord: parseRecord ?? defaultParseRecord,
+    now: now ?? (() => Date.now()),
+  }
+}
+
+function assertOptionalFunction(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TypeError(`rtk-offline: createRestAdapter's \`${name}\` option must be a function; leave it out to use the default.`)
+  }
+}
+
+function recordUrl(operation: OutgoingOperation, baseUrl: string): string {
+  return `${baseUrl}/${operation.entity}/${encodeURIComponent(String(operation.recordId))}`
+}
+
+const defaultRoutes: Required<RestRoutes> = {
+  create: (operation, { baseUrl }) => ({ method: 'POST', url: `${baseUrl}/${operation.entity}`, body: operation.data }),
+  update: (operation, { baseUrl }) => ({ method: 'PATCH', url: recordUrl(operation, baseUrl), body: operation.data }),
+  delete: (operation, { baseUrl }) => ({ method: 'DELETE', url: recordUrl(operation, baseUrl) }),
+  read: (operation, { baseUrl }) => ({ method: 'GET', url: recordUrl(operation, baseUrl) }),
+}
+
+function defaultParseRecord(body: unknown): JsonObject | undefined {
+  return isJsonObject(body) ? body : undefined
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Sends one operation and maps what happened to its outcome. Never rejects. */
+async function pushOne(config: Config, operation: OutgoingOperation, signal: AbortSignal): Promise<SyncOutcome> {
+  let request: RestRequest | undefined
+  try {
+    request = config.routes[operation.kind](operation, { baseUrl: config.baseUrl })
+    const headers = await buildHeaders(config, operation, request, true)
+    const result = await send(config, request, headers, signal)
+    if (result.type === 'failed') return { type: 'retry', error: result.error }
+    return await toOutcome(config, operation, request, result, signal)
+  } catch (error) {
+    // Only our callers' code lands here (a route, `headers`, `parseRecord`, a body that JSON cannot
+    // hold). Retrying keeps the change: on a 2xx the server has already applied it, so rejecting
+    // would roll back a change that was made.
+    const what = request ? describe(config, request) : `the ${operation.kind} of ${operation.entity} ${String(operation.recordId)}`
+    const message = `The REST adapter failed while sending ${what}: ${error instanceof Error ? error.message : String(error)}. Check the adapter's \`routes\`, \`headers\` and \`parseRecord\` options.`
+    return { type: 'retry', error: toErrorInfo(new SyncAdapterError(message, { cause: error })) }
+  }
+}
+
+/**
+ * The adapter's own headers, then the `headers` option, then the route's, later ones winning. Writes
+ * carry the idempotency key and base version; the conflict read does not need them.
+ */
+async function buildHeaders(
+  config: Config,
+  operation: OutgoingOperation,
+  request: RestRequest,
+  isWrite: boolean,
+): Promise<Headers> {
+  const headers = new Headers({ Accept: 'application/json' })
+  if (request.body !== undefined) headers.set('Content-Type', 'application/json')
+  if (isWrite) {
+    headers.set('Idempotency-Key', operation.id)
+    if (operation.baseVersion !== null) headers.set('If-Match', formatIfMatch(operation.baseVersion))
+  }
+  const extra = typeof config.headers === 'function' ? await config.headers(operation) : config.headers
+  setAll(headers, extra)
+  setAll(headers, request.headers ?? {})
+  return headers
+}
+
+function setAll(headers: Headers, values: RestHeaders): void {
+  for (const [name, value] of Object.entries(values)) if (value !== undefined) headers.set(name, value)
+}
+
+/** An entity tag is a quoted string; a version that already is one (strong or weak) goes as it is. */
+function formatIfMatch(version: Version): string {
+  const text = String(version)
+  return text.startsWith('"') || text.startsWith('W/"') ? text : `"${text}"`
+}
+
+/** Sends a request and reads its whole body; a failure to do either is a network failure or an abort. */
+async function send(config: Config, request: RestRequest, headers: Headers, signal: AbortSignal): Promise<Received | Failed> {
+  const init: RequestInit = { method: request.method, headers, signal }
+  if (request.body !== undefined) init.body = JSON.stringify(request.body)
+  try {
+    const response = await config.fetch(request.url, init)
+    // A body cut off half-way is as good as no answer: the idempotency key makes the retry safe.
+    const text = await response.text()
+    return {
+      type: 'received',
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      text,
+      json: parseJson(text),
+    }
+  } catch (error) {
+    return { type: 'failed', error: toErrorInfo(transportError(config, request, signal, error)) }
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    // Proxies and load balancers answer with HTML; that is a body without a record, not a failure.
+    return undefined
+  }
+}
+
+function transportError(config: Config, request: RestRequest, signal: AbortSignal, error: unknown): SyncError {
+  const what = describe(config, request)
+  if (signal.aborted) {
+    // The engine aborts with a SyncTimeoutError when a request takes too long; keep that reason.
+    if (signal.reason instanceof SyncError) return signal.reason
+    return new SyncNetworkError(`${what} was aborted before the backend answered; the operation will be retried.`, {
+      cause: signal.reason,
+    })
+  }
+  const reason = error instanceof Error ? error.message : String(error)
+  return new SyncNetworkError(
+    `${what} could not reach the backend (${reason}); the operation will be retried. If this persists, check the network and the adapter's baseUrl.`,
+    { cause: error },
+  )
+}
+
+async function toOutcome(
+  config: Config,
+  operation: OutgoingOperation,
+  request: RestRequest,
+  response: Received,
+  signal: AbortSignal,
+): Promise<SyncOutcome> {
+  const { status } = response
+  if (status >= 200 && status < 300) return okOutcome(readRecord(config, operation, response))
+  if (GONE_STATUSES.has(status) && operation.kind === 'delete') return { type: 'ok' }
+  if (GONE_STATUSES.has(status) && operation.kind === 'update') return { type: 'conflict', remote: null }
+  if (status === 409 || status === 412) {
+    const remote = readRecord(config, operation, response)
+    if (remote) return { type: 'conflict', remote }
+    return readRemote(config, operation, request, response, signal)
+  }
+  const error = toErrorInfo(httpError(describe(config, request), response))
+  if (isTransient(status)) return retryOutcome(config, error, response)
+  if (status === 401 || status === 403) return { type: 'auth', error }
+  return { type: 'reject', error }
+}
+
+function okOutcome(record: JsonObject | undefined): SyncOutcome {
+  return record ? { type: 'ok', record } : { type: 'ok' }
+}
+
+function isTransient(status: number): boolean {
+  return TRANSIENT_STATUSES.has(status) || status >= 500
+}
+
+function retryOutcome(config: Config, error: SyncErrorInfo, response: Received): SyncOutcome {
+  const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'), config.now())
+  return retryAfterMs === undefined ? { type: 'retry', error } : { type: 'retry', error, retryAfterMs }
+}
+
+function readRecord(config: Config, operation: OutgoingOperation, response: Received): JsonObject | undefined {
+  if (response.json === undefined) return undefined
+  return config.parseRecord(response.json, operation) ?? undefined
+}
+
+/**
+ * The conflict response did not say what the server holds, so ask: GET the record. Gone means a
+ * conflict with null; any other failure means we cannot tell yet, so try the operation again later.
+ */
+async function readRemote(
+  config: Config,
+  operation: OutgoingOperation,
+  conflictRequest: RestRequest,
+  conflictResponse: Received,
+  signal: AbortSignal,
+): Promise<SyncOutcome> {
+  const request = config.routes.read(operation, { baseUrl: config.baseUrl })
+  const headers = await buildHeaders(config, operation, request, false)
+  const result = await send(config, request, headers, signal)
+  if (result.type === 'failed') return { type: 'retry', error: result.error }
+  const conflict = `${describe(config, conflictRequest)} conflicted with ${conflictResponse.status}, and reading the current record with`
+  if (result.status >= 200 && result.status < 300) {
+    const remote = readRecord(config, operation, result)
+    if (remote) return { type: 'conflict', remote }
+    const message = `${conflict} ${describe(config, request)} returned no record. Check the adapter's \`routes.read\` and \`parseRecord\` options.`
+    return { type: 'retry', error: toErrorInfo(new SyncAdapterError(message)) }
+  }
+  if (GONE_STATUSES.has(result.status)) return { type: 'conflict', remote: null }
+  return retryOutcome(config, toErrorInfo(httpError(`${conflict} ${describe(config, request)}`, result)), result)
+}
+
+/** `PATCH /todos/1 failed with 422: title is required`, or `… failed with HTTP 503 Service Unavailable`. */
+function httpError(what: string, response: Received): SyncHttpError {
+  const detail = errorDetail(response)
+  const message = detail
+    ? `${what} failed with ${response.status}: ${detail}`
+    : `${what} failed with HTTP ${response.status} ${response.statusText}`.trimEnd()
+  return new SyncHttpError(response.status, message)
+}
+
+/** The server's own words: a JSON error field, else a short plain-text body. */
+function errorDetail(response: Received): string | undefined {
+  const { json } = response
+  if (typeof json === 'string') return shorten(json)
+  if (json !== undefined) return isJsonObject(json) ? jsonErrorMessage(json) : undefined
+  const contentType = response.headers.get('Content-Type') ?? ''
+  // Broken JSON and HTML error pages say nothing useful in a one-line message.
+  if (contentType.includes('json') || contentType.includes('html') || response.text.trimStart().startsWith('<')) return undefined
+  return shorten(response.text)
+}
+
+/** `message`, `error` (or `error.message`), then RFC 9457 `detail` and `title`. */
+function jsonErrorMessage(body: JsonObject): string | undefined {
+  const nested = isJsonObject(body.error) ? body.error.message : undefined
+  for (const candidate of [body.message, body.error, nested, body.detail, body.title]) {
+    if (typeof candidate === 'string' && candidate.trim() !== '') return shorten(candidate)
+  }
+  return undefined
+}
+
+function shorten(text: string): string | undefined {
+  const oneLine = text.replace(/\s+/g, ' ').trim()
+  if (oneLine === '') return undefined
+  return oneLine.length > MAX_DETAIL_LENGTH ? `${oneLine.slice(0, MAX_DETAIL_LENGTH - 1)}…` : oneLine
+}
+
+/** `PATCH /todos/1`: the URL relative to `baseUrl` when it is under it, which is what people read. */
+function describe(config: Config, request: RestRequest): string {
+  const { baseUrl } = config
+  const isUnderBase = baseUrl !== '' && (request.url.startsWith(`${baseUrl}/`) || request.url.startsWith(`${baseUrl}?`))
+  return `${request.method.toUpperCase()} ${isUnderBase ? request.url.slice(baseUrl.length) : request.url}`
+}

@@ -1,0 +1,12 @@
+export { createRestAdapter } from './createRestAdapter'
+export { parseRetryAfter } from './retryAfter'
+export type {
+  ParseRecord,
+  RestAdapterOptions,
+  RestFetch,
+  RestHeaders,
+  RestRequest,
+  RestRoute,
+  RestRouteContext,
+  RestRoutes,
+} from './types'

@@ -1,0 +1,112 @@
+import type { OutgoingOperation } from '../types'
+
+/** Headers to add to a request; an `undefined` value leaves that header out. */
+export type RestHeaders = Record<string, string | undefined>
+
+/**
+ * The `fetch` the adapter calls. Anything with the shape of the global `fetch` fits, so a test double,
+ * `undici`'s fetch or a wrapper that logs requests can stand in for it.
+ */
+export type RestFetch = (input: string, init: RequestInit) => Promise<Response>
+
+/** What a route tells the adapter to send. */
+export interface RestRequest {
+  /** The HTTP method, e.g. `'PATCH'`. */
+  method: string
+  /** The absolute (or, in a browser, page-relative) URL. */
+  url: string
+  /** Sent as JSON (`JSON.stringify`) with `Content-Type: application/json`; leave it out for no body. */
+  body?: unknown
+  /** Headers for this request only; they win over the adapter's own and over the `headers` option. */
+  headers?: Record<string, string>
+}
+
+/** What a route gets besides the operation. */
+export interface RestRouteContext {
+  /** The adapter's `baseUrl`, without a trailing slash. */
+  baseUrl: string
+}
+
+/** Turns an operation into the request that carries it. */
+export type RestRoute = (operation: OutgoingOperation, context: RestRouteContext) => RestRequest
+
+/**
+ * Where each kind of operation goes. Any route left out keeps its default; ids are URL-encoded by the
+ * defaults, the entity name is used as it is (so it may hold a path such as `'v2/todos'`).
+ */
+export interface RestRoutes {
+  /**
+   * Sends a new record.
+   * @default op => ({ method: 'POST', url: `${baseUrl}/${op.entity}`, body: op.data })
+   */
+  create?: RestRoute
+  /**
+   * Sends the changed fields as a JSON merge patch (RFC 7386).
+   * @default op => ({ method: 'PATCH', url: `${baseUrl}/${op.entity}/${id}`, body: op.data })
+   */
+  update?: RestRoute
+  /**
+   * Deletes a record.
+   * @default op => ({ method: 'DELETE', url: `${baseUrl}/${op.entity}/${id}` })
+   */
+  delete?: RestRoute
+  /**
+   * Reads the server's current copy of a record. Used only after a 409 or 412 whose body did not carry
+   * the record, to learn what the conflict is with. Override it together with `update` when your API
+   * keeps records somewhere else.
+   * @default op => ({ method: 'GET', url: `${baseUrl}/${op.entity}/${id}` })
+   */
+  read?: RestRoute
+}
+
+/**
+ * Pulls the server's record out of a JSON response body, or returns `null`/`undefined` when the body
+ * holds none. Called for successful responses and for conflict (409, 412) responses.
+ */
+export type ParseRecord = (
+  body: unknown,
+  operation: OutgoingOperation,
+) => Record<string, unknown> | null | undefined
+
+/** Options of {@link createRestAdapter}. */
+export interface RestAdapterOptions {
+  /**
+   * Where the API lives; a trailing slash is ignored. Required.
+   * @example 'https://api.example.com/v1'
+   */
+  baseUrl: string
+  /**
+   * Headers added to every request, or a function (sync or async) called before each request, so an
+   * auth token is always the current one. It gets the operation the request is for.
+   * @default {}
+   * @example
+   * headers: async () => ({ Authorization: `Bearer ${await auth.getToken()}` })
+   */
+  headers?: RestHeaders | ((operation: OutgoingOperation) => RestHeaders | Promise<RestHeaders>)
+  /**
+   * The `fetch` to send requests with.
+   * @default (input, init) => globalThis.fetch(input, init), looked up on each call so a test can replace it
+   */
+  fetch?: RestFetch
+  /**
+   * Per-kind overrides of where and how operations are sent; kinds left out keep their defaults.
+   * @default POST `{baseUrl}/{entity}`, PATCH and DELETE `{baseUrl}/{entity}/{id}`, GET `{baseUrl}/{entity}/{id}`
+   * @example
+   * routes: {
+   *   update: (op, { baseUrl }) => ({ method: 'PUT', url: `${baseUrl}/${op.entity}/${op.recordId}`, body: op.data }),
+   * }
+   */
+  routes?: RestRoutes
+  /**
+   * Pulls the server's record out of a JSON body, for APIs that wrap it.
+   * @default body => body when it is a plain object, else undefined
+   * @example
+   * parseRecord: body => (body as { data?: Record<string, unknown> }).data
+   */
+  parseRecord?: ParseRecord
+  /**
+   * The clock, in epoch milliseconds; used to turn a `Retry-After` date into a delay.
+   * @default () => Date.now()
+   */
+  now?: () => number
+}
