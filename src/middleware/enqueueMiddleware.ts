@@ -23,6 +23,8 @@ export interface EnqueueConfig {
 interface RecordCursor {
   record: Rec | null
   mergeable: { seq: number; id: string; queued: Change; baseVersion: Version | null } | null
+  /** Whether the record's confirmed state (its shadow) exists on the server. */
+  serverHasRecord: boolean
 }
 
 export function selectOutbox(rootState: unknown, reducerPath: string): OutboxState {
@@ -78,6 +80,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       const op = last && trieGet(outbox.ops, seqPath(last.seq))
       cursor = {
         record: state.entities[id] ?? null,
+        serverHasRecord: pending ? pending.base !== null : state.entities[id] !== undefined,
         // Only an operation never sent may change: a sent one's idempotency key stands for its body.
         mergeable:
           last && op && op.status === 'pending' && op.attempts === 0
@@ -95,7 +98,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
 
     const push = (id: EntityId, change: Change) => {
       const cursor = cursorOf(id)
-      const merged = cursor.mergeable ? coalesce(cursor.mergeable.queued, change) : undefined
+      const merged = cursor.mergeable ? coalesce(cursor.mergeable.queued, change, cursor.serverHasRecord) : undefined
       let entry: OpStamp
       if (cursor.mergeable && merged !== undefined) {
         const { seq, id: opId, baseVersion } = cursor.mergeable

@@ -29,13 +29,16 @@ export function replay<TRecord>(base: TRecord | null, changes: readonly Change[]
 
 /**
  * Two changes of one record, neither sent yet, as one: create+update → create, update+update → update,
- * update+delete → delete, create+delete → nothing (`null`). `undefined` when they must stay apart
- * (delete then create, or updates no single patch can express).
+ * update+delete → delete, create+delete → nothing (`null`) when the server has no such record. `undefined`
+ * when they must stay apart (delete then create, or updates no single patch can express).
+ *
+ * `serverHasRecord`: whether the confirmed state the changes apply to holds the record. A create can sit
+ * on a record the server has (the server won a conflict under it); then create+delete is still a delete.
  */
-export function coalesce(first: Change, second: Change): Change | null | undefined {
+export function coalesce(first: Change, second: Change, serverHasRecord = false): Change | null | undefined {
   if (first.kind === 'create') {
     if (second.kind === 'update') return { kind: 'create', data: applyMergePatch(first.data ?? {}, second.data ?? {}) }
-    if (second.kind === 'delete') return null
+    if (second.kind === 'delete') return serverHasRecord ? { kind: 'delete', data: null } : null
     return undefined
   }
   if (first.kind === 'update') {

@@ -10,6 +10,12 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** Sets a field as an own property: `__proto__` parsed from JSON is data, and assigning it would set the prototype. */
+function setField(object: JsonObject, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true })
+  else object[key] = value
+}
+
 /** Applies `patch` to `target`: `null` removes a field, objects merge recursively, anything else replaces. */
 export function applyMergePatch(target: JsonObject, patch: JsonObject): JsonObject {
   const result: JsonObject = { ...target }
@@ -17,33 +23,30 @@ export function applyMergePatch(target: JsonObject, patch: JsonObject): JsonObje
     const value = patch[key]
     if (value === null) delete result[key]
     else if (isJsonObject(value)) {
-      const current = result[key]
-      result[key] = applyMergePatch(isJsonObject(current) ? current : {}, value)
-    } else result[key] = value
+      const current = Object.prototype.hasOwnProperty.call(result, key) ? result[key] : undefined
+      setField(result, key, applyMergePatch(isJsonObject(current) ? current : {}, value))
+    } else setField(result, key, value)
   }
   return result
 }
 
 /**
  * One patch with the effect of applying `first` then `second`, or `undefined` when no single merge
- * patch can say it (a field removed by `first` and set to an object by `second` would merge with the
- * target's old object instead of replacing it).
+ * patch can say it: when `first` removes a field or sets it to a non-object and `second` sets it to an
+ * object, applying them in turn builds that object afresh, while one patch would merge it into whatever
+ * object the target held.
  */
 export function composeMergePatch(first: JsonObject, second: JsonObject): JsonObject | undefined {
   const result: JsonObject = { ...first }
   for (const key of Object.keys(second)) {
     const next = second[key]
-    const previous = first[key]
-    if (isJsonObject(next)) {
-      if (isJsonObject(previous)) {
-        const nested = composeMergePatch(previous, next)
-        if (nested === undefined) return undefined
-        result[key] = nested
-      } else if (previous === undefined) result[key] = next
-      else if (previous === null) return undefined
-      // `first` set a scalar or array: the target's field is no object then, so `second` builds one afresh.
-      else result[key] = applyMergePatch({}, next)
-    } else result[key] = next
+    const previous = Object.prototype.hasOwnProperty.call(first, key) ? first[key] : undefined
+    if (isJsonObject(next) && previous !== undefined) {
+      if (!isJsonObject(previous)) return undefined
+      const nested = composeMergePatch(previous, next)
+      if (nested === undefined) return undefined
+      setField(result, key, nested)
+    } else setField(result, key, next)
   }
   return result
 }

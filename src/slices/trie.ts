@@ -21,7 +21,10 @@ export function seqPath(seq: number): Path {
   return [String(Math.floor(seq / 1024)), String((seq >> 5) & 31), String(seq)]
 }
 
-/** The path of a record id: two levels from a 10-bit FNV-1a hash, then the id itself. */
+/**
+ * The path of a record id: two levels from a 10-bit FNV-1a hash, then the id behind a `#`, so that ids
+ * such as `__proto__` or `constructor` are plain keys and never reach Object.prototype.
+ */
 export function idPath(id: EntityId): Path {
   const key = String(id)
   let hash = 0x811c9dc5
@@ -29,7 +32,7 @@ export function idPath(id: EntityId): Path {
     hash ^= key.charCodeAt(i)
     hash = Math.imul(hash, 0x01000193)
   }
-  return [String((hash >>> 5) & 31), String(hash & 31), key]
+  return [String((hash >>> 5) & 31), String(hash & 31), `#${key}`]
 }
 
 export function trieGet<TValue>(trie: Trie<TValue>, [top, mid, leaf]: Path): TValue | undefined {
