@@ -1,0 +1,58 @@
+// rtk-offline: offline-first sync for Redux Toolkit. Every public name is listed here; nothing is public by accident.
+
+export { createSyncedEntity } from './slices/createSyncedEntity'
+export { createOfflineSync } from './createOfflineSync'
+export { createRestAdapter, parseRetryAfter } from './adapters/rest'
+export { createManualNetworkStatus, createBrowserNetworkStatus } from './middleware/networkStatus'
+export {
+  syncNow,
+  pause,
+  resume,
+  retryFailed,
+  discardFailed,
+  dismissConflicts,
+  networkChanged,
+  opsSent,
+  opsSettled,
+  drainWaiting,
+  authRestored,
+  retryDue,
+} from './slices/actions'
+export {
+  SyncError,
+  SyncValidationError,
+  SyncNetworkError,
+  SyncTimeoutError,
+  SyncHttpError,
+  SyncAdapterError,
+  SyncSetupError,
+  toErrorInfo,
+} from './errors'
+
+export type {
+  SyncedEntity,
+  SyncedEntityLike,
+  SyncedEntityOptions,
+  SyncedEntityActions,
+  SyncedEntityState,
+  EntityInternals,
+  EntityActionMeta,
+  PendingRecord,
+  PendingChange,
+  RecordUpdate,
+} from './slices/createSyncedEntity'
+export type { OfflineSync, OfflineSyncOptions, OfflineSyncActions } from './createOfflineSync'
+export type { OutboxState, OutboxCounts, SyncConflict } from './slices/outboxSlice'
+export type { SyncSelectors, SyncStatus, SyncPhase } from './selectors'
+export type { SyncAdapter, SyncOutcome, OutgoingOperation, PushOptions } from './adapters/types'
+export type { RestAdapterOptions } from './adapters/rest'
+export type { NetworkStatus, ManualNetworkStatus } from './middleware/networkStatus'
+export type { RetryOptions } from './middleware/backoff'
+export type { CircuitBreakerOptions, CircuitState } from './middleware/circuitBreaker'
+export type { Timers } from './middleware/timers'
+export type { ErrorSource } from './middleware/drainListener'
+export type { Operation, OperationKind, OperationStatus, Version, EntityId } from './types'
+export type { SyncErrorInfo, SyncErrorCode } from './errors'
+export type { OpStamp, OfflineMeta, Settlement, BatchVerdict, RevivedOp } from './slices/actions'
+export type { Change } from './slices/change'
+export type { Trie } from './slices/trie'
