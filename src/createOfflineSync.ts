@@ -13,7 +13,7 @@ import type { EntityInternals, SyncedEntityLike } from './slices/createSyncedEnt
 import { buildOutboxSlice, type OutboxState } from './slices/outboxSlice'
 
 /** Options of {@link createOfflineSync}. */
-export interface OfflineSyncOptions {
+export interface OfflineSyncOptions<TPath extends string = 'offline'> {
   /** The synced entities (from `createSyncedEntity`); mount each reducer under its name. */
   entities: readonly SyncedEntityLike[]
   /** How to reach the backend, for example `createRestAdapter({ baseUrl })`. */
@@ -71,7 +71,7 @@ export interface OfflineSyncOptions {
    * Where the sync slice is mounted.
    * @default 'offline'
    */
-  reducerPath?: string
+  reducerPath?: TPath
 }
 
 /** The actions an app dispatches to steer sync. */
@@ -86,13 +86,20 @@ export interface OfflineSyncActions {
 }
 
 /** What {@link createOfflineSync} returns. */
-export interface OfflineSync {
-  readonly reducerPath: string
+export interface OfflineSync<TPath extends string = 'offline'> {
+  /** A literal type, so `{ [sync.reducerPath]: sync.reducer }` types the store's state. */
+  readonly reducerPath: TPath
   readonly reducer: Reducer<OutboxState>
   /** Add with `middleware: (getDefault) => getDefault().concat(sync.middleware)`. */
   readonly middleware: Middleware
   readonly actions: OfflineSyncActions
   readonly selectors: SyncSelectors
+  /**
+   * Stops sending in every store that uses this instance: no more requests, retry timers or network
+   * listening (requests in flight finish). For tests, hot reload and shutting a Node process down.
+   * Changes dispatched afterwards are still applied and queued.
+   */
+  stop(): void
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -114,7 +121,9 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  * })
  * ```
  */
-export function createOfflineSync(options: OfflineSyncOptions): OfflineSync {
+export function createOfflineSync<const TPath extends string = 'offline'>(
+  options: OfflineSyncOptions<TPath>,
+): OfflineSync<TPath> {
   if (!options || !Array.isArray(options.entities) || options.entities.length === 0)
     throw new TypeError('rtk-offline: `entities` is a required option for createOfflineSync: a non-empty array of createSyncedEntity() results.')
   if (!options.adapter || typeof options.adapter.push !== 'function')
@@ -126,7 +135,7 @@ export function createOfflineSync(options: OfflineSyncOptions): OfflineSync {
     if (entities.has(entity.name)) throw new TypeError(`rtk-offline: two entities are named "${entity.name}"; names must be unique.`)
     entities.set(entity.name, entity['~rtkOffline'])
   }
-  const reducerPath = options.reducerPath ?? 'offline'
+  const reducerPath = options.reducerPath ?? ('offline' as TPath)
   if (entities.has(reducerPath))
     throw new TypeError(`rtk-offline: the entity "${reducerPath}" clashes with the sync slice's reducerPath; choose another reducerPath.`)
   const network = options.network ?? createBrowserNetworkStatus()
@@ -161,7 +170,7 @@ export function createOfflineSync(options: OfflineSyncOptions): OfflineSync {
   // Enqueue first (validate and stamp), then the drain listener, which reacts after the reducers ran.
   const middleware: Middleware = (api) => {
     const enqueueNext = enqueue(api)
-    const drainNext = drain(api)
+    const drainNext = drain.middleware(api)
     return (next) => enqueueNext(drainNext(next))
   }
   return {
@@ -170,5 +179,6 @@ export function createOfflineSync(options: OfflineSyncOptions): OfflineSync {
     middleware,
     actions: { syncNow, pause, resume, retryFailed, discardFailed, dismissConflicts, networkChanged },
     selectors: buildSelectors(reducerPath, entities),
+    stop: drain.stop,
   }
 }

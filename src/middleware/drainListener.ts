@@ -49,22 +49,30 @@ const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChange
  * not paused, no credentials awaited, circuit not open, retry time reached). Kicks that arrive while it
  * runs make it look again when it would stop, so `syncNow` during a drain never sends anything twice.
  */
-export function buildDrainMiddleware(config: DrainConfig): Middleware {
+export function buildDrainMiddleware(config: DrainConfig): { middleware: Middleware; stop(): void } {
   const distinctPriorities = new Set([...config.entities.values()].map((entity) => entity.priority)).size > 1
+  const running = new Set<() => void>()
 
-  return (api) => {
+  const middleware: Middleware = (api) => {
     const listener = createListenerMiddleware({
       onError: (error) => config.onError(error, { raisedBy: 'drain' }),
     })
-    let running = false
+    let draining = false
     let again = false
+    let stopped = false
     let wakeTimer: unknown
     let wakeAt: number | null = null
 
     const outbox = (): OutboxState => selectOutbox(api.getState(), config.reducerPath)
 
-    config.network.subscribe((online) => {
+    const unsubscribe = config.network.subscribe((online) => {
       api.dispatch(networkChanged(online, config.now()))
+    })
+    running.add(() => {
+      stopped = true
+      unsubscribe()
+      wakeAtTime(null)
+      listener.clearListeners()
     })
 
     function wakeAtTime(at: number | null): void {
@@ -132,6 +140,7 @@ export function buildDrainMiddleware(config: DrainConfig): Middleware {
 
     async function drainOnce(): Promise<void> {
       for (;;) {
+        if (stopped) return
         const state = outbox()
         if (state.paused || state.authRequired || !state.online) return wakeAtTime(null)
         const now = config.now()
@@ -179,22 +188,31 @@ export function buildDrainMiddleware(config: DrainConfig): Middleware {
     listener.startListening({
       predicate: (action: UnknownAction) => isKick(action) || isStampedEntityAction(action),
       effect: async () => {
-        if (running) {
+        if (draining) {
           again = true
           return
         }
-        running = true
+        draining = true
         try {
           do {
             again = false
             await drainOnce()
           } while (again)
         } finally {
-          running = false
+          draining = false
         }
       },
     })
 
     return listener.middleware(api)
+  }
+
+  return {
+    middleware,
+    /** Stops every store's drain: no more sends, timers or network listening. Requests in flight finish. */
+    stop() {
+      for (const stop of running) stop()
+      running.clear()
+    },
   }
 }

@@ -201,7 +201,8 @@ export function buildOutboxSlice(config: OutboxConfig) {
           }
           if (payload.verdict === 'answered') {
             state.lastSyncedAt = payload.at
-            if (!payload.results.some((result) => result.type === 'failed')) state.lastError = null
+            // The backend answered, but a retry or failure in the same batch is still the latest news.
+            if (payload.results.every((result) => result.type === 'confirmed' || result.type === 'conflict')) state.lastError = null
             state.circuit = nextCircuit(state.circuit, 'success', payload.at, config.circuitBreaker)
           } else if (payload.verdict === 'transient')
             state.circuit = nextCircuit(state.circuit, 'failure', payload.at, config.circuitBreaker)

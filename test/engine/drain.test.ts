@@ -148,6 +148,27 @@ describe('draining the outbox', () => {
     expect(status()).toMatchObject({ phase: 'offline', pending: 1 })
   })
 
+  it('sends nothing more once stopped, and leaves no timer behind', async () => {
+    const { store, todos, network, scripted, sync } = setup()
+    scripted.autoRespond(() => ({ type: 'retry', error: { name: 'E', message: 'down', code: 'http-error' } }))
+    network.setOnline(true)
+    store.dispatch(todos.actions.added(todo('a')))
+    await settle()
+    expect(vi.getTimerCount()).toBe(1)
+    sync.stop()
+    expect(vi.getTimerCount()).toBe(0)
+    network.setOnline(false)
+    network.setOnline(true)
+    store.dispatch(todos.actions.added(todo('b')))
+    store.dispatch(sync.actions.syncNow())
+    await vi.advanceTimersByTimeAsync(120_000)
+    expect(scripted.calls).toHaveLength(1)
+    // The change is still applied and queued.
+    expect(sync.selectors.selectPendingCount(store.getState())).toBe(2)
+    // The store no longer hears the network.
+    expect(sync.selectors.selectStatus(store.getState()).online).toBe(true)
+  })
+
   it('sends higher-priority entities first', async () => {
     const { configureStore } = await import('@reduxjs/toolkit')
     const { createOfflineSync, createSyncedEntity, createManualNetworkStatus } = await import('../../src')

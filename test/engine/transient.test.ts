@@ -62,6 +62,14 @@ describe('a transient failure', () => {
     ])
   })
 
+  it('stays the last error in the status while its operation waits, even when others in the batch succeeded', async () => {
+    const { store, todos, scripted, status } = setup()
+    scripted.autoRespond((op) => (op.recordId === 'a' ? retry() : ok()))
+    store.dispatch(todos.actions.addedMany([todo('a'), todo('b')]))
+    await settle()
+    expect(status()).toMatchObject({ phase: 'backoff', pending: 1, lastError: { status: 503 } })
+  })
+
   it('honours Retry-After over the backoff', async () => {
     const { store, todos, scripted, status } = setup()
     scripted.autoRespond(() => retry(7000))

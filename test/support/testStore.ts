@@ -37,7 +37,7 @@ export function createTestStore(
     ...options,
   })
   const store = configureStore({
-    reducer: { todos: todos.reducer, offline: sync.reducer },
+    reducer: { todos: todos.reducer, [sync.reducerPath]: sync.reducer },
     middleware: (getDefault) => getDefault().concat(sync.middleware),
   })
   const view = () => todos.selectors.selectAll(store.getState())
