@@ -72,9 +72,7 @@ function buildStore(baseUrl: string, network: ManualNetworkStatus) {
     retry: { baseDelayMs: 100, maxDelayMs: 1_000 },
   })
   const store = configureStore({
-    // Mounted under the default reducerPath by name: `[sync.reducerPath]` is typed `string`, which turns the
-    // reducer map into an index signature that configureStore does not accept.
-    reducer: { todos: todos.reducer, offline: sync.reducer },
+    reducer: { todos: todos.reducer, [sync.reducerPath]: sync.reducer },
     middleware: (getDefault) => getDefault().concat(sync.middleware),
   })
   return { store, sync }

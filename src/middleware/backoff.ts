@@ -20,8 +20,13 @@ export interface RetryOptions {
 
 export type ResolvedRetryOptions = Required<RetryOptions>
 
+/** An option set to `undefined` counts as not given, so spreading it over the defaults must skip it. */
+export function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>
+}
+
 export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
-  const resolved = { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: Infinity, ...options }
+  const resolved = { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: Infinity, ...definedOnly(options) }
   for (const [name, value] of Object.entries(resolved))
     if (typeof value !== 'number' || Number.isNaN(value) || value < (name === 'maxAttempts' ? 1 : 0))
       throw new TypeError(`rtk-offline: retry.${name} must be a ${name === 'maxAttempts' ? 'number ≥ 1' : 'number ≥ 0'}, got ${String(value)}.`)

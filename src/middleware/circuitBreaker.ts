@@ -1,3 +1,5 @@
+import { definedOnly } from './backoff'
+
 /** Circuit breaker options of `createOfflineSync`. */
 export interface CircuitBreakerOptions {
   /**
@@ -28,7 +30,7 @@ export type CircuitEvent = 'success' | 'failure' | 'probe' | 'reset'
 export const closedCircuit: CircuitState = { state: 'closed', failures: 0, openUntil: null }
 
 export function resolveCircuitBreakerOptions(options: CircuitBreakerOptions = {}): ResolvedCircuitBreakerOptions {
-  const resolved = { failureThreshold: 5, cooldownMs: 30_000, ...options }
+  const resolved = { failureThreshold: 5, cooldownMs: 30_000, ...definedOnly(options) }
   if (!Number.isInteger(resolved.failureThreshold) || resolved.failureThreshold < 1)
     throw new TypeError(`rtk-offline: circuitBreaker.failureThreshold must be an integer ≥ 1, got ${String(resolved.failureThreshold)}.`)
   if (typeof resolved.cooldownMs !== 'number' || !(resolved.cooldownMs >= 0))

@@ -48,7 +48,7 @@ export function settleOutcomes(
         if (attempts >= context.retry.maxAttempts) {
           const error = new SyncError(
             'max-attempts-exceeded',
-            `Gave up after ${attempts} attempts; the last one failed with: ${outcome.error.message}. Retry it with retryFailed().`,
+            `Gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}; the last one failed with: ${outcome.error.message}. Retry it with retryFailed().`,
           )
           return failed(error.toInfo())
         }

@@ -13,7 +13,8 @@ function isJsonValue(value: unknown): boolean {
 export function assertSerializable(entity: string, recordId: EntityId | undefined, value: unknown, what: string): void {
   const found = findNonSerializableValue(value, '', isJsonValue)
   if (found === false) return
-  const where = found.keyPath === '' ? what : `${what} at "${found.keyPath}"`
+  // RTK names the top-level value '<root>'; a value bad as a whole needs no path.
+  const where = found.keyPath === '' || found.keyPath === '<root>' ? what : `${what} at "${found.keyPath}"`
   const shown =
     found.value === undefined
       ? 'undefined (use null to clear a field)'
@@ -32,6 +33,10 @@ export function isValidId(id: unknown): id is EntityId {
   return (typeof id === 'string' && id !== '') || (typeof id === 'number' && Number.isFinite(id))
 }
 
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
+}
+
 /** Runs a Standard Schema synchronously; returns its output or throws with every issue listed. */
 export function validateWithSchema<TRecord>(
   entity: string,
@@ -39,13 +44,17 @@ export function validateWithSchema<TRecord>(
   schema: StandardSchemaV1<unknown, TRecord>,
   value: unknown,
 ): TRecord {
-  const result = schema['~standard'].validate(value)
-  if (result instanceof Promise)
+  const outcome = schema['~standard'].validate(value)
+  if (isPromiseLike(outcome)) {
+    // Nobody awaits it; keep a later rejection from surfacing as an unhandled one.
+    Promise.resolve(outcome).catch(() => {})
     throw new SyncValidationError(
       entity,
       recordId,
       'its schema validates asynchronously; rtk-offline validates inside dispatch, so use a synchronous schema.',
     )
+  }
+  const result = outcome as StandardSchemaV1.Result<TRecord>
   if (result.issues) {
     const described = result.issues
       .map((issue) => {
