@@ -28,6 +28,13 @@ export interface OfflineSyncOptions<TPath extends string = 'offline'> {
   /** When to stop sending to a failing backend and for how long. */
   circuitBreaker?: CircuitBreakerOptions
   /**
+   * Merge changes of one record made before any of them was sent (create+update → create,
+   * update+update → update, update+delete → delete, create+delete → nothing). Off sends every change
+   * as made, in order.
+   * @default true
+   */
+  coalesce?: boolean
+  /**
    * Operations per `push` (at most one per record, sent in parallel by the REST adapter).
    * @default 20
    */
@@ -152,6 +159,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     entities,
     now,
     generateId: options.generateId ?? (() => crypto.randomUUID()),
+    coalesce: options.coalesce ?? true,
   })
   const drain = buildDrainMiddleware({
     reducerPath,

@@ -17,6 +17,7 @@ export interface EnqueueConfig {
   entities: ReadonlyMap<string, EntityInternals>
   now: () => number
   generateId: () => string
+  coalesce: boolean
 }
 
 /** The record as the action found it, and the operation a further change could merge into. */
@@ -83,7 +84,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
         serverHasRecord: pending ? pending.base !== null : state.entities[id] !== undefined,
         // Only an operation never sent may change: a sent one's idempotency key stands for its body.
         mergeable:
-          last && op && op.status === 'pending' && op.attempts === 0
+          config.coalesce && last && op && op.status === 'pending' && op.attempts === 0
             ? { seq: op.seq, id: op.id, queued: { kind: op.kind, data: op.data }, baseVersion: op.baseVersion }
             : null,
       }
@@ -117,7 +118,9 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       stamps.push(entry)
       cursor.record = applyChange(cursor.record, change)
       cursor.mergeable =
-        entry.queued === null ? null : { seq: entry.seq, id: entry.id, queued: entry.queued, baseVersion: entry.baseVersion }
+        entry.queued === null || !config.coalesce
+          ? null
+          : { seq: entry.seq, id: entry.id, queued: entry.queued, baseVersion: entry.baseVersion }
     }
 
     const requireId = (id: unknown, what: string): EntityId => {

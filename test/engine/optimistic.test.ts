@@ -45,6 +45,19 @@ describe('a change dispatched offline', () => {
     ])
   })
 
+  it('keeps every change as its own operation when coalescing is off', () => {
+    const { store, todos, sync, view } = createTestStore(createScriptedAdapter().adapter, { online: false, coalesce: false })
+    store.dispatch(todos.actions.added(milk))
+    store.dispatch(todos.actions.updated({ id: 'a', changes: { done: true } }))
+    store.dispatch(todos.actions.removed('a'))
+    expect(view()).toEqual([])
+    expect(sync.selectors.selectOps(store.getState()).map(({ id, kind }) => [id, kind])).toEqual([
+      ['op-1', 'create'],
+      ['op-2', 'update'],
+      ['op-3', 'delete'],
+    ])
+  })
+
   it('sends nothing for a record created and removed while offline', () => {
     const { store, todos, sync, view, status } = createTestStore(createScriptedAdapter().adapter, { online: false })
     store.dispatch(todos.actions.added(milk))
