@@ -45,7 +45,16 @@ export type { OfflineSync, OfflineSyncOptions, OfflineSyncActions } from './crea
 export type { OutboxState, OutboxCounts, SyncConflict } from './slices/outboxSlice'
 export type { SyncSelectors, SyncStatus, SyncPhase } from './selectors'
 export type { SyncAdapter, SyncOutcome, OutgoingOperation, PushOptions } from './adapters/types'
-export type { RestAdapterOptions } from './adapters/rest'
+export type {
+  RestAdapterOptions,
+  RestHeaders,
+  RestFetch,
+  RestRequest,
+  RestRoute,
+  RestRouteContext,
+  RestRoutes,
+  ParseRecord,
+} from './adapters/rest'
 export type { NetworkStatus, ManualNetworkStatus } from './middleware/networkStatus'
 export type { RetryOptions } from './middleware/backoff'
 export type { CircuitBreakerOptions, CircuitState } from './middleware/circuitBreaker'

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import * as publicApi from '../src'
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+
+describe('README', () => {
+  it('shows the quick start exactly as examples/quick-start.ts, which tsc checks', () => {
+    const quickStart = readFileSync(new URL('../examples/quick-start.ts', import.meta.url), 'utf8')
+    const section = readme.slice(readme.indexOf('## Quick start'))
+    const block = section.slice(section.indexOf('```ts\n') + 6, section.indexOf('\n```', section.indexOf('```ts\n')) + 1)
+    expect(block).toBe(quickStart)
+  })
+
+  it('names the set-up commands', () => {
+    expect(readme).toContain('npm ci')
+    expect(readme).toContain('npm test')
+    expect(readme).toContain('npm start')
+  })
+
+  it('documents every factory and action the package exports', () => {
+    const documented = ['createSyncedEntity', 'createOfflineSync', 'createRestAdapter', 'parseRetryAfter', 'createManualNetworkStatus', 'createBrowserNetworkStatus', 'syncNow', 'pause', 'resume', 'retryFailed', 'discardFailed', 'dismissConflicts', 'networkChanged']
+    for (const name of documented) {
+      expect(Object.keys(publicApi)).toContain(name)
+      expect(readme).toContain(name)
+    }
+  })
+})
