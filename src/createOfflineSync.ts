@@ -1,16 +1,18 @@
-import type { Middleware, Reducer } from '@reduxjs/toolkit'
+import type { Middleware, Reducer, UnknownAction } from '@reduxjs/toolkit'
 import type { SyncAdapter } from './adapters/types'
 import type { SyncErrorInfo } from './errors'
 import { resolveRetryOptions, type RetryOptions } from './middleware/backoff'
 import { resolveCircuitBreakerOptions, type CircuitBreakerOptions } from './middleware/circuitBreaker'
 import { buildDrainMiddleware, type ErrorSource } from './middleware/drainListener'
-import { buildEnqueueMiddleware } from './middleware/enqueueMiddleware'
+import { buildEnqueueMiddleware, seqFor } from './middleware/enqueueMiddleware'
 import { createBrowserNetworkStatus, type NetworkStatus } from './middleware/networkStatus'
 import { globalTimers, type Timers } from './middleware/timers'
 import { buildSelectors, type SyncSelectors } from './selectors'
 import { discardFailed, dismissConflicts, networkChanged, pause, resume, retryFailed, syncNow } from './slices/actions'
 import type { EntityInternals, SyncedEntityLike } from './slices/createSyncedEntity'
 import { buildOutboxSlice, type OutboxState } from './slices/outboxSlice'
+import { createPersistence, type Persistence, type PersistOptions, type Persistor } from './persist/createPersistence'
+import { SyncSetupError } from './errors'
 
 /** Options of {@link createOfflineSync}. */
 export interface OfflineSyncOptions<TPath extends string = 'offline'> {
@@ -79,6 +81,11 @@ export interface OfflineSyncOptions<TPath extends string = 'offline'> {
    * @default 'offline'
    */
   reducerPath?: TPath
+  /**
+   * Keep the outbox and the synced slices in storage across reloads and crashes. Start it with
+   * `sync.persist(store)`; nothing is sent until the restore is done.
+   */
+  persist?: PersistOptions
 }
 
 /** The actions an app dispatches to steer sync. */
@@ -102,11 +109,25 @@ export interface OfflineSync<TPath extends string = 'offline'> {
   readonly actions: OfflineSyncActions
   readonly selectors: SyncSelectors
   /**
+   * Starts persistence for a store made with this instance's middleware (requires the `persist`
+   * option): restores what storage holds, merged with anything dispatched meanwhile, then writes every
+   * change. Returns the persistor; `await persistor.ready` to know the restore is done.
+   */
+  persist(store: { getState(): unknown; dispatch: (action: never) => unknown }): Persistor
+  /** Resolves once everything dispatched so far, in every persisted store of this instance, is in storage. */
+  flush(): Promise<void>
+  /**
    * Stops sending in every store that uses this instance: no more requests, retry timers or network
    * listening (requests in flight finish). For tests, hot reload and shutting a Node process down.
    * Changes dispatched afterwards are still applied and queued.
    */
   stop(): void
+}
+
+/** One store this instance's middleware is part of. */
+interface StoreContext {
+  getState: () => unknown
+  persistence: Persistence | null
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -146,6 +167,8 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
   if (entities.has(reducerPath))
     throw new TypeError(`rtk-offline: the entity "${reducerPath}" clashes with the sync slice's reducerPath; choose another reducerPath.`)
   const network = options.network ?? createBrowserNetworkStatus()
+  const onError = options.onError ?? ((error, info) => console.error(`rtk-offline: error raised by ${info.raisedBy}:`, error))
+  const seqConfig = { seqSlots: 1, slot: () => 0 }
   const now = options.now ?? (() => Date.now())
   const circuitBreaker = resolveCircuitBreakerOptions(options.circuitBreaker)
   const slice = buildOutboxSlice({
@@ -153,6 +176,8 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     priorities: new Map([...entities].map(([name, entity]) => [name, entity.priority])),
     circuitBreaker,
     isOnline: () => network.isOnline(),
+    persistent: options.persist !== undefined,
+    seqSlots: seqConfig.seqSlots,
   })
   const enqueue = buildEnqueueMiddleware({
     reducerPath,
@@ -160,6 +185,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     now,
     generateId: options.generateId ?? (() => crypto.randomUUID()),
     coalesce: options.coalesce ?? true,
+    ...seqConfig,
   })
   const drain = buildDrainMiddleware({
     reducerPath,
@@ -173,13 +199,29 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     now,
     timers: options.timers ?? globalTimers,
     onAuthError: options.onAuthError,
-    onError: options.onError ?? ((error, info) => console.error(`rtk-offline: error raised by ${info.raisedBy}:`, error)),
+    onError,
   })
-  // Enqueue first (validate and stamp), then the drain listener, which reacts after the reducers ran.
+  // Each store the middleware is part of, found again by `persist(store)` through its getState (Redux
+  // hands middleware the store's own getState function).
+  const contexts = new Set<StoreContext>()
+  // Enqueue first (validate and stamp), then the drain listener, which reacts after the reducers ran,
+  // then persistence, which writes what the action changed.
   const middleware: Middleware = (api) => {
+    const context: StoreContext = { getState: api.getState, persistence: null }
+    contexts.add(context)
     const enqueueNext = enqueue(api)
-    const drainNext = drain.middleware(api)
-    return (next) => enqueueNext(drainNext(next))
+    const drainNext = drain.middleware(api, context)
+    return (next) => {
+      const persistNext = (action: unknown) => {
+        const persistence = context.persistence
+        if (!persistence) return next(action)
+        const before = api.getState()
+        const result = next(action)
+        persistence.afterAction(before, api.getState(), action as UnknownAction)
+        return result
+      }
+      return enqueueNext(drainNext(persistNext))
+    }
   }
   return {
     reducerPath,
@@ -187,6 +229,30 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     middleware,
     actions: { syncNow, pause, resume, retryFailed, discardFailed, dismissConflicts, networkChanged },
     selectors: buildSelectors(reducerPath, entities),
-    stop: drain.stop,
+    persist(store) {
+      if (!options.persist)
+        throw new SyncSetupError('persist(store) needs the `persist` option of createOfflineSync, e.g. createOfflineSync({ ..., persist: {} }).')
+      const context = [...contexts].find((candidate) => candidate.getState === store.getState)
+      if (!context) throw new SyncSetupError('persist(store) needs a store made with sync.middleware (configureStore({ middleware: (g) => g().concat(sync.middleware) })).')
+      if (context.persistence) throw new SyncSetupError('persist(store) was already called for this store; use the persistor it returned.')
+      context.persistence = createPersistence({
+        options: options.persist,
+        reducerPath,
+        entities,
+        store: store as { getState(): unknown; dispatch(action: UnknownAction): unknown },
+        now,
+        timers: options.timers ?? globalTimers,
+        seqFor: (counter) => seqFor(counter, seqConfig),
+        onError: (error) => onError(error, { raisedBy: 'storage' }),
+      })
+      return context.persistence
+    },
+    async flush() {
+      await Promise.all([...contexts].map((context) => context.persistence?.flush()))
+    },
+    stop() {
+      drain.stop()
+      for (const context of contexts) context.persistence?.stop()
+    },
   }
 }

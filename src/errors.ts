@@ -15,6 +15,9 @@ export type SyncErrorCode =
   | 'max-attempts-exceeded'
   | 'dependency-failed'
   | 'setup'
+  | 'storage-failed'
+  | 'storage-version-newer'
+  | 'decryption-failed'
   | 'unknown'
 
 /** A serialisable description of an error, as kept in the store (`lastError`, failures). */
@@ -108,6 +111,17 @@ export class SyncSetupError extends SyncError {
   override name = 'SyncSetupError'
   constructor(message: string) {
     super('setup', `rtk-offline: ${message}`)
+  }
+}
+
+/**
+ * Storage cannot be used: it throws, or it holds data from a newer version of the app. Nothing is
+ * written while this stands, so what storage holds is left as it was.
+ */
+export class SyncStorageError extends SyncError {
+  override name = 'SyncStorageError'
+  constructor(code: 'storage-failed' | 'storage-version-newer', message: string, options?: { cause?: unknown }) {
+    super(code, `rtk-offline: ${message}`, options)
   }
 }
 

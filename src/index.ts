@@ -17,6 +17,10 @@ export {
   drainWaiting,
   authRestored,
   retryDue,
+  rehydrated,
+  storageCorrupted,
+  storageFailed,
+  userSwitched,
 } from './slices/actions'
 export {
   SyncError,
@@ -26,6 +30,7 @@ export {
   SyncHttpError,
   SyncAdapterError,
   SyncSetupError,
+  SyncStorageError,
   toErrorInfo,
 } from './errors'
 
@@ -62,6 +67,18 @@ export type { Timers } from './middleware/timers'
 export type { ErrorSource } from './middleware/drainListener'
 export type { Operation, OperationKind, OperationStatus, Version, EntityId } from './types'
 export type { SyncErrorInfo, SyncErrorCode } from './errors'
-export type { OpStamp, OfflineMeta, Settlement, BatchVerdict, RevivedOp } from './slices/actions'
+export type {
+  OpStamp,
+  OfflineMeta,
+  Settlement,
+  BatchVerdict,
+  RevivedOp,
+  RehydratePayload,
+  StoredEntity,
+  StorageProblem,
+} from './slices/actions'
+export type { PersistOptions, Persistor } from './persist/createPersistence'
+export type { PersistMigrations, PersistedState } from './persist/restore'
+export type { SyncStorage } from './persist/storage'
 export type { Change } from './slices/change'
 export type { Trie } from './slices/trie'

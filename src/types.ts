@@ -41,4 +41,6 @@ export interface Operation {
   lastError: SyncErrorInfo | null
   /** Higher goes first; from the entity's `priority`. */
   priority: number
+  /** The user signed in when it was made (`switchUser`); it is only ever sent while that user is signed in. */
+  userId: string | null
 }

@@ -1,4 +1,4 @@
-import { createListenerMiddleware, isAnyOf, type Middleware, type UnknownAction } from '@reduxjs/toolkit'
+import { createListenerMiddleware, isAnyOf, type Middleware, type MiddlewareAPI, type UnknownAction } from '@reduxjs/toolkit'
 import type { OutgoingOperation, SyncAdapter } from '../adapters/types'
 import type { SyncErrorInfo } from '../errors'
 import {
@@ -7,6 +7,7 @@ import {
   networkChanged,
   opsSent,
   opsSettled,
+  rehydrated,
   resume,
   retryDue,
   retryFailed,
@@ -24,7 +25,7 @@ import { settleOutcomes } from './settleOutcomes'
 import type { Timers } from './timers'
 
 /** Who raised an error reported to `onError`. */
-export type ErrorSource = 'adapter' | 'onAuthError' | 'drain'
+export type ErrorSource = 'adapter' | 'onAuthError' | 'drain' | 'storage'
 
 export interface DrainConfig {
   reducerPath: string
@@ -42,18 +43,26 @@ export interface DrainConfig {
 }
 
 /** Actions after which there may be something to send. */
-const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChanged, retryDue)
+const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChanged, retryDue, rehydrated)
 
 /**
  * The drain: one loop per store that sends batches while there is work and the way is open (online,
  * not paused, no credentials awaited, circuit not open, retry time reached). Kicks that arrive while it
  * runs make it look again when it would stop, so `syncNow` during a drain never sends anything twice.
  */
-export function buildDrainMiddleware(config: DrainConfig): { middleware: Middleware; stop(): void } {
+/** What the drain needs of a store's persistence. */
+export interface DrainContext {
+  persistence: { opsStored(): Promise<void> } | null
+}
+
+export function buildDrainMiddleware(config: DrainConfig): {
+  middleware: (api: MiddlewareAPI, context: DrainContext) => ReturnType<Middleware>
+  stop(): void
+} {
   const distinctPriorities = new Set([...config.entities.values()].map((entity) => entity.priority)).size > 1
   const running = new Set<() => void>()
 
-  const middleware: Middleware = (api) => {
+  const middleware = (api: MiddlewareAPI, context: DrainContext) => {
     const listener = createListenerMiddleware({
       onError: (error) => config.onError(error, { raisedBy: 'drain' }),
     })
@@ -97,7 +106,8 @@ export function buildDrainMiddleware(config: DrainConfig): { middleware: Middlew
       const picked: Operation[] = []
       let earliest: number | null = null
       trieEach(state.ops, (op) => {
-        if (op.status !== 'pending') return
+        // Another user's operation is never handed to the adapter.
+        if (op.status !== 'pending' || op.userId !== state.userId) return
         if (op.nextAttemptAt !== null && op.nextAttemptAt > now) {
           if (earliest === null || op.nextAttemptAt < earliest) earliest = op.nextAttemptAt
           return
@@ -140,9 +150,11 @@ export function buildDrainMiddleware(config: DrainConfig): { middleware: Middlew
 
     async function drainOnce(): Promise<void> {
       for (;;) {
+        // An operation is sent only once it is in storage.
+        if (context.persistence) await context.persistence.opsStored()
         if (stopped) return
         const state = outbox()
-        if (state.paused || state.authRequired || !state.online) return wakeAtTime(null)
+        if (!state.hydrated || state.paused || state.authRequired || !state.online) return wakeAtTime(null)
         const now = config.now()
         const { circuit } = state
         if (circuit.state === 'open' && circuit.openUntil !== null && circuit.openUntil > now)

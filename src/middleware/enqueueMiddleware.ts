@@ -18,6 +18,14 @@ export interface EnqueueConfig {
   now: () => number
   generateId: () => string
   coalesce: boolean
+  /** Seqs are `counter × seqSlots + slot()`, so tabs sharing an outbox never pick the same one. */
+  seqSlots: number
+  slot: () => number
+}
+
+/** The seq an operation gets from the outbox's counter. */
+export function seqFor(counter: number, config: Pick<EnqueueConfig, 'seqSlots' | 'slot'>): number {
+  return counter * config.seqSlots + config.slot()
 }
 
 /** The record as the action found it, and the operation a further change could merge into. */
@@ -71,7 +79,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
     const { selectId, versionField, validate } = entity
     const cursors = new Map<EntityId, RecordCursor>()
     const stamps: OpStamp[] = []
-    let nextSeq = outbox.nextSeq
+    let counter = outbox.nextSeq
 
     const cursorOf = (id: EntityId): RecordCursor => {
       let cursor = cursors.get(id)
@@ -110,7 +118,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
           change,
           queued: change,
           coalesced: false,
-          seq: nextSeq++,
+          seq: seqFor(counter++, config),
           id: config.generateId(),
           baseVersion: confirmedVersion(id),
         }
@@ -188,7 +196,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       default:
         throw new SyncValidationError(name, undefined, `"${action.type}" is not an action rtk-offline knows how to queue.`)
     }
-    const offline: OfflineMeta = { entity: name, at: config.now(), stamps }
+    const offline: OfflineMeta = { entity: name, at: config.now(), userId: outbox.userId, stamps }
     return { ...action, meta: { ...action.meta, offline } }
   }
 
@@ -198,7 +206,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
     const wanted = action.payload.opIds === null ? null : new Set(action.payload.opIds)
     const revived: RevivedOp[] = []
     const views = new Map<string, Rec | null>()
-    let nextSeq = outbox.nextSeq
+    let counter = outbox.nextSeq
     trieEach(outbox.failed, (op) => {
       if (wanted !== null && !wanted.has(op.id)) return
       const entity = config.entities.get(op.entity)
@@ -212,7 +220,14 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       if (!fits) return
       const change: Change = { kind: op.kind, data: op.data }
       views.set(key, applyChange(view, change))
-      revived.push({ fromSeq: op.seq, seq: nextSeq++, id: config.generateId(), entity: op.entity, recordId: op.recordId, change })
+      revived.push({
+        fromSeq: op.seq,
+        seq: seqFor(counter++, config),
+        id: config.generateId(),
+        entity: op.entity,
+        recordId: op.recordId,
+        change,
+      })
     })
     return { ...action, payload: { ...action.payload, revived } }
   }

@@ -1,6 +1,6 @@
 import { createAction, type EntityId } from '@reduxjs/toolkit'
 import type { SyncErrorInfo } from '../errors'
-import type { OperationKind, Version } from '../types'
+import type { Operation, OperationKind, Version } from '../types'
 import type { Change } from './change'
 
 /**
@@ -27,6 +27,8 @@ export interface OpStamp {
 export interface OfflineMeta {
   entity: string
   at: number
+  /** The user signed in when the change was made. */
+  userId: string | null
   stamps: OpStamp[]
 }
 
@@ -60,6 +62,36 @@ export interface RevivedOp {
   entity: string
   recordId: EntityId
   change: Change
+}
+
+/** What storage held for one entity: its view and the confirmed state of records that had pending operations. */
+export interface StoredEntity {
+  records: Record<string, unknown>[]
+  bases: Array<[EntityId, Record<string, unknown> | null]>
+}
+
+/** What a restore found in storage, merged by the reducers with whatever was dispatched before it finished. */
+export interface RehydratePayload {
+  userId: string | null
+  nextSeq: number
+  conflicts: import('./outboxSlice').SyncConflict[]
+  entities: Record<string, StoredEntity>
+  /** Stored operations, oldest first: in-flight ones are pending again; failed ones keep their status. */
+  ops: Operation[]
+  /** Operations made before the restore finished get new seqs after the stored ones: [old, new]. */
+  renumber: Array<[number, number]>
+}
+
+/** A stored value that could not be used, moved aside (never deleted). */
+export interface StorageProblem {
+  /** The key it was read from. */
+  key: string
+  /** Where it was moved, or null when it could not even be read (then it was left where it was). */
+  quarantineKey: string | null
+  reason: string
+  /** The first characters of the bad value, when it could be read. */
+  preview: string | null
+  at: number
 }
 
 const prefix = 'offline'
@@ -97,3 +129,11 @@ export const drainWaiting = /* @__PURE__ */ createAction<{ nextAttemptAt: number
 export const authRestored = /* @__PURE__ */ createAction(`${prefix}/authRestored`)
 /** A scheduled retry time or the circuit's cool-down has come. */
 export const retryDue = /* @__PURE__ */ createAction(`${prefix}/retryDue`)
+/** Storage held what was restored; merged with what was dispatched meanwhile. Sending starts after it. */
+export const rehydrated = /* @__PURE__ */ createAction<RehydratePayload>(`${prefix}/rehydrated`)
+/** A stored value was unreadable and moved aside; the store booted without it. */
+export const storageCorrupted = /* @__PURE__ */ createAction<StorageProblem>(`${prefix}/storageCorrupted`)
+/** Storage cannot be used (it throws, a wrong encryption key, data from a newer version): nothing is written. */
+export const storageFailed = /* @__PURE__ */ createAction<SyncErrorInfo>(`${prefix}/storageFailed`)
+/** Another user signed in (or out: null). The slices empty and that user's outbox is restored. */
+export const userSwitched = /* @__PURE__ */ createAction<{ userId: string | null; hydrated: boolean }>(`${prefix}/userSwitched`)

@@ -1,4 +1,5 @@
 import {
+  current,
   createEntityAdapter,
   createSlice,
   type EntityId,
@@ -9,9 +10,9 @@ import {
 } from '@reduxjs/toolkit'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { SyncSetupError } from '../errors'
-import { opsSettled, retryFailed, type OfflineMeta, type Settlement } from './actions'
+import { opsSettled, rehydrated, retryFailed, userSwitched, type OfflineMeta, type RehydratePayload, type Settlement } from './actions'
 import { applyChange, replay, type Change } from './change'
-import { idPath, trieDelete, trieGet, trieSet, type Trie } from './trie'
+import { idPath, trieDelete, trieGet, trieSet, trieValues, type Trie } from './trie'
 
 /** Options of {@link createSyncedEntity}. */
 export interface SyncedEntityOptions<TRecord> {
@@ -172,7 +173,11 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         const index = entry.changes.findIndex((change) => change.seq === stamp.seq)
         if (stamp.queued === null) entry.changes.splice(index, 1)
         else entry.changes[index] = { seq: stamp.seq, ...stamp.queued }
-      } else if (stamp.queued) entry.changes.push({ seq: stamp.seq, ...stamp.queued })
+      } else if (stamp.queued) {
+        // Seen already (the same change can reach a tab twice: its own restore and another tab's message).
+        if (entry.changes.some((change) => change.seq === stamp.seq)) continue
+        entry.changes.push({ seq: stamp.seq, ...stamp.queued })
+      }
       const current = state.entities[stamp.recordId] ?? null
       const next = applyChange(current, stamp.change)
       if (next === null) adapter.removeOne(state, stamp.recordId)
@@ -216,6 +221,44 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     rebuild(state, entry)
   }
 
+  /**
+   * Merges what storage held with what was dispatched before the restore finished. Stored operations are
+   * the truth for what is pending (the stored view may be older than them); the stored shadows are the
+   * confirmed state; changes made meanwhile are replayed after the stored ones.
+   */
+  function merge(state: State, payload: RehydratePayload): State {
+    const stored = payload.entities[name] ?? { records: [], bases: [] }
+    const renumber = new Map(payload.renumber)
+    const view = new Map<EntityId, Rec>()
+    for (const record of stored.records) view.set(selectId(record), record)
+    const bases = new Map(stored.bases)
+    const changes = new Map<EntityId, PendingChange[]>()
+    for (const op of payload.ops) {
+      if (op.entity !== name || op.status === 'failed') continue
+      const list = changes.get(op.recordId) ?? []
+      list.push({ seq: op.seq, kind: op.kind, data: op.data })
+      changes.set(op.recordId, list)
+    }
+    for (const entry of trieValues(state.pending)) {
+      const list = changes.get(entry.id) ?? []
+      for (const change of entry.changes) list.push({ ...change, seq: renumber.get(change.seq) ?? change.seq })
+      changes.set(entry.id, list)
+      if (!bases.has(entry.id) && !view.has(entry.id)) bases.set(entry.id, entry.base)
+    }
+    // Records the app had before the restore that storage does not know (preloaded state) stay.
+    for (const id of state.ids) if (!view.has(id) && !changes.has(id)) view.set(id, state.entities[id]!)
+    let next: State = adapter.setAll(adapter.getInitialState({ pending: {} }), [...view.values()])
+    const pending: Trie<PendingRecord<Rec>> = {}
+    for (const id of new Set([...bases.keys(), ...changes.keys()])) {
+      const base = bases.has(id) ? bases.get(id)! : (view.get(id) ?? null)
+      const list = changes.get(id) ?? []
+      const record = replay(base, list)
+      next = record === null ? adapter.removeOne(next, id) : adapter.setOne(next, record)
+      if (list.length > 0) trieSet(pending, idPath(id), { id, base, changes: list })
+    }
+    return { ...next, pending }
+  }
+
   const marker = { offlineEntity: name }
   const prepare = <TPayload>(payload: TPayload) => ({ payload, meta: { ...marker } as EntityActionMeta })
 
@@ -234,6 +277,9 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       builder.addCase(opsSettled, (state, action) => {
         for (const result of action.payload.results) settle(state, result)
       })
+      // `current`: the merge builds a fresh state from a plain snapshot rather than through the draft.
+      builder.addCase(rehydrated, (state, action) => merge(current(state) as State, action.payload))
+      builder.addCase(userSwitched, () => adapter.getInitialState({ pending: {} }))
       builder.addCase(retryFailed, (state, action) => {
         for (const revived of action.payload.revived) {
           if (revived.entity !== name) continue

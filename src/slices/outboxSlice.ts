@@ -17,11 +17,16 @@ import {
   opsSettled,
   pause,
   resume,
+  rehydrated,
   retryFailed,
+  storageCorrupted,
+  storageFailed,
   syncNow,
+  userSwitched,
   type OfflineMeta,
+  type StorageProblem,
 } from './actions'
-import { seqPath, trieDelete, trieEach, trieGet, trieSet, type Trie } from './trie'
+import { seqPath, trieDelete, trieEach, trieGet, trieSet, trieValues, type Trie } from './trie'
 
 /** A conflict the server reported. Until conflict strategies exist, the server's record was taken (server wins). */
 export interface SyncConflict {
@@ -69,6 +74,12 @@ export interface OutboxState {
   lastSyncedAt: number | null
   /** The latest failure, cleared when the backend answers again. */
   lastError: SyncErrorInfo | null
+  /** False until persistence has restored what storage held; nothing is sent before. */
+  hydrated: boolean
+  /** The signed-in user (`switchUser`); only this user's operations are sent. */
+  userId: string | null
+  /** Stored values found unusable and moved aside, and why storage cannot be used at all, if so. */
+  storage: { problems: StorageProblem[]; error: SyncErrorInfo | null }
 }
 
 export interface OutboxConfig {
@@ -77,6 +88,10 @@ export interface OutboxConfig {
   priorities: ReadonlyMap<string, number>
   circuitBreaker: ResolvedCircuitBreakerOptions
   isOnline: () => boolean
+  /** With persistence, the outbox starts unhydrated and sends nothing until the restore. */
+  persistent: boolean
+  /** Seqs are `counter × seqSlots + slot`; `nextSeq` holds the counter. */
+  seqSlots: number
 }
 
 export function isStampedEntityAction(action: UnknownAction): action is UnknownAction & { meta: { offline: OfflineMeta } } {
@@ -105,7 +120,23 @@ export function buildOutboxSlice(config: OutboxConfig) {
     nextAttemptAt: null,
     lastSyncedAt: null,
     lastError: null,
+    hydrated: !config.persistent,
+    userId: null,
+    storage: { problems: [], error: null },
   })
+
+  /** Counters from scratch, after a restore replaced the operations. */
+  function recount(state: OutboxState): void {
+    const counts: OutboxCounts = { pending: 0, inflight: 0, failed: 0, byEntity: {} }
+    trieEach(state.ops, (op) => {
+      bump(counts, op.entity, 1)
+      if (op.status === 'inflight') counts.inflight += 1
+    })
+    trieEach(state.failed, () => {
+      counts.failed += 1
+    })
+    state.counts = counts
+  }
 
   /** Removes an unsettled operation, keeping the counters true. */
   function take(state: OutboxState, seq: number): Operation | undefined {
@@ -134,6 +165,8 @@ export function buildOutboxSlice(config: OutboxConfig) {
   }
 
   const ownsEntity = (entity: string) => config.priorities.has(entity)
+  // A Lamport counter: past every seq seen, from this tab or another.
+  const counterAfter = (seq: number) => Math.floor(seq / config.seqSlots) + 1
 
   return createSlice({
     name: config.reducerPath,
@@ -252,7 +285,7 @@ export function buildOutboxSlice(config: OutboxConfig) {
               lastError: null,
             })
             bump(state.counts, op.entity, 1)
-            state.nextSeq = Math.max(state.nextSeq, revived.seq + 1)
+            state.nextSeq = Math.max(state.nextSeq, counterAfter(revived.seq))
           }
         })
         .addCase(discardFailed, (state, { payload }) => {
@@ -263,6 +296,37 @@ export function buildOutboxSlice(config: OutboxConfig) {
           })
           for (const seq of seqs) trieDelete(state.failed, seqPath(seq))
           state.counts.failed -= seqs.length
+        })
+        .addCase(rehydrated, (state, { payload }) => {
+          const renumber = new Map(payload.renumber)
+          const waiting = trieValues(state.ops)
+          const failed = trieValues(state.failed)
+          state.ops = {}
+          state.failed = {}
+          for (const op of payload.ops) {
+            if (!ownsEntity(op.entity)) continue
+            trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(op.seq), op)
+          }
+          // Work made before the restore finished goes after the stored work, in the order it was made.
+          for (const op of [...waiting, ...failed]) {
+            const seq = renumber.get(op.seq) ?? op.seq
+            trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(seq), { ...op, seq })
+          }
+          state.nextSeq = Math.max(state.nextSeq, payload.nextSeq)
+          state.conflicts = [...payload.conflicts, ...state.conflicts]
+          state.userId = payload.userId
+          state.hydrated = true
+          recount(state)
+        })
+        .addCase(userSwitched, (state, { payload }) => {
+          const fresh = initialState()
+          return { ...fresh, online: state.online, paused: state.paused, userId: payload.userId, hydrated: payload.hydrated }
+        })
+        .addCase(storageCorrupted, (state, { payload }) => {
+          state.storage.problems.push(payload)
+        })
+        .addCase(storageFailed, (state, { payload }) => {
+          state.storage.error = payload
         })
         .addCase(dismissConflicts, (state, { payload }) => {
           const ids = payload.ids === null ? null : new Set(payload.ids)
@@ -284,7 +348,7 @@ export function buildOutboxSlice(config: OutboxConfig) {
               }
               continue
             }
-            if (stamp.queued === null) continue
+            if (stamp.queued === null || trieGet(state.ops, path)) continue
             trieSet<Operation>(state.ops, path, {
               id: stamp.id,
               seq: stamp.seq,
@@ -299,9 +363,10 @@ export function buildOutboxSlice(config: OutboxConfig) {
               status: 'pending',
               lastError: null,
               priority,
+              userId: meta.userId,
             })
             bump(state.counts, meta.entity, 1)
-            state.nextSeq = Math.max(state.nextSeq, stamp.seq + 1)
+            state.nextSeq = Math.max(state.nextSeq, counterAfter(stamp.seq))
           }
         })
     },

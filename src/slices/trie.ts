@@ -15,10 +15,11 @@ type Path = readonly [top: string, mid: string, leaf: string]
 
 /**
  * The path of a sequence number. The top level is unbounded and all keys are integers, which JavaScript
- * enumerates in ascending order: walking the trie yields values in sequence order.
+ * enumerates in ascending order (for keys below 2^32, so seqs below 2^42): walking the trie yields
+ * values in sequence order. Division, not bit shifts, so seqs past 2^31 keep working.
  */
 export function seqPath(seq: number): Path {
-  return [String(Math.floor(seq / 1024)), String((seq >> 5) & 31), String(seq)]
+  return [String(Math.floor(seq / 1024)), String(Math.floor(seq / 32) % 32), String(seq)]
 }
 
 /**

@@ -28,6 +28,7 @@ describe('a change dispatched offline', () => {
         status: 'pending',
         lastError: null,
         priority: 0,
+        userId: null,
       },
     ])
     expect(status()).toMatchObject({ phase: 'offline', online: false, pending: 1, inflight: 0, failed: 0 })

@@ -23,6 +23,7 @@ function op(seq: number, overrides: Partial<Operation> = {}): Operation {
     status: 'pending',
     lastError: null,
     priority: 0,
+    userId: null,
     ...overrides,
   }
 }

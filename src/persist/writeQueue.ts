@@ -1,0 +1,45 @@
+import type { SyncStorage } from './storage'
+
+/**
+ * Storage writes in the order they were asked for, one at a time, with repeated writes of a key that
+ * has not gone out yet folded into the last one. `idle()` resolves when everything asked so far is done.
+ */
+export function createWriteQueue(storage: SyncStorage, onError: (error: unknown, key: string) => void) {
+  // `null` removes the key.
+  const waiting = new Map<string, string | null>()
+  let running: Promise<void> | null = null
+  let bytes = 0
+  let writes = 0
+
+  async function pump(): Promise<void> {
+    while (waiting.size > 0) {
+      const [key, value] = waiting.entries().next().value as [string, string | null]
+      waiting.delete(key)
+      try {
+        if (value === null) await storage.removeItem(key)
+        else {
+          await storage.setItem(key, value)
+          bytes += value.length
+          writes += 1
+        }
+      } catch (error) {
+        onError(error, key)
+      }
+    }
+    running = null
+  }
+
+  return {
+    set(key: string, value: string | null): void {
+      waiting.delete(key)
+      waiting.set(key, value)
+      running ??= pump()
+    },
+    /** Resolves once every write asked for so far has been done. */
+    async idle(): Promise<void> {
+      while (running) await running
+    },
+    /** Characters and writes sent to storage so far (for benchmarks and tests). */
+    stats: () => ({ bytes, writes }),
+  }
+}
