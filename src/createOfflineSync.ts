@@ -168,7 +168,12 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     throw new TypeError(`rtk-offline: the entity "${reducerPath}" clashes with the sync slice's reducerPath; choose another reducerPath.`)
   const network = options.network ?? createBrowserNetworkStatus()
   const onError = options.onError ?? ((error, info) => console.error(`rtk-offline: error raised by ${info.raisedBy}:`, error))
-  const seqConfig = { seqSlots: 1, slot: () => 0 }
+  // With tabs sharing one outbox, seqs interleave: counter × 1024 + this tab's slot, so two tabs
+  // offline at once never pick the same seq (a clash of slots is 1 in 1024 per pair of tabs).
+  const tabs = options.persist !== undefined && options.persist.tabs !== false && typeof BroadcastChannel !== 'undefined'
+  const slot = tabs ? Math.floor(Math.random() * 1024) : 0
+  const seqConfig = { seqSlots: tabs ? 1024 : 1, slot: () => slot }
+  const tabId = tabs ? `${slot}-${Math.random().toString(36).slice(2)}` : null
   const now = options.now ?? (() => Date.now())
   const circuitBreaker = resolveCircuitBreakerOptions(options.circuitBreaker)
   const slice = buildOutboxSlice({
@@ -185,6 +190,10 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     now,
     generateId: options.generateId ?? (() => crypto.randomUUID()),
     coalesce: options.coalesce ?? true,
+    mayCoalesce: (getState) => {
+      const persistence = [...contexts].find((context) => context.getState === getState)?.persistence
+      return !persistence || persistence.isSender()
+    },
     ...seqConfig,
   })
   const drain = buildDrainMiddleware({
@@ -244,6 +253,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
         timers: options.timers ?? globalTimers,
         seqFor: (counter) => seqFor(counter, seqConfig),
         onError: (error) => onError(error, { raisedBy: 'storage' }),
+        tabId,
       })
       return context.persistence
     },

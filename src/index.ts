@@ -4,6 +4,8 @@ export { createSyncedEntity } from './slices/createSyncedEntity'
 export { createOfflineSync } from './createOfflineSync'
 export { createRestAdapter, parseRetryAfter } from './adapters/rest'
 export { createManualNetworkStatus, createBrowserNetworkStatus } from './middleware/networkStatus'
+export { encryptedStorage, deriveStorageKey, generateStorageKey, SyncDecryptionError } from './persist/encryptedStorage'
+export { createSenderElection } from './persist/senderElection'
 export {
   syncNow,
   pause,
@@ -21,6 +23,7 @@ export {
   storageCorrupted,
   storageFailed,
   userSwitched,
+  senderElected,
 } from './slices/actions'
 export {
   SyncError,
@@ -80,5 +83,12 @@ export type {
 export type { PersistOptions, Persistor } from './persist/createPersistence'
 export type { PersistMigrations, PersistedState } from './persist/restore'
 export type { SyncStorage } from './persist/storage'
+export type {
+  EncryptedStorageOptions,
+  DeriveStorageKeyOptions,
+  GenerateStorageKeyOptions,
+  DecryptionFailure,
+} from './persist/encryptedStorage'
+export type { SenderElection, SenderElectionOptions } from './persist/senderElection'
 export type { Change } from './slices/change'
 export type { Trie } from './slices/trie'

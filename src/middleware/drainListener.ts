@@ -9,6 +9,7 @@ import {
   opsSettled,
   rehydrated,
   resume,
+  senderElected,
   retryDue,
   retryFailed,
   syncNow,
@@ -43,7 +44,7 @@ export interface DrainConfig {
 }
 
 /** Actions after which there may be something to send. */
-const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChanged, retryDue, rehydrated)
+const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChanged, retryDue, rehydrated, senderElected)
 
 /**
  * The drain: one loop per store that sends batches while there is work and the way is open (online,
@@ -52,7 +53,7 @@ const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChange
  */
 /** What the drain needs of a store's persistence. */
 export interface DrainContext {
-  persistence: { opsStored(): Promise<void> } | null
+  persistence: { opsStored(): Promise<void>; isSender(): boolean } | null
 }
 
 export function buildDrainMiddleware(config: DrainConfig): {
@@ -155,6 +156,8 @@ export function buildDrainMiddleware(config: DrainConfig): {
         if (stopped) return
         const state = outbox()
         if (!state.hydrated || state.paused || state.authRequired || !state.online) return wakeAtTime(null)
+        // Another tab sends for this outbox.
+        if (context.persistence && !context.persistence.isSender()) return wakeAtTime(null)
         const now = config.now()
         const { circuit } = state
         if (circuit.state === 'open' && circuit.openUntil !== null && circuit.openUntil > now)

@@ -9,6 +9,7 @@ import type { OutboxState } from '../slices/outboxSlice'
 import { idPath, seqPath, trieEach, trieGet } from '../slices/trie'
 import type { Version } from '../types'
 import { assertSerializable, isValidId, validateWithSchema } from './validation'
+import { isRemoteAction } from '../persist/tabChannel'
 
 type Rec = Record<string, unknown>
 
@@ -18,6 +19,12 @@ export interface EnqueueConfig {
   now: () => number
   generateId: () => string
   coalesce: boolean
+  /**
+   * Whether this store may merge changes into unsent operations now. With tabs sharing an outbox only
+   * the sending tab may: another tab cannot know whether an operation is already in flight, and two
+   * tabs merging into one operation at once would lose one of the changes.
+   */
+  mayCoalesce: (getState: () => unknown) => boolean
   /** Seqs are `counter × seqSlots + slot()`, so tabs sharing an outbox never pick the same one. */
   seqSlots: number
   slot: () => number
@@ -58,13 +65,19 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
   return (api) => (next) => (action) => {
     const meta = (action as { meta?: EntityActionMeta }).meta
     if (meta?.offlineEntity !== undefined && meta.offline === undefined) {
-      return next(stamp(action as UnknownAction & { meta: EntityActionMeta; payload: unknown }, api.getState()))
+      return next(stamp(action as UnknownAction & { meta: EntityActionMeta; payload: unknown }, api.getState(), api.getState))
     }
-    if (retryFailed.match(action)) return next(revive(action, api.getState()))
+    // Another tab's retryFailed arrives filled in already; filling it again would pick new seqs.
+    if (retryFailed.match(action) && !isRemoteAction(action))
+      return next(revive(action, api.getState()))
     return next(action)
   }
 
-  function stamp(action: UnknownAction & { meta: EntityActionMeta; payload: unknown }, rootState: unknown): UnknownAction {
+  function stamp(
+    action: UnknownAction & { meta: EntityActionMeta; payload: unknown },
+    rootState: unknown,
+    getState: () => unknown,
+  ): UnknownAction {
     const name = action.meta.offlineEntity
     const entity = config.entities.get(name)
     if (!entity)
@@ -80,6 +93,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
     const cursors = new Map<EntityId, RecordCursor>()
     const stamps: OpStamp[] = []
     let counter = outbox.nextSeq
+    const coalescing = config.coalesce && config.mayCoalesce(getState)
 
     const cursorOf = (id: EntityId): RecordCursor => {
       let cursor = cursors.get(id)
@@ -92,7 +106,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
         serverHasRecord: pending ? pending.base !== null : state.entities[id] !== undefined,
         // Only an operation never sent may change: a sent one's idempotency key stands for its body.
         mergeable:
-          config.coalesce && last && op && op.status === 'pending' && op.attempts === 0
+          coalescing && last && op && op.status === 'pending' && op.attempts === 0
             ? { seq: op.seq, id: op.id, queued: { kind: op.kind, data: op.data }, baseVersion: op.baseVersion }
             : null,
       }
@@ -126,7 +140,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       stamps.push(entry)
       cursor.record = applyChange(cursor.record, change)
       cursor.mergeable =
-        entry.queued === null || !config.coalesce
+        entry.queued === null || !coalescing
           ? null
           : { seq: entry.seq, id: entry.id, queued: entry.queued, baseVersion: entry.baseVersion }
     }

@@ -1,7 +1,7 @@
 import type { UnknownAction } from '@reduxjs/toolkit'
 import { SyncSetupError, toErrorInfo } from '../errors'
 import type { Timers } from '../middleware/timers'
-import { opsSettled, rehydrated, storageCorrupted, storageFailed, userSwitched } from '../slices/actions'
+import { opsSettled, rehydrated, retryDue, senderElected, storageCorrupted, storageFailed, userSwitched } from '../slices/actions'
 import type { EntityInternals } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxSlice'
 import { trieValues } from '../slices/trie'
@@ -11,6 +11,8 @@ import { restore, type PersistMigrations } from './restore'
 import { listKeys, type SyncStorage } from './storage'
 import { storageKeys, type StorageKeys } from './storageKeys'
 import { createWriteQueue } from './writeQueue'
+import { createSenderElection, type SenderElection } from './senderElection'
+import { createTabChannel, isRemoteAction } from './tabChannel'
 
 /** Persistence options of `createOfflineSync({ persist })`. */
 export interface PersistOptions {
@@ -36,6 +38,18 @@ export interface PersistOptions {
    * @default 250
    */
   throttleMs?: number
+  /**
+   * Share the outbox with other tabs (or windows) on the same storage: every tab sees every change,
+   * and one tab, elected with the Web Locks API (BroadcastChannel where that is missing), sends.
+   * `false` for a single-page context such as React Native.
+   * @default true where BroadcastChannel exists
+   */
+  tabs?: boolean
+  /**
+   * The Web Locks API that elects the sending tab; null uses the BroadcastChannel heartbeat fallback.
+   * @default navigator.locks where it exists
+   */
+  locks?: LockManager | null
 }
 
 /** What `sync.persist(store)` returns. */
@@ -68,6 +82,8 @@ export interface PersistenceConfig {
   /** The seq an operation gets from a counter (see the enqueue middleware). */
   seqFor: (counter: number) => number
   onError: (error: unknown) => void
+  /** This tab's id, when the outbox is shared between tabs. */
+  tabId: string | null
 }
 
 export interface Persistence extends Persistor {
@@ -75,6 +91,8 @@ export interface Persistence extends Persistor {
   afterAction(before: unknown, after: unknown, action: UnknownAction): void
   /** Resolves once every operation write asked for so far is done: nothing is sent before it is stored. */
   opsStored(): Promise<void>
+  /** Whether this tab is the one that sends (always, without tabs). */
+  isSender(): boolean
 }
 
 async function defaultStorage(name: string): Promise<SyncStorage> {
@@ -122,6 +140,35 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   const awaitingBlob = new Set<string>()
   let timer: unknown
   let restoring: Promise<void> = Promise.resolve()
+  let election: SenderElection | null = null
+  let channel: ReturnType<typeof createTabChannel> | null = null
+  let sender = config.tabId === null
+
+  /** Joins the other tabs of this namespace: one channel for changes, one election for the sender. */
+  function joinTabs(namespace: string): void {
+    if (config.tabId === null) return
+    channel = createTabChannel({ name: `${namespace}:changes`, tabId: config.tabId, dispatch: config.store.dispatch })
+    election = createSenderElection({
+      name: `${namespace}:sender`,
+      ...(config.options.locks === undefined ? {} : { locks: config.options.locks }),
+      timers: config.timers,
+    })
+    election.subscribe((isSender) => {
+      sender = isSender
+      // A new sender first takes back what a departed one left in flight, then starts draining.
+      config.store.dispatch(isSender ? senderElected() : retryDue())
+    })
+    sender = election.isSender()
+    if (sender) config.store.dispatch(senderElected())
+  }
+
+  function leaveTabs(): void {
+    channel?.close()
+    election?.close()
+    channel = null
+    election = null
+    sender = config.tabId === null
+  }
 
   const outboxOf = (state: unknown) => (state as Record<string, OutboxState>)[config.reducerPath]!
   const write = (key: string, value: string | null) => {
@@ -151,10 +198,8 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     }
     const confirmed = [...awaitingBlob]
     awaitingBlob.clear()
-    const removeKeys = confirmed.map((id) => keys.op(id))
-    if (removeKeys.length === 0) return
     await queue.idle()
-    for (const key of removeKeys) write(key, null)
+    for (const id of confirmed) write(keys.op(id), null)
     await queue.idle()
   }
 
@@ -194,6 +239,8 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       }),
     )
     writable = true
+    joinTabs(keys.namespace)
+    channel?.open()
     // Store what storage does not hold yet (work from before the restore), or everything after a migration.
     const storedIds = new Set(result.migrated ? [] : stored.map((op) => op.id))
     const after = outboxOf(config.store.getState())
@@ -227,7 +274,11 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   const persistence: Persistence = {
     ready,
     afterAction(before, after, action) {
-      if (!writable || stopped || before === after) return
+      if (!writable || stopped) return
+      // Another tab's change: that tab stores it; this one only shows it.
+      if (isRemoteAction(action)) return
+      channel?.post(action)
+      if (before === after) return
       // A restore or a user switch replaces the state wholesale; what it holds is stored by restoreNamespace.
       if (rehydrated.match(action) || userSwitched.match(action)) return
       const outboxBefore = outboxOf(before)
@@ -257,6 +308,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       for (const name of config.entities.keys()) if (rootBefore[name] !== rootAfter[name]) dirtyEntities.add(name)
       if (dirtyEntities.size > 0 || metaDirty || awaitingBlob.size > 0) scheduleBlobs()
     },
+    isSender: () => sender,
     async opsStored() {
       await restoring.catch(() => {})
       await queue?.idle()
@@ -273,6 +325,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       await persistence.flush()
       if (outboxOf(config.store.getState()).userId === userId && writable) return
       writable = false
+      leaveTabs()
       awaitingBlob.clear()
       dirtyEntities.clear()
       metaDirty = false
@@ -290,6 +343,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     },
     stop() {
       stopped = true
+      leaveTabs()
       if (timer !== undefined) config.timers.clearTimeout(timer)
       if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') {
         window.removeEventListener('pagehide', onHide)

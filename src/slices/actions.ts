@@ -2,6 +2,7 @@ import { createAction, type EntityId } from '@reduxjs/toolkit'
 import type { SyncErrorInfo } from '../errors'
 import type { Operation, OperationKind, Version } from '../types'
 import type { Change } from './change'
+import type { SyncConflict } from './outboxSlice'
 
 /**
  * The library's actions: its event API. Types are `offline/<event>`, past tense for what happened.
@@ -74,7 +75,7 @@ export interface StoredEntity {
 export interface RehydratePayload {
   userId: string | null
   nextSeq: number
-  conflicts: import('./outboxSlice').SyncConflict[]
+  conflicts: SyncConflict[]
   entities: Record<string, StoredEntity>
   /** Stored operations, oldest first: in-flight ones are pending again; failed ones keep their status. */
   ops: Operation[]
@@ -137,3 +138,5 @@ export const storageCorrupted = /* @__PURE__ */ createAction<StorageProblem>(`${
 export const storageFailed = /* @__PURE__ */ createAction<SyncErrorInfo>(`${prefix}/storageFailed`)
 /** Another user signed in (or out: null). The slices empty and that user's outbox is restored. */
 export const userSwitched = /* @__PURE__ */ createAction<{ userId: string | null; hydrated: boolean }>(`${prefix}/userSwitched`)
+/** This tab became the one that sends: operations another sender left in flight are pending again. */
+export const senderElected = /* @__PURE__ */ createAction(`${prefix}/senderElected`)

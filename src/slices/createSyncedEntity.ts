@@ -178,6 +178,14 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         if (entry.changes.some((change) => change.seq === stamp.seq)) continue
         entry.changes.push({ seq: stamp.seq, ...stamp.queued })
       }
+      const last = entry.changes[entry.changes.length - 1]
+      if (last !== undefined && last.seq !== stamp.seq && entry.changes.some((change) => change.seq > stamp.seq)) {
+        // Another tab's change with a later seq came first: keep seq order and replay, so every tab
+        // ends with the same view.
+        entry.changes.sort((a, b) => a.seq - b.seq)
+        rebuild(state, entry)
+        continue
+      }
       const current = state.entities[stamp.recordId] ?? null
       const next = applyChange(current, stamp.change)
       if (next === null) adapter.removeOne(state, stamp.recordId)

@@ -19,6 +19,7 @@ import {
   resume,
   rehydrated,
   retryFailed,
+  senderElected,
   storageCorrupted,
   storageFailed,
   syncNow,
@@ -321,6 +322,13 @@ export function buildOutboxSlice(config: OutboxConfig) {
         .addCase(userSwitched, (state, { payload }) => {
           const fresh = initialState()
           return { ...fresh, online: state.online, paused: state.paused, userId: payload.userId, hydrated: payload.hydrated }
+        })
+        .addCase(senderElected, (state) => {
+          // Sent by a tab that is gone: nobody waits for the answer, so they go again (same idempotency key).
+          trieEach(state.ops, (op) => {
+            if (op.status === 'inflight') op.status = 'pending'
+          })
+          state.counts.inflight = 0
         })
         .addCase(storageCorrupted, (state, { payload }) => {
           state.storage.problems.push(payload)

@@ -43,7 +43,7 @@ export function loadPage(
     random: () => 0.5,
     onError: (error) => errors.push(error),
     ...options,
-    persist: { storage, throttleMs: 10, ...options.persist },
+    persist: { storage, throttleMs: 10, tabs: false, ...options.persist },
   })
   const store = configureStore({
     reducer: { todos: todos.reducer, [sync.reducerPath]: sync.reducer },

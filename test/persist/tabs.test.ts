@@ -1,0 +1,91 @@
+import { setupServer } from 'msw/node'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createRestAdapter } from '../../src'
+import { createFakeLocks } from '../support/fakeLocks'
+import { freshStorage, loadPage } from '../support/persistedStore'
+import { createRestBackend } from '../support/restBackend'
+
+const baseUrl = 'http://127.0.0.1:4030/api'
+const backend = createRestBackend({ baseUrl })
+const server = setupServer(...backend.handlers)
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => {
+  server.resetHandlers(...backend.handlers)
+  backend.reset()
+})
+afterAll(() => server.close())
+
+const todo = (id: string, title = id) => ({ id, title, done: false })
+let run = 0
+
+/** Two tabs of the app on one storage, one lock manager, one broadcast namespace. */
+async function twoTabs() {
+  const storage = freshStorage()
+  const locks = createFakeLocks()
+  const persist = { tabs: true, locks, key: `tabs-test-${++run}` }
+  const a = loadPage(storage, createRestAdapter({ baseUrl }), { persist })
+  await a.persistor.ready
+  const b = loadPage(storage, createRestAdapter({ baseUrl }), { persist })
+  await b.persistor.ready
+  return { a, b, storage, persist, locks }
+}
+
+describe('two tabs on one storage', () => {
+  it('both offline, both editing: every change reaches the backend exactly once and both show the same data', async () => {
+    const { a, b } = await twoTabs()
+    a.store.dispatch(a.todos.actions.added(todo('from-a')))
+    b.store.dispatch(b.todos.actions.added(todo('from-b')))
+    await vi.waitFor(() => expect(a.view().map((t) => t.id).sort()).toEqual(['from-a', 'from-b']))
+    await vi.waitFor(() => expect(b.view().map((t) => t.id).sort()).toEqual(['from-a', 'from-b']))
+    // Both edit the same record while offline.
+    a.store.dispatch(a.todos.actions.updated({ id: 'from-a', changes: { title: 'edited in a' } }))
+    b.store.dispatch(b.todos.actions.updated({ id: 'from-a', changes: { done: true } }))
+    await vi.waitFor(() => expect(b.status().pending).toBe(a.status().pending))
+    expect(a.status().pending).toBeGreaterThan(0)
+
+    a.network.setOnline(true)
+    b.network.setOnline(true)
+    await vi.waitFor(() => expect(a.status().pending).toBe(0))
+    await vi.waitFor(() => expect(b.status().pending).toBe(0))
+    const keys = backend.requests.map((request) => request.idempotencyKey)
+    expect(new Set(keys).size).toBe(keys.length)
+    expect(backend.records('todos').map(({ id, title, done }) => ({ id, title, done })).sort((x, y) => String(x.id).localeCompare(String(y.id)))).toEqual([
+      { id: 'from-a', title: 'edited in a', done: true },
+      { id: 'from-b', title: 'from-b', done: false },
+    ])
+    // The same records; their order in `ids` is the order each tab learned of them.
+    const byId = (list: Array<{ id: string | number }>) => [...list].sort((x, y) => String(x.id).localeCompare(String(y.id)))
+    await vi.waitFor(() => expect(byId(b.view())).toEqual(byId(a.view())))
+    expect(byId(a.view())).toEqual(byId(backend.records('todos')))
+    a.sync.stop()
+    b.sync.stop()
+  })
+
+  it('has one sender; when it closes, the other tab takes over and sends what is left', async () => {
+    const { a, b } = await twoTabs()
+    expect(a.persistor && [a.sync, b.sync]).toBeTruthy()
+    backend.setLatency(0)
+    b.store.dispatch(b.todos.actions.added(todo('x')))
+    await vi.waitFor(() => expect(a.status().pending).toBe(1))
+    // Only the first tab sends; it closes before going online.
+    a.sync.stop()
+    b.network.setOnline(true)
+    await vi.waitFor(() => expect(b.status().pending).toBe(0))
+    expect(backend.records('todos').map((record) => record.id)).toEqual(['x'])
+    expect(backend.requests).toHaveLength(1)
+    b.sync.stop()
+  })
+
+  it('shows a third tab, opened later, everything the others did', async () => {
+    const { a, b, storage, persist } = await twoTabs()
+    a.store.dispatch(a.todos.actions.added(todo('one')))
+    b.store.dispatch(b.todos.actions.added(todo('two')))
+    await a.sync.flush()
+    await b.sync.flush()
+    const c = loadPage(storage, createRestAdapter({ baseUrl }), { persist })
+    await c.persistor.ready
+    expect(c.view().map((t) => t.id).sort()).toEqual(['one', 'two'])
+    expect(c.status().pending).toBe(2)
+    for (const tab of [a, b, c]) tab.sync.stop()
+  })
+})

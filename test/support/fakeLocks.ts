@@ -1,0 +1,32 @@
+/**
+ * A LockManager that behaves like the Web Locks API for exclusive locks: a request's callback runs when
+ * the lock is granted, and the lock is held until the promise the callback returns settles; waiting
+ * requests are granted in order.
+ */
+export function createFakeLocks(): LockManager {
+  const queues = new Map<string, Array<() => void>>()
+  const held = new Set<string>()
+  const grantNext = (name: string) => {
+    const next = queues.get(name)?.shift()
+    if (next) next()
+    else held.delete(name)
+  }
+  const request = (name: string, ...rest: unknown[]): Promise<unknown> => {
+    const callback = rest[rest.length - 1] as (lock: Lock | null) => unknown
+    return new Promise((resolve, reject) => {
+      const run = () => {
+        held.add(name)
+        Promise.resolve()
+          .then(() => callback({ name, mode: 'exclusive' } as Lock))
+          .then(resolve, reject)
+          .finally(() => grantNext(name))
+      }
+      if (held.has(name)) {
+        const queue = queues.get(name) ?? []
+        queue.push(run)
+        queues.set(name, queue)
+      } else run()
+    })
+  }
+  return { request, query: async () => ({ held: [], pending: [] }) } as unknown as LockManager
+}
