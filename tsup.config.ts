@@ -1,12 +1,14 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // One entry per public subpath: the core and the MSW test kit.
+  entry: { index: 'src/index.ts', 'msw/index': 'src/msw/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
   clean: true,
   treeshake: true,
   target: 'es2022',
-  external: ['@reduxjs/toolkit'],
+  // The subpaths import the core by its package name, so it stays one shared module for users.
+  external: ['@reduxjs/toolkit', 'react', 'react-redux', 'msw', 'rtk-offline', 'localforage'],
 })

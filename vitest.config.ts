@@ -4,14 +4,18 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   resolve: {
     // Examples and type tests import the package by name, as users do.
-    alias: { 'rtk-offline': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    alias: [
+      { find: /^rtk-offline\/react$/, replacement: fileURLToPath(new URL('./src/react/index.ts', import.meta.url)) },
+      { find: /^rtk-offline\/msw$/, replacement: fileURLToPath(new URL('./src/msw/index.ts', import.meta.url)) },
+      { find: /^rtk-offline$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
     coverage: {
       provider: 'v8',
-      include: ['src/**/*.ts'],
+      include: ['src/**/*.{ts,tsx}'],
       exclude: ['src/**/types.ts', 'src/**/index.ts'],
       reporter: ['text-summary', 'text'],
       thresholds: { lines: 90 },
