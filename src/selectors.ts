@@ -37,6 +37,11 @@ export interface SyncSelectors {
   /** Conflicts the server reported, oldest first. */
   selectConflicts(state: unknown): SyncConflict[]
   selectStatus(state: unknown): SyncStatus
+  /**
+   * What persistence found wrong: stored values moved aside as unusable (`problems`), and why storage
+   * cannot be used at all (`error`: it throws, a wrong encryption key, data from a newer version).
+   */
+  selectStorage(state: unknown): OutboxState['storage']
   /** The whole sync slice. */
   selectSyncState(state: unknown): OutboxState
 }
@@ -101,6 +106,7 @@ export function buildSelectors(reducerPath: string, entities: ReadonlyMap<string
     selectFailed,
     selectOps,
     selectConflicts: (state) => selectSyncState(state).conflicts,
+    selectStorage: (state) => selectSyncState(state).storage,
     selectStatus,
   }
 }

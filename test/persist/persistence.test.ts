@@ -186,7 +186,7 @@ describe('corrupted storage', () => {
     expect(page.view()).toEqual([])
     // Moved aside: the key is gone, or holds a good value written since.
     expect(data.get(key)).not.toBe(raw)
-    const { problems } = page.sync.selectors.selectSyncState(page.store.getState()).storage
+    const { problems } = page.sync.selectors.selectStorage(page.store.getState())
     expect(problems).toHaveLength(1)
     expect(problems[0]).toMatchObject({ key, preview: raw })
     expect(data.get(problems[0]!.quarantineKey!)).toBe(raw)
