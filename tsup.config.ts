@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  // One entry per public subpath: the core and the MSW test kit.
-  entry: { index: 'src/index.ts', 'msw/index': 'src/msw/index.ts' },
+  // One entry per public subpath: the core, the React bindings, the MSW test kit.
+  entry: { index: 'src/index.ts', 'react/index': 'src/react/index.ts', 'msw/index': 'src/msw/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -4,7 +4,7 @@ import { startServer, type DemoServer } from '../examples/terminal-demo/server'
 
 const quiet = () => {}
 
-describe('the terminal demo (npm start)', () => {
+describe('the terminal demo (npm run demo)', () => {
   it('ends with the server holding exactly the records the store shows', async () => {
     const result = await runDemo({ log: quiet })
 

@@ -1,0 +1,189 @@
+import { useState, useSyncExternalStore, type FormEvent } from 'react'
+import type { MockFailure, MockRecord } from 'rtk-offline/msw'
+import { backend, backendChanged, backendStore } from '../backend'
+import { Field } from './Field'
+
+const failures: Array<{ value: string; label: string }> = [
+  { value: '500', label: '500 Internal Server Error' },
+  { value: '503', label: '503 Service Unavailable' },
+  { value: '429', label: '429 Too Many Requests' },
+  { value: '422', label: '422 Unprocessable Content' },
+  { value: 'network', label: 'Connection drops' },
+  { value: 'lost-response', label: 'Answer lost (applied, then dropped)' },
+]
+
+const latencies = [0, 300, 1000, 3000]
+
+/** `/items/7a8f974b-98db-…` rather than the whole UUID. */
+const shortIds = (path: string) => path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, (id) => `${id.slice(0, 8)}…`)
+
+/** Runs a control of the backend and refreshes the panel. */
+function control(run: () => void): void {
+  run()
+  backendChanged()
+}
+
+function FailNextForm({ onQueued }: { onQueued(count: number): void }) {
+  const [failure, setFailure] = useState('500')
+  const [count, setCount] = useState('1')
+  const [retryAfter, setRetryAfter] = useState('5')
+  const takesRetryAfter = failure === '429' || failure === '503'
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const times = Math.max(1, Number(count) || 1)
+    const kind: MockFailure = /^\d+$/.test(failure) ? Number(failure) : (failure as MockFailure)
+    const body = kind === 422 ? { message: 'Quantity is over the warehouse limit' } : undefined
+    control(() =>
+      backend.failNext(times, kind, {
+        ...(takesRetryAfter && retryAfter !== '' ? { retryAfter: Number(retryAfter) } : {}),
+        ...(body ? { body } : {}),
+      }),
+    )
+    onQueued(times)
+  }
+  return (
+    <form className="server-form" onSubmit={submit} aria-label="Make requests fail">
+      <Field label="Failure">
+        {(id) => (
+          <select id={id} value={failure} onChange={(event) => setFailure(event.target.value)}>
+            {failures.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Requests">
+        {(id) => (
+          <input id={id} type="number" min={1} max={20} value={count} onChange={(event) => setCount(event.target.value)} />
+        )}
+      </Field>
+      {takesRetryAfter && (
+        <Field label="Retry-After (s)">
+          {(id) => (
+            <input id={id} type="number" min={0} value={retryAfter} onChange={(event) => setRetryAfter(event.target.value)} />
+          )}
+        </Field>
+      )}
+      <button type="submit">Fail next requests</button>
+    </form>
+  )
+}
+
+function RecordList({ entity, label, describe }: { entity: string; label: string; describe(record: MockRecord): string }) {
+  const records = backend.records(entity)
+  return (
+    <>
+      <h3>{label}</h3>
+      {records.length === 0 ? (
+        <p className="empty">None.</p>
+      ) : (
+        <ul className="server-records" aria-label={`Server ${entity}`}>
+          {records.map((record) => (
+            <li key={String(record.id)}>
+              <span>
+                {describe(record)} <small>v{String(record.version)}</small>
+              </span>
+              <span className="row-actions">
+                {entity === 'items' && (
+                  <button
+                    type="button"
+                    aria-label={`Add 10 to ${describe(record)} on the server`}
+                    onClick={() =>
+                      control(() => backend.editRemote(entity, record.id, { quantity: Number(record.quantity ?? 0) + 10 }))
+                    }
+                  >
+                    +10
+                  </button>
+                )}
+                <button
+                  type="button"
+                  aria-label={`Delete ${describe(record)} on the server`}
+                  onClick={() => control(() => backend.deleteRemote(entity, record.id))}
+                >
+                  Delete
+                </button>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  )
+}
+
+/**
+ * The mock server, in the page: its records (edit them "remotely" to cause conflicts), latency,
+ * failures to inject, and the requests it received.
+ */
+export function ServerPanel() {
+  useSyncExternalStore(backendStore.subscribe, backendStore.getRevision)
+  const [latency, setLatency] = useState(0)
+  const [queued, setQueued] = useState({ count: 0, injectedBefore: 0 })
+  const injected = backend.requests.filter((request) => request.injected !== null).length
+  const waiting = Math.max(0, queued.count - (injected - queued.injectedBefore))
+  const recent = backend.requests.slice(-8).reverse()
+  return (
+    <aside className="server" aria-labelledby="server-heading">
+      <h2 id="server-heading">Server (mock, in this page)</h2>
+      <p className="hint">
+        rtk-offline/msw answers the app&apos;s REST requests in a service worker and keeps its data in localStorage.
+      </p>
+      <Field label="Latency">
+        {(id) => (
+          <select
+            id={id}
+            value={latency}
+            onChange={(event) => {
+              const ms = Number(event.target.value)
+              setLatency(ms)
+              control(() => backend.setLatency(ms))
+            }}
+          >
+            {latencies.map((ms) => (
+              <option key={ms} value={ms}>
+                {ms === 0 ? 'none' : `${ms} ms`}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <FailNextForm
+        onQueued={(count) =>
+          setQueued((previous) =>
+            waiting === 0 ? { count, injectedBefore: injected } : { ...previous, count: previous.count + count },
+          )
+        }
+      />
+      <p className="hint" aria-live="polite">
+        {waiting === 0 ? 'No failures queued.' : `${waiting} ${waiting === 1 ? 'request' : 'requests'} will fail.`}
+      </p>
+      <RecordList entity="items" label="Items" describe={(record) => `${String(record.name)} × ${String(record.quantity)}`} />
+      <RecordList
+        entity="orders"
+        label="Orders"
+        describe={(record) => `${String(record.customer)}: ${String(record.quantity)}`}
+      />
+      <h3>Requests</h3>
+      {recent.length === 0 ? (
+        <p className="empty">None yet.</p>
+      ) : (
+        <ol className="server-log" aria-label="Recent requests">
+          {recent.map((request, index) => (
+            <li key={backend.requests.length - index} data-status={String(request.status ?? '')}>
+              <code title={request.path}>
+                {request.method} {shortIds(request.path)}
+              </code>{' '}
+              → {request.status === undefined ? '…' : request.status === 'network' ? 'connection dropped' : request.status}
+              {request.injected !== null && ' (injected)'}
+            </li>
+          ))}
+        </ol>
+      )}
+      <button type="button" className="danger" onClick={() => control(() => backend.reset())}>
+        Reset server
+      </button>
+    </aside>
+  )
+}

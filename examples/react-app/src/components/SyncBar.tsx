@@ -1,0 +1,32 @@
+import { SyncStatusBanner, useSyncActions, useSyncProgress, useSyncStatus } from 'rtk-offline/react'
+import { network } from '../store'
+
+/** The offline switch, the status banner, progress and "Sync now". */
+export function SyncBar() {
+  const { online, phase } = useSyncStatus()
+  const { isActive, done, total } = useSyncProgress()
+  const { syncNow } = useSyncActions()
+  return (
+    <div className="sync-bar">
+      <button
+        type="button"
+        role="switch"
+        aria-checked={online}
+        className="network-switch"
+        onClick={() => network.setOnline(!online)}
+      >
+        <span className="network-switch-track" aria-hidden="true" />
+        Online
+      </button>
+      <SyncStatusBanner className="sync-banner" />
+      {isActive && online && total > 1 && (
+        <progress className="sync-progress" aria-label="Changes saved" max={total} value={done}>
+          {done} of {total}
+        </progress>
+      )}
+      <button type="button" onClick={() => syncNow()} disabled={phase === 'offline' || phase === 'idle'}>
+        Sync now
+      </button>
+    </div>
+  )
+}

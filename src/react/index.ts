@@ -1,0 +1,20 @@
+// rtk-offline/react: hooks and unstyled components over rtk-offline's selectors. Every public name is listed here.
+
+export { OfflineSyncProvider } from './OfflineSyncProvider'
+export { useSyncStatus } from './useSyncStatus'
+export { usePendingCount } from './usePendingCount'
+export { useIsPending } from './useIsPending'
+export { useConflicts } from './useConflicts'
+export { useFailed } from './useFailed'
+export { useSyncProgress } from './useSyncProgress'
+export { useSyncActions } from './useSyncActions'
+export { useRetryCountdown } from './useRetryCountdown'
+export { describeSyncStatus } from './describeSyncStatus'
+export { SyncStatusBanner } from './SyncStatusBanner'
+export { PendingBadge } from './PendingBadge'
+
+export type { OfflineSyncProviderProps } from './OfflineSyncProvider'
+export type { RetryCountdownOptions } from './useRetryCountdown'
+export type { SyncStatusBannerProps } from './SyncStatusBanner'
+export type { PendingBadgeProps } from './PendingBadge'
+export type { SyncReader, SyncProgress, BoundSyncActions, SyncStatusPart, SyncBannerView } from './types'
