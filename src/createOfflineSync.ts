@@ -7,12 +7,13 @@ import { buildDrainMiddleware, type ErrorSource } from './middleware/drainListen
 import { buildEnqueueMiddleware, seqFor } from './middleware/enqueueMiddleware'
 import { createBrowserNetworkStatus, type NetworkStatus } from './middleware/networkStatus'
 import { globalTimers, type Timers } from './middleware/timers'
-import { buildSelectors, type SyncSelectors } from './selectors'
-import { discardFailed, dismissConflicts, networkChanged, pause, resume, retryFailed, syncNow } from './slices/actions'
+import { createSyncSelectors, type SyncSelectors } from './selectors'
+import { discardFailed, dismissConflicts, networkChanged, pause, pullNow, resolveConflict, resume, retryFailed, syncNow } from './slices/actions'
 import type { EntityInternals, SyncedEntityLike } from './slices/createSyncedEntity'
 import { buildOutboxSlice, type OutboxState } from './slices/outboxSlice'
 import { createPersistence, type Persistence, type PersistOptions, type Persistor } from './persist/createPersistence'
 import { SyncSetupError } from './errors'
+import type { ConflictStrategy } from './conflicts/types'
 
 /** Options of {@link createOfflineSync}. */
 export interface OfflineSyncOptions<TPath extends string = 'offline'> {
@@ -77,6 +78,17 @@ export interface OfflineSyncOptions<TPath extends string = 'offline'> {
    */
   onError?: (error: unknown, info: { raisedBy: ErrorSource }) => void
   /**
+   * Pull remote changes this often, in milliseconds; 0 pulls only at start, on coming online, after
+   * a drain that changed something, and on `pullNow`.
+   * @default 60_000
+   */
+  pullIntervalMs?: number
+  /**
+   * How conflicts of entities without a `conflict` option of their own are settled.
+   * @default 'server-wins'
+   */
+  conflict?: ConflictStrategy
+  /**
    * Where the sync slice is mounted.
    * @default 'offline'
    */
@@ -96,6 +108,8 @@ export interface OfflineSyncActions {
   retryFailed: typeof retryFailed
   discardFailed: typeof discardFailed
   dismissConflicts: typeof dismissConflicts
+  resolveConflict: typeof resolveConflict
+  pullNow: typeof pullNow
   networkChanged: typeof networkChanged
 }
 
@@ -167,6 +181,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
   if (entities.has(reducerPath))
     throw new TypeError(`rtk-offline: the entity "${reducerPath}" clashes with the sync slice's reducerPath; choose another reducerPath.`)
   const network = options.network ?? createBrowserNetworkStatus()
+  const generateId = options.generateId ?? (() => crypto.randomUUID())
   const onError = options.onError ?? ((error, info) => console.error(`rtk-offline: error raised by ${info.raisedBy}:`, error))
   // With tabs sharing one outbox, seqs interleave: counter × 1024 + this tab's slot, so two tabs
   // offline at once never pick the same seq (a clash of slots is 1 in 1024 per pair of tabs).
@@ -188,7 +203,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     reducerPath,
     entities,
     now,
-    generateId: options.generateId ?? (() => crypto.randomUUID()),
+    generateId,
     coalesce: options.coalesce ?? true,
     mayCoalesce: (getState) => {
       const persistence = [...contexts].find((context) => context.getState === getState)?.persistence
@@ -198,6 +213,9 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
   })
   const drain = buildDrainMiddleware({
     reducerPath,
+    defaultConflict: options.conflict ?? 'server-wins',
+    pullIntervalMs: options.pullIntervalMs ?? 60_000,
+    generateId,
     entities,
     adapter: options.adapter,
     network,
@@ -236,8 +254,8 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     reducerPath,
     reducer: slice.reducer,
     middleware,
-    actions: { syncNow, pause, resume, retryFailed, discardFailed, dismissConflicts, networkChanged },
-    selectors: buildSelectors(reducerPath, entities),
+    actions: { syncNow, pause, resume, retryFailed, discardFailed, dismissConflicts, resolveConflict, pullNow, networkChanged },
+    selectors: createSyncSelectors(reducerPath),
     persist(store) {
       if (!options.persist)
         throw new SyncSetupError('persist(store) needs the `persist` option of createOfflineSync, e.g. createOfflineSync({ ..., persist: {} }).')

@@ -2,10 +2,12 @@
 
 export { createSyncedEntity } from './slices/createSyncedEntity'
 export { createOfflineSync } from './createOfflineSync'
+export { createSyncSelectors } from './selectors'
 export { createRestAdapter, parseRetryAfter } from './adapters/rest'
 export { createManualNetworkStatus, createBrowserNetworkStatus } from './middleware/networkStatus'
 export { encryptedStorage, deriveStorageKey, generateStorageKey, SyncDecryptionError } from './persist/encryptedStorage'
 export { createSenderElection } from './persist/senderElection'
+export { threeWayMerge, mergeAsSet, sumCounters, maxValue, lastWriteWinsField, deepMerge } from './conflicts'
 export {
   syncNow,
   pause,
@@ -24,6 +26,11 @@ export {
   storageFailed,
   userSwitched,
   senderElected,
+  resolveConflict,
+  pullNow,
+  pullStarted,
+  pulledPage,
+  pullFailed,
 } from './slices/actions'
 export {
   SyncError,
@@ -50,9 +57,24 @@ export type {
   RecordUpdate,
 } from './slices/createSyncedEntity'
 export type { OfflineSync, OfflineSyncOptions, OfflineSyncActions } from './createOfflineSync'
-export type { OutboxState, OutboxCounts, SyncConflict } from './slices/outboxSlice'
-export type { SyncSelectors, SyncStatus, SyncPhase } from './selectors'
-export type { SyncAdapter, SyncOutcome, OutgoingOperation, PushOptions } from './adapters/types'
+export type { OutboxState, OutboxCounts, SyncConflict, PullProgress } from './slices/outboxSlice'
+export type { SyncSelectors, SyncStatus, SyncPhase, PullStatus } from './selectors'
+export type {
+  ConflictContext,
+  ConflictResolution,
+  ConflictResolver,
+  ConflictStrategy,
+  ConflictStrategyName,
+  MergeStrategy,
+  LastWriteWinsStrategy,
+  FieldMerger,
+  FieldSides,
+  ThreeWayMergeOptions,
+  ThreeWayMergeResult,
+  DeepMergeOptions,
+} from './conflicts'
+export type { ConflictResolutionKind } from './conflicts/decideConflict'
+export type { SyncAdapter, SyncOutcome, OutgoingOperation, PushOptions, PullRequest, PullPage } from './adapters/types'
 export type {
   RestAdapterOptions,
   RestHeaders,
@@ -62,6 +84,7 @@ export type {
   RestRouteContext,
   RestRoutes,
   ParseRecord,
+  ParsePull,
 } from './adapters/rest'
 export type { NetworkStatus, ManualNetworkStatus } from './middleware/networkStatus'
 export type { RetryOptions } from './middleware/backoff'

@@ -1,9 +1,8 @@
 import { createSelector, type EntityId } from '@reduxjs/toolkit'
 import type { SyncErrorInfo } from './errors'
 import { selectOutbox } from './middleware/enqueueMiddleware'
-import type { EntityInternals } from './slices/createSyncedEntity'
-import type { OutboxState, SyncConflict } from './slices/outboxSlice'
-import { idPath, trieGet, trieValues } from './slices/trie'
+import type { OutboxState, PullProgress, SyncConflict } from './slices/outboxSlice'
+import { idPath, trieGet, trieValues, type Trie } from './slices/trie'
 import type { Operation } from './types'
 
 /** Where sync stands, in one word for a banner. */
@@ -13,7 +12,7 @@ export type SyncPhase = 'idle' | 'syncing' | 'offline' | 'backoff' | 'circuit-op
 export interface SyncStatus {
   phase: SyncPhase
   online: boolean
-  /** Operations not yet confirmed (waiting or in flight). */
+  /** Operations waiting to be sent or in flight (parked conflicts are counted in `conflicts`). */
   pending: number
   inflight: number
   failed: number
@@ -22,6 +21,19 @@ export interface SyncStatus {
   /** When the backend last confirmed an operation (epoch milliseconds). */
   lastSyncedAt: number | null
   lastError: SyncErrorInfo | null
+  /** Conflicts parked for a person (`selectOpenConflicts`). */
+  conflicts: number
+}
+
+/** Where pulling stands, for a progress bar. */
+export interface PullStatus {
+  /** Whether any entity is pulling now. */
+  active: boolean
+  /** Pages and records applied so far in the current (or last) run, over all entities. */
+  pages: number
+  records: number
+  /** Per entity: cursor, status, counts, last pull time, error. */
+  entities: Record<string, PullProgress>
 }
 
 /** The selectors of an rtk-offline instance. All take the root state. */
@@ -34,8 +46,12 @@ export interface SyncSelectors {
   selectFailed(state: unknown): Operation[]
   /** Every operation in the outbox (waiting, in flight, failed), oldest first. */
   selectOps(state: unknown): Operation[]
-  /** Conflicts the server reported, oldest first. */
+  /** Conflicts the server reported, oldest first: open ones and the last settled ones. */
   selectConflicts(state: unknown): SyncConflict[]
+  /** Conflicts parked for a person, waiting for `resolveConflict`. */
+  selectOpenConflicts(state: unknown): SyncConflict[]
+  /** Pull progress by entity, for a progress bar. */
+  selectPullProgress(state: unknown): PullStatus
   selectStatus(state: unknown): SyncStatus
   /**
    * What persistence found wrong: stored values moved aside as unusable (`problems`), and why storage
@@ -52,12 +68,21 @@ function phaseOf(outbox: OutboxState): SyncPhase {
   if (!outbox.online) return 'offline'
   if (outbox.circuit.state === 'open') return 'circuit-open'
   if (outbox.counts.inflight > 0) return 'syncing'
-  if (outbox.counts.pending > 0) return outbox.nextAttemptAt !== null ? 'backoff' : 'syncing'
+  // Parked conflicts wait for a person, not for the network.
+  if (outbox.counts.pending - outbox.counts.parked > 0) return outbox.nextAttemptAt !== null ? 'backoff' : 'syncing'
   return 'idle'
 }
 
-export function buildSelectors(reducerPath: string, entities: ReadonlyMap<string, EntityInternals>): SyncSelectors {
+/**
+ * The selectors of the sync slice mounted under `reducerPath`, from the root state; entity slices are
+ * read under their names. `sync.selectors` is one of these; the React hooks build their own from the
+ * store's state alone, so they need no set-up.
+ */
+export function createSyncSelectors(reducerPath = 'offline'): SyncSelectors {
   const selectSyncState = (state: unknown) => selectOutbox(state, reducerPath)
+  const selectOpenConflicts = createSelector([(state: unknown) => selectSyncState(state).conflicts], (conflicts) =>
+    conflicts.filter((conflict) => conflict.status === 'open'),
+  )
   const selectFailed = createSelector([(state: unknown) => selectSyncState(state).failed], (failed) => trieValues(failed))
   const selectOps = createSelector(
     [(state: unknown) => selectSyncState(state).ops, (state: unknown) => selectSyncState(state).failed],
@@ -80,18 +105,29 @@ export function buildSelectors(reducerPath: string, entities: ReadonlyMap<string
       },
       (state: unknown) => selectSyncState(state).lastSyncedAt,
       (state: unknown) => selectSyncState(state).lastError,
+      (state: unknown) => selectOpenConflicts(state).length,
     ],
-    (phase, online, counts, nextAttemptAt, lastSyncedAt, lastError): SyncStatus => ({
+    (phase, online, counts, nextAttemptAt, lastSyncedAt, lastError, conflicts): SyncStatus => ({
       phase,
       online,
-      pending: counts.pending,
+      pending: counts.pending - counts.parked,
       inflight: counts.inflight,
       failed: counts.failed,
       nextAttemptAt,
       lastSyncedAt,
       lastError,
+      conflicts,
     }),
   )
+  const selectPullProgress = createSelector([(state: unknown) => selectSyncState(state).pull], (pull): PullStatus => {
+    const all = Object.values(pull)
+    return {
+      active: all.some((entity) => entity.status === 'pulling'),
+      pages: all.reduce((sum, entity) => sum + entity.pages, 0),
+      records: all.reduce((sum, entity) => sum + entity.records, 0),
+      entities: pull,
+    }
+  })
   return {
     selectSyncState,
     selectPendingCount(state, entity) {
@@ -99,13 +135,16 @@ export function buildSelectors(reducerPath: string, entities: ReadonlyMap<string
       return entity === undefined ? counts.pending : (counts.byEntity[entity] ?? 0)
     },
     selectIsPending(state, entity, id) {
-      const internals = entities.get(entity)
-      if (!internals) throw new TypeError(`rtk-offline: selectIsPending: "${entity}" is not an entity of this sync instance.`)
-      return trieGet(internals.selectState(state).pending, idPath(id)) !== undefined
+      const slice = (state as Record<string, { pending?: Trie<unknown> } | undefined>)?.[entity]
+      if (!slice || typeof slice.pending !== 'object')
+        throw new TypeError(`rtk-offline: selectIsPending: no synced entity slice is mounted under "${entity}".`)
+      return trieGet(slice.pending, idPath(id)) !== undefined
     },
     selectFailed,
     selectOps,
     selectConflicts: (state) => selectSyncState(state).conflicts,
+    selectOpenConflicts,
+    selectPullProgress,
     selectStorage: (state) => selectSyncState(state).storage,
     selectStatus,
   }

@@ -61,7 +61,7 @@ export interface DemoResult {
 const LABEL_WIDTH = 9
 const WHAT_WIDTH = 38
 
-const todos = createSyncedEntity<Todo>({ name: 'todos' })
+const todos = createSyncedEntity<Todo>({ name: 'todos', pull: false })
 
 function buildStore(baseUrl: string, network: ManualNetworkStatus) {
   const sync = createOfflineSync({

@@ -42,6 +42,28 @@ export interface PushOptions {
   signal: AbortSignal
 }
 
+/** What the engine asks of `pull`: one page of changes after `cursor`. */
+export interface PullRequest {
+  entity: string
+  /** Where the last applied page ended; null for the first pull. */
+  cursor: string | null
+  /** The most changes wanted in the page. */
+  limit: number
+  /** The entity's selective-sync parameters (filters, fields…), passed through as they are. */
+  params: Record<string, string>
+  signal: AbortSignal
+}
+
+/** One page of remote changes. */
+export interface PullPage {
+  /** Changed records, oldest change first; `record: null` for a record deleted remotely. */
+  changes: Array<{ id: string | number; record: Record<string, unknown> | null }>
+  /** Where this page ends: the next pull starts here. */
+  cursor: string | null
+  /** Whether more changes follow at once. */
+  hasMore: boolean
+}
+
 /**
  * How rtk-offline talks to a backend. `push` sends a batch (at most one operation per record, so they
  * may go in parallel) and resolves to one outcome per operation, in the same order. It should not
@@ -49,4 +71,9 @@ export interface PushOptions {
  */
 export interface SyncAdapter {
   push(operations: readonly OutgoingOperation[], options: PushOptions): Promise<SyncOutcome[]>
+  /**
+   * Fetches remote changes after a cursor. Optional: without it nothing is pulled. It may throw (or
+   * reject) on failure; the pull is retried with backoff and the cursor stays where it was.
+   */
+  pull?(request: PullRequest): Promise<PullPage>
 }

@@ -7,7 +7,12 @@ import {
   networkChanged,
   opsSent,
   opsSettled,
+  pulledPage,
+  pullFailed,
+  pullNow,
+  pullStarted,
   rehydrated,
+  resolveConflict,
   resume,
   senderElected,
   retryDue,
@@ -18,18 +23,29 @@ import type { EntityInternals } from '../slices/createSyncedEntity'
 import { isStampedEntityAction, type OutboxState } from '../slices/outboxSlice'
 import { idPath, trieEach, trieGet } from '../slices/trie'
 import type { Operation } from '../types'
-import type { ResolvedRetryOptions } from './backoff'
+import { backoffDelay, type ResolvedRetryOptions } from './backoff'
+import { SyncAdapterError, SyncTimeoutError, toErrorInfo } from '../errors'
+import type { PullPage } from '../adapters/types'
 import { selectOutbox } from './enqueueMiddleware'
 import type { NetworkStatus } from './networkStatus'
 import { pushBatch } from './pushBatch'
 import { settleOutcomes } from './settleOutcomes'
 import type { Timers } from './timers'
+import type { ConflictStrategy } from '../conflicts/types'
+import { decideConflict } from '../conflicts/decideConflict'
+import { applyChange } from '../slices/change'
+import type { Settlement } from '../slices/actions'
 
 /** Who raised an error reported to `onError`. */
-export type ErrorSource = 'adapter' | 'onAuthError' | 'drain' | 'storage'
+export type ErrorSource = 'adapter' | 'onAuthError' | 'drain' | 'storage' | 'conflict'
 
 export interface DrainConfig {
   reducerPath: string
+  /** Pull every so often (ms); 0 only on the other triggers. */
+  pullIntervalMs: number
+  /** The conflict strategy of entities that set none. */
+  defaultConflict: ConflictStrategy
+  generateId: () => string
   entities: ReadonlyMap<string, EntityInternals>
   adapter: SyncAdapter
   network: NetworkStatus
@@ -44,7 +60,7 @@ export interface DrainConfig {
 }
 
 /** Actions after which there may be something to send. */
-const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChanged, retryDue, rehydrated, senderElected)
+const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChanged, retryDue, rehydrated, senderElected, resolveConflict)
 
 /**
  * The drain: one loop per store that sends batches while there is work and the way is open (online,
@@ -69,11 +85,18 @@ export function buildDrainMiddleware(config: DrainConfig): {
     })
     let draining = false
     let again = false
+    /** Whether the current drain changed something on the server: then a pull follows it. */
+    let changedRemote = false
     let stopped = false
     let wakeTimer: unknown
     let wakeAt: number | null = null
 
     const outbox = (): OutboxState => selectOutbox(api.getState(), config.reducerPath)
+
+    let pulling = false
+    /** Entities asked for while a pull ran: null nothing, 'all', or names. */
+    let pullWanted: Set<string> | 'all' | null = null
+    const pullTimers = new Map<string, unknown>()
 
     const unsubscribe = config.network.subscribe((online) => {
       api.dispatch(networkChanged(online, config.now()))
@@ -82,6 +105,8 @@ export function buildDrainMiddleware(config: DrainConfig): {
       stopped = true
       unsubscribe()
       wakeAtTime(null)
+      for (const timer of pullTimers.values()) config.timers.clearTimeout(timer)
+      pullTimers.clear()
       listener.clearListeners()
     })
 
@@ -149,6 +174,142 @@ export function buildDrainMiddleware(config: DrainConfig): {
       return pending ? pending.changes.filter((change) => change.seq > op.seq).map((change) => change.seq) : []
     }
 
+    /** Settles a conflict by the entity's strategy, against the confirmed state the change was made on. */
+    function conflictOf(op: Operation, remote: Record<string, unknown> | null): Settlement {
+      const entity = config.entities.get(op.entity)!
+      const pending = trieGet(entity.selectState(api.getState()).pending, idPath(op.recordId))
+      const base = pending?.base ?? null
+      const local = applyChange(base, { kind: op.kind, data: op.data })
+      let decision: ReturnType<typeof decideConflict>
+      try {
+        decision = decideConflict(entity.conflict ?? config.defaultConflict, { base, local, remote, op }, entity)
+      } catch (error) {
+        // A strategy that throws must not stop the queue or lose the change: park it for a person.
+        config.onError(error, { raisedBy: 'conflict' })
+        decision = { resolution: 'manual', fields: [] }
+      }
+      const next =
+        decision.resolution === 'client-wins' || decision.resolution === 'merged'
+          ? decision.change && { id: config.generateId(), change: decision.change }
+          : null
+      return {
+        seq: op.seq,
+        entity: op.entity,
+        recordId: op.recordId,
+        type: 'conflict',
+        remote,
+        kind: op.kind,
+        resolution: decision.resolution,
+        next,
+        base,
+        local,
+        fields: decision.fields,
+      }
+    }
+
+    const pulledEntities = [...config.entities].filter(([, entity]) => entity.pull !== false)
+
+    /** Whether a pull may run now: the same gate as sending, in the tab that sends. */
+    function mayPull(): boolean {
+      const state = outbox()
+      return (
+        !stopped &&
+        state.hydrated &&
+        state.online &&
+        !state.paused &&
+        !state.authRequired &&
+        (!context.persistence || context.persistence.isSender())
+      )
+    }
+
+    /** Calls `run` with a signal that aborts after the request timeout; rejects with a SyncTimeoutError then. */
+    function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+      const controller = new AbortController()
+      return new Promise<T>((resolve, reject) => {
+        const timer = config.timers.setTimeout(() => {
+          const error = new SyncTimeoutError(config.requestTimeoutMs)
+          controller.abort(error)
+          reject(error)
+        }, config.requestTimeoutMs)
+        run(controller.signal).then(resolve, reject).finally(() => config.timers.clearTimeout(timer))
+      })
+    }
+
+    function isPage(value: unknown): value is PullPage {
+      const page = value as PullPage | null
+      return typeof page === 'object' && page !== null && Array.isArray(page.changes) && typeof page.hasMore === 'boolean'
+    }
+
+    /**
+     * Pulls one entity page by page from its stored cursor. Each page and its cursor are applied in one
+     * action, so a failure never skips data: the next attempt starts after the last applied page.
+     */
+    async function pullEntity(name: string): Promise<void> {
+      const adapter = config.adapter
+      const entity = config.entities.get(name)
+      if (!adapter.pull || !entity || entity.pull === false || !mayPull()) return
+      const { params, limit } = entity.pull
+      const timer = pullTimers.get(name)
+      if (timer !== undefined) config.timers.clearTimeout(timer)
+      pullTimers.delete(name)
+      api.dispatch(pullStarted({ entity: name, at: config.now() }))
+      // Bounded, so a backend that always says hasMore cannot keep the loop forever.
+      for (let page = 0; page < 100_000 && mayPull(); page++) {
+        const cursor = outbox().pull[name]?.cursor ?? null
+        let result: PullPage
+        try {
+          result = await withTimeout((signal) => adapter.pull!({ entity: name, cursor, limit, params, signal }))
+          if (!isPage(result)) throw new SyncAdapterError("The adapter's pull must resolve to { changes, cursor, hasMore }.")
+        } catch (cause) {
+          if (cause instanceof SyncAdapterError) config.onError(cause, { raisedBy: 'adapter' })
+          const attempts = (outbox().pull[name]?.attempts ?? 0) + 1
+          const wait = backoffDelay(attempts, config.retry, config.random)
+          const now = config.now()
+          api.dispatch(pullFailed({ entity: name, error: toErrorInfo(cause), nextAttemptAt: now + wait, at: now }))
+          pullTimers.set(
+            name,
+            config.timers.setTimeout(() => api.dispatch(pullNow(name)), wait),
+          )
+          return
+        }
+        api.dispatch(pulledPage({ entity: name, changes: result.changes, cursor: result.cursor, hasMore: result.hasMore, at: config.now() }))
+        if (!result.hasMore) return
+      }
+    }
+
+    /** Runs pulls one at a time; asks made meanwhile run after it. */
+    async function pull(which: string | null): Promise<void> {
+      if (!config.adapter.pull || pulledEntities.length === 0) return
+      if (pulling) {
+        pullWanted = which === null || pullWanted === 'all' ? 'all' : new Set([...(pullWanted ?? []), which])
+        return
+      }
+      pulling = true
+      try {
+        let wanted: Set<string> | 'all' | null = which === null ? 'all' : new Set([which])
+        while (wanted !== null) {
+          const names = wanted === 'all' ? pulledEntities.map(([name]) => name) : [...wanted]
+          pullWanted = null
+          for (const name of names) await pullEntity(name)
+          wanted = pullWanted
+        }
+      } finally {
+        pulling = false
+        schedulePeriodicPull()
+      }
+    }
+
+    let periodicTimer: unknown
+    function schedulePeriodicPull(): void {
+      if (config.pullIntervalMs <= 0 || stopped) return
+      if (periodicTimer !== undefined) config.timers.clearTimeout(periodicTimer)
+      periodicTimer = config.timers.setTimeout(() => {
+        periodicTimer = undefined
+        api.dispatch(pullNow())
+      }, config.pullIntervalMs)
+      pullTimers.set('\u0000periodic', periodicTimer)
+    }
+
     async function drainOnce(): Promise<void> {
       for (;;) {
         // An operation is sent only once it is in storage.
@@ -180,8 +341,10 @@ export function buildDrainMiddleware(config: DrainConfig): {
           retry: config.retry,
           random: config.random,
           dependentsOf,
+          conflictOf,
         })
         api.dispatch(opsSettled({ at: config.now(), verdict, results }))
+        if (results.some((result) => result.type === 'confirmed' || result.type === 'conflict')) changedRemote = true
         const auth = results.find((result) => result.type === 'auth')
         if (auth && !(await refreshCredentials(auth.type === 'auth' ? auth.error : null))) return
       }
@@ -208,6 +371,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
           return
         }
         draining = true
+        changedRemote = false
         try {
           do {
             again = false
@@ -216,8 +380,28 @@ export function buildDrainMiddleware(config: DrainConfig): {
         } finally {
           draining = false
         }
+        if (changedRemote) void pull(null)
       },
     })
+
+    // Pulls: at start (after the restore, with persistence), on coming online, when a tab becomes the
+    // sender, on pullNow (a WebSocket or SSE handler's hook) and every pullIntervalMs.
+    listener.startListening({
+      predicate: (action: UnknownAction) =>
+        pullNow.match(action) ||
+        rehydrated.match(action) ||
+        senderElected.match(action) ||
+        resume.match(action) ||
+        (networkChanged.match(action) && action.payload.online),
+      effect: async (action) => {
+        await pull(pullNow.match(action) ? action.payload.entity : null)
+      },
+    })
+    // Without persistence there is no restore to start from: pull once the store is set up.
+    if (!context.persistence && config.adapter.pull && pulledEntities.length > 0)
+      queueMicrotask(() => {
+        if (!stopped && !context.persistence) api.dispatch(pullNow())
+      })
 
     return listener.middleware(api)
   }

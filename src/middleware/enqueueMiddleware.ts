@@ -1,7 +1,8 @@
 import type { EntityId, Middleware, UnknownAction } from '@reduxjs/toolkit'
 import { SyncSetupError, SyncValidationError } from '../errors'
 import type { OfflineMeta, OpStamp, RevivedOp } from '../slices/actions'
-import { retryFailed } from '../slices/actions'
+import { resolveConflict, retryFailed } from '../slices/actions'
+import { changeOnto } from '../conflicts/decideConflict'
 import { applyChange, coalesce, type Change } from '../slices/change'
 import type { EntityActionMeta, EntityInternals } from '../slices/createSyncedEntity'
 import { applyMergePatch, isJsonObject } from '../slices/mergePatch'
@@ -70,6 +71,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
     // Another tab's retryFailed arrives filled in already; filling it again would pick new seqs.
     if (retryFailed.match(action) && !isRemoteAction(action))
       return next(revive(action, api.getState()))
+    if (resolveConflict.match(action) && !isRemoteAction(action)) return next(settle(action, api.getState()))
     return next(action)
   }
 
@@ -244,6 +246,30 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       })
     })
     return { ...action, payload: { ...action.payload, revived } }
+  }
+
+  /** Fills `resolveConflict` with what to do to the parked operation. */
+  function settle(action: ReturnType<typeof resolveConflict>, rootState: unknown): UnknownAction {
+    const outbox = selectOutbox(rootState, config.reducerPath)
+    const conflict = outbox.conflicts.find((item) => item.id === action.payload.id && item.status === 'open')
+    if (!conflict)
+      throw new TypeError(
+        `rtk-offline: resolveConflict: no open conflict has the id ${JSON.stringify(action.payload.id)}; take ids from selectConflicts (status 'open').`,
+      )
+    const op = trieGet(outbox.ops, seqPath(conflict.seq))
+    const wanted =
+      'merged' in action.payload ? action.payload.merged : action.payload.choose === 'local' ? conflict.local : conflict.remote
+    if ('merged' in action.payload && action.payload.merged !== null)
+      assertSerializable(conflict.entity, conflict.recordId, action.payload.merged, 'the merged record')
+    const own = op && 'choose' in action.payload && action.payload.choose === 'local' ? { kind: op.kind, data: op.data } : undefined
+    const change = 'choose' in action.payload && action.payload.choose === 'remote' ? null : changeOnto(conflict.remote, wanted, own)
+    const resolved = {
+      entity: conflict.entity,
+      recordId: conflict.recordId,
+      seq: conflict.seq,
+      next: change && { id: config.generateId(), change },
+    }
+    return { ...action, payload: { ...action.payload, resolved } }
   }
 }
 

@@ -10,6 +10,8 @@ export interface SettleContext {
   random: () => number
   /** Seqs of the record's later operations, which fail with a failed create. */
   dependentsOf(op: Operation): number[]
+  /** Settles a conflict by the entity's strategy. */
+  conflictOf(op: Operation, remote: Record<string, unknown> | null): Settlement
 }
 
 /** Turns the adapter's outcomes into what the reducers record, deciding retry times and give-ups. */
@@ -36,7 +38,7 @@ export function settleOutcomes(
         return { ...where, type: 'confirmed', record: outcome.record ?? null }
       case 'conflict':
         answered = true
-        return { ...where, type: 'conflict', remote: outcome.remote, kind: op.kind }
+        return context.conflictOf(op, outcome.remote)
       case 'reject':
         answered = true
         return failed(outcome.error)

@@ -193,7 +193,10 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     dirtyEntities.clear()
     if (metaDirty) {
       const outbox = outboxOf(state)
-      write(keys.meta, JSON.stringify({ v: version, nextSeq: outbox.nextSeq, conflicts: outbox.conflicts }))
+      const cursors = Object.fromEntries(Object.entries(outbox.pull).map(([entity, pull]) => [entity, pull.cursor]))
+      // After the slices in the same pass (the queue keeps order): a crash between them re-pulls a page
+      // already applied, never skips one.
+      write(keys.meta, JSON.stringify({ v: version, nextSeq: outbox.nextSeq, conflicts: outbox.conflicts, cursors }))
       metaDirty = false
     }
     const confirmed = [...awaitingBlob]
@@ -233,6 +236,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
         userId,
         nextSeq: counter,
         conflicts: result.state.meta.conflicts,
+        cursors: result.state.meta.cursors,
         entities: result.state.entities,
         ops: stored,
         renumber,
@@ -301,7 +305,12 @@ export function createPersistence(config: PersistenceConfig): Persistence {
           if (settled) awaitingBlob.add(id)
           else write(keys.op(id), null)
         }
-        if (outboxBefore.nextSeq !== outboxAfter.nextSeq || outboxBefore.conflicts !== outboxAfter.conflicts) metaDirty = true
+        if (
+          outboxBefore.nextSeq !== outboxAfter.nextSeq ||
+          outboxBefore.conflicts !== outboxAfter.conflicts ||
+          outboxBefore.pull !== outboxAfter.pull
+        )
+          metaDirty = true
       }
       const rootBefore = before as Record<string, unknown>
       const rootAfter = after as Record<string, unknown>

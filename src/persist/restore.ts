@@ -7,7 +7,7 @@ import type { StorageKeys } from './storageKeys'
 
 /** Everything stored for one user, in the shape migrations receive and return. */
 export interface PersistedState {
-  meta: { nextSeq: number; conflicts: SyncConflict[] }
+  meta: { nextSeq: number; conflicts: SyncConflict[]; cursors: Record<string, string | null> }
   entities: Record<string, StoredEntity>
   /** Oldest first. */
   ops: Operation[]
@@ -61,10 +61,17 @@ interface StoredMeta {
   v: number
   nextSeq: number
   conflicts: SyncConflict[]
+  cursors?: Record<string, string | null>
 }
 
 function isMeta(value: unknown): value is StoredMeta {
-  return isObject(value) && Number.isInteger(value.v) && typeof value.nextSeq === 'number' && Array.isArray(value.conflicts)
+  return (
+    isObject(value) &&
+    Number.isInteger(value.v) &&
+    typeof value.nextSeq === 'number' &&
+    Array.isArray(value.conflicts) &&
+    (value.cursors === undefined || isObject(value.cursors))
+  )
 }
 
 /**
@@ -146,7 +153,7 @@ export async function restore(
   ops.sort((a, b) => a.seq - b.seq)
 
   let state: PersistedState = {
-    meta: { nextSeq: meta?.nextSeq ?? 1, conflicts: meta?.conflicts ?? [] },
+    meta: { nextSeq: meta?.nextSeq ?? 1, conflicts: meta?.conflicts ?? [], cursors: meta?.cursors ?? {} },
     entities,
     ops,
   }

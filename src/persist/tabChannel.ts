@@ -6,6 +6,11 @@ import {
   opsSent,
   opsSettled,
   pause,
+  pulledPage,
+  pullFailed,
+  pullNow,
+  pullStarted,
+  resolveConflict,
   resume,
   retryFailed,
   syncNow,
@@ -13,7 +18,22 @@ import {
 import { isStampedEntityAction } from '../slices/outboxSlice'
 
 /** The changes every tab of one outbox must see, so each tab's view and counts are right. */
-const isShared = isAnyOf(opsSent, opsSettled, retryFailed, discardFailed, dismissConflicts, drainWaiting, syncNow, pause, resume)
+const isShared = isAnyOf(
+  opsSent,
+  opsSettled,
+  retryFailed,
+  discardFailed,
+  dismissConflicts,
+  resolveConflict,
+  drainWaiting,
+  syncNow,
+  pause,
+  resume,
+  pullNow,
+  pullStarted,
+  pulledPage,
+  pullFailed,
+)
 
 export function isSharedAction(action: UnknownAction): boolean {
   return isStampedEntityAction(action) || isShared(action)

@@ -7,7 +7,7 @@ import type { SyncConflict, SyncPhase, SyncSelectors, SyncStatus } from 'rtk-off
  */
 export type SyncReader = Pick<
   SyncSelectors,
-  'selectStatus' | 'selectPendingCount' | 'selectIsPending' | 'selectFailed' | 'selectConflicts'
+  'selectStatus' | 'selectPendingCount' | 'selectIsPending' | 'selectFailed' | 'selectOpenConflicts' | 'selectPullProgress'
 >
 
 /**
@@ -43,8 +43,12 @@ export interface BoundSyncActions {
   retryFailed(opIds?: string[]): void
   /** Forget failed operations (all, or those operation ids); they were rolled back already. */
   discardFailed(opIds?: string[]): void
-  /** Clear conflicts from the list (all, or those ids). */
+  /** Clear settled conflicts from the list (all, or those ids); open ones stay until resolved. */
   dismissConflicts(ids?: string[]): void
+  /** Settle a parked conflict: keep the local change, take the server's record, or send a merged record. */
+  resolveConflict(resolution: { id: string; choose: 'local' | 'remote' } | { id: string; merged: Record<string, unknown> | null }): void
+  /** Pull remote changes now (of one entity, or all). */
+  pullNow(entity?: string): void
 }
 
 /** One piece of the status banner's message, in the order shown. */

@@ -3,22 +3,22 @@ import type { SyncConflict } from 'rtk-offline'
 import { useSyncReader } from './useSyncReader'
 
 /**
- * Conflicts the server reported, oldest first: each with the local change that lost and the server's
- * record. For now the server wins every conflict (its record is in the store already), so this is a
- * list to show and dismiss with `useSyncActions().dismissConflicts`; choosing a side comes with
- * conflict strategies. Re-renders only when the list changes.
+ * Conflicts parked for a person (the entity's strategy is `manual`, or a merge could not settle a
+ * field), oldest first: each with the base, the local and the remote record and the fields at stake.
+ * Settle one with `useSyncActions().resolveConflict`. Re-renders only when the list changes.
  *
  * @example
  * ```tsx
  * function Conflicts() {
  *   const conflicts = useConflicts()
- *   const { dismissConflicts } = useSyncActions()
+ *   const { resolveConflict } = useSyncActions()
  *   return (
  *     <ul aria-label="Conflicts">
  *       {conflicts.map((conflict) => (
  *         <li key={conflict.id}>
- *           {conflict.entity} {String(conflict.recordId)} was changed on the server; its version was kept.
- *           <button onClick={() => dismissConflicts([conflict.id])}>OK</button>
+ *           {conflict.fields.join(', ')} changed here and on the server.
+ *           <button onClick={() => resolveConflict({ id: conflict.id, choose: 'local' })}>Keep mine</button>
+ *           <button onClick={() => resolveConflict({ id: conflict.id, choose: 'remote' })}>Take theirs</button>
  *         </li>
  *       ))}
  *     </ul>
@@ -28,5 +28,5 @@ import { useSyncReader } from './useSyncReader'
  */
 export function useConflicts(): SyncConflict[] {
   const reader = useSyncReader()
-  return useSelector((state: unknown) => reader.selectConflicts(state))
+  return useSelector((state: unknown) => reader.selectOpenConflicts(state))
 }

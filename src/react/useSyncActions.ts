@@ -1,18 +1,18 @@
 import { useContext, useMemo } from 'react'
 import { useDispatch } from 'react-redux'
-import { discardFailed, dismissConflicts, pause, resume, retryFailed, syncNow } from 'rtk-offline'
+import { discardFailed, dismissConflicts, pause, pullNow, resolveConflict, resume, retryFailed, syncNow } from 'rtk-offline'
 import { OfflineSyncContext } from './OfflineSyncProvider'
 import type { BoundSyncActions } from './types'
 
 /** `onClick={retryFailed}` passes a click event: anything but an array of ids means all. */
 const idsOrAll = (ids: unknown): string[] | undefined => (Array.isArray(ids) ? (ids as string[]) : undefined)
 
-const defaultActions = { syncNow, pause, resume, retryFailed, discardFailed, dismissConflicts }
+const defaultActions = { syncNow, pause, resume, retryFailed, discardFailed, dismissConflicts, resolveConflict, pullNow }
 
 /**
- * The actions that steer sync, bound to the store's `dispatch`; the same object on every render.
- * Resolving a conflict by choosing a side comes with conflict strategies; today the server wins and
- * `dismissConflicts` clears the list.
+ * The actions that steer sync, bound to the store's `dispatch`; the same object on every render:
+ * syncNow, pause, resume, retryFailed, discardFailed, dismissConflicts (settled ones),
+ * resolveConflict (a parked one: `{ id, choose: 'local' | 'remote' }` or `{ id, merged }`) and pullNow.
  *
  * @example
  * ```tsx
@@ -39,6 +39,8 @@ export function useSyncActions(): BoundSyncActions {
       retryFailed: (opIds?: string[]) => void dispatch(actions.retryFailed(idsOrAll(opIds))),
       discardFailed: (opIds?: string[]) => void dispatch(actions.discardFailed(idsOrAll(opIds))),
       dismissConflicts: (ids?: string[]) => void dispatch(actions.dismissConflicts(idsOrAll(ids))),
+      resolveConflict: (resolution: Parameters<typeof resolveConflict>[0]) => void dispatch(actions.resolveConflict(resolution)),
+      pullNow: (entity?: string) => void dispatch(actions.pullNow(entity)),
     }),
     [dispatch, actions],
   )

@@ -1,13 +1,13 @@
 import { useContext } from 'react'
 import { useStore } from 'react-redux'
-import { createStateSyncReader } from './createStateSyncReader'
+import { createSyncSelectors } from 'rtk-offline'
 import { findSyncSlice } from './findSyncSlice'
 import { OfflineSyncContext } from './OfflineSyncProvider'
 import type { SyncReader } from './types'
 
 type AnyStore = ReturnType<typeof useStore>
 
-// One reader per store (and reducerPath), so memoised selectors keep their cache across components.
+// One set of selectors per store (and reducerPath), so memoised selectors keep their cache across components.
 const readers = new WeakMap<AnyStore, { reducerPath: string; reader: SyncReader }>()
 
 /** The reader for a store without a provider: the sync slice is looked up once, then remembered. */
@@ -15,7 +15,7 @@ function readerForStore(store: AnyStore): SyncReader {
   const known = readers.get(store)
   if (known && known.reducerPath in (store.getState() as object)) return known.reader
   const reducerPath = findSyncSlice(store.getState())
-  const reader = createStateSyncReader(reducerPath)
+  const reader = createSyncSelectors(reducerPath)
   readers.set(store, { reducerPath, reader })
   return reader
 }

@@ -3,6 +3,7 @@ import type { SyncErrorInfo } from '../errors'
 import type { Operation, OperationKind, Version } from '../types'
 import type { Change } from './change'
 import type { SyncConflict } from './outboxSlice'
+import type { ConflictResolutionKind } from '../conflicts/decideConflict'
 
 /**
  * The library's actions: its event API. Types are `offline/<event>`, past tense for what happened.
@@ -41,7 +42,20 @@ export interface EntityActionMarker {
 /** How one sent operation ended, as recorded in the store. */
 export type Settlement = { seq: number; entity: string; recordId: EntityId } & (
   | { type: 'confirmed'; record?: Record<string, unknown> | null }
-  | { type: 'conflict'; remote: Record<string, unknown> | null; kind: OperationKind }
+  | {
+      type: 'conflict'
+      remote: Record<string, unknown> | null
+      kind: OperationKind
+      /** How the entity's strategy settled it. */
+      resolution: ConflictResolutionKind
+      /** For client-wins and merges: the operation again, on top of the remote record, under a new id; null: nothing left to send. */
+      next: { id: string; change: Change } | null
+      /** For the conflict list: the confirmed state the change was made on, and what the client wanted. */
+      base: Record<string, unknown> | null
+      local: Record<string, unknown> | null
+      /** Fields that differ, or that both sides changed (for merges). */
+      fields: string[]
+    }
   | { type: 'retry'; error: SyncErrorInfo; nextAttemptAt: number }
   | { type: 'failed'; error: SyncErrorInfo; dependents: number[] }
   | { type: 'auth'; error: SyncErrorInfo | null }
@@ -75,6 +89,8 @@ export interface StoredEntity {
 export interface RehydratePayload {
   userId: string | null
   nextSeq: number
+  /** Stored pull cursors by entity. */
+  cursors: Record<string, string | null>
   conflicts: SyncConflict[]
   entities: Record<string, StoredEntity>
   /** Stored operations, oldest first: in-flight ones are pending again; failed ones keep their status. */
@@ -140,3 +156,30 @@ export const storageFailed = /* @__PURE__ */ createAction<SyncErrorInfo>(`${pref
 export const userSwitched = /* @__PURE__ */ createAction<{ userId: string | null; hydrated: boolean }>(`${prefix}/userSwitched`)
 /** This tab became the one that sends: operations another sender left in flight are pending again. */
 export const senderElected = /* @__PURE__ */ createAction(`${prefix}/senderElected`)
+/**
+ * Settle a conflict parked for a person: keep the local change (sent again on top of the server's
+ * record), take the server's record, or send a merged record. The middleware fills in `resolved`.
+ */
+export const resolveConflict = /* @__PURE__ */ createAction(
+  `${prefix}/conflictResolved`,
+  (resolution: { id: string; choose: 'local' | 'remote' } | { id: string; merged: Record<string, unknown> | null }) => ({
+    payload: { ...resolution, resolved: null as null | { entity: string; recordId: EntityId; seq: number; next: { id: string; change: Change } | null } },
+  }),
+)
+/** Pull remote changes now: of one entity, or of all. Dispatch it from a WebSocket or SSE handler for real-time updates. */
+export const pullNow = /* @__PURE__ */ createAction(`${prefix}/pullRequested`, (entity?: string) => ({
+  payload: { entity: entity ?? null },
+}))
+/** Internal events of the pull loop. */
+export const pullStarted = /* @__PURE__ */ createAction<{ entity: string; at: number }>(`${prefix}/pullStarted`)
+/** A page of remote changes, applied and its cursor stored in the same step: a failure never skips data. */
+export const pulledPage = /* @__PURE__ */ createAction<{
+  entity: string
+  changes: Array<{ id: EntityId; record: Record<string, unknown> | null }>
+  cursor: string | null
+  hasMore: boolean
+  at: number
+}>(`${prefix}/pulledPage`)
+export const pullFailed = /* @__PURE__ */ createAction<{ entity: string; error: SyncErrorInfo; nextAttemptAt: number; at: number }>(
+  `${prefix}/pullFailed`,
+)

@@ -10,7 +10,18 @@ import {
 } from '@reduxjs/toolkit'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { SyncSetupError } from '../errors'
-import { opsSettled, rehydrated, retryFailed, userSwitched, type OfflineMeta, type RehydratePayload, type Settlement } from './actions'
+import type { ConflictStrategy } from '../conflicts/types'
+import {
+  opsSettled,
+  pulledPage,
+  rehydrated,
+  resolveConflict,
+  retryFailed,
+  userSwitched,
+  type OfflineMeta,
+  type RehydratePayload,
+  type Settlement,
+} from './actions'
 import { applyChange, replay, type Change } from './change'
 import { idPath, trieDelete, trieGet, trieSet, trieValues, type Trie } from './trie'
 
@@ -40,6 +51,19 @@ export interface SyncedEntityOptions<TRecord> {
    * @default 0
    */
   priority?: number
+  /**
+   * How this entity's conflicts are settled: `'server-wins'`, `'client-wins'`, `'last-write-wins'`,
+   * `'merge'` (three-way, field by field), `'manual'` (parked for a person), a function, or an object
+   * form with options (`{ strategy: 'merge', fields, fallback }`).
+   * @default the `conflict` option of createOfflineSync, itself 'server-wins' by default
+   */
+  conflict?: ConflictStrategy<TRecord>
+  /**
+   * Selective sync: parameters passed to the adapter's pull (filters, fields, …) and the page size;
+   * `false` never pulls this entity.
+   * @default {} (pull everything, pages of 100)
+   */
+  pull?: false | { params?: Record<string, string>; limit?: number }
 }
 
 /** A change in the optimistic view waiting for the server, kept for replay. */
@@ -100,6 +124,10 @@ export interface EntityInternals {
   readonly versionField: string
   readonly validate: StandardSchemaV1<unknown, unknown> | undefined
   readonly priority: number
+  /** The entity's own conflict strategy, if it has one. */
+  readonly conflict: ConflictStrategy | undefined
+  /** Pull parameters, or false when the entity is not pulled. */
+  readonly pull: false | { params: Record<string, string>; limit: number }
   /** The slice state inside the root state; throws a setup error when it is not mounted. */
   selectState(rootState: unknown): SyncedEntityState<Record<string, unknown>>
 }
@@ -142,8 +170,19 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
   type Rec = Record<string, unknown>
   type State = SyncedEntityState<Rec>
   const selectId = (options.selectId ?? defaultSelectId) as unknown as (record: Rec) => EntityId
+  const versionField = options.versionField ?? 'version'
   const adapter = createEntityAdapter<Rec, EntityId>({ selectId })
   const initialState: State = adapter.getInitialState({ pending: {} })
+
+  /**
+   * A pulled record older than the confirmed one (a page read before an operation was confirmed) must
+   * not undo it. Only numeric versions can be ordered; etags cannot, and are taken as newer.
+   */
+  function isOlder(record: Rec, confirmed: Rec | null): boolean {
+    const incoming = record[versionField]
+    const current = confirmed?.[versionField]
+    return typeof incoming === 'number' && typeof current === 'number' && incoming < current
+  }
 
   /** Sets the view of one record to the replay of its pending changes, dropping the shadow when none remain. */
   function rebuild(state: State, entry: PendingRecord<Rec>): void {
@@ -213,9 +252,12 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         entry.changes.splice(index, 1)
         break
       case 'conflict':
-        // Until conflict strategies exist the server wins: its record becomes the confirmed state.
+        // The server's record is the confirmed state now; the change is kept (parked), replaced by its
+        // rebased form, or dropped, as the strategy decided.
         entry.base = result.remote
-        entry.changes.splice(index, 1)
+        if (result.resolution === 'manual') break
+        if (result.next) entry.changes[index] = { seq: change.seq, ...result.next.change }
+        else entry.changes.splice(index, 1)
         break
       case 'failed': {
         const dropped = new Set([result.seq, ...result.dependents])
@@ -288,6 +330,30 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       // `current`: the merge builds a fresh state from a plain snapshot rather than through the draft.
       builder.addCase(rehydrated, (state, action) => merge(current(state) as State, action.payload))
       builder.addCase(userSwitched, () => adapter.getInitialState({ pending: {} }))
+      builder.addCase(pulledPage, (state, { payload }) => {
+        if (payload.entity !== name) return
+        for (const { id, record } of payload.changes) {
+          const entry = trieGet(state.pending, idPath(id))
+          const confirmed = entry ? entry.base : (state.entities[id] ?? null)
+          if (record !== null && isOlder(record, confirmed)) continue
+          if (entry) {
+            // Rebase: the pulled record is the confirmed state; unsent changes replay on top of it.
+            entry.base = record
+            rebuild(state, entry)
+          } else if (record === null) adapter.removeOne(state, id)
+          else adapter.setOne(state, record)
+        }
+      })
+      builder.addCase(resolveConflict, (state, { payload }) => {
+        const resolved = payload.resolved
+        if (!resolved || resolved.entity !== name) return
+        const entry = trieGet(state.pending, idPath(resolved.recordId))
+        const index = entry ? entry.changes.findIndex((change) => change.seq === resolved.seq) : -1
+        if (!entry || index < 0) return
+        if (resolved.next) entry.changes[index] = { seq: resolved.seq, ...resolved.next.change }
+        else entry.changes.splice(index, 1)
+        rebuild(state, entry)
+      })
       builder.addCase(retryFailed, (state, action) => {
         for (const revived of action.payload.revived) {
           if (revived.entity !== name) continue
@@ -324,9 +390,11 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     >,
     '~rtkOffline': {
       selectId,
-      versionField: options.versionField ?? 'version',
+      versionField,
       validate: options.validate as StandardSchemaV1<unknown, unknown> | undefined,
       priority: options.priority ?? 0,
+      conflict: options.conflict as ConflictStrategy | undefined,
+      pull: options.pull === false ? false : { params: options.pull?.params ?? {}, limit: options.pull?.limit ?? 100 },
       selectState,
     },
   }

@@ -50,3 +50,33 @@ export function composeMergePatch(first: JsonObject, second: JsonObject): JsonOb
   }
   return result
 }
+
+/**
+ * The merge patch that turns `from` into `to`: changed and added fields, `null` for removed ones,
+ * nested objects as nested patches. (A field whose new value is `null` cannot be said in a merge patch;
+ * it comes out as removed.)
+ */
+export function createMergePatch(from: JsonObject, to: JsonObject): JsonObject {
+  const patch: JsonObject = {}
+  for (const key of Object.keys(from)) if (!Object.prototype.hasOwnProperty.call(to, key)) setField(patch, key, null)
+  for (const key of Object.keys(to)) {
+    const before = Object.prototype.hasOwnProperty.call(from, key) ? from[key] : undefined
+    const after = to[key]
+    if (isJsonObject(before) && isJsonObject(after)) {
+      const nested = createMergePatch(before, after)
+      if (Object.keys(nested).length > 0) setField(patch, key, nested)
+    } else if (!jsonEqual(before, after)) setField(patch, key, after === undefined ? null : after)
+  }
+  return patch
+}
+
+/** Deep equality of JSON values. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, i) => jsonEqual(item, (b as unknown[])[i]))
+  const keysA = Object.keys(a)
+  const keysB = Object.keys(b)
+  return keysA.length === keysB.length && keysA.every((key) => Object.prototype.hasOwnProperty.call(b, key) && jsonEqual((a as JsonObject)[key], (b as JsonObject)[key]))
+}

@@ -7,6 +7,7 @@ import {
   type ResolvedCircuitBreakerOptions,
 } from '../middleware/circuitBreaker'
 import type { Operation, OperationKind } from '../types'
+import type { ConflictResolutionKind } from '../conflicts/decideConflict'
 import {
   authRestored,
   discardFailed,
@@ -17,7 +18,11 @@ import {
   opsSettled,
   pause,
   resume,
+  pulledPage,
+  pullFailed,
+  pullStarted,
   rehydrated,
+  resolveConflict,
   retryFailed,
   senderElected,
   storageCorrupted,
@@ -28,20 +33,49 @@ import {
   type StorageProblem,
 } from './actions'
 import { seqPath, trieDelete, trieEach, trieGet, trieSet, trieValues, type Trie } from './trie'
+import type { Change } from './change'
 
-/** A conflict the server reported. Until conflict strategies exist, the server's record was taken (server wins). */
+/** A conflict the server reported, and how it was settled. */
 export interface SyncConflict {
-  /** The operation's id. */
+  /** The operation's id when the conflict was found; `resolveConflict({ id, … })` takes it. */
   id: string
+  /** The operation's seq (its place in the outbox). */
+  seq: number
   entity: string
   recordId: EntityId
   kind: OperationKind
-  /** The local change that lost: the record for a create, the changed fields for an update, null for a delete. */
+  /** The confirmed state the local change was made on (null: the server had no such record). */
+  base: Record<string, unknown> | null
+  /** What the client wanted: the base with the change applied (null: deleted locally). */
   local: Record<string, unknown> | null
-  /** The server's record, or null when it is gone. */
+  /** The server's record (null: gone on the server). */
   remote: Record<string, unknown> | null
-  resolution: 'server-wins'
+  /** Fields that differ between local and remote, or that both sides changed (merges). */
+  fields: string[]
+  /** How it was settled; `manual` while it waits for a person. */
+  resolution: ConflictResolutionKind
+  /** `open` while parked for a person (the record's later operations wait); `resolved` once settled. */
+  status: 'open' | 'resolved'
   detectedAt: number
+}
+
+/** Settled conflicts kept visible, at most; open ones are always kept. */
+const RESOLVED_CONFLICTS_KEPT = 100
+
+/** Where pulling one entity stands. */
+export interface PullProgress {
+  /** Where the last applied page ended (persisted); null before the first pull. */
+  cursor: string | null
+  status: 'idle' | 'pulling' | 'error'
+  /** Pages and records applied in the current (or last) run. */
+  pages: number
+  records: number
+  /** Failed attempts in a row. */
+  attempts: number
+  lastPulledAt: number | null
+  error: SyncErrorInfo | null
+  /** While failing: when the next attempt goes. */
+  nextAttemptAt: number | null
 }
 
 /** Counters kept as operations move, so counts cost O(1) at any outbox size. */
@@ -49,6 +83,8 @@ export interface OutboxCounts {
   /** Operations not yet confirmed: waiting, in flight or parked. */
   pending: number
   inflight: number
+  /** Operations parked as conflicts for a person (part of `pending`). */
+  parked: number
   failed: number
   /** `pending` per entity. */
   byEntity: Record<string, number>
@@ -81,6 +117,8 @@ export interface OutboxState {
   userId: string | null
   /** Stored values found unusable and moved aside, and why storage cannot be used at all, if so. */
   storage: { problems: StorageProblem[]; error: SyncErrorInfo | null }
+  /** Pull progress and cursors, by entity. */
+  pull: Record<string, PullProgress>
 }
 
 export interface OutboxConfig {
@@ -113,7 +151,7 @@ export function buildOutboxSlice(config: OutboxConfig) {
     ops: {},
     failed: {},
     conflicts: [],
-    counts: { pending: 0, inflight: 0, failed: 0, byEntity: {} },
+    counts: { pending: 0, inflight: 0, parked: 0, failed: 0, byEntity: {} },
     online: config.isOnline(),
     paused: false,
     authRequired: false,
@@ -124,14 +162,28 @@ export function buildOutboxSlice(config: OutboxConfig) {
     hydrated: !config.persistent,
     userId: null,
     storage: { problems: [], error: null },
+    pull: {},
   })
+
+  const pullOf = (state: OutboxState, entity: string): PullProgress =>
+    (state.pull[entity] ??= {
+      cursor: null,
+      status: 'idle',
+      pages: 0,
+      records: 0,
+      attempts: 0,
+      lastPulledAt: null,
+      error: null,
+      nextAttemptAt: null,
+    })
 
   /** Counters from scratch, after a restore replaced the operations. */
   function recount(state: OutboxState): void {
-    const counts: OutboxCounts = { pending: 0, inflight: 0, failed: 0, byEntity: {} }
+    const counts: OutboxCounts = { pending: 0, inflight: 0, parked: 0, failed: 0, byEntity: {} }
     trieEach(state.ops, (op) => {
       bump(counts, op.entity, 1)
       if (op.status === 'inflight') counts.inflight += 1
+      if (op.status === 'conflict') counts.parked += 1
     })
     trieEach(state.failed, () => {
       counts.failed += 1
@@ -147,6 +199,7 @@ export function buildOutboxSlice(config: OutboxConfig) {
     trieDelete(state.ops, path)
     bump(state.counts, op.entity, -1)
     if (op.status === 'inflight') state.counts.inflight -= 1
+    if (op.status === 'conflict') state.counts.parked -= 1
     return op
   }
 
@@ -155,6 +208,33 @@ export function buildOutboxSlice(config: OutboxConfig) {
     if (!op) return
     trieSet(state.failed, seqPath(seq), { ...op, status: 'failed', nextAttemptAt: null, lastError: error })
     state.counts.failed += 1
+  }
+
+  /** Parks an operation for a person: not sent, and the record's later operations wait behind it. */
+  function park(state: OutboxState, op: Operation): void {
+    if (op.status === 'inflight') state.counts.inflight -= 1
+    if (op.status !== 'conflict') state.counts.parked += 1
+    op.status = 'conflict'
+    op.nextAttemptAt = null
+  }
+
+  /** The operation again, with a new id (a new idempotency key for a new body), as if never sent. */
+  function requeue(state: OutboxState, op: Operation, next: { id: string; change: Change }): void {
+    if (op.status === 'inflight') state.counts.inflight -= 1
+    if (op.status === 'conflict') state.counts.parked -= 1
+    op.id = next.id
+    op.kind = next.change.kind
+    op.data = next.change.data
+    op.status = 'pending'
+    op.attempts = 0
+    op.nextAttemptAt = null
+    op.lastError = null
+  }
+
+  function trimResolved(state: OutboxState): void {
+    let resolved = state.conflicts.filter((conflict) => conflict.status === 'resolved').length
+    if (resolved <= RESOLVED_CONFLICTS_KEPT) return
+    state.conflicts = state.conflicts.filter((conflict) => conflict.status === 'open' || resolved-- <= RESOLVED_CONFLICTS_KEPT)
   }
 
   /** Lets every waiting operation go at once (back online, or the app asked to sync now). */
@@ -195,18 +275,26 @@ export function buildOutboxSlice(config: OutboxConfig) {
                 take(state, result.seq)
                 break
               case 'conflict': {
-                const op = take(state, result.seq)
-                if (op)
-                  state.conflicts.push({
-                    id: op.id,
-                    entity: op.entity,
-                    recordId: op.recordId,
-                    kind: op.kind,
-                    local: op.data,
-                    remote: result.remote,
-                    resolution: 'server-wins',
-                    detectedAt: payload.at,
-                  })
+                const op = trieGet(state.ops, seqPath(result.seq))
+                if (!op) break
+                state.conflicts.push({
+                  id: op.id,
+                  seq: op.seq,
+                  entity: op.entity,
+                  recordId: op.recordId,
+                  kind: op.kind,
+                  base: result.base,
+                  local: result.local,
+                  remote: result.remote,
+                  fields: result.fields,
+                  resolution: result.resolution,
+                  status: result.resolution === 'manual' ? 'open' : 'resolved',
+                  detectedAt: payload.at,
+                })
+                trimResolved(state)
+                if (result.resolution === 'manual') park(state, op)
+                else if (result.next) requeue(state, op, result.next)
+                else take(state, result.seq)
                 break
               }
               case 'retry':
@@ -315,6 +403,8 @@ export function buildOutboxSlice(config: OutboxConfig) {
           }
           state.nextSeq = Math.max(state.nextSeq, payload.nextSeq)
           state.conflicts = [...payload.conflicts, ...state.conflicts]
+          for (const [entity, cursor] of Object.entries(payload.cursors ?? {}))
+            if (ownsEntity(entity) && state.pull[entity]?.cursor == null) pullOf(state, entity).cursor = cursor
           state.userId = payload.userId
           state.hydrated = true
           recount(state)
@@ -336,9 +426,47 @@ export function buildOutboxSlice(config: OutboxConfig) {
         .addCase(storageFailed, (state, { payload }) => {
           state.storage.error = payload
         })
+        .addCase(pullStarted, (state, { payload }) => {
+          if (!ownsEntity(payload.entity)) return
+          const pull = pullOf(state, payload.entity)
+          pull.status = 'pulling'
+          pull.pages = 0
+          pull.records = 0
+        })
+        .addCase(pulledPage, (state, { payload }) => {
+          if (!ownsEntity(payload.entity)) return
+          const pull = pullOf(state, payload.entity)
+          pull.cursor = payload.cursor
+          pull.pages += 1
+          pull.records += payload.changes.length
+          pull.status = payload.hasMore ? 'pulling' : 'idle'
+          pull.attempts = 0
+          pull.error = null
+          pull.nextAttemptAt = null
+          pull.lastPulledAt = payload.at
+        })
+        .addCase(pullFailed, (state, { payload }) => {
+          if (!ownsEntity(payload.entity)) return
+          const pull = pullOf(state, payload.entity)
+          pull.status = 'error'
+          pull.attempts += 1
+          pull.error = payload.error
+          pull.nextAttemptAt = payload.nextAttemptAt
+        })
+        .addCase(resolveConflict, (state, { payload }) => {
+          const resolved = payload.resolved
+          if (!resolved || !ownsEntity(resolved.entity)) return
+          const conflict = state.conflicts.find((item) => item.id === payload.id && item.status === 'open')
+          if (conflict) conflict.status = 'resolved'
+          const op = trieGet(state.ops, seqPath(resolved.seq))
+          if (!op || op.status !== 'conflict') return
+          if (resolved.next) requeue(state, op, resolved.next)
+          else take(state, resolved.seq)
+        })
         .addCase(dismissConflicts, (state, { payload }) => {
           const ids = payload.ids === null ? null : new Set(payload.ids)
-          state.conflicts = ids === null ? [] : state.conflicts.filter((conflict) => !ids.has(conflict.id))
+          // An open conflict is settled with resolveConflict, not dismissed: its operation is still parked.
+          state.conflicts = state.conflicts.filter((conflict) => conflict.status === 'open' || (ids !== null && !ids.has(conflict.id)))
         })
         .addMatcher(isStampedEntityAction, (state, action) => {
           const meta = action.meta.offline

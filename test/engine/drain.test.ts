@@ -284,12 +284,16 @@ describe('conflicts, until strategies exist', () => {
     expect(sync.selectors.selectConflicts(store.getState())).toEqual([
       {
         id: 'op-1',
+        seq: 1,
         entity: 'todos',
         recordId: 'a',
         kind: 'create',
+        base: null,
         local: todo('a'),
         remote: { id: 'a', title: 'Theirs', done: false, version: 4 },
+        fields: ['title', 'version'],
         resolution: 'server-wins',
+        status: 'resolved',
         detectedAt: 1_000_000,
       },
     ])

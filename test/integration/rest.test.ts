@@ -26,7 +26,7 @@ afterAll(() => server.close())
 
 function setup(options: Partial<Omit<OfflineSyncOptions, 'entities' | 'adapter' | 'network' | 'timers' | 'now'>> = {}, online = false) {
   const clock = createManualTimers()
-  const todos = createSyncedEntity<Todo>({ name: 'todos' })
+  const todos = createSyncedEntity<Todo>({ name: 'todos', pull: false })
   const network = createManualNetworkStatus(online)
   const errors: unknown[] = []
   let n = 0
@@ -187,7 +187,7 @@ describe('failures over REST', () => {
       }),
     )
     const clock = createManualTimers()
-    const todos = createSyncedEntity<Todo>({ name: 'todos' })
+    const todos = createSyncedEntity<Todo>({ name: 'todos', pull: false })
     const onAuthError = vi.fn(async () => {
       token = 'new'
       return true

@@ -53,7 +53,7 @@ describe('SyncStatusBanner', () => {
   })
 
   it('counts failures and conflicts', async () => {
-    const { store, todos, scripted, render } = setup()
+    const { store, todos, scripted, render } = setup({ conflict: 'manual' })
     render(<SyncStatusBanner />)
     scripted.autoRespond((op) =>
       op.recordId === 'a' ? reject() : { type: 'conflict', remote: { id: String(op.recordId), title: 'theirs', done: false } },

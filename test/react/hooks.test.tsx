@@ -240,17 +240,17 @@ describe('useFailed and useSyncActions', () => {
 })
 
 describe('useConflicts', () => {
-  it('lists a conflict the server reported (its record kept) until dismissed', async () => {
-    const { store, todos, scripted, render } = setup()
+  it('lists a conflict parked for a person until it is resolved, and resolves it with the chosen side', async () => {
+    const { store, todos, scripted, render } = setup({ conflict: 'manual' })
     function Conflicts() {
       const conflicts = useConflicts()
-      const { dismissConflicts } = useSyncActions()
+      const { resolveConflict } = useSyncActions()
       return (
         <ul aria-label="Conflicts">
           {conflicts.map((conflict) => (
             <li key={conflict.id}>
-              {`${String(conflict.recordId)}: server has "${String(conflict.remote?.title)}"`}
-              <button onClick={() => dismissConflicts([conflict.id])}>Dismiss</button>
+              {`${String(conflict.recordId)}: ${conflict.fields.join(', ')}; server has "${String(conflict.remote?.title)}"`}
+              <button onClick={() => resolveConflict({ id: conflict.id, choose: 'remote' })}>Take theirs</button>
             </li>
           ))}
         </ul>
@@ -259,11 +259,13 @@ describe('useConflicts', () => {
     render(<Conflicts />)
     scripted.autoRespond(() => ({ type: 'conflict', remote: { id: 'a', title: 'Theirs', done: true, version: 2 } }))
     await step(() => store.dispatch(todos.actions.added(todo('a', 'Mine'))))
-    expect(screen.getByRole('listitem').textContent).toContain('a: server has "Theirs"')
-    expect(todos.selectors.selectById(store.getState(), 'a')).toMatchObject({ title: 'Theirs' })
+    expect(screen.getByRole('listitem').textContent).toContain('a: title, done, version; server has "Theirs"')
+    // Parked: the view still shows the local change until a person decides.
+    expect(todos.selectors.selectById(store.getState(), 'a')).toMatchObject({ title: 'Mine' })
 
-    await userEvent.click(screen.getByRole('button', { name: 'Dismiss' }))
+    await userEvent.click(screen.getByRole('button', { name: 'Take theirs' }))
     expect(screen.queryAllByRole('listitem')).toHaveLength(0)
+    expect(todos.selectors.selectById(store.getState(), 'a')).toMatchObject({ title: 'Theirs', version: 2 })
   })
 })
 

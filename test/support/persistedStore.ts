@@ -30,7 +30,7 @@ export function loadPage(
   adapter: SyncAdapter,
   options: Partial<Omit<OfflineSyncOptions, 'entities' | 'adapter' | 'persist'>> & { online?: boolean; persist?: PersistOptions } = {},
 ) {
-  const todos = createSyncedEntity<Todo>({ name: 'todos' })
+  const todos = createSyncedEntity<Todo>({ name: 'todos', pull: false })
   const network = createManualNetworkStatus(options.online ?? false)
   let n = 0
   const page = `${++instance}`

@@ -35,6 +35,7 @@ const unauthorised: SyncErrorInfo = { name: 'SyncHttpError', message: 'HTTP 401 
 /** A context with a fixed clock, scripted random values and a record of the dependents asked for. */
 function context(retry: RetryOptions = {}, randoms: number[] = [0.5], dependents: Record<number, number[]> = {}) {
   const asked: number[] = []
+  const conflicts: Array<[number, Record<string, unknown> | null]> = []
   let randomCalls = 0
   const ctx: SettleContext = {
     now: NOW,
@@ -44,8 +45,25 @@ function context(retry: RetryOptions = {}, randoms: number[] = [0.5], dependents
       asked.push(operation.seq)
       return dependents[operation.seq] ?? []
     },
+    // The strategy is the drain's business; here it answers server-wins and records what it was asked.
+    conflictOf: (operation, remote) => {
+      conflicts.push([operation.seq, remote])
+      return {
+        seq: operation.seq,
+        entity: operation.entity,
+        recordId: operation.recordId,
+        type: 'conflict',
+        remote,
+        kind: operation.kind,
+        resolution: 'server-wins',
+        next: null,
+        base: null,
+        local: null,
+        fields: [],
+      }
+    },
   }
-  return { ctx, asked, randomCalls: () => randomCalls }
+  return { ctx, asked, conflicts, randomCalls: () => randomCalls }
 }
 
 describe('settleOutcomes', () => {
@@ -70,22 +88,36 @@ describe('settleOutcomes', () => {
   })
 
   describe('conflict', () => {
-    it("parks a conflict with the server's record and the operation's kind", () => {
-      const { ctx } = context()
+    it("hands the operation and the server's record to the entity's strategy and records its decision", () => {
+      const { ctx, conflicts } = context()
       const remote = { id: 'todo-1', title: 'theirs', version: 5 }
 
       expect(settleOutcomes([op(1)], [{ type: 'conflict', remote }], ctx)).toEqual({
-        results: [{ seq: 1, entity: 'todos', recordId: 'todo-1', type: 'conflict', remote, kind: 'update' }],
+        results: [
+          {
+            seq: 1,
+            entity: 'todos',
+            recordId: 'todo-1',
+            type: 'conflict',
+            remote,
+            kind: 'update',
+            resolution: 'server-wins',
+            next: null,
+            base: null,
+            local: null,
+            fields: [],
+          },
+        ],
         verdict: 'answered',
       })
+      expect(conflicts).toEqual([[1, remote]])
     })
 
-    it('parks a conflict with remote null when the record is gone', () => {
-      const { ctx } = context()
+    it('passes remote null when the record is gone', () => {
+      const { ctx, conflicts } = context()
 
-      expect(settleOutcomes([op(1, { kind: 'delete', data: null })], [{ type: 'conflict', remote: null }], ctx).results).toEqual([
-        { seq: 1, entity: 'todos', recordId: 'todo-1', type: 'conflict', remote: null, kind: 'delete' },
-      ])
+      settleOutcomes([op(1, { kind: 'delete', data: null })], [{ type: 'conflict', remote: null }], ctx)
+      expect(conflicts).toEqual([[1, null]])
     })
   })
 

@@ -3,7 +3,8 @@ import type { SyncErrorInfo } from '../../errors'
 import type { Version } from '../../types'
 import type { OutgoingOperation, SyncAdapter, SyncOutcome } from '../types'
 import { parseRetryAfter } from './retryAfter'
-import type { ParseRecord, RestAdapterOptions, RestFetch, RestHeaders, RestRequest, RestRoutes } from './types'
+import type { ParsePull, ParseRecord, RestAdapterOptions, RestFetch, RestHeaders, RestRequest, RestRoutes } from './types'
+import type { PullPage, PullRequest } from '../types'
 
 type JsonObject = Record<string, unknown>
 
@@ -14,6 +15,7 @@ interface Config {
   fetch: RestFetch
   routes: Required<RestRoutes>
   parseRecord: ParseRecord
+  parsePull: ParsePull
   now: () => number
 }
 
@@ -59,6 +61,7 @@ export function createRestAdapter(options: RestAdapterOptions): SyncAdapter {
       const signal = options?.signal ?? new AbortController().signal
       return Promise.all(operations.map((operation) => pushOne(config, operation, signal)))
     },
+    pull: (request) => pullPage(config, request),
   }
 }
 
@@ -69,11 +72,12 @@ function buildConfig(options: RestAdapterOptions | undefined): Config {
       "rtk-offline: createRestAdapter needs a `baseUrl` string, e.g. createRestAdapter({ baseUrl: 'https://api.example.com/v1' }).",
     )
   }
-  const { fetch, parseRecord, now, routes = {} } = options ?? {}
+  const { fetch, parseRecord, parsePull, now, routes = {} } = options ?? {}
   assertOptionalFunction('fetch', fetch)
   assertOptionalFunction('parseRecord', parseRecord)
+  assertOptionalFunction('parsePull', parsePull)
   assertOptionalFunction('now', now)
-  for (const kind of ['create', 'update', 'delete', 'read'] as const) assertOptionalFunction(`routes.${kind}`, routes[kind])
+  for (const kind of ['create', 'update', 'delete', 'read', 'pull'] as const) assertOptionalFunction(`routes.${kind}`, routes[kind])
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
     headers: options?.headers ?? {},
@@ -81,6 +85,7 @@ function buildConfig(options: RestAdapterOptions | undefined): Config {
     fetch: fetch ?? ((input, init) => globalThis.fetch(input, init)),
     routes: { ...defaultRoutes, ...routes },
     parseRecord: parseRecord ?? defaultParseRecord,
+    parsePull: parsePull ?? defaultParsePull,
     now: now ?? (() => Date.now()),
   }
 }
@@ -100,6 +105,45 @@ const defaultRoutes: Required<RestRoutes> = {
   update: (operation, { baseUrl }) => ({ method: 'PATCH', url: recordUrl(operation, baseUrl), body: operation.data }),
   delete: (operation, { baseUrl }) => ({ method: 'DELETE', url: recordUrl(operation, baseUrl) }),
   read: (operation, { baseUrl }) => ({ method: 'GET', url: recordUrl(operation, baseUrl) }),
+  pull: ({ entity, cursor, limit, params }, { baseUrl }) => {
+    const query = new URLSearchParams(params)
+    if (cursor !== null) query.set('since', cursor)
+    query.set('limit', String(limit))
+    return { method: 'GET', url: `${baseUrl}/${entity}?${query}` }
+  },
+}
+
+function defaultParsePull(body: unknown): PullPage {
+  if (
+    isJsonObject(body) &&
+    Array.isArray(body.changes) &&
+    body.changes.every(
+      (change) =>
+        isJsonObject(change) &&
+        (typeof change.id === 'string' || typeof change.id === 'number') &&
+        (change.record === null || isJsonObject(change.record)),
+    ) &&
+    (body.cursor === null || typeof body.cursor === 'string') &&
+    typeof body.hasMore === 'boolean'
+  )
+    return body as unknown as PullPage
+  throw new SyncAdapterError(
+    "A pull response must be { changes: [{ id, record | null }], cursor, hasMore }; pass the REST adapter's parsePull option to read another shape.",
+  )
+}
+
+/** One page of remote changes; throws a SyncError when it cannot be had, and the engine retries. */
+async function pullPage(config: Config, pull: PullRequest): Promise<PullPage> {
+  const { signal, ...request } = pull
+  const route = config.routes.pull(request, { baseUrl: config.baseUrl })
+  const headers = new Headers({ Accept: 'application/json' })
+  const extra = typeof config.headers === 'function' ? await config.headers(null) : config.headers
+  setAll(headers, extra)
+  setAll(headers, route.headers ?? {})
+  const result = await send(config, route, headers, signal)
+  if (result.type === 'failed') throw new SyncError(result.error.code as SyncError['code'], result.error.message)
+  if (result.status < 200 || result.status >= 300) throw httpError(describe(config, route), result)
+  return config.parsePull(result.json, request)
 }
 
 function defaultParseRecord(body: unknown): JsonObject | undefined {

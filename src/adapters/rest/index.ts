@@ -1,6 +1,7 @@
 export { createRestAdapter } from './createRestAdapter'
 export { parseRetryAfter } from './retryAfter'
 export type {
+  ParsePull,
   ParseRecord,
   RestAdapterOptions,
   RestFetch,

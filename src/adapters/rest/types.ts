@@ -1,4 +1,4 @@
-import type { OutgoingOperation } from '../types'
+import type { OutgoingOperation, PullPage, PullRequest } from '../types'
 
 /** Headers to add to a request; an `undefined` value leaves that header out. */
 export type RestHeaders = Record<string, string | undefined>
@@ -57,7 +57,18 @@ export interface RestRoutes {
    * @default op => ({ method: 'GET', url: `${baseUrl}/${op.entity}/${id}` })
    */
   read?: RestRoute
+  /**
+   * How to ask for a page of remote changes.
+   * @default GET {baseUrl}/{entity}?since=<cursor>&limit=<limit>&<params> (no `since` on the first pull)
+   */
+  pull?: (request: Omit<PullRequest, 'signal'>, context: RestRouteContext) => RestRequest
 }
+
+/**
+ * Reads a page of remote changes from a pull response body.
+ * @default the body itself when it is `{ changes: [{ id, record | null }], cursor, hasMore }`
+ */
+export type ParsePull = (body: unknown, request: Omit<PullRequest, 'signal'>) => PullPage
 
 /**
  * Pulls the server's record out of a JSON response body, or returns `null`/`undefined` when the body
@@ -77,12 +88,12 @@ export interface RestAdapterOptions {
   baseUrl: string
   /**
    * Headers added to every request, or a function (sync or async) called before each request, so an
-   * auth token is always the current one. It gets the operation the request is for.
+   * auth token is always the current one. It gets the operation the request is for (null for pulls).
    * @default {}
    * @example
    * headers: async () => ({ Authorization: `Bearer ${await auth.getToken()}` })
    */
-  headers?: RestHeaders | ((operation: OutgoingOperation) => RestHeaders | Promise<RestHeaders>)
+  headers?: RestHeaders | ((operation: OutgoingOperation | null) => RestHeaders | Promise<RestHeaders>)
   /**
    * The `fetch` to send requests with.
    * @default (input, init) => globalThis.fetch(input, init), looked up on each call so a test can replace it
@@ -104,6 +115,8 @@ export interface RestAdapterOptions {
    * parseRecord: body => (body as { data?: Record<string, unknown> }).data
    */
   parseRecord?: ParseRecord
+  /** How to read a pull response. */
+  parsePull?: ParsePull
   /**
    * The clock, in epoch milliseconds; used to turn a `Retry-After` date into a delay.
    * @default () => Date.now()
