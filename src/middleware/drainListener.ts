@@ -152,8 +152,9 @@ export function buildDrainMiddleware(config: DrainConfig): {
     function toOutgoing(op: Operation): OutgoingOperation {
       const entity = config.entities.get(op.entity)
       const pending = entity && trieGet(entity.selectState(api.getState()).pending, idPath(op.recordId))
-      // The version of the confirmed record as it is now: earlier operations on the record may have moved it on.
-      const version = pending?.base?.[entity!.versionField]
+      // The version the changes were made on, moved on by earlier confirmed operations of ours but not by
+      // pulls: a change made on stale data must meet the server's newer version as a conflict.
+      const version = pending?.madeOn?.[entity!.versionField]
       const baseVersion =
         typeof version === 'number' || typeof version === 'string' ? version : pending ? null : op.baseVersion
       return {
@@ -178,7 +179,8 @@ export function buildDrainMiddleware(config: DrainConfig): {
     function conflictOf(op: Operation, remote: Record<string, unknown> | null): Settlement {
       const entity = config.entities.get(op.entity)!
       const pending = trieGet(entity.selectState(api.getState()).pending, idPath(op.recordId))
-      const base = pending?.base ?? null
+      // Against what the change was made on, not a base a pull moved since.
+      const base = pending?.madeOn ?? null
       const local = applyChange(base, { kind: op.kind, data: op.data })
       let decision: ReturnType<typeof decideConflict>
       try {
@@ -201,6 +203,8 @@ export function buildDrainMiddleware(config: DrainConfig): {
         kind: op.kind,
         resolution: decision.resolution,
         next,
+        // Parked on a record gone from the server: keep the local record in view as a create.
+        parked: decision.resolution === 'manual' && remote === null && local !== null && op.kind !== 'create' ? { kind: 'create', data: local } : null,
         base,
         local,
         fields: decision.fields,

@@ -180,7 +180,9 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     const entity = config.entities.get(name)!
     const slice = entity.selectState(state)
     const records = slice.ids.map((id) => slice.entities[id]!)
-    const bases = trieValues(slice.pending).map((entry) => [entry.id, entry.base] as const)
+    const bases = trieValues(slice.pending).map((entry) =>
+      entry.madeOn === entry.base ? [entry.id, entry.base] : [entry.id, entry.base, entry.madeOn],
+    )
     return JSON.stringify({ records, bases })
   }
 

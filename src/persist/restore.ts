@@ -53,7 +53,12 @@ function isStoredEntity(value: unknown): value is StoredEntity {
     Array.isArray(value.records) &&
     value.records.every(isObject) &&
     Array.isArray(value.bases) &&
-    value.bases.every((pair) => Array.isArray(pair) && pair.length === 2 && (pair[1] === null || isObject(pair[1])))
+    value.bases.every(
+      (entry) =>
+        Array.isArray(entry) &&
+        (entry.length === 2 || entry.length === 3) &&
+        entry.slice(1).every((record) => record === null || isObject(record)),
+    )
   )
 }
 

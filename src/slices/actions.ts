@@ -50,6 +50,11 @@ export type Settlement = { seq: number; entity: string; recordId: EntityId } & (
       resolution: ConflictResolutionKind
       /** For client-wins and merges: the operation again, on top of the remote record, under a new id; null: nothing left to send. */
       next: { id: string; change: Change } | null
+      /**
+       * For manual: the parked change when it must change form to keep showing (an update of a record
+       * gone on the server is parked as a create of the local record); null: as it was.
+       */
+      parked: Change | null
       /** For the conflict list: the confirmed state the change was made on, and what the client wanted. */
       base: Record<string, unknown> | null
       local: Record<string, unknown> | null
@@ -79,10 +84,16 @@ export interface RevivedOp {
   change: Change
 }
 
-/** What storage held for one entity: its view and the confirmed state of records that had pending operations. */
+/**
+ * What storage held for one entity: its view and, for records that had pending operations, their
+ * confirmed state and the confirmed state their changes were made on (when it differs).
+ */
 export interface StoredEntity {
   records: Record<string, unknown>[]
-  bases: Array<[EntityId, Record<string, unknown> | null]>
+  bases: Array<
+    | [EntityId, Record<string, unknown> | null]
+    | [EntityId, Record<string, unknown> | null, Record<string, unknown> | null]
+  >
 }
 
 /** What a restore found in storage, merged by the reducers with whatever was dispatched before it finished. */

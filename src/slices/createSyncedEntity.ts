@@ -76,6 +76,13 @@ export interface PendingRecord<TRecord> {
   id: EntityId
   /** The confirmed server state, or null when the server does not have the record (yet). */
   base: TRecord | null
+  /**
+   * The confirmed state the pending changes were made on. A pull moves `base` (the view shows newer
+   * server data under the unsent changes) but not this: the changes are sent with its version as
+   * `If-Match` and merged against it, so a change made on stale data is caught as a conflict instead
+   * of silently overwriting the newer one. Our own confirmations move both.
+   */
+  madeOn: TRecord | null
   changes: PendingChange[]
 }
 
@@ -204,7 +211,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       let entry = trieGet(state.pending, path)
       if (!entry) {
         // The view equals the confirmed state for a record without pending changes: it becomes the shadow.
-        entry = { id: stamp.recordId, base: state.entities[stamp.recordId] ?? null, changes: [] }
+        const confirmed = state.entities[stamp.recordId] ?? null
+        entry = { id: stamp.recordId, base: confirmed, madeOn: confirmed, changes: [] }
         trieSet(state.pending, path, entry)
         entry = trieGet(state.pending, path)!
       }
@@ -249,13 +257,18 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
             : result.record != null && selectId(result.record) === result.recordId
               ? result.record
               : applyChange<Rec>(entry.base, change)
+        entry.madeOn = entry.base
         entry.changes.splice(index, 1)
         break
       case 'conflict':
         // The server's record is the confirmed state now; the change is kept (parked), replaced by its
         // rebased form, or dropped, as the strategy decided.
         entry.base = result.remote
-        if (result.resolution === 'manual') break
+        entry.madeOn = result.remote
+        if (result.resolution === 'manual') {
+          if (result.parked) entry.changes[index] = { seq: change.seq, ...result.parked }
+          break
+        }
         if (result.next) entry.changes[index] = { seq: change.seq, ...result.next.change }
         else entry.changes.splice(index, 1)
         break
@@ -281,7 +294,9 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     const renumber = new Map(payload.renumber)
     const view = new Map<EntityId, Rec>()
     for (const record of stored.records) view.set(selectId(record), record)
-    const bases = new Map(stored.bases)
+    const bases = new Map(stored.bases.map(([id, base]) => [id, base]))
+    // Older stores kept only the base; then the changes were made on it.
+    const madeOn = new Map(stored.bases.map((entry) => [entry[0], entry.length > 2 ? entry[2]! : entry[1]]))
     const changes = new Map<EntityId, PendingChange[]>()
     for (const op of payload.ops) {
       if (op.entity !== name || op.status === 'failed') continue
@@ -293,7 +308,10 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       const list = changes.get(entry.id) ?? []
       for (const change of entry.changes) list.push({ ...change, seq: renumber.get(change.seq) ?? change.seq })
       changes.set(entry.id, list)
-      if (!bases.has(entry.id) && !view.has(entry.id)) bases.set(entry.id, entry.base)
+      if (!bases.has(entry.id) && !view.has(entry.id)) {
+        bases.set(entry.id, entry.base)
+        madeOn.set(entry.id, entry.madeOn)
+      }
     }
     // Records the app had before the restore that storage does not know (preloaded state) stay.
     for (const id of state.ids) if (!view.has(id) && !changes.has(id)) view.set(id, state.entities[id]!)
@@ -304,7 +322,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       const list = changes.get(id) ?? []
       const record = replay(base, list)
       next = record === null ? adapter.removeOne(next, id) : adapter.setOne(next, record)
-      if (list.length > 0) trieSet(pending, idPath(id), { id, base, changes: list })
+      if (list.length > 0)
+        trieSet(pending, idPath(id), { id, base, madeOn: madeOn.has(id) ? madeOn.get(id)! : base, changes: list })
     }
     return { ...next, pending }
   }
@@ -362,6 +381,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
             trieSet<PendingRecord<Rec>>(state.pending, path, {
               id: revived.recordId,
               base: state.entities[revived.recordId] ?? null,
+              madeOn: state.entities[revived.recordId] ?? null,
               changes: [],
             })
           const entry = trieGet(state.pending, path)!

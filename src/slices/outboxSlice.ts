@@ -292,7 +292,13 @@ export function buildOutboxSlice(config: OutboxConfig) {
                   detectedAt: payload.at,
                 })
                 trimResolved(state)
-                if (result.resolution === 'manual') park(state, op)
+                if (result.resolution === 'manual') {
+                  park(state, op)
+                  if (result.parked) {
+                    op.kind = result.parked.kind
+                    op.data = result.parked.data
+                  }
+                }
                 else if (result.next) requeue(state, op, result.next)
                 else take(state, result.seq)
                 break
