@@ -1,0 +1,160 @@
+import { setupServer } from 'msw/node'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createMockBackend } from 'rtk-offline/msw'
+import { createClient, type Item } from '../support/client'
+
+const baseUrl = 'http://127.0.0.1:4050/api'
+const backend = createMockBackend({ baseUrl, pageSize: 100 })
+const server = setupServer(...backend.handlers)
+const stops: Array<() => void> = []
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop()
+  backend.reset()
+})
+afterAll(() => server.close())
+
+const item = (id: string, title = id, extra: Partial<Item> = {}): Item => ({ id, title, done: false, ...extra })
+const pulls = () => backend.requests.filter((request) => request.method === 'GET').map((request) => request.path)
+
+function client(options: Parameters<typeof createClient>[1] = {}) {
+  const c = createClient(baseUrl, options)
+  stops.push(() => c.sync.stop())
+  return c
+}
+
+describe('pull', () => {
+  it('brings every record in at start, page by page, and shows progress', async () => {
+    backend.seed('items', Array.from({ length: 5 }, (_, i) => item(`r${i}`)))
+    const c = client({ limit: 2 })
+    c.network.setOnline(true)
+    await vi.waitFor(() => expect(c.view()).toHaveLength(5))
+    await vi.waitFor(() => expect(c.pull().active).toBe(false))
+    expect(c.pull()).toMatchObject({ entities: { items: { status: 'idle', cursor: expect.any(String), lastPulledAt: expect.any(Number) } } })
+    // Three pages of two from the start; a later run (coming online) asks only from the last cursor.
+    expect(pulls().slice(0, 3)).toEqual([
+      '/items?limit=2',
+      expect.stringMatching(/^\/items\?since=\d+&limit=2$/),
+      expect.stringMatching(/^\/items\?since=\d+&limit=2$/),
+    ])
+    expect(pulls().slice(3).every((path) => path.startsWith('/items?since='))).toBe(true)
+  })
+
+  it('resumes after a failed page from the last applied cursor, skipping nothing', async () => {
+    backend.seed('items', Array.from({ length: 6 }, (_, i) => item(`r${i}`)))
+    const c = client({ limit: 2 })
+    backend.failNext(1, 503, { methods: ['GET'] })
+    // The first page fails: nothing applied, cursor unchanged, retried with backoff.
+    c.network.setOnline(true)
+    await vi.waitFor(() => expect(c.view()).toHaveLength(6))
+    const gets = backend.requests.filter((request) => request.method === 'GET')
+    expect(gets.map((request) => request.status)).toEqual([503, 200, 200, 200])
+    expect(gets[0]!.path).toBe(gets[1]!.path)
+
+    // A failure in the middle: the next attempt asks again from the cursor of the last applied page.
+    backend.editRemote('items', 'r0', { title: 'changed 0' })
+    backend.editRemote('items', 'r1', { title: 'changed 1' })
+    backend.editRemote('items', 'r2', { title: 'changed 2' })
+    const before = backend.requests.length
+    const cursor = c.pull().entities.items!.cursor
+    backend.failNext(1, 500, { methods: ['GET'] })
+    c.store.dispatch(c.sync.actions.pullNow('items'))
+    await vi.waitFor(() => expect(c.record('r2')).toMatchObject({ title: 'changed 2' }))
+    const again = backend.requests.slice(before)
+    expect(again.map((request) => [request.path, request.status])).toEqual([
+      [`/items?since=${cursor}&limit=2`, 500],
+      [`/items?since=${cursor}&limit=2`, 200],
+      [expect.stringMatching(/^\/items\?since=\d+&limit=2$/), 200],
+    ])
+    expect(c.view().map((record) => record.title)).toEqual(['changed 0', 'changed 1', 'changed 2', 'r3', 'r4', 'r5'])
+  })
+
+  it('rebases pending changes on a pulled record: the view keeps the unsent change and shows newer server data', async () => {
+    backend.seed('items', [item('a', 'Rope')])
+    const c = client({ conflict: 'merge' })
+    c.network.setOnline(true)
+    await vi.waitFor(() => expect(c.record('a')).toBeTruthy())
+    c.network.setOnline(false)
+    c.store.dispatch(c.items.actions.updated({ id: 'a', changes: { title: 'Rope (20 m)' } }))
+    backend.editRemote('items', 'a', { done: true })
+    // A real-time message arrives: pull now, while the change waits.
+    c.network.setOnline(true)
+    c.store.dispatch(c.sync.actions.pause())
+    c.store.dispatch(c.sync.actions.resume())
+    await vi.waitFor(() => expect(c.record('a')).toMatchObject({ title: 'Rope (20 m)', done: true }))
+    await vi.waitFor(() => expect(c.status().pending).toBe(0))
+    expect(backend.record('items', 'a')).toMatchObject({ title: 'Rope (20 m)', done: true })
+    expect(c.record('a')).toEqual(backend.record('items', 'a'))
+  })
+
+  it('removes records deleted remotely, and ignores a pulled record older than the confirmed one', async () => {
+    backend.seed('items', [item('a'), item('b')])
+    const c = client()
+    c.network.setOnline(true)
+    await vi.waitFor(() => expect(c.view()).toHaveLength(2))
+    backend.deleteRemote('items', 'b')
+    c.store.dispatch(c.sync.actions.pullNow())
+    await vi.waitFor(() => expect(c.view().map((record) => record.id)).toEqual(['a']))
+    // An out-of-date page (version 1 after version 2 was confirmed) changes nothing.
+    c.store.dispatch(c.items.actions.updated({ id: 'a', changes: { title: 'new' } }))
+    await vi.waitFor(() => expect(c.record('a')).toMatchObject({ version: 2 }))
+    c.store.dispatch(c.sync.actions.pullNow())
+    const { pulledPage } = await import('rtk-offline')
+    c.store.dispatch(pulledPage({ entity: 'items', changes: [{ id: 'a', record: { ...item('a', 'old'), version: 1 } }], cursor: null, hasMore: false, at: 0 }))
+    expect(c.record('a')).toMatchObject({ title: 'new', version: 2 })
+  })
+
+  it('passes selective-sync parameters to the backend', async () => {
+    backend.seed('items', [item('a', 'A', { quantity: 1 }), { ...item('b', 'B'), listId: '7' } as Item, { ...item('c', 'C'), listId: '8' } as Item])
+    const c = client({ params: { listId: '7' } })
+    c.network.setOnline(true)
+    await vi.waitFor(() => expect(c.pull().pages).toBeGreaterThan(0))
+    await vi.waitFor(() => expect(c.view().map((record) => record.id)).toEqual(['b']))
+    expect(pulls()[0]).toBe('/items?listId=7&limit=100')
+  })
+
+  it('pulls every pullIntervalMs', async () => {
+    backend.seed('items', [item('a')])
+    const c = client({ pullIntervalMs: 20 })
+    c.network.setOnline(true)
+    await vi.waitFor(() => expect(c.view()).toHaveLength(1))
+    backend.seed('items', [item('b')])
+    await vi.waitFor(() => expect(c.view()).toHaveLength(2))
+  })
+})
+
+describe('several clients on one backend', () => {
+  it.each([
+    ['server-wins', 'server-wins'],
+    ['client-wins', 'client-wins'],
+    ['last-write-wins', 'last-write-wins'],
+    ['merge (server-wins for fields both changed)', { strategy: 'merge', fallback: 'server-wins' }],
+  ] as const)(
+    'converge to the same state under %s',
+    async (_, strategy) => {
+      backend.seed('items', [item('a', 'A'), item('b', 'B'), item('c', 'C')])
+      const clients = [client({ conflict: strategy }), client({ conflict: strategy }), client({ conflict: strategy })]
+      for (const c of clients) c.network.setOnline(true)
+      await vi.waitFor(() => clients.forEach((c) => expect(c.view()).toHaveLength(3)))
+      for (const c of clients) c.network.setOnline(false)
+      // Concurrent edits: different fields of one record, the same field of another, a delete.
+      clients[0]!.store.dispatch(clients[0]!.items.actions.updated({ id: 'a', changes: { title: 'A by 0' } }))
+      clients[1]!.store.dispatch(clients[1]!.items.actions.updated({ id: 'a', changes: { done: true } }))
+      clients[1]!.store.dispatch(clients[1]!.items.actions.updated({ id: 'b', changes: { title: 'B by 1' } }))
+      clients[2]!.store.dispatch(clients[2]!.items.actions.updated({ id: 'b', changes: { title: 'B by 2' } }))
+      clients[2]!.store.dispatch(clients[2]!.items.actions.added(item('d', 'D by 2')))
+      for (const c of clients) {
+        c.network.setOnline(true)
+        await vi.waitFor(() => expect(c.status()).toMatchObject({ pending: 0, inflight: 0 }))
+      }
+      // Then everyone pulls what the others did.
+      for (const c of clients) {
+        c.store.dispatch(c.sync.actions.pullNow())
+        await vi.waitFor(() => expect(c.pull().active).toBe(false))
+      }
+      const server = backend.records('items')
+      for (const c of clients) await vi.waitFor(() => expect(c.view()).toEqual(server))
+      expect(server.map((record) => record.id)).toEqual(['a', 'b', 'c', 'd'])
+    },
+  )
+})
