@@ -17,6 +17,7 @@ interface Config {
   parseRecord: ParseRecord
   parsePull: ParsePull
   now: () => number
+  versionInBody: string | undefined
 }
 
 /** A response that arrived whole, with its body read once and parsed if it is JSON. */
@@ -86,6 +87,7 @@ function buildConfig(options: RestAdapterOptions | undefined): Config {
     routes: { ...defaultRoutes, ...routes },
     parseRecord: parseRecord ?? defaultParseRecord,
     parsePull: parsePull ?? defaultParsePull,
+    versionInBody: options?.versionInBody,
     now: now ?? (() => Date.now()),
   }
 }
@@ -159,6 +161,8 @@ async function pushOne(config: Config, operation: OutgoingOperation, signal: Abo
   let request: RestRequest | undefined
   try {
     request = config.routes[operation.kind](operation, { baseUrl: config.baseUrl })
+    if (config.versionInBody && operation.kind === 'update' && operation.baseVersion !== null && typeof request.body === 'object' && request.body !== null)
+      request = { ...request, body: { ...(request.body as JsonObject), [config.versionInBody]: operation.baseVersion } }
     const headers = await buildHeaders(config, operation, request, true)
     const result = await send(config, request, headers, signal)
     if (result.type === 'failed') return { type: 'retry', error: result.error }

@@ -118,6 +118,12 @@ export interface RestAdapterOptions {
   /** How to read a pull response. */
   parsePull?: ParsePull
   /**
+   * Also send the base version in the body of updates, under this field (for APIs that check it there
+   * rather than in `If-Match`).
+   * @default undefined (only If-Match)
+   */
+  versionInBody?: string
+  /**
    * The clock, in epoch milliseconds; used to turn a `Retry-After` date into a delay.
    * @default () => Date.now()
    */
