@@ -206,8 +206,9 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     generateId,
     coalesce: options.coalesce ?? true,
     mayCoalesce: (getState) => {
-      const persistence = [...contexts].find((context) => context.getState === getState)?.persistence
-      return !persistence || persistence.isSender()
+      // Per dispatch: a plain loop over the (usually one) stores, no array built.
+      for (const context of contexts) if (context.getState === getState) return !context.persistence || context.persistence.isSender()
+      return true
     },
     ...seqConfig,
   })
