@@ -265,6 +265,12 @@ export function buildDrainMiddleware(config: DrainConfig): {
           result = await withTimeout((signal) => adapter.pull!({ entity: name, cursor, limit, params, signal }))
           if (!isPage(result)) throw new SyncAdapterError("The adapter's pull must resolve to { changes, cursor, hasMore }.")
         } catch (cause) {
+          // 410 Gone: the server no longer knows the cursor (its history was reset or pruned). Start over
+          // from the beginning, once; the first page has no cursor to be gone.
+          if (toErrorInfo(cause).status === 410 && cursor !== null) {
+            api.dispatch(pulledPage({ entity: name, changes: [], cursor: null, hasMore: true, at: config.now() }))
+            continue
+          }
           if (cause instanceof SyncAdapterError) config.onError(cause, { raisedBy: 'adapter' })
           const attempts = (outbox().pull[name]?.attempts ?? 0) + 1
           const wait = backoffDelay(attempts, config.retry, config.random)

@@ -56,6 +56,8 @@ export interface SyncConflict {
   resolution: ConflictResolutionKind
   /** `open` while parked for a person (the record's later operations wait); `resolved` once settled. */
   status: 'open' | 'resolved'
+  /** What the person chose with `resolveConflict`, once they did; null otherwise. */
+  choice: 'local' | 'remote' | 'merged' | null
   detectedAt: number
 }
 
@@ -289,6 +291,7 @@ export function buildOutboxSlice(config: OutboxConfig) {
                   fields: result.fields,
                   resolution: result.resolution,
                   status: result.resolution === 'manual' ? 'open' : 'resolved',
+                  choice: null,
                   detectedAt: payload.at,
                 })
                 trimResolved(state)
@@ -458,12 +461,16 @@ export function buildOutboxSlice(config: OutboxConfig) {
           pull.attempts += 1
           pull.error = payload.error
           pull.nextAttemptAt = payload.nextAttemptAt
+          state.lastError = payload.error
         })
         .addCase(resolveConflict, (state, { payload }) => {
           const resolved = payload.resolved
           if (!resolved || !ownsEntity(resolved.entity)) return
           const conflict = state.conflicts.find((item) => item.id === payload.id && item.status === 'open')
-          if (conflict) conflict.status = 'resolved'
+          if (conflict) {
+            conflict.status = 'resolved'
+            conflict.choice = 'merged' in payload ? 'merged' : payload.choose
+          }
           const op = trieGet(state.ops, seqPath(resolved.seq))
           if (!op || op.status !== 'conflict') return
           if (resolved.next) requeue(state, op, resolved.next)

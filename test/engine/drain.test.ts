@@ -294,6 +294,7 @@ describe('conflicts, until strategies exist', () => {
         fields: ['title', 'version'],
         resolution: 'server-wins',
         status: 'resolved',
+        choice: null,
         detectedAt: 1_000_000,
       },
     ])

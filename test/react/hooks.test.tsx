@@ -7,11 +7,13 @@ import {
   useFailed,
   useIsPending,
   usePendingCount,
+  usePullProgress,
   useSyncActions,
   useSyncProgress,
   useSyncStatus,
 } from 'rtk-offline/react'
 import { ok, reject, retry } from '../support/scriptedAdapter'
+import { pulledPage, pullStarted } from 'rtk-offline'
 import { createSyncStore, renderCounter, step, todo } from './renderWithSync'
 
 const stops: Array<() => void> = []
@@ -266,6 +268,31 @@ describe('useConflicts', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Take theirs' }))
     expect(screen.queryAllByRole('listitem')).toHaveLength(0)
     expect(todos.selectors.selectById(store.getState(), 'a')).toMatchObject({ title: 'Theirs', version: 2 })
+  })
+})
+
+describe('usePullProgress', () => {
+  it('shows a pull running page by page, and re-renders only when it changes', async () => {
+    const { store, render, typeNote } = setup()
+    const renders = { count: 0 }
+    function Loading() {
+      renders.count += 1
+      const { active, pages, records } = usePullProgress()
+      return <p>{active ? `loading: ${records} records in ${pages} pages` : `loaded ${records}`}</p>
+    }
+    render(<Loading />)
+    expect(screen.getByText('loaded 0')).toBeTruthy()
+    await step(() => store.dispatch(pullStarted({ entity: 'todos', at: 1 })))
+    await step(() =>
+      store.dispatch(pulledPage({ entity: 'todos', changes: [{ id: 'p1', record: { ...todo('p1') } }], cursor: '1', hasMore: true, at: 2 })),
+    )
+    expect(screen.getByText('loading: 1 records in 1 pages')).toBeTruthy()
+    await step(() => store.dispatch(pulledPage({ entity: 'todos', changes: [{ id: 'p2', record: { ...todo('p2') } }], cursor: '2', hasMore: false, at: 3 })))
+    expect(screen.getByText('loaded 2')).toBeTruthy()
+    const before = renders.count
+    await step(() => store.dispatch(typeNote('unrelated state changes')))
+    expect(store.getState().notes.text).toBe('unrelated state changes')
+    expect(renders.count).toBe(before)
   })
 })
 

@@ -104,6 +104,33 @@ describe('pull', () => {
     expect(c.record('a')).toMatchObject({ title: 'new', version: 2 })
   })
 
+  it('starts again from the beginning when the server no longer knows the cursor (410), and says so meanwhile', async () => {
+    backend.seed('items', [item('a'), item('a2'), item('a3')])
+    const c = client()
+    c.network.setOnline(true)
+    await vi.waitFor(() => expect(c.view()).toHaveLength(3))
+    await vi.waitFor(() => expect(c.pull().active).toBe(false))
+    // The server's history is reset and shorter: the client's cursor is now ahead of it.
+    backend.reset()
+    backend.seed('items', [item('b')])
+    const before = backend.requests.length
+    c.store.dispatch(c.sync.actions.pullNow())
+    await vi.waitFor(() => expect(c.record('b')).toBeTruthy())
+    expect(backend.requests.slice(before).map((request) => [request.path.replace(/since=\d+/, 'since=N'), request.status])).toEqual([
+      ['/items?since=N&limit=100', 410],
+      ['/items?limit=100', 200],
+    ])
+  })
+
+  it('shows a failing pull in the status', async () => {
+    backend.failNext(1000, 503, { methods: ['GET'] })
+    const c = client()
+    c.network.setOnline(true)
+    await vi.waitFor(() => expect(c.pull().entities.items?.status).toBe('error'))
+    expect(c.status().lastError).toMatchObject({ status: 503 })
+    expect(c.pull().entities.items).toMatchObject({ error: { status: 503 }, nextAttemptAt: expect.any(Number) })
+  })
+
   it('passes selective-sync parameters to the backend', async () => {
     backend.seed('items', [item('a', 'A', { quantity: 1 }), { ...item('b', 'B'), listId: '7' } as Item, { ...item('c', 'C'), listId: '8' } as Item])
     const c = client({ params: { listId: '7' } })

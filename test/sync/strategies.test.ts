@@ -142,6 +142,7 @@ describe('the manual path', () => {
     expect(writes().map((request) => request.body)).toEqual([{ title: 'Mine' }, { title: 'Mine' }, { done: true }])
     expect(backend.record('items', 'a')).toMatchObject({ title: 'Mine', done: true })
     expect(client.open()).toEqual([])
+    expect(client.conflicts()).toMatchObject([{ resolution: 'manual', status: 'resolved', choice: 'local' }])
   })
 
   it('choosing remote drops the change; a merged record is sent as it is', async () => {

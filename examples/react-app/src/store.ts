@@ -1,10 +1,15 @@
 import { configureStore } from '@reduxjs/toolkit'
 import { createOfflineSync, createRestAdapter, createSyncedEntity } from 'rtk-offline'
+import { deviceStorage } from './deviceStorage'
 import { apiBaseUrl, type Item, type Order } from './model'
 import { createAppNetwork } from './network'
 
-/** Items go first: orders refer to them. */
-export const items = createSyncedEntity<Item>({ name: 'items', priority: 1 })
+/**
+ * Items go first: orders refer to them. A change that meets a newer version on the server is merged
+ * field by field against what it was made on: fields changed on one side only are merged for you, and
+ * a field changed on both sides (the quantity here and on the server) waits for you in the conflict dialog.
+ */
+export const items = createSyncedEntity<Item>({ name: 'items', priority: 1, conflict: { strategy: 'merge', fallback: 'manual' } })
 export const orders = createSyncedEntity<Order>({ name: 'orders' })
 
 export const network = createAppNetwork()
@@ -16,12 +21,19 @@ export const sync = createOfflineSync({
   // Short waits, so the demo shows retries without keeping you waiting.
   retry: { baseDelayMs: 1000, maxDelayMs: 15_000 },
   circuitBreaker: { failureThreshold: 3, cooldownMs: 15_000 },
+  // Often, so edits made in the server panel show up within seconds.
+  pullIntervalMs: 5000,
+  // The outbox and the records survive reloads, shared by the app's tabs (see deviceStorage.ts).
+  persist: { storage: deviceStorage },
 })
 
 export const store = configureStore({
   reducer: { items: items.reducer, orders: orders.reducer, [sync.reducerPath]: sync.reducer },
   middleware: (getDefault) => getDefault().concat(sync.middleware),
 })
+
+/** Restores what this device stored, then writes every change; sending and pulling wait for it. */
+export const persistor = sync.persist(store)
 
 export type RootState = ReturnType<typeof store.getState>
 export type AppDispatch = typeof store.dispatch

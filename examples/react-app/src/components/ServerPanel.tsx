@@ -1,6 +1,7 @@
 import { useState, useSyncExternalStore, type FormEvent } from 'react'
 import type { MockFailure, MockRecord } from 'rtk-offline/msw'
-import { backend, backendChanged, backendStore } from '../backend'
+import { backend, backendChanged, backendStore, initialLatency } from '../backend'
+import { startOver } from '../startOver'
 import { Field } from './Field'
 
 const failures: Array<{ value: string; label: string }> = [
@@ -13,6 +14,13 @@ const failures: Array<{ value: string; label: string }> = [
 ]
 
 const latencies = [0, 300, 1000, 3000]
+
+const writeMethods = ['POST', 'PATCH', 'DELETE']
+
+/** `GET /items?since=…`: the app asking what changed, every few seconds. */
+const isPull = (method: string, path: string) => method === 'GET' && /^\/[^/?]+(\?|$)/.test(path)
+
+const sampleNames = ['Tent', 'Sleeping bag', 'Camp stove']
 
 /** `/items/7a8f974b-98db-…` rather than the whole UUID. */
 const shortIds = (path: string) => path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, (id) => `${id.slice(0, 8)}…`)
@@ -27,6 +35,8 @@ function FailNextForm({ onQueued }: { onQueued(count: number): void }) {
   const [failure, setFailure] = useState('500')
   const [count, setCount] = useState('1')
   const [retryAfter, setRetryAfter] = useState('5')
+  // Pulls go every few seconds: failing them too would use up the failures before a change is sent.
+  const [pullsToo, setPullsToo] = useState(false)
   const takesRetryAfter = failure === '429' || failure === '503'
   const submit = (event: FormEvent) => {
     event.preventDefault()
@@ -37,6 +47,7 @@ function FailNextForm({ onQueued }: { onQueued(count: number): void }) {
       backend.failNext(times, kind, {
         ...(takesRetryAfter && retryAfter !== '' ? { retryAfter: Number(retryAfter) } : {}),
         ...(body ? { body } : {}),
+        ...(pullsToo ? {} : { methods: writeMethods }),
       }),
     )
     onQueued(times)
@@ -66,8 +77,69 @@ function FailNextForm({ onQueued }: { onQueued(count: number): void }) {
           )}
         </Field>
       )}
+      <label className="check">
+        <input type="checkbox" checked={pullsToo} onChange={(event) => setPullsToo(event.target.checked)} /> Pulls too
+      </label>
       <button type="submit">Fail next requests</button>
     </form>
+  )
+}
+
+/** Someone else edits an item on the server: its name and quantity. */
+function RemoteEditForm({ record, label, onDone }: { record: MockRecord; label: string; onDone(): void }) {
+  const [name, setName] = useState(String(record.name ?? ''))
+  const [quantity, setQuantity] = useState(String(record.quantity ?? 0))
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const changes: Record<string, unknown> = {}
+    if (name.trim() !== '' && name.trim() !== record.name) changes.name = name.trim()
+    const count = Math.max(0, Number(quantity) || 0)
+    if (count !== record.quantity) changes.quantity = count
+    if (Object.keys(changes).length > 0) control(() => backend.editRemote('items', record.id, changes))
+    onDone()
+  }
+  return (
+    <form className="server-form" onSubmit={submit} aria-label={`Edit ${label} on the server`}>
+      <Field label="Name">{(id) => <input id={id} value={name} onChange={(event) => setName(event.target.value)} />}</Field>
+      <Field label="Quantity">
+        {(id) => <input id={id} type="number" min={0} value={quantity} onChange={(event) => setQuantity(event.target.value)} />}
+      </Field>
+      <button type="submit">Save on server</button>
+      <button type="button" onClick={onDone}>
+        Cancel
+      </button>
+    </form>
+  )
+}
+
+function RemoteRecord({ entity, record, label }: { entity: string; record: MockRecord; label: string }) {
+  const [editing, setEditing] = useState(false)
+  if (editing) return <RemoteEditForm record={record} label={label} onDone={() => setEditing(false)} />
+  return (
+    <>
+      <span>
+        {label} <small>v{String(record.version)}</small>
+      </span>
+      <span className="row-actions">
+        {entity === 'items' && (
+          <>
+            <button
+              type="button"
+              aria-label={`Add 10 to ${label} on the server`}
+              onClick={() => control(() => backend.editRemote(entity, record.id, { quantity: Number(record.quantity ?? 0) + 10 }))}
+            >
+              +10
+            </button>
+            <button type="button" aria-label={`Edit ${label} on the server`} onClick={() => setEditing(true)}>
+              Edit
+            </button>
+          </>
+        )}
+        <button type="button" aria-label={`Delete ${label} on the server`} onClick={() => control(() => backend.deleteRemote(entity, record.id))}>
+          Delete
+        </button>
+      </span>
+    </>
   )
 }
 
@@ -82,29 +154,7 @@ function RecordList({ entity, label, describe }: { entity: string; label: string
         <ul className="server-records" aria-label={`Server ${entity}`}>
           {records.map((record) => (
             <li key={String(record.id)}>
-              <span>
-                {describe(record)} <small>v{String(record.version)}</small>
-              </span>
-              <span className="row-actions">
-                {entity === 'items' && (
-                  <button
-                    type="button"
-                    aria-label={`Add 10 to ${describe(record)} on the server`}
-                    onClick={() =>
-                      control(() => backend.editRemote(entity, record.id, { quantity: Number(record.quantity ?? 0) + 10 }))
-                    }
-                  >
-                    +10
-                  </button>
-                )}
-                <button
-                  type="button"
-                  aria-label={`Delete ${describe(record)} on the server`}
-                  onClick={() => control(() => backend.deleteRemote(entity, record.id))}
-                >
-                  Delete
-                </button>
-              </span>
+              <RemoteRecord entity={entity} record={record} label={describe(record)} />
             </li>
           ))}
         </ul>
@@ -115,20 +165,25 @@ function RecordList({ entity, label, describe }: { entity: string; label: string
 
 /**
  * The mock server, in the page: its records (edit them "remotely" to cause conflicts), latency,
- * failures to inject, and the requests it received.
+ * failures to inject, and the requests it received. The records are shared by every tab of the app;
+ * the latency, failures and request log are this tab's.
  */
 export function ServerPanel() {
   useSyncExternalStore(backendStore.subscribe, backendStore.getRevision)
-  const [latency, setLatency] = useState(0)
+  const [latency, setLatency] = useState(initialLatency)
   const [queued, setQueued] = useState({ count: 0, injectedBefore: 0 })
+  const [showPulls, setShowPulls] = useState(false)
   const injected = backend.requests.filter((request) => request.injected !== null).length
   const waiting = Math.max(0, queued.count - (injected - queued.injectedBefore))
-  const recent = backend.requests.slice(-8).reverse()
+  const listed = showPulls ? backend.requests : backend.requests.filter((request) => !isPull(request.method, request.path))
+  const pulls = backend.requests.length - backend.requests.filter((request) => !isPull(request.method, request.path)).length
+  const recent = listed.slice(-8).reverse()
   return (
     <aside className="server" aria-labelledby="server-heading">
       <h2 id="server-heading">Server (mock, in this page)</h2>
       <p className="hint">
-        rtk-offline/msw answers the app&apos;s REST requests in a service worker and keeps its data in localStorage.
+        rtk-offline/msw answers the app&apos;s REST requests in a service worker and keeps its data in localStorage, shared by
+        the app&apos;s tabs.
       </p>
       <Field label="Latency">
         {(id) => (
@@ -141,7 +196,7 @@ export function ServerPanel() {
               control(() => backend.setLatency(ms))
             }}
           >
-            {latencies.map((ms) => (
+            {[...new Set([...latencies, latency])].map((ms) => (
               <option key={ms} value={ms}>
                 {ms === 0 ? 'none' : `${ms} ms`}
               </option>
@@ -160,30 +215,45 @@ export function ServerPanel() {
         {waiting === 0 ? 'No failures queued.' : `${waiting} ${waiting === 1 ? 'request' : 'requests'} will fail.`}
       </p>
       <RecordList entity="items" label="Items" describe={(record) => `${String(record.name)} × ${String(record.quantity)}`} />
+      <button
+        type="button"
+        className="quiet"
+        onClick={() =>
+          control(() => backend.seed('items', sampleNames.map((name, index) => ({ id: crypto.randomUUID(), name, quantity: 2 + index * 3 }))))
+        }
+      >
+        Add sample items on the server
+      </button>
       <RecordList
         entity="orders"
         label="Orders"
         describe={(record) => `${String(record.customer)}: ${String(record.quantity)}`}
       />
       <h3>Requests</h3>
+      <label className="check">
+        <input type="checkbox" checked={showPulls} onChange={(event) => setShowPulls(event.target.checked)} /> Show pulls
+        {!showPulls && pulls > 0 && ` (${pulls} hidden)`}
+      </label>
       {recent.length === 0 ? (
         <p className="empty">None yet.</p>
       ) : (
         <ol className="server-log" aria-label="Recent requests">
-          {recent.map((request, index) => (
-            <li key={backend.requests.length - index} data-status={String(request.status ?? '')}>
-              <code title={request.path}>
+          {recent.map((request) => (
+            <li key={backend.requests.indexOf(request)} data-status={String(request.status ?? '')}>
+              <code title={request.idempotencyKey ? `${request.path}\nIdempotency-Key: ${request.idempotencyKey}` : request.path}>
                 {request.method} {shortIds(request.path)}
               </code>{' '}
               → {request.status === undefined ? '…' : request.status === 'network' ? 'connection dropped' : request.status}
               {request.injected !== null && ' (injected)'}
+              {request.replayed && ' (replayed)'}
             </li>
           ))}
         </ol>
       )}
-      <button type="button" className="danger" onClick={() => control(() => backend.reset())}>
-        Reset server
+      <button type="button" className="danger" onClick={() => void startOver()}>
+        Start over
       </button>
+      <p className="hint">Empties the server and the app&apos;s stored data, in every tab.</p>
     </aside>
   )
 }

@@ -1,11 +1,12 @@
 import { SyncStatusBanner, useSyncActions, useSyncProgress, useSyncStatus } from 'rtk-offline/react'
 import { network } from '../store'
+import { PullProgress } from './PullProgress'
 
-/** The offline switch, the status banner, progress and "Sync now". */
+/** The offline switch, the status banner, progress of sending and of the first pull, and "Sync now". */
 export function SyncBar() {
   const { online, phase } = useSyncStatus()
   const { isActive, done, total } = useSyncProgress()
-  const { syncNow } = useSyncActions()
+  const { syncNow, pullNow } = useSyncActions()
   return (
     <div className="sync-bar">
       <button
@@ -24,7 +25,16 @@ export function SyncBar() {
           {done} of {total}
         </progress>
       )}
-      <button type="button" onClick={() => syncNow()} disabled={phase === 'offline' || phase === 'idle'}>
+      <PullProgress />
+      {/* Sends what waits (skipping a backoff wait) and fetches what changed on the server. */}
+      <button
+        type="button"
+        onClick={() => {
+          syncNow()
+          pullNow()
+        }}
+        disabled={!online || phase === 'paused'}
+      >
         Sync now
       </button>
     </div>
