@@ -110,8 +110,8 @@ export async function restore(
     problems.push({ key, quarantineKey, reason, preview: raw.slice(0, 200), at })
   }
   /** The parsed value when it passes `check`; otherwise moved aside and undefined. */
-  const load = async <T>(key: string, check: (value: unknown) => value is T, what: string): Promise<T | undefined> => {
-    const raw = await read(key)
+  const load = async <T>(key: string, check: (value: unknown) => value is T, what: string, known?: string): Promise<T | undefined> => {
+    const raw = known ?? (await read(key))
     if (raw === null) return undefined
     let parsed: unknown
     try {
@@ -148,9 +148,22 @@ export async function restore(
     if (entity) entities[name] = entity
   }
 
+  // One cursor pass where the storage has one (localforage's iterate): a getItem per operation is a
+  // storage transaction each, and at 10,000 operations those round trips are most of the restore.
+  const prefetched = new Map<string, string>()
+  if (typeof storage.iterate === 'function') {
+    try {
+      await storage.iterate((value, key) => {
+        if (key.startsWith(keys.opPrefix) && typeof value === 'string') prefetched.set(key, value)
+      })
+    } catch {
+      // Read them one by one below instead; a real failure will show there.
+      prefetched.clear()
+    }
+  }
   const ops: Operation[] = []
   for (const key of all.filter((key) => key.startsWith(keys.opPrefix))) {
-    const op = await load(key, isOperation, 'a stored operation')
+    const op = await load(key, isOperation, 'a stored operation', prefetched.get(key))
     if (!op) continue
     // In flight at the crash: pending again, sent with the same idempotency key; attempts and schedule kept.
     ops.push(op.status === 'inflight' ? { ...op, status: 'pending' } : op)

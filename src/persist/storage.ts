@@ -11,6 +11,11 @@ export interface SyncStorage {
   keys?(): Promise<string[]> | string[]
   /** React Native AsyncStorage's way to list keys. */
   getAllKeys?(): Promise<readonly string[]> | readonly string[]
+  /**
+   * localforage's one-pass read of every key and value. When present, a restore reads the stored
+   * operations with it instead of one `getItem` (one storage transaction) each.
+   */
+  iterate?(visit: (value: unknown, key: string) => void): Promise<unknown>
 }
 
 /** Lists a storage's keys, whichever way it offers. */
