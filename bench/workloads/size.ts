@@ -1,0 +1,100 @@
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build, type Metafile } from 'esbuild'
+import { distEntry } from '../lib/loadRtkOffline'
+
+/**
+ * Workload 5, size: an entry bundled by esbuild the same way for both (ESM for browsers, minified,
+ * NODE_ENV=production, its Redux peer external, code splitting on so that a dynamic `import()` becomes
+ * a chunk loaded later, as app bundlers do), each file gzipped at level 9 with node:zlib. "Up front" is
+ * the entry and the chunks it imports statically; "lazy" is what it imports dynamically.
+ */
+export interface SizeRow {
+  name: string
+  entry: string
+  external: string[]
+  /** Minified and gzipped bytes loaded with the entry. */
+  upFront: { minified: number; gzipped: number }
+  /** Minified and gzipped bytes of dynamically imported chunks, and what they hold. */
+  lazy: { minified: number; gzipped: number; inputs: string[] }
+}
+
+export interface SizeBreakdown {
+  /** Minified bytes each source file adds to the up-front bundle (from a bundle of src/index.ts). */
+  files: { file: string; minified: number }[]
+  minified: number
+}
+
+const options = {
+  bundle: true,
+  minify: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  outdir: 'bench-size-out',
+  write: false,
+  metafile: true,
+  logLevel: 'silent',
+} as const
+
+/** The outputs loaded with the entry: the entry and, transitively, the chunks it imports statically. */
+function upFrontOutputs(metafile: Metafile): Set<string> {
+  const entry = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint !== undefined)?.[0] ?? Object.keys(metafile.outputs).find((path) => path.endsWith('/app.js') || path.endsWith('stdin.js'))
+  if (!entry) throw new Error('size: esbuild produced no entry output')
+  const seen = new Set<string>()
+  const visit = (path: string) => {
+    if (seen.has(path)) return
+    seen.add(path)
+    for (const imported of metafile.outputs[path]?.imports ?? [])
+      if (!imported.external && imported.kind === 'import-statement') visit(imported.path)
+  }
+  visit(entry)
+  return seen
+}
+
+async function measure(name: string, entry: string | { contents: string }, external: string[]): Promise<SizeRow> {
+  const input =
+    typeof entry === 'string'
+      ? { entryPoints: [entry] }
+      : { stdin: { contents: entry.contents, resolveDir: fileURLToPath(new URL('.', import.meta.url)), sourcefile: 'app.js' } }
+  const result = await build({ ...options, ...input, external })
+  const upFront = upFrontOutputs(result.metafile)
+  const row: SizeRow = { name, entry: typeof entry === 'string' ? entry : entry.contents, external, upFront: { minified: 0, gzipped: 0 }, lazy: { minified: 0, gzipped: 0, inputs: [] } }
+  for (const file of result.outputFiles) {
+    if (file.path.endsWith('.map')) continue
+    const key = Object.keys(result.metafile.outputs).find((path) => file.path.endsWith(path.replace(/^.*bench-size-out/, '')))
+    const target = key !== undefined && upFront.has(key) ? row.upFront : row.lazy
+    target.minified += file.contents.byteLength
+    target.gzipped += gzipSync(file.contents, { level: 9 }).byteLength
+    if (target === row.lazy && key !== undefined)
+      row.lazy.inputs.push(...Object.keys(result.metafile.outputs[key]!.inputs).map((input) => input.replace(/^.*node_modules\//, '')))
+  }
+  return row
+}
+
+/** What the README's quick start imports, tree-shaken: the core an app pays for at least. */
+const QUICK_START_IMPORTS = `export { createSyncedEntity, createOfflineSync, createRestAdapter } from ${JSON.stringify(distEntry)}`
+
+export async function runSize(): Promise<SizeRow[]> {
+  const require = createRequire(import.meta.url)
+  return [
+    await measure('rtk-offline', distEntry, ['@reduxjs/toolkit']),
+    await measure('rtk-offline, the quick start\'s imports', { contents: QUICK_START_IMPORTS }, ['@reduxjs/toolkit']),
+    await measure('redux-offline', require.resolve('@redux-offline/redux-offline'), ['redux']),
+  ]
+}
+
+/** Which source files the up-front bytes come from: src/index.ts bundled the same way, per input. */
+export async function runSizeBreakdown(): Promise<SizeBreakdown> {
+  const entry = fileURLToPath(new URL('../../src/index.ts', import.meta.url))
+  const result = await build({ ...options, entryPoints: [entry], external: ['@reduxjs/toolkit'] })
+  const totals = new Map<string, number>()
+  for (const path of upFrontOutputs(result.metafile))
+    for (const [input, { bytesInOutput }] of Object.entries(result.metafile.outputs[path]!.inputs))
+      totals.set(input, (totals.get(input) ?? 0) + bytesInOutput)
+  const files = [...totals].map(([file, minified]) => ({ file: file.replace(/^.*?(src\/)/, '$1'), minified })).sort((a, b) => b.minified - a.minified)
+  return { files, minified: files.reduce((sum, file) => sum + file.minified, 0) }
+}
