@@ -2,7 +2,7 @@
  * rtk-offline in a terminal: a real Redux store goes offline, takes changes, comes back online against
  * a local REST backend, and shows what was sent and what the server ended up with.
  *
- * Run it with `npm start`. `runDemo` is exported so the test suite can run the same story in-process.
+ * Run it with `npm run demo`. `runDemo` is exported so the test suite can run the same story in-process.
  */
 import { configureStore, type UnknownAction } from '@reduxjs/toolkit'
 import { realpathSync } from 'node:fs'
