@@ -24,7 +24,8 @@ import { isStampedEntityAction, type OutboxState } from '../slices/outboxSlice'
 import { idPath, trieEach, trieGet } from '../slices/trie'
 import type { Operation } from '../types'
 import { backoffDelay, type ResolvedRetryOptions } from './backoff'
-import { SyncAdapterError, SyncTimeoutError, toErrorInfo } from '../errors'
+import { SyncAdapterError, toErrorInfo } from '../errors'
+import { withTimeout } from './withTimeout'
 import type { PullPage } from '../adapters/types'
 import { selectOutbox } from './enqueueMiddleware'
 import type { NetworkStatus } from './networkStatus'
@@ -226,19 +227,6 @@ export function buildDrainMiddleware(config: DrainConfig): {
       )
     }
 
-    /** Calls `run` with a signal that aborts after the request timeout; rejects with a SyncTimeoutError then. */
-    function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-      const controller = new AbortController()
-      return new Promise<T>((resolve, reject) => {
-        const timer = config.timers.setTimeout(() => {
-          const error = new SyncTimeoutError(config.requestTimeoutMs)
-          controller.abort(error)
-          reject(error)
-        }, config.requestTimeoutMs)
-        run(controller.signal).then(resolve, reject).finally(() => config.timers.clearTimeout(timer))
-      })
-    }
-
     function isPage(value: unknown): value is PullPage {
       const page = value as PullPage | null
       return typeof page === 'object' && page !== null && Array.isArray(page.changes) && typeof page.hasMore === 'boolean'
@@ -262,7 +250,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
         const cursor = outbox().pull[name]?.cursor ?? null
         let result: PullPage
         try {
-          result = await withTimeout((signal) => adapter.pull!({ entity: name, cursor, limit, params, signal }))
+          result = await withTimeout((signal) => adapter.pull!({ entity: name, cursor, limit, params, signal }), config.requestTimeoutMs, config.timers)
           if (!isPage(result)) throw new SyncAdapterError("The adapter's pull must resolve to { changes, cursor, hasMore }.")
         } catch (cause) {
           // 410 Gone: the server no longer knows the cursor (its history was reset or pruned). Start over

@@ -1,6 +1,7 @@
 import type { OutgoingOperation, SyncAdapter, SyncOutcome } from '../adapters/types'
 import { SyncAdapterError, SyncTimeoutError, toErrorInfo } from '../errors'
 import type { Timers } from './timers'
+import { withTimeout } from './withTimeout'
 
 const outcomeTypes = new Set(['ok', 'conflict', 'retry', 'reject', 'auth'])
 
@@ -18,19 +19,10 @@ export async function pushBatch(
   operations: readonly OutgoingOperation[],
   options: { timeoutMs: number; timers: Timers; onError: (error: unknown) => void },
 ): Promise<SyncOutcome[]> {
-  const controller = new AbortController()
   const retryAll = (error: unknown): SyncOutcome[] =>
     operations.map(() => ({ type: 'retry', error: toErrorInfo(error) }))
-  let timer: unknown
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = options.timers.setTimeout(() => {
-      controller.abort(new SyncTimeoutError(options.timeoutMs))
-      resolve('timeout')
-    }, options.timeoutMs)
-  })
   try {
-    const result = await Promise.race([adapter.push(operations, { signal: controller.signal }), timedOut])
-    if (result === 'timeout') return retryAll(new SyncTimeoutError(options.timeoutMs))
+    const result = await withTimeout((signal) => adapter.push(operations, { signal }), options.timeoutMs, options.timers)
     if (!Array.isArray(result) || result.length !== operations.length || !result.every(isOutcome)) {
       const error = new SyncAdapterError(
         `The adapter's push must resolve to one outcome per operation ({ type: 'ok' | 'conflict' | 'retry' | 'reject' | 'auth' }); ` +
@@ -41,13 +33,11 @@ export async function pushBatch(
     }
     return result
   } catch (cause) {
-    const error =
-      cause instanceof Error && cause.name === 'SyncTimeoutError'
-        ? cause
-        : new SyncAdapterError(`The adapter's push threw: ${cause instanceof Error ? cause.message : String(cause)}. The batch will be retried.`, { cause })
-    if (error !== cause) options.onError(cause)
-    return retryAll(error)
-  } finally {
-    options.timers.clearTimeout(timer)
+    // A timeout is the engine's own doing; anything else the adapter threw is reported.
+    if (cause instanceof SyncTimeoutError) return retryAll(cause)
+    options.onError(cause)
+    return retryAll(
+      new SyncAdapterError(`The adapter's push threw: ${cause instanceof Error ? cause.message : String(cause)}. The batch will be retried.`, { cause }),
+    )
   }
 }
