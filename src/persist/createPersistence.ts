@@ -81,6 +81,13 @@ export interface PersistenceConfig {
   timers: Timers
   /** The seq an operation gets from a counter (see the enqueue middleware). */
   seqFor: (counter: number) => number
+  /** The counter that comes after a seq (the inverse of `seqFor`, plus one). */
+  counterAfter: (seq: number) => number
+  /**
+   * With tabs: claims this tab's seq slot, held for the tab's life (see tabSlot.ts); the restore waits
+   * for it, so the work dispatched before it is renumbered under the claimed slot. Null without tabs.
+   */
+  claimSlot: ((namespace: string) => { slot: Promise<number>; release(): void }) | null
   onError: (error: unknown) => void
   /** This tab's id, when the outbox is shared between tabs. */
   tabId: string | null
@@ -89,8 +96,12 @@ export interface PersistenceConfig {
 export interface Persistence extends Persistor {
   /** Called by the middleware after every action, with the states before and after it. */
   afterAction(before: unknown, after: unknown, action: UnknownAction): void
-  /** Resolves once every operation write asked for so far is done: nothing is sent before it is stored. */
-  opsStored(): Promise<void>
+  /**
+   * Resolves once every operation write asked for so far is done: nothing is sent before it is stored.
+   * With ids: true only if the records of those operations are stored as they are now (their last write
+   * succeeded); false when a write failed or nothing is written (storage not restored, stopped).
+   */
+  opsStored(ids?: readonly string[]): Promise<boolean>
   /** Whether this tab is the one that sends (always, without tabs). */
   isSender(): boolean
 }
@@ -138,6 +149,12 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   let metaDirty = false
   /** Confirmed operations whose records may go once an entity blob showing the confirmation is stored. */
   const awaitingBlob = new Set<string>()
+  /**
+   * Replaced operations (a change re-sent after a conflict, a failed one queued again) by the id of the
+   * operation that replaces them: their records go once the replacement is stored.
+   */
+  const awaitingReplacement = new Map<string, string[]>()
+  let slotClaim: { slot: Promise<number>; release(): void } | null = null
   let timer: unknown
   let restoring: Promise<void> = Promise.resolve()
   let election: SenderElection | null = null
@@ -175,6 +192,17 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     if (writable && queue) queue.set(key, value)
   }
   const writeOp = (op: Operation) => write(keys.op(op.id), JSON.stringify(op))
+  /**
+   * Deletes an operation's record, and first those of the operations it replaced that are still
+   * stored: the queue writes in order, so a crash in between never leaves a replaced record without
+   * the one that names it (a restore drops a record another names in `replaces`).
+   */
+  const dropRecord = (id: string): void => {
+    const replaced = awaitingReplacement.get(id)
+    awaitingReplacement.delete(id)
+    for (const old of replaced ?? []) dropRecord(old)
+    write(keys.op(id), null)
+  }
 
   function serializeEntity(name: string, state: unknown): string | null {
     const entity = config.entities.get(name)!
@@ -203,8 +231,16 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     }
     const confirmed = [...awaitingBlob]
     awaitingBlob.clear()
+    const replacements = [...awaitingReplacement]
     await queue.idle()
-    for (const id of confirmed) write(keys.op(id), null)
+    // Durability invariant 6: a replaced operation's record goes once its replacement is stored (the
+    // idle above), a confirmed one's once a blob showing the confirmation is; replaced ones first.
+    for (const [by, replaced] of replacements)
+      if (awaitingReplacement.get(by) === replaced) {
+        awaitingReplacement.delete(by)
+        for (const id of replaced) dropRecord(id)
+      }
+    for (const id of confirmed) dropRecord(id)
     await queue.idle()
   }
 
@@ -227,11 +263,23 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       now: config.now,
     })
     for (const problem of result.problems) config.store.dispatch(storageCorrupted(problem))
-    const stored = result.state.ops.filter((op) => config.entities.has(op.entity))
-    // Work dispatched before the restore finished gets seqs after everything stored, in its own order.
+    // Durability invariant 6: a record that another stored record replaces (`replaces`) is what a crash
+    // left between storing the replacement and deleting it: dropped, and deleted below.
+    const replaced = new Set<string>()
+    for (const op of result.state.ops) if (typeof op.replaces === 'string') replaced.add(op.replaces)
+    const live = replaced.size === 0 ? result.state.ops : result.state.ops.filter((op) => !replaced.has(op.id))
+    const stored = live.filter((op) => config.entities.has(op.entity))
+    // The seq slot is claimed before anything is numbered for good.
+    if (config.claimSlot && !slotClaim) slotClaim = config.claimSlot(baseKey)
+    if (slotClaim) await slotClaim.slot
+    // Durability invariant 2 (ordering keys unique by construction): the counter goes past every seq
+    // storage holds, not only the stored counter (written up to throttleMs later than the operations),
+    // so no new operation can take a stored one's seq. Work dispatched before the restore finished gets
+    // seqs after all of them, in its own order.
     const before = outboxOf(config.store.getState())
     const mine = [...trieValues(before.ops), ...trieValues(before.failed)].sort((a, b) => a.seq - b.seq)
     let counter = Math.max(result.state.meta.nextSeq, before.nextSeq)
+    for (const op of result.state.ops) counter = Math.max(counter, config.counterAfter(op.seq))
     const renumber: Array<[number, number]> = mine.map((op) => [op.seq, config.seqFor(counter++)])
     config.store.dispatch(
       rehydrated({
@@ -251,6 +299,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     const storedIds = new Set(result.migrated ? [] : stored.map((op) => op.id))
     const after = outboxOf(config.store.getState())
     for (const op of [...trieValues(after.ops), ...trieValues(after.failed)]) if (!storedIds.has(op.id)) writeOp(op)
+    for (const id of replaced) write(keys.op(id), null)
     // The blobs are rewritten only when what storage holds no longer matches them: after a migration,
     // after moving bad values aside, or with work from before the restore. Otherwise there is nothing
     // to write, and at 10,000 records rewriting them is most of the restore's cost.
@@ -299,18 +348,25 @@ export function createPersistence(config: PersistenceConfig): Persistence {
         const gone = new Set<string>()
         const visit = (old: Operation | undefined, next: Operation | undefined) => {
           if (next) present.set(next.id, next)
-          else if (old) gone.add(old.id)
+          // Same seq, new id: re-sent under a new id after a conflict; the old id's record must go too.
+          if (old && old.id !== next?.id) gone.add(old.id)
         }
         diffTrie(outboxBefore.ops, outboxAfter.ops, visit)
         diffTrie(outboxBefore.failed, outboxAfter.failed, visit)
         for (const op of present.values()) writeOp(op)
         const settled = opsSettled.match(action)
+        /** Which present operation replaces each gone one. */
+        const replacedBy = new Map<string, string>()
+        for (const op of present.values())
+          if (typeof op.replaces === 'string' && gone.has(op.replaces)) replacedBy.set(op.replaces, op.id)
         for (const id of gone) {
           if (present.has(id)) continue
-          // Confirmed: the record stays until the slice showing the confirmation is stored. Dropped or
-          // discarded: it goes now, or a restore would bring it back.
-          if (settled) awaitingBlob.add(id)
-          else write(keys.op(id), null)
+          const by = replacedBy.get(id)
+          // Durability invariant 6: replaced, it goes once the replacement is stored; confirmed, once the
+          // slice showing the confirmation is stored; dropped or discarded, now (or a restore brings it back).
+          if (by !== undefined) awaitingReplacement.set(by, [...(awaitingReplacement.get(by) ?? []), id])
+          else if (settled) awaitingBlob.add(id)
+          else dropRecord(id)
         }
         if (
           outboxBefore.nextSeq !== outboxAfter.nextSeq ||
@@ -322,12 +378,17 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       const rootBefore = before as Record<string, unknown>
       const rootAfter = after as Record<string, unknown>
       for (const name of config.entities.keys()) if (rootBefore[name] !== rootAfter[name]) dirtyEntities.add(name)
-      if (dirtyEntities.size > 0 || metaDirty || awaitingBlob.size > 0) scheduleBlobs()
+      if (dirtyEntities.size > 0 || metaDirty || awaitingBlob.size > 0 || awaitingReplacement.size > 0) scheduleBlobs()
     },
     isSender: () => sender,
-    async opsStored() {
+    async opsStored(ids) {
       await restoring.catch(() => {})
       await queue?.idle()
+      if (ids === undefined) return true
+      // Durability invariant 1 (write-ahead): the drain sends only operations whose records, with their
+      // sent mark, are stored: a write that failed (or was never made) keeps them from going.
+      const written = queue
+      return writable && !stopped && written !== null && ids.every((id) => !written.hasFailed(keys.op(id)))
     },
     async flush() {
       await restoring.catch(() => {})
@@ -343,6 +404,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       writable = false
       leaveTabs()
       awaitingBlob.clear()
+      awaitingReplacement.clear()
       dirtyEntities.clear()
       metaDirty = false
       config.store.dispatch(userSwitched({ userId, hydrated: false }))
@@ -360,6 +422,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     stop() {
       stopped = true
       leaveTabs()
+      slotClaim?.release()
       if (timer !== undefined) config.timers.clearTimeout(timer)
       if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') {
         window.removeEventListener('pagehide', onHide)

@@ -153,6 +153,13 @@ export const opsSent = /* @__PURE__ */ createAction<{ seqs: number[]; at: number
 export const opsSettled = /* @__PURE__ */ createAction<{ at: number; verdict: BatchVerdict; results: Settlement[] }>(
   `${prefix}/opsSettled`,
 )
+/**
+ * The sent mark of these operations could not be stored, so they were not sent (write-ahead): they are
+ * pending again, as they were, and wait until `nextAttemptAt`.
+ */
+export const opsUnsent = /* @__PURE__ */ createAction<{ seqs: number[]; error: SyncErrorInfo; nextAttemptAt: number; at: number }>(
+  `${prefix}/opsUnsent`,
+)
 export const drainWaiting = /* @__PURE__ */ createAction<{ nextAttemptAt: number | null }>(`${prefix}/drainWaiting`)
 export const authRestored = /* @__PURE__ */ createAction(`${prefix}/authRestored`)
 /** A scheduled retry time or the circuit's cool-down has come. */
