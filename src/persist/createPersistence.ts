@@ -268,7 +268,8 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     const replaced = new Set<string>()
     for (const op of result.state.ops) if (typeof op.replaces === 'string') replaced.add(op.replaces)
     const live = replaced.size === 0 ? result.state.ops : result.state.ops.filter((op) => !replaced.has(op.id))
-    const stored = live.filter((op) => config.entities.has(op.entity))
+    const dropped = replaced.size === 0 ? [] : result.state.ops.filter((op) => replaced.has(op.id)).map((op) => op.id)
+    let stored = live.filter((op) => config.entities.has(op.entity))
     // The seq slot is claimed before anything is numbered for good.
     if (config.claimSlot && !slotClaim) slotClaim = config.claimSlot(baseKey)
     if (slotClaim) await slotClaim.slot
@@ -280,6 +281,19 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     const mine = [...trieValues(before.ops), ...trieValues(before.failed)].sort((a, b) => a.seq - b.seq)
     let counter = Math.max(result.state.meta.nextSeq, before.nextSeq)
     for (const op of result.state.ops) counter = Math.max(counter, config.counterAfter(op.seq))
+    // Two stored operations with one seq (written by versions that drew tab slots at random) would
+    // overwrite each other in the outbox: the later one gets a new seq after everything stored.
+    const moved = new Set<string>()
+    const seen = new Set<number>()
+    stored = stored.map((op) => {
+      if (!seen.has(op.seq)) {
+        seen.add(op.seq)
+        return op
+      }
+      moved.add(op.id)
+      return { ...op, seq: config.seqFor(counter++) }
+    })
+    if (moved.size > 0) stored.sort((a, b) => a.seq - b.seq)
     const renumber: Array<[number, number]> = mine.map((op) => [op.seq, config.seqFor(counter++)])
     config.store.dispatch(
       rehydrated({
@@ -296,10 +310,10 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     joinTabs(keys.namespace)
     channel?.open()
     // Store what storage does not hold yet (work from before the restore), or everything after a migration.
-    const storedIds = new Set(result.migrated ? [] : stored.map((op) => op.id))
+    const storedIds = new Set(result.migrated ? [] : stored.filter((op) => !moved.has(op.id)).map((op) => op.id))
     const after = outboxOf(config.store.getState())
     for (const op of [...trieValues(after.ops), ...trieValues(after.failed)]) if (!storedIds.has(op.id)) writeOp(op)
-    for (const id of replaced) write(keys.op(id), null)
+    for (const id of dropped) write(keys.op(id), null)
     // The blobs are rewritten only when what storage holds no longer matches them: after a migration,
     // after moving bad values aside, or with work from before the restore. Otherwise there is nothing
     // to write, and at 10,000 records rewriting them is most of the restore's cost.
@@ -422,7 +436,9 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     stop() {
       stopped = true
       leaveTabs()
-      slotClaim?.release()
+      // The slot goes once this tab's writes are done: a tab that claims it next restores after them.
+      const claim = slotClaim
+      if (claim) void (queue?.idle() ?? Promise.resolve()).then(() => claim.release())
       if (timer !== undefined) config.timers.clearTimeout(timer)
       if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') {
         window.removeEventListener('pagehide', onHide)

@@ -73,6 +73,45 @@ describe('Durability invariant 2: ordering keys are unique by construction', () 
     third.sync.stop()
   })
 
+  it('two stored operations that share a seq (from tabs that drew the same slot) both come back, under distinct seqs', async () => {
+    const disk = crashableStorage()
+    const server = createIdempotentServer()
+    const op = (id: string, recordId: string) => ({
+      id,
+      seq: 1280,
+      entity: 'todos',
+      recordId,
+      kind: 'create',
+      data: todo(recordId),
+      baseVersion: null,
+      enqueuedAt: 1,
+      attempts: 0,
+      nextAttemptAt: null,
+      status: 'pending',
+      lastError: null,
+      priority: 0,
+      userId: null,
+    })
+    await disk.inner.setItem('rtk-offline/op/tab-a-1', JSON.stringify(op('tab-a-1', 'from-a')))
+    await disk.inner.setItem('rtk-offline/op/tab-b-1', JSON.stringify(op('tab-b-1', 'from-b')))
+    const page = loadPage(disk.inner, server.adapter)
+    await page.persistor.ready
+    expect(page.ops().map((stored) => stored.id).sort()).toEqual(['tab-a-1', 'tab-b-1'])
+    expect(new Set(page.ops().map((stored) => stored.seq)).size).toBe(2)
+    expect(page.view().map((t) => t.id).sort()).toEqual(['from-a', 'from-b'])
+    page.store.dispatch(page.todos.actions.added(todo('c')))
+    expect(page.status().pending).toBe(3)
+    await expectNoOrphans(page, disk.inner)
+    page.sync.stop()
+
+    const again = loadPage(disk.inner, server.adapter, { online: true })
+    await again.persistor.ready
+    expect(new Set(again.ops().map((stored) => stored.seq)).size).toBe(3)
+    await vi.waitFor(() => expect(again.status().pending).toBe(0))
+    expect(server.applied.map((change) => change.recordId).sort()).toEqual(['c', 'from-a', 'from-b'])
+    again.sync.stop()
+  })
+
   it('two tabs can never draw the same seq, even when what used to be their random draw is the same', async () => {
     const disk = crashableStorage()
     const server = createIdempotentServer()
