@@ -325,6 +325,9 @@ export function buildOutboxSlice(config: OutboxConfig) {
                 trimResolved(state)
                 if (result.resolution === 'manual') {
                   park(state, op)
+                  // A parked op's body may change form for display, under its old id: safe under
+                  // invariant 1, since a parked op never goes out again under that id (it leaves only
+                  // by resolveConflict, through requeue with a new id, or is taken).
                   if (result.parked) {
                     op.kind = result.parked.kind
                     op.data = result.parked.data
