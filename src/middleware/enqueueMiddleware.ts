@@ -285,6 +285,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       recordId: conflict.recordId,
       seq: conflict.seq,
       next: change && { id: config.generateId(), change },
+      remote: conflict.remote,
     }
     return { ...action, payload: { ...action.payload, resolved } }
   }

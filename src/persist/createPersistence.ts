@@ -106,6 +106,12 @@ export interface Persistence extends Persistor {
   isSender(): boolean
 }
 
+function openCount(outbox: OutboxState): number {
+  let open = 0
+  for (const conflict of outbox.conflicts) if (conflict.status === 'open') open += 1
+  return open
+}
+
 async function defaultStorage(name: string): Promise<SyncStorage> {
   try {
     const { default: localforage } = await import('localforage')
@@ -147,6 +153,8 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   let stopped = false
   const dirtyEntities = new Set<string>()
   let metaDirty = false
+  /** The pull cursors as storage holds them: a meta written out of turn keeps these (see writeMetaNow). */
+  let storedCursors: Record<string, string | null> = {}
   /** Confirmed operations whose records may go once an entity blob showing the confirmation is stored. */
   const awaitingBlob = new Set<string>()
   /**
@@ -227,6 +235,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       // After the slices in the same pass (the queue keeps order): a crash between them re-pulls a page
       // already applied, never skips one.
       write(keys.meta, JSON.stringify({ v: version, nextSeq: outbox.nextSeq, conflicts: outbox.conflicts, cursors }))
+      storedCursors = cursors
       metaDirty = false
     }
     const confirmed = [...awaitingBlob]
@@ -242,6 +251,15 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       }
     for (const id of confirmed) dropRecord(id)
     await queue.idle()
+  }
+
+  /**
+   * Writes the metadata now, out of the throttle, with the cursors storage already holds (a cursor must
+   * never be stored ahead of the slices it pulled into). For conflicts: a parked operation and its open
+   * conflict must come back together after a crash.
+   */
+  function writeMetaNow(outbox: OutboxState): void {
+    write(keys.meta, JSON.stringify({ v: version, nextSeq: outbox.nextSeq, conflicts: outbox.conflicts, cursors: storedCursors }))
   }
 
   function scheduleBlobs(): void {
@@ -295,11 +313,18 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     })
     if (moved.size > 0) stored.sort((a, b) => a.seq - b.seq)
     const renumber: Array<[number, number]> = mine.map((op) => [op.seq, config.seqFor(counter++)])
+    // An open conflict is one whose operation is parked. A crash between the two writes can leave a
+    // conflict listed open whose operation was re-sent, settled or never parked: it is settled already.
+    const parked = new Set(stored.filter((op) => op.status === 'conflict').map((op) => op.seq))
+    const conflicts = result.state.meta.conflicts.map((conflict) =>
+      conflict.status === 'open' && !parked.has(conflict.seq) ? { ...conflict, status: 'resolved' as const } : conflict,
+    )
+    storedCursors = result.state.meta.cursors
     config.store.dispatch(
       rehydrated({
         userId,
         nextSeq: counter,
-        conflicts: result.state.meta.conflicts,
+        conflicts,
         cursors: result.state.meta.cursors,
         entities: result.state.entities,
         ops: stored,
@@ -367,7 +392,14 @@ export function createPersistence(config: PersistenceConfig): Persistence {
         }
         diffTrie(outboxBefore.ops, outboxAfter.ops, visit)
         diffTrie(outboxBefore.failed, outboxAfter.failed, visit)
+        // A conflict opened: the metadata listing it is stored before the record of the operation it parks
+        // (a crash between leaves an open conflict whose operation is not parked, which the restore
+        // settles); resolved or dismissed: after the records, for the same reason.
+        const conflictsChanged = outboxBefore.conflicts !== outboxAfter.conflicts
+        const opened = conflictsChanged && openCount(outboxAfter) > openCount(outboxBefore)
+        if (opened) writeMetaNow(outboxAfter)
         for (const op of present.values()) writeOp(op)
+        if (conflictsChanged && !opened) writeMetaNow(outboxAfter)
         const settled = opsSettled.match(action)
         /** Which present operation replaces each gone one. */
         const replacedBy = new Map<string, string>()

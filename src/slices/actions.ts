@@ -181,7 +181,17 @@ export const senderElected = /* @__PURE__ */ createAction(`${prefix}/senderElect
 export const resolveConflict = /* @__PURE__ */ createAction(
   `${prefix}/conflictResolved`,
   (resolution: { id: string; choose: 'local' | 'remote' } | { id: string; merged: Record<string, unknown> | null }) => ({
-    payload: { ...resolution, resolved: null as null | { entity: string; recordId: EntityId; seq: number; next: { id: string; change: Change } | null } },
+    payload: {
+      ...resolution,
+      resolved: null as null | {
+        entity: string
+        recordId: EntityId
+        seq: number
+        next: { id: string; change: Change } | null
+        /** The server's record the conflict reported: `next` is a change onto it. */
+        remote?: Record<string, unknown> | null
+      },
+    },
   }),
 )
 /** Pull remote changes now: of one entity, or of all. Dispatch it from a WebSocket or SSE handler for real-time updates. */
