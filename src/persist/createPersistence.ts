@@ -169,10 +169,19 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   let channel: ReturnType<typeof createTabChannel> | null = null
   let sender = config.tabId === null
 
-  /** Joins the other tabs of this namespace: one channel for changes, one election for the sender. */
-  function joinTabs(namespace: string): void {
+  /**
+   * Listens to the other tabs of this namespace before storage is read: a change another tab stores
+   * after this tab's read is still heard (held until the restore is done, then applied), not missed
+   * until the next reload.
+   */
+  function listenToTabs(namespace: string): void {
     if (config.tabId === null) return
     channel = createTabChannel({ name: `${namespace}:changes`, tabId: config.tabId, dispatch: config.store.dispatch })
+  }
+
+  /** Joins the other tabs of this namespace: the election of the one that sends. */
+  function joinTabs(namespace: string): void {
+    if (config.tabId === null) return
     election = createSenderElection({
       name: `${namespace}:sender`,
       ...(config.options.locks === undefined ? {} : { locks: config.options.locks }),
@@ -274,6 +283,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       config.store.dispatch(storageFailed({ ...toErrorInfo(error), message: `writing "${key}" failed: ${toErrorInfo(error).message}` }))
     })
     keys = storageKeys(baseKey, userId)
+    listenToTabs(keys.namespace)
     const result = await restore(storage, keys, {
       entityNames: [...config.entities.keys()],
       version,
