@@ -338,7 +338,8 @@ export function buildDrainMiddleware(config: DrainConfig): {
         // again under its key with its body. A mark that could not be stored: nothing is sent, the
         // operations stay queued (nothing lost) and are tried again after a backoff.
         if (context.persistence && !(await context.persistence.opsStored(batch.map((op) => op.id)))) {
-          if (stopped) return
+          // Stopped or another user signed in meanwhile: nothing of this batch goes, nothing to mark.
+          if (stopped || outbox().userId !== state.userId) return
           unstored += 1
           const at = config.now()
           const error = toErrorInfo(
