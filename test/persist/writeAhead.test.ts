@@ -64,6 +64,37 @@ describe('Durability invariant 1: write-ahead', () => {
     second.sync.stop()
   })
 
+  it('an operation stored in flight is frozen after a reload, even one stored with no attempts counted', async () => {
+    const disk = crashableStorage()
+    const server = createIdempotentServer()
+    const stored = {
+      id: 'sent-1',
+      seq: 1,
+      entity: 'todos',
+      recordId: 'a',
+      kind: 'create',
+      data: todo('a', 'Original'),
+      baseVersion: null,
+      enqueuedAt: 1,
+      attempts: 0,
+      nextAttemptAt: null,
+      status: 'inflight',
+      lastError: null,
+      priority: 0,
+      userId: null,
+    }
+    await disk.inner.setItem('rtk-offline/op/sent-1', JSON.stringify(stored))
+    const page = loadPage(disk.inner, server.adapter)
+    await page.persistor.ready
+    page.store.dispatch(page.todos.actions.updated({ id: 'a', changes: { title: 'Edited' } }))
+    expect(page.ops().map((op) => [op.id, op.kind, op.data])).toEqual([
+      ['sent-1', 'create', todo('a', 'Original')],
+      [expect.any(String), 'update', { title: 'Edited' }],
+    ])
+    expect(page.ops()[0]!.attempts).toBeGreaterThanOrEqual(1)
+    page.sync.stop()
+  })
+
   it('never sends an operation whose sent mark could not be stored, and keeps it', async () => {
     const inner = freshStorage()
     let failWrites = false
