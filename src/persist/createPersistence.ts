@@ -323,12 +323,20 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     })
     if (moved.size > 0) stored.sort((a, b) => a.seq - b.seq)
     const renumber: Array<[number, number]> = mine.map((op) => [op.seq, config.seqFor(counter++)])
-    // An open conflict is one whose operation is parked. A crash between the two writes can leave a
-    // conflict listed open whose operation was re-sent, settled or never parked: it is settled already.
+    // An open conflict is one whose operation is parked, and the other way round; a crash between the
+    // two writes can part them. A conflict listed open whose operation was re-sent, settled or never
+    // parked is settled already. An operation parked with no open conflict to show (nothing would ever
+    // settle it: stuck "Pending") goes again, frozen, under its key: the server reports the conflict
+    // afresh, or applies it.
     const parked = new Set(stored.filter((op) => op.status === 'conflict').map((op) => op.seq))
     const conflicts = result.state.meta.conflicts.map((conflict) =>
       conflict.status === 'open' && !parked.has(conflict.seq) ? { ...conflict, status: 'resolved' as const } : conflict,
     )
+    const open = new Set(conflicts.filter((conflict) => conflict.status === 'open').map((conflict) => conflict.seq))
+    if (parked.size > open.size || [...parked].some((seq) => !open.has(seq)))
+      stored = stored.map((op) =>
+        op.status === 'conflict' && !open.has(op.seq) ? { ...op, status: 'pending', attempts: Math.max(1, op.attempts) } : op,
+      )
     storedCursors = result.state.meta.cursors
     config.store.dispatch(
       rehydrated({
@@ -409,7 +417,6 @@ export function createPersistence(config: PersistenceConfig): Persistence {
         const opened = conflictsChanged && openCount(outboxAfter) > openCount(outboxBefore)
         if (opened) writeMetaNow(outboxAfter)
         for (const op of present.values()) writeOp(op)
-        if (conflictsChanged && !opened) writeMetaNow(outboxAfter)
         const settled = opsSettled.match(action)
         /** Which present operation replaces each gone one. */
         const replacedBy = new Map<string, string>()
@@ -424,6 +431,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
           else if (settled) awaitingBlob.add(id)
           else dropRecord(id)
         }
+        if (conflictsChanged && !opened) writeMetaNow(outboxAfter)
         if (
           outboxBefore.nextSeq !== outboxAfter.nextSeq ||
           outboxBefore.conflicts !== outboxAfter.conflicts ||

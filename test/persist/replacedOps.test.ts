@@ -180,4 +180,40 @@ describe('a conflict and its parked operation come back together after a crash w
     await expectNoOrphans(again, disk.inner)
     again.sync.stop()
   })
+
+  it('an operation parked with no open conflict to show is sent again, not stuck', async () => {
+    const disk = crashableStorage()
+    const server = createIdempotentServer()
+    server.seed({ id: 'a', title: 'Original', done: false, version: 1 })
+    const parked = {
+      id: 'parked-1',
+      seq: 1,
+      entity: 'todos',
+      recordId: 'a',
+      kind: 'update',
+      data: { title: 'Mine' },
+      baseVersion: 1,
+      enqueuedAt: 1,
+      attempts: 1,
+      nextAttemptAt: null,
+      status: 'conflict',
+      lastError: null,
+      priority: 0,
+      userId: null,
+    }
+    await disk.inner.setItem('rtk-offline/op/parked-1', JSON.stringify(parked))
+    await disk.inner.setItem('rtk-offline/meta', JSON.stringify({ v: 1, nextSeq: 2, conflicts: [], cursors: {} }))
+    await disk.inner.setItem(
+      'rtk-offline/entity/todos',
+      JSON.stringify({ records: [{ id: 'a', title: 'Mine', done: false, version: 1 }], bases: [['a', { id: 'a', title: 'Original', done: false, version: 1 }]] }),
+    )
+    const page = loadPage(disk.inner, server.adapter, { online: true, conflict: 'manual' })
+    await page.persistor.ready
+    await vi.waitFor(() => expect(page.ops()).toEqual([]))
+    expect(page.status()).toMatchObject({ pending: 0, conflicts: 0 })
+    expect(server.applied.map((change) => change.key)).toEqual(['parked-1'])
+    expect(page.view()).toEqual([server.records.get('a')])
+    await expectNoOrphans(page, disk.inner)
+    page.sync.stop()
+  })
 })
