@@ -1,3 +1,4 @@
+import { SyncStorageError } from '../errors'
 import { globalTimers, type Timers } from '../middleware/timers'
 
 /**
@@ -38,7 +39,7 @@ export function claimTabSlot(options: {
   return {
     // Locks that reject a request (an opaque origin) do not work here: claim over the channel instead.
     slot: viaLocks.slot.catch((error: unknown) => {
-      if (error instanceof NoSlotLeftError || released) throw error
+      if (error instanceof SyncStorageError || released) throw error
       fallback = overChannel()
       return fallback.slot
     }),
@@ -50,10 +51,9 @@ export function claimTabSlot(options: {
   }
 }
 
-class NoSlotLeftError extends Error {}
-
-function noSlotLeft(slots: number): Error {
-  return new NoSlotLeftError(`rtk-offline: every one of the ${slots} seq slots is held by another open tab of this app; close some tabs and reload.`)
+/** Persistence cannot start without a slot: the restore rejects with this (`storage-failed`). */
+function noSlotLeft(slots: number): SyncStorageError {
+  return new SyncStorageError('storage-failed', `every one of the ${slots} seq slots is held by another open tab of this app; close some tabs and reload.`)
 }
 
 function claimWithLocks(locks: LockManager, name: string, slots: number): { slot: Promise<number>; release(): void } {
