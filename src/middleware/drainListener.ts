@@ -337,9 +337,10 @@ export function buildDrainMiddleware(config: DrainConfig): {
         // the request leaves, so after a crash the operation comes back as possibly sent, frozen, and goes
         // again under its key with its body. A mark that could not be stored: nothing is sent, the
         // operations stay queued (nothing lost) and are tried again after a backoff.
-        if (context.persistence && !(await context.persistence.opsStored(batch.map((op) => op.id)))) {
-          // Stopped or another user signed in meanwhile: nothing of this batch goes, nothing to mark.
-          if (stopped || outbox().userId !== state.userId) return
+        const stored = !context.persistence || (await context.persistence.opsStored(batch.map((op) => op.id)))
+        // Stopped or another user signed in while the mark was written: nothing of this batch goes.
+        if (stopped || outbox().userId !== state.userId) return
+        if (!stored) {
           unstored += 1
           const at = config.now()
           const error = toErrorInfo(
@@ -349,7 +350,6 @@ export function buildDrainMiddleware(config: DrainConfig): {
           continue
         }
         unstored = 0
-        if (stopped) return
         const outcomes = await pushBatch(config.adapter, outgoing, {
           timeoutMs: config.requestTimeoutMs,
           timers: config.timers,
