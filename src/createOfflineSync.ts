@@ -4,7 +4,9 @@ import type { SyncErrorInfo } from './errors'
 import { resolveRetryOptions, type RetryOptions } from './middleware/backoff'
 import { resolveCircuitBreakerOptions, type CircuitBreakerOptions } from './middleware/circuitBreaker'
 import { buildDrainMiddleware, type ErrorSource } from './middleware/drainListener'
-import { buildEnqueueMiddleware, seqFor } from './middleware/enqueueMiddleware'
+import { buildEnqueueMiddleware } from './middleware/enqueueMiddleware'
+import { claimTabSlot } from './persist/tabSlot'
+import { defaultLocks } from './persist/senderElection'
 import { createBrowserNetworkStatus, type NetworkStatus } from './middleware/networkStatus'
 import { globalTimers, type Timers } from './middleware/timers'
 import { createSyncSelectors, type SyncSelectors } from './selectors'
@@ -142,6 +144,17 @@ export interface OfflineSync<TPath extends string = 'offline'> {
 interface StoreContext {
   getState: () => unknown
   persistence: Persistence | null
+  /** This store's seq slot (0 until persistence with tabs has claimed one). */
+  slot: number
+}
+
+/** Seq slots with tabs: at most this many tabs of one app open at once. */
+const SEQ_SLOTS = 1024
+
+/** A tab id for the tab channel (which ignores its own messages) and for ties between slot claims. */
+function newTabId(): string {
+  const random = globalThis.crypto?.randomUUID?.()
+  return random ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -183,12 +196,18 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
   const network = options.network ?? createBrowserNetworkStatus()
   const generateId = options.generateId ?? (() => crypto.randomUUID())
   const onError = options.onError ?? ((error, info) => console.error(`rtk-offline: error raised by ${info.raisedBy}:`, error))
-  // With tabs sharing one outbox, seqs interleave: counter × 1024 + this tab's slot, so two tabs
-  // offline at once never pick the same seq (a clash of slots is 1 in 1024 per pair of tabs).
+  // With tabs sharing one outbox, seqs interleave: counter × SEQ_SLOTS + the tab's slot. Each tab claims
+  // a slot no other open tab holds (tabSlot.ts), so two tabs never make the same seq (Durability
+  // invariant 2). Until the claim is done (before the restore) a store numbers with slot 0; the restore
+  // renumbers that work under the claimed slot before anything is stored or shared.
   const tabs = options.persist !== undefined && options.persist.tabs !== false && typeof BroadcastChannel !== 'undefined'
-  const slot = tabs ? Math.floor(Math.random() * 1024) : 0
-  const seqConfig = { seqSlots: tabs ? 1024 : 1, slot: () => slot }
-  const tabId = tabs ? `${slot}-${Math.random().toString(36).slice(2)}` : null
+  const seqSlots = tabs ? SEQ_SLOTS : 1
+  const slotOf = (getState: () => unknown): number => {
+    for (const context of contexts) if (context.getState === getState) return context.slot
+    return 0
+  }
+  const seqConfig = { seqSlots, slot: slotOf }
+  const tabId = tabs ? newTabId() : null
   const now = options.now ?? (() => Date.now())
   const circuitBreaker = resolveCircuitBreakerOptions(options.circuitBreaker)
   const slice = buildOutboxSlice({
@@ -235,7 +254,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
   // Enqueue first (validate and stamp), then the drain listener, which reacts after the reducers ran,
   // then persistence, which writes what the action changed.
   const middleware: Middleware = (api) => {
-    const context: StoreContext = { getState: api.getState, persistence: null }
+    const context: StoreContext = { getState: api.getState, persistence: null, slot: 0 }
     contexts.add(context)
     const enqueueNext = enqueue(api)
     const drainNext = drain.middleware(api, context)
@@ -270,7 +289,24 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
         store: store as { getState(): unknown; dispatch(action: UnknownAction): unknown },
         now,
         timers: options.timers ?? globalTimers,
-        seqFor: (counter) => seqFor(counter, seqConfig),
+        seqFor: (counter) => counter * seqSlots + context.slot,
+        counterAfter: (seq) => Math.floor(seq / seqSlots) + 1,
+        claimSlot:
+          tabId === null
+            ? null
+            : (name) => {
+                const claim = claimTabSlot({
+                  name: `${name}:seq-slot`,
+                  slots: seqSlots,
+                  locks: options.persist!.locks === undefined ? defaultLocks() : options.persist!.locks,
+                  timers: options.timers ?? globalTimers,
+                  id: tabId,
+                })
+                return {
+                  slot: claim.slot.then((slot) => (context.slot = slot)),
+                  release: claim.release,
+                }
+              },
         onError: (error) => onError(error, { raisedBy: 'storage' }),
         tabId,
       })

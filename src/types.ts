@@ -43,4 +43,9 @@ export interface Operation {
   priority: number
   /** The user signed in when it was made (`switchUser`); it is only ever sent while that user is signed in. */
   userId: string | null
+  /**
+   * The id of the operation this one replaces: the same change re-sent under a new id after a conflict,
+   * or a failed one queued again. Storage drops the replaced operation's record once this one is stored.
+   */
+  replaces?: string
 }

@@ -7,6 +7,7 @@ import {
   networkChanged,
   opsSent,
   opsSettled,
+  opsUnsent,
   pulledPage,
   pullFailed,
   pullNow,
@@ -24,7 +25,7 @@ import { isStampedEntityAction, type OutboxState } from '../slices/outboxSlice'
 import { idPath, trieEach, trieGet } from '../slices/trie'
 import type { Operation } from '../types'
 import { backoffDelay, type ResolvedRetryOptions } from './backoff'
-import { SyncAdapterError, toErrorInfo } from '../errors'
+import { SyncAdapterError, SyncStorageError, toErrorInfo } from '../errors'
 import { withTimeout } from './withTimeout'
 import type { PullPage } from '../adapters/types'
 import { selectOutbox } from './enqueueMiddleware'
@@ -70,7 +71,7 @@ const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChange
  */
 /** What the drain needs of a store's persistence. */
 export interface DrainContext {
-  persistence: { opsStored(): Promise<void>; isSender(): boolean } | null
+  persistence: { opsStored(ids?: readonly string[]): Promise<boolean>; isSender(): boolean } | null
 }
 
 export function buildDrainMiddleware(config: DrainConfig): {
@@ -91,6 +92,8 @@ export function buildDrainMiddleware(config: DrainConfig): {
     let stopped = false
     let wakeTimer: unknown
     let wakeAt: number | null = null
+    /** Batches in a row whose sent mark could not be stored (for the backoff before the next try). */
+    let unstored = 0
 
     const outbox = (): OutboxState => selectOutbox(api.getState(), config.reducerPath)
 
@@ -328,7 +331,25 @@ export function buildDrainMiddleware(config: DrainConfig): {
           return wakeAtTime(earliest)
         }
         const outgoing = batch.map(toOutgoing)
-        api.dispatch(opsSent({ seqs: batch.map((op) => op.seq), at: now, probe }))
+        const seqs = batch.map((op) => op.seq)
+        api.dispatch(opsSent({ seqs, at: now, probe }))
+        // Durability invariant 1 (write-ahead): the sent mark (in flight, attempts + 1) is stored before
+        // the request leaves, so after a crash the operation comes back as possibly sent, frozen, and goes
+        // again under its key with its body. A mark that could not be stored: nothing is sent, the
+        // operations stay queued (nothing lost) and are tried again after a backoff.
+        const stored = !context.persistence || (await context.persistence.opsStored(batch.map((op) => op.id)))
+        // Stopped or another user signed in while the mark was written: nothing of this batch goes.
+        if (stopped || outbox().userId !== state.userId) return
+        if (!stored) {
+          unstored += 1
+          const at = config.now()
+          const error = toErrorInfo(
+            new SyncStorageError('storage-failed', 'the operations were not sent because storing their sent mark failed; they are kept and tried again.'),
+          )
+          api.dispatch(opsUnsent({ seqs, error, nextAttemptAt: at + backoffDelay(unstored, config.retry, config.random), at }))
+          continue
+        }
+        unstored = 0
         const outcomes = await pushBatch(config.adapter, outgoing, {
           timeoutMs: config.requestTimeoutMs,
           timers: config.timers,

@@ -6,7 +6,7 @@ import { changeOnto } from '../conflicts/decideConflict'
 import { applyChange, coalesce, type Change } from '../slices/change'
 import type { EntityActionMeta, EntityInternals } from '../slices/createSyncedEntity'
 import { applyMergePatch, isJsonObject } from '../slices/mergePatch'
-import type { OutboxState } from '../slices/outboxSlice'
+import { mayHaveBeenSent, type OutboxState } from '../slices/outboxSlice'
 import { idPath, seqPath, trieEach, trieGet } from '../slices/trie'
 import type { Version } from '../types'
 import { assertSerializable, isValidId, validateWithSchema } from './validation'
@@ -26,14 +26,12 @@ export interface EnqueueConfig {
    * tabs merging into one operation at once would lose one of the changes.
    */
   mayCoalesce: (getState: () => unknown) => boolean
-  /** Seqs are `counter × seqSlots + slot()`, so tabs sharing an outbox never pick the same one. */
+  /**
+   * Seqs are `counter × seqSlots + slot`, the slot claimed by this store's tab so that tabs sharing an
+   * outbox never make the same one (Durability invariant 2).
+   */
   seqSlots: number
-  slot: () => number
-}
-
-/** The seq an operation gets from the outbox's counter. */
-export function seqFor(counter: number, config: Pick<EnqueueConfig, 'seqSlots' | 'slot'>): number {
-  return counter * config.seqSlots + config.slot()
+  slot: (getState: () => unknown) => number
 }
 
 /** The record as the action found it, and the operation a further change could merge into. */
@@ -63,6 +61,24 @@ function versionOf(record: Rec | null, field: string): Version | null {
  * up the touched records and never scans the outbox.
  */
 export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
+  /**
+   * Draws seqs for one action: `counter × seqSlots + slot` from the outbox's counter, which a restore
+   * puts past every stored seq and every seq seen from another tab moves past. Durability invariant 2:
+   * unique by construction (this tab's slot is its own, its counter only grows); a seq an operation of
+   * this outbox still holds is skipped all the same, since the trie is keyed by seq and a clash would
+   * silently drop an operation.
+   */
+  function seqDrawer(outbox: OutboxState, slot: number): () => number {
+    let counter = outbox.nextSeq
+    return () => {
+      for (;;) {
+        const seq = counter++ * config.seqSlots + slot
+        const path = seqPath(seq)
+        if (trieGet(outbox.ops, path) === undefined && trieGet(outbox.failed, path) === undefined) return seq
+      }
+    }
+  }
+
   return (api) => (next) => (action) => {
     const meta = (action as { meta?: EntityActionMeta }).meta
     if (meta?.offlineEntity !== undefined && meta.offline === undefined) {
@@ -70,7 +86,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
     }
     // Another tab's retryFailed arrives filled in already; filling it again would pick new seqs.
     if (retryFailed.match(action) && !isRemoteAction(action))
-      return next(revive(action, api.getState()))
+      return next(revive(action, api.getState(), api.getState))
     if (resolveConflict.match(action) && !isRemoteAction(action)) return next(settle(action, api.getState()))
     return next(action)
   }
@@ -94,7 +110,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
     const { selectId, versionField, validate } = entity
     const cursors = new Map<EntityId, RecordCursor>()
     const stamps: OpStamp[] = []
-    let counter = outbox.nextSeq
+    const draw = seqDrawer(outbox, config.slot(getState))
     const coalescing = config.coalesce && config.mayCoalesce(getState)
 
     const cursorOf = (id: EntityId): RecordCursor => {
@@ -106,9 +122,10 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       cursor = {
         record: state.entities[id] ?? null,
         serverHasRecord: pending ? pending.base !== null : state.entities[id] !== undefined,
-        // Only an operation never sent may change: a sent one's idempotency key stands for its body.
+        // Durability invariant 1: only an operation never sent may change; one that may have been sent
+        // is frozen (its idempotency key stands for its body), so the change becomes a new operation.
         mergeable:
-          coalescing && last && op && op.status === 'pending' && op.attempts === 0
+          coalescing && last && op && !mayHaveBeenSent(op)
             ? { seq: op.seq, id: op.id, queued: { kind: op.kind, data: op.data }, baseVersion: op.baseVersion }
             : null,
       }
@@ -134,7 +151,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
           change,
           queued: change,
           coalesced: false,
-          seq: seqFor(counter++, config),
+          seq: draw(),
           id: config.generateId(),
           baseVersion: confirmedVersion(id),
         }
@@ -217,12 +234,12 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
   }
 
   /** Fills `retryFailed` with the operations to queue again: each gets a new seq and id, re-applied last. */
-  function revive(action: ReturnType<typeof retryFailed>, rootState: unknown): UnknownAction {
+  function revive(action: ReturnType<typeof retryFailed>, rootState: unknown, getState: () => unknown): UnknownAction {
     const outbox = selectOutbox(rootState, config.reducerPath)
     const wanted = action.payload.opIds === null ? null : new Set(action.payload.opIds)
     const revived: RevivedOp[] = []
     const views = new Map<string, Rec | null>()
-    let counter = outbox.nextSeq
+    const draw = seqDrawer(outbox, config.slot(getState))
     trieEach(outbox.failed, (op) => {
       if (wanted !== null && !wanted.has(op.id)) return
       const entity = config.entities.get(op.entity)
@@ -238,7 +255,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       views.set(key, applyChange(view, change))
       revived.push({
         fromSeq: op.seq,
-        seq: seqFor(counter++, config),
+        seq: draw(),
         id: config.generateId(),
         entity: op.entity,
         recordId: op.recordId,
@@ -268,6 +285,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       recordId: conflict.recordId,
       seq: conflict.seq,
       next: change && { id: config.generateId(), change },
+      remote: conflict.remote,
     }
     return { ...action, payload: { ...action.payload, resolved } }
   }

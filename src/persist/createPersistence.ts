@@ -81,6 +81,13 @@ export interface PersistenceConfig {
   timers: Timers
   /** The seq an operation gets from a counter (see the enqueue middleware). */
   seqFor: (counter: number) => number
+  /** The counter that comes after a seq (the inverse of `seqFor`, plus one). */
+  counterAfter: (seq: number) => number
+  /**
+   * With tabs: claims this tab's seq slot, held for the tab's life (see tabSlot.ts); the restore waits
+   * for it, so the work dispatched before it is renumbered under the claimed slot. Null without tabs.
+   */
+  claimSlot: ((namespace: string) => { slot: Promise<number>; release(): void }) | null
   onError: (error: unknown) => void
   /** This tab's id, when the outbox is shared between tabs. */
   tabId: string | null
@@ -89,10 +96,20 @@ export interface PersistenceConfig {
 export interface Persistence extends Persistor {
   /** Called by the middleware after every action, with the states before and after it. */
   afterAction(before: unknown, after: unknown, action: UnknownAction): void
-  /** Resolves once every operation write asked for so far is done: nothing is sent before it is stored. */
-  opsStored(): Promise<void>
+  /**
+   * Resolves once every operation write asked for so far is done: nothing is sent before it is stored.
+   * With ids: true only if the records of those operations are stored as they are now (their last write
+   * succeeded); false when a write failed or nothing is written (storage not restored, stopped).
+   */
+  opsStored(ids?: readonly string[]): Promise<boolean>
   /** Whether this tab is the one that sends (always, without tabs). */
   isSender(): boolean
+}
+
+function openCount(outbox: OutboxState): number {
+  let open = 0
+  for (const conflict of outbox.conflicts) if (conflict.status === 'open') open += 1
+  return open
 }
 
 async function defaultStorage(name: string): Promise<SyncStorage> {
@@ -136,18 +153,35 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   let stopped = false
   const dirtyEntities = new Set<string>()
   let metaDirty = false
+  /** The pull cursors as storage holds them: a meta written out of turn keeps these (see writeMetaNow). */
+  let storedCursors: Record<string, string | null> = {}
   /** Confirmed operations whose records may go once an entity blob showing the confirmation is stored. */
   const awaitingBlob = new Set<string>()
+  /**
+   * Replaced operations (a change re-sent after a conflict, a failed one queued again) by the id of the
+   * operation that replaces them: their records go once the replacement is stored.
+   */
+  const awaitingReplacement = new Map<string, string[]>()
+  let slotClaim: { slot: Promise<number>; release(): void } | null = null
   let timer: unknown
   let restoring: Promise<void> = Promise.resolve()
   let election: SenderElection | null = null
   let channel: ReturnType<typeof createTabChannel> | null = null
   let sender = config.tabId === null
 
-  /** Joins the other tabs of this namespace: one channel for changes, one election for the sender. */
-  function joinTabs(namespace: string): void {
+  /**
+   * Listens to the other tabs of this namespace before storage is read: a change another tab stores
+   * after this tab's read is still heard (held until the restore is done, then applied), not missed
+   * until the next reload.
+   */
+  function listenToTabs(namespace: string): void {
     if (config.tabId === null) return
     channel = createTabChannel({ name: `${namespace}:changes`, tabId: config.tabId, dispatch: config.store.dispatch })
+  }
+
+  /** Joins the other tabs of this namespace: the election of the one that sends. */
+  function joinTabs(namespace: string): void {
+    if (config.tabId === null) return
     election = createSenderElection({
       name: `${namespace}:sender`,
       ...(config.options.locks === undefined ? {} : { locks: config.options.locks }),
@@ -175,6 +209,17 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     if (writable && queue) queue.set(key, value)
   }
   const writeOp = (op: Operation) => write(keys.op(op.id), JSON.stringify(op))
+  /**
+   * Deletes an operation's record, and first those of the operations it replaced that are still
+   * stored: the queue writes in order, so a crash in between never leaves a replaced record without
+   * the one that names it (a restore drops a record another names in `replaces`).
+   */
+  const dropRecord = (id: string): void => {
+    const replaced = awaitingReplacement.get(id)
+    awaitingReplacement.delete(id)
+    for (const old of replaced ?? []) dropRecord(old)
+    write(keys.op(id), null)
+  }
 
   function serializeEntity(name: string, state: unknown): string | null {
     const entity = config.entities.get(name)!
@@ -199,13 +244,31 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       // After the slices in the same pass (the queue keeps order): a crash between them re-pulls a page
       // already applied, never skips one.
       write(keys.meta, JSON.stringify({ v: version, nextSeq: outbox.nextSeq, conflicts: outbox.conflicts, cursors }))
+      storedCursors = cursors
       metaDirty = false
     }
     const confirmed = [...awaitingBlob]
     awaitingBlob.clear()
+    const replacements = [...awaitingReplacement]
     await queue.idle()
-    for (const id of confirmed) write(keys.op(id), null)
+    // Durability invariant 6: a replaced operation's record goes once its replacement is stored (the
+    // idle above), a confirmed one's once a blob showing the confirmation is; replaced ones first.
+    for (const [by, replaced] of replacements)
+      if (awaitingReplacement.get(by) === replaced) {
+        awaitingReplacement.delete(by)
+        for (const id of replaced) dropRecord(id)
+      }
+    for (const id of confirmed) dropRecord(id)
     await queue.idle()
+  }
+
+  /**
+   * Writes the metadata now, out of the throttle, with the cursors storage already holds (a cursor must
+   * never be stored ahead of the slices it pulled into). For conflicts: a parked operation and its open
+   * conflict must come back together after a crash.
+   */
+  function writeMetaNow(outbox: OutboxState): void {
+    write(keys.meta, JSON.stringify({ v: version, nextSeq: outbox.nextSeq, conflicts: outbox.conflicts, cursors: storedCursors }))
   }
 
   function scheduleBlobs(): void {
@@ -220,6 +283,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       config.store.dispatch(storageFailed({ ...toErrorInfo(error), message: `writing "${key}" failed: ${toErrorInfo(error).message}` }))
     })
     keys = storageKeys(baseKey, userId)
+    listenToTabs(keys.namespace)
     const result = await restore(storage, keys, {
       entityNames: [...config.entities.keys()],
       version,
@@ -227,17 +291,58 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       now: config.now,
     })
     for (const problem of result.problems) config.store.dispatch(storageCorrupted(problem))
-    const stored = result.state.ops.filter((op) => config.entities.has(op.entity))
-    // Work dispatched before the restore finished gets seqs after everything stored, in its own order.
+    // Durability invariant 6: a record that another stored record replaces (`replaces`) is what a crash
+    // left between storing the replacement and deleting it: dropped, and deleted below.
+    const replaced = new Set<string>()
+    for (const op of result.state.ops) if (typeof op.replaces === 'string') replaced.add(op.replaces)
+    const live = replaced.size === 0 ? result.state.ops : result.state.ops.filter((op) => !replaced.has(op.id))
+    const dropped = replaced.size === 0 ? [] : result.state.ops.filter((op) => replaced.has(op.id)).map((op) => op.id)
+    let stored = live.filter((op) => config.entities.has(op.entity))
+    // The seq slot is claimed before anything is numbered for good.
+    if (config.claimSlot && !slotClaim) slotClaim = config.claimSlot(baseKey)
+    if (slotClaim) await slotClaim.slot
+    // Durability invariant 2 (ordering keys unique by construction): the counter goes past every seq
+    // storage holds, not only the stored counter (written up to throttleMs later than the operations),
+    // so no new operation can take a stored one's seq. Work dispatched before the restore finished gets
+    // seqs after all of them, in its own order.
     const before = outboxOf(config.store.getState())
     const mine = [...trieValues(before.ops), ...trieValues(before.failed)].sort((a, b) => a.seq - b.seq)
     let counter = Math.max(result.state.meta.nextSeq, before.nextSeq)
+    for (const op of result.state.ops) counter = Math.max(counter, config.counterAfter(op.seq))
+    // Two stored operations with one seq (written by versions that drew tab slots at random) would
+    // overwrite each other in the outbox: the later one gets a new seq after everything stored.
+    const moved = new Set<string>()
+    const seen = new Set<number>()
+    stored = stored.map((op) => {
+      if (!seen.has(op.seq)) {
+        seen.add(op.seq)
+        return op
+      }
+      moved.add(op.id)
+      return { ...op, seq: config.seqFor(counter++) }
+    })
+    if (moved.size > 0) stored.sort((a, b) => a.seq - b.seq)
     const renumber: Array<[number, number]> = mine.map((op) => [op.seq, config.seqFor(counter++)])
+    // An open conflict is one whose operation is parked, and the other way round; a crash between the
+    // two writes can part them. A conflict listed open whose operation was re-sent, settled or never
+    // parked is settled already. An operation parked with no open conflict to show (nothing would ever
+    // settle it: stuck "Pending") goes again, frozen, under its key: the server reports the conflict
+    // afresh, or applies it.
+    const parked = new Set(stored.filter((op) => op.status === 'conflict').map((op) => op.seq))
+    const conflicts = result.state.meta.conflicts.map((conflict) =>
+      conflict.status === 'open' && !parked.has(conflict.seq) ? { ...conflict, status: 'resolved' as const } : conflict,
+    )
+    const open = new Set(conflicts.filter((conflict) => conflict.status === 'open').map((conflict) => conflict.seq))
+    if (parked.size > open.size || [...parked].some((seq) => !open.has(seq)))
+      stored = stored.map((op) =>
+        op.status === 'conflict' && !open.has(op.seq) ? { ...op, status: 'pending', attempts: Math.max(1, op.attempts) } : op,
+      )
+    storedCursors = result.state.meta.cursors
     config.store.dispatch(
       rehydrated({
         userId,
         nextSeq: counter,
-        conflicts: result.state.meta.conflicts,
+        conflicts,
         cursors: result.state.meta.cursors,
         entities: result.state.entities,
         ops: stored,
@@ -248,9 +353,10 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     joinTabs(keys.namespace)
     channel?.open()
     // Store what storage does not hold yet (work from before the restore), or everything after a migration.
-    const storedIds = new Set(result.migrated ? [] : stored.map((op) => op.id))
+    const storedIds = new Set(result.migrated ? [] : stored.filter((op) => !moved.has(op.id)).map((op) => op.id))
     const after = outboxOf(config.store.getState())
     for (const op of [...trieValues(after.ops), ...trieValues(after.failed)]) if (!storedIds.has(op.id)) writeOp(op)
+    for (const id of dropped) write(keys.op(id), null)
     // The blobs are rewritten only when what storage holds no longer matches them: after a migration,
     // after moving bad values aside, or with work from before the restore. Otherwise there is nothing
     // to write, and at 10,000 records rewriting them is most of the restore's cost.
@@ -299,19 +405,33 @@ export function createPersistence(config: PersistenceConfig): Persistence {
         const gone = new Set<string>()
         const visit = (old: Operation | undefined, next: Operation | undefined) => {
           if (next) present.set(next.id, next)
-          else if (old) gone.add(old.id)
+          // Same seq, new id: re-sent under a new id after a conflict; the old id's record must go too.
+          if (old && old.id !== next?.id) gone.add(old.id)
         }
         diffTrie(outboxBefore.ops, outboxAfter.ops, visit)
         diffTrie(outboxBefore.failed, outboxAfter.failed, visit)
+        // A conflict opened: the metadata listing it is stored before the record of the operation it parks
+        // (a crash between leaves an open conflict whose operation is not parked, which the restore
+        // settles); resolved or dismissed: after the records, for the same reason.
+        const conflictsChanged = outboxBefore.conflicts !== outboxAfter.conflicts
+        const opened = conflictsChanged && openCount(outboxAfter) > openCount(outboxBefore)
+        if (opened) writeMetaNow(outboxAfter)
         for (const op of present.values()) writeOp(op)
         const settled = opsSettled.match(action)
+        /** Which present operation replaces each gone one. */
+        const replacedBy = new Map<string, string>()
+        for (const op of present.values())
+          if (typeof op.replaces === 'string' && gone.has(op.replaces)) replacedBy.set(op.replaces, op.id)
         for (const id of gone) {
           if (present.has(id)) continue
-          // Confirmed: the record stays until the slice showing the confirmation is stored. Dropped or
-          // discarded: it goes now, or a restore would bring it back.
-          if (settled) awaitingBlob.add(id)
-          else write(keys.op(id), null)
+          const by = replacedBy.get(id)
+          // Durability invariant 6: replaced, it goes once the replacement is stored; confirmed, once the
+          // slice showing the confirmation is stored; dropped or discarded, now (or a restore brings it back).
+          if (by !== undefined) awaitingReplacement.set(by, [...(awaitingReplacement.get(by) ?? []), id])
+          else if (settled) awaitingBlob.add(id)
+          else dropRecord(id)
         }
+        if (conflictsChanged && !opened) writeMetaNow(outboxAfter)
         if (
           outboxBefore.nextSeq !== outboxAfter.nextSeq ||
           outboxBefore.conflicts !== outboxAfter.conflicts ||
@@ -322,12 +442,17 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       const rootBefore = before as Record<string, unknown>
       const rootAfter = after as Record<string, unknown>
       for (const name of config.entities.keys()) if (rootBefore[name] !== rootAfter[name]) dirtyEntities.add(name)
-      if (dirtyEntities.size > 0 || metaDirty || awaitingBlob.size > 0) scheduleBlobs()
+      if (dirtyEntities.size > 0 || metaDirty || awaitingBlob.size > 0 || awaitingReplacement.size > 0) scheduleBlobs()
     },
     isSender: () => sender,
-    async opsStored() {
+    async opsStored(ids) {
       await restoring.catch(() => {})
       await queue?.idle()
+      if (ids === undefined) return true
+      // Durability invariant 1 (write-ahead): the drain sends only operations whose records, with their
+      // sent mark, are stored: a write that failed (or was never made) keeps them from going.
+      const written = queue
+      return writable && !stopped && written !== null && ids.every((id) => !written.hasFailed(keys.op(id)))
     },
     async flush() {
       await restoring.catch(() => {})
@@ -343,6 +468,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       writable = false
       leaveTabs()
       awaitingBlob.clear()
+      awaitingReplacement.clear()
       dirtyEntities.clear()
       metaDirty = false
       config.store.dispatch(userSwitched({ userId, hydrated: false }))
@@ -360,6 +486,9 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     stop() {
       stopped = true
       leaveTabs()
+      // The slot goes once this tab's writes are done: a tab that claims it next restores after them.
+      const claim = slotClaim
+      if (claim) void (queue?.idle() ?? Promise.resolve()).then(() => claim.release())
       if (timer !== undefined) config.timers.clearTimeout(timer)
       if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') {
         window.removeEventListener('pagehide', onHide)

@@ -165,8 +165,9 @@ export async function restore(
   for (const key of all.filter((key) => key.startsWith(keys.opPrefix))) {
     const op = await load(key, isOperation, 'a stored operation', prefetched.get(key))
     if (!op) continue
-    // In flight at the crash: pending again, sent with the same idempotency key; attempts and schedule kept.
-    ops.push(op.status === 'inflight' ? { ...op, status: 'pending' } : op)
+    // In flight at the crash: pending again, sent with the same idempotency key; attempts and schedule
+    // kept, and at least 1, so it stays frozen (Durability invariant 1: it may have been sent).
+    ops.push(op.status === 'inflight' ? { ...op, status: 'pending', attempts: Math.max(1, op.attempts) } : op)
   }
   ops.sort((a, b) => a.seq - b.seq)
 

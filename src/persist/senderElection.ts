@@ -132,7 +132,8 @@ function notify(listeners: ReadonlySet<(isSender: boolean) => void>, isSender: b
   }
 }
 
-function defaultLocks(): LockManager | null {
+/** navigator.locks where it exists, else null. */
+export function defaultLocks(): LockManager | null {
   // Typed as always present, but missing in Node and in browsers before 2022.
   const locks: LockManager | undefined = typeof navigator === 'undefined' ? undefined : navigator.locks
   return locks ?? null

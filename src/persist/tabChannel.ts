@@ -5,6 +5,7 @@ import {
   drainWaiting,
   opsSent,
   opsSettled,
+  opsUnsent,
   pause,
   pulledPage,
   pullFailed,
@@ -21,6 +22,7 @@ import { isStampedEntityAction } from '../slices/outboxSlice'
 const isShared = isAnyOf(
   opsSent,
   opsSettled,
+  opsUnsent,
   retryFailed,
   discardFailed,
   dismissConflicts,

@@ -7,6 +7,8 @@ import type { SyncStorage } from './storage'
 export function createWriteQueue(storage: SyncStorage, onError: (error: unknown, key: string) => void) {
   // `null` removes the key.
   const waiting = new Map<string, string | null>()
+  /** Keys whose last write failed (and was not written since). */
+  const failed = new Set<string>()
   let running: Promise<void> | null = null
   let bytes = 0
   let writes = 0
@@ -22,7 +24,9 @@ export function createWriteQueue(storage: SyncStorage, onError: (error: unknown,
           bytes += value.length
           writes += 1
         }
+        failed.delete(key)
       } catch (error) {
+        failed.add(key)
         onError(error, key)
       }
     }
@@ -39,6 +43,8 @@ export function createWriteQueue(storage: SyncStorage, onError: (error: unknown,
     async idle(): Promise<void> {
       while (running) await running
     },
+    /** Whether the last write of `key` failed (a write still waiting counts once it is done). */
+    hasFailed: (key: string): boolean => failed.has(key),
     /** Characters and writes sent to storage so far (for benchmarks and tests). */
     stats: () => ({ bytes, writes }),
   }

@@ -153,6 +153,13 @@ export const opsSent = /* @__PURE__ */ createAction<{ seqs: number[]; at: number
 export const opsSettled = /* @__PURE__ */ createAction<{ at: number; verdict: BatchVerdict; results: Settlement[] }>(
   `${prefix}/opsSettled`,
 )
+/**
+ * The sent mark of these operations could not be stored, so they were not sent (write-ahead): they are
+ * pending again, as they were, and wait until `nextAttemptAt`.
+ */
+export const opsUnsent = /* @__PURE__ */ createAction<{ seqs: number[]; error: SyncErrorInfo; nextAttemptAt: number; at: number }>(
+  `${prefix}/opsUnsent`,
+)
 export const drainWaiting = /* @__PURE__ */ createAction<{ nextAttemptAt: number | null }>(`${prefix}/drainWaiting`)
 export const authRestored = /* @__PURE__ */ createAction(`${prefix}/authRestored`)
 /** A scheduled retry time or the circuit's cool-down has come. */
@@ -174,7 +181,17 @@ export const senderElected = /* @__PURE__ */ createAction(`${prefix}/senderElect
 export const resolveConflict = /* @__PURE__ */ createAction(
   `${prefix}/conflictResolved`,
   (resolution: { id: string; choose: 'local' | 'remote' } | { id: string; merged: Record<string, unknown> | null }) => ({
-    payload: { ...resolution, resolved: null as null | { entity: string; recordId: EntityId; seq: number; next: { id: string; change: Change } | null } },
+    payload: {
+      ...resolution,
+      resolved: null as null | {
+        entity: string
+        recordId: EntityId
+        seq: number
+        next: { id: string; change: Change } | null
+        /** The server's record the conflict reported: `next` is a change onto it. */
+        remote?: Record<string, unknown> | null
+      },
+    },
   }),
 )
 /** Pull remote changes now: of one entity, or of all. Dispatch it from a WebSocket or SSE handler for real-time updates. */

@@ -371,8 +371,12 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         const entry = trieGet(state.pending, idPath(resolved.recordId))
         const index = entry ? entry.changes.findIndex((change) => change.seq === resolved.seq) : -1
         if (!entry || index < 0) return
-        if (resolved.next) entry.changes[index] = { seq: resolved.seq, ...resolved.next.change }
-        else entry.changes.splice(index, 1)
+        if (resolved.next) {
+          entry.changes[index] = { seq: resolved.seq, ...resolved.next.change }
+          // The change is made onto the server's record the conflict reported (its version goes as
+          // If-Match), even when the stored confirmed state is older (a crash before the slice was written).
+          if (resolved.remote !== undefined && index === 0) entry.madeOn = resolved.remote
+        } else entry.changes.splice(index, 1)
         rebuild(state, entry)
       })
       builder.addCase(retryFailed, (state, action) => {

@@ -16,6 +16,7 @@ import {
   networkChanged,
   opsSent,
   opsSettled,
+  opsUnsent,
   pause,
   resume,
   pulledPage,
@@ -135,6 +136,15 @@ export interface OutboxConfig {
   seqSlots: number
 }
 
+/**
+ * Durability invariant 1 (write-ahead): an operation that may have been sent (in flight, or sent at
+ * least once: attempts > 0, which a restore keeps) is frozen: nothing is merged into it, its body and
+ * idempotency key never change. The enqueue middleware asks this before coalescing.
+ */
+export function mayHaveBeenSent(op: Operation): boolean {
+  return op.status !== 'pending' || op.attempts > 0
+}
+
 export function isStampedEntityAction(action: UnknownAction): action is UnknownAction & { meta: { offline: OfflineMeta } } {
   const meta = (action as { meta?: { offline?: OfflineMeta } }).meta
   return meta?.offline !== undefined && Array.isArray(meta.offline.stamps)
@@ -220,10 +230,15 @@ export function buildOutboxSlice(config: OutboxConfig) {
     op.nextAttemptAt = null
   }
 
-  /** The operation again, with a new id (a new idempotency key for a new body), as if never sent. */
+  /**
+   * The operation again, with a new id (a new idempotency key for a new body), as if never sent. The only
+   * place a sent operation's id and body change (Durability invariant 1: a sent one is otherwise frozen).
+   * It names the id it replaces, so storage drops that record once this one is stored (invariant 6).
+   */
   function requeue(state: OutboxState, op: Operation, next: { id: string; change: Change }): void {
     if (op.status === 'inflight') state.counts.inflight -= 1
     if (op.status === 'conflict') state.counts.parked -= 1
+    op.replaces = op.id
     op.id = next.id
     op.kind = next.change.kind
     op.data = next.change.data
@@ -269,6 +284,19 @@ export function buildOutboxSlice(config: OutboxConfig) {
           state.nextAttemptAt = null
           if (payload.probe) state.circuit = nextCircuit(state.circuit, 'probe', payload.at, config.circuitBreaker)
         })
+        .addCase(opsUnsent, (state, { payload }) => {
+          // Never sent: the mark is taken back, so attempts count only requests that left.
+          for (const seq of payload.seqs) {
+            const op = trieGet(state.ops, seqPath(seq))
+            if (!op || op.status !== 'inflight') continue
+            op.status = 'pending'
+            op.attempts = Math.max(0, op.attempts - 1)
+            op.nextAttemptAt = payload.nextAttemptAt
+            op.lastError = payload.error
+            state.counts.inflight -= 1
+          }
+          state.lastError = payload.error
+        })
         .addCase(opsSettled, (state, { payload }) => {
           for (const result of payload.results) {
             if (!ownsEntity(result.entity)) continue
@@ -297,6 +325,9 @@ export function buildOutboxSlice(config: OutboxConfig) {
                 trimResolved(state)
                 if (result.resolution === 'manual') {
                   park(state, op)
+                  // A parked op's body may change form for display, under its old id: safe under
+                  // invariant 1, since a parked op never goes out again under that id (it leaves only
+                  // by resolveConflict, through requeue with a new id, or is taken).
                   if (result.parked) {
                     op.kind = result.parked.kind
                     op.data = result.parked.data
@@ -374,6 +405,8 @@ export function buildOutboxSlice(config: OutboxConfig) {
             state.counts.failed -= 1
             trieSet<Operation>(state.ops, seqPath(revived.seq), {
               ...op,
+              // Durability invariant 6: storage drops the failed record once this one is stored.
+              replaces: op.id,
               id: revived.id,
               seq: revived.seq,
               ...revived.change,

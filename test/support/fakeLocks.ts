@@ -1,7 +1,7 @@
 /**
  * A LockManager that behaves like the Web Locks API for exclusive locks: a request's callback runs when
  * the lock is granted, and the lock is held until the promise the callback returns settles; waiting
- * requests are granted in order.
+ * requests are granted in order; with `ifAvailable`, a held lock is not waited for (the callback gets null).
  */
 export function createFakeLocks(): LockManager {
   const queues = new Map<string, Array<() => void>>()
@@ -13,6 +13,9 @@ export function createFakeLocks(): LockManager {
   }
   const request = (name: string, ...rest: unknown[]): Promise<unknown> => {
     const callback = rest[rest.length - 1] as (lock: Lock | null) => unknown
+    const options = (rest.length > 1 ? rest[0] : {}) as LockOptions
+    // ifAvailable: granted only if free now; otherwise the callback runs at once with null.
+    if (options.ifAvailable && held.has(name)) return Promise.resolve().then(() => callback(null))
     return new Promise((resolve, reject) => {
       const run = () => {
         held.add(name)
