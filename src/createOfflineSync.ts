@@ -142,6 +142,8 @@ export interface OfflineSync<TPath extends string = 'offline'> {
 interface StoreContext {
   getState: () => unknown
   persistence: Persistence | null
+  /** Set by the drain: aborts the store's requests in flight (a user switch). */
+  abortInFlight?: (why: string) => void
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -273,6 +275,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
         seqFor: (counter) => seqFor(counter, seqConfig),
         onError: (error) => onError(error, { raisedBy: 'storage' }),
         tabId,
+        abortInFlight: (why) => context.abortInFlight?.(why),
       })
       return context.persistence
     },

@@ -3,6 +3,7 @@ import type { OutgoingOperation, SyncAdapter } from '../adapters/types'
 import type { SyncErrorInfo } from '../errors'
 import {
   authRestored,
+  userSwitched,
   drainWaiting,
   networkChanged,
   opsSent,
@@ -21,10 +22,10 @@ import {
 } from '../slices/actions'
 import type { EntityInternals } from '../slices/createSyncedEntity'
 import { isStampedEntityAction, type OutboxState } from '../slices/outboxSlice'
-import { idPath, trieEach, trieGet } from '../slices/trie'
+import { idPath, seqPath, trieEach, trieGet } from '../slices/trie'
 import type { Operation } from '../types'
 import { backoffDelay, type ResolvedRetryOptions } from './backoff'
-import { SyncAdapterError, toErrorInfo } from '../errors'
+import { SyncAdapterError, SyncNetworkError, toErrorInfo } from '../errors'
 import { withTimeout } from './withTimeout'
 import type { PullPage } from '../adapters/types'
 import { selectOutbox } from './enqueueMiddleware'
@@ -71,6 +72,11 @@ const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChange
 /** What the drain needs of a store's persistence. */
 export interface DrainContext {
   persistence: { opsStored(): Promise<void>; isSender(): boolean } | null
+  /**
+   * Set by the drain: aborts this store's requests in flight and drops their answers. Persistence calls
+   * it when another user signs in, before anything of the new user is restored.
+   */
+  abortInFlight?: (why: string) => void
 }
 
 export function buildDrainMiddleware(config: DrainConfig): {
@@ -86,9 +92,19 @@ export function buildDrainMiddleware(config: DrainConfig): {
     })
     let draining = false
     let again = false
-    /** Whether the current drain changed something on the server: then a pull follows it. */
-    let changedRemote = false
+    /** Entities the current drain confirmed or conflicted something of: a pull of those follows it. */
+    const touched = new Set<string>()
     let stopped = false
+    /**
+     * Aborts this store's requests in flight when it stops or another user signs in (PushOptions.signal,
+     * PullRequest.signal); their answers are then dropped. Replaced by a fresh one after each abort.
+     */
+    let inFlight = new AbortController()
+    const abortInFlight = (why: string) => {
+      inFlight.abort(new SyncNetworkError(`${why} while the request was in flight; its answer is ignored and the operation will be sent again.`))
+      inFlight = new AbortController()
+    }
+    context.abortInFlight = abortInFlight
     let wakeTimer: unknown
     let wakeAt: number | null = null
 
@@ -104,6 +120,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
     })
     running.add(() => {
       stopped = true
+      abortInFlight('The sync engine stopped')
       unsubscribe()
       wakeAtTime(null)
       for (const timer of pullTimers.values()) config.timers.clearTimeout(timer)
@@ -167,7 +184,27 @@ export function buildDrainMiddleware(config: DrainConfig): {
         baseVersion,
         attempts: op.attempts,
         enqueuedAt: op.enqueuedAt,
+        userId: op.userId,
       }
+    }
+
+    /** Reads a record's id as its entity does (for checking that an answer is about the record in question). */
+    function recordIdOf(entityName: string, record: Record<string, unknown>) {
+      const entity = config.entities.get(entityName)
+      return entity ? entity.selectId(record) : undefined
+    }
+
+    /**
+     * Durability invariant 4 (an answer is applied only to the operation it answers): keeps the results
+     * whose operation is still at its seq, under the same id, and of the signed-in user. The reducers
+     * check the same; filtering here keeps every slice agreeing on what was settled.
+     */
+    function stillAnswering(results: Settlement[]): Settlement[] {
+      const state = outbox()
+      return results.filter((result) => {
+        const op = trieGet(state.ops, seqPath(result.seq))
+        return op !== undefined && op.id === result.opId && op.userId === state.userId
+      })
     }
 
     function dependentsOf(op: Operation): number[] {
@@ -197,6 +234,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
           : null
       return {
         seq: op.seq,
+        opId: op.id,
         entity: op.entity,
         recordId: op.recordId,
         type: 'conflict',
@@ -248,11 +286,31 @@ export function buildDrainMiddleware(config: DrainConfig): {
       // Bounded, so a backend that always says hasMore cannot keep the loop forever.
       for (let page = 0; page < 100_000 && mayPull(); page++) {
         const cursor = outbox().pull[name]?.cursor ?? null
+        const outer = inFlight.signal
+        const userId = outbox().userId
+        // A page asked for before the engine stopped or another user signed in is not applied.
+        const isCurrent = () => !stopped && !outer.aborted && outbox().userId === userId
         let result: PullPage
         try {
-          result = await withTimeout((signal) => adapter.pull!({ entity: name, cursor, limit, params, signal }), config.requestTimeoutMs, config.timers)
+          result = await withTimeout(
+            (signal) => adapter.pull!({ entity: name, cursor, limit, params, signal }),
+            config.requestTimeoutMs,
+            config.timers,
+            outer,
+          )
+          if (!isCurrent()) return
           if (!isPage(result)) throw new SyncAdapterError("The adapter's pull must resolve to { changes, cursor, hasMore }.")
         } catch (cause) {
+          if (!isCurrent()) return
+          const info = toErrorInfo(cause)
+          // 401/403: credentials are needed, as for a push: pause, ask the app, and go on once it has them.
+          if (info.status === 401 || info.status === 403 || info.code === 'auth-required') {
+            const now = config.now()
+            api.dispatch(pullFailed({ entity: name, error: info, nextAttemptAt: now, at: now, auth: true }))
+            if (await refreshCredentials(info)) continue
+            // Without fresh credentials it waits: resume() (or authRestored) pulls again.
+            return
+          }
           // 410 Gone: the server no longer knows the cursor (its history was reset or pruned). Start over
           // from the beginning, once; the first page has no cursor to be gone.
           if (toErrorInfo(cause).status === 410 && cursor !== null) {
@@ -275,16 +333,17 @@ export function buildDrainMiddleware(config: DrainConfig): {
       }
     }
 
-    /** Runs pulls one at a time; asks made meanwhile run after it. */
-    async function pull(which: string | null): Promise<void> {
+    /** Runs pulls one at a time (of all entities, or of those named); asks made meanwhile run once after it. */
+    async function pull(which: string | readonly string[] | null): Promise<void> {
       if (!config.adapter.pull || pulledEntities.length === 0) return
+      const names = which === null ? null : typeof which === 'string' ? [which] : which
       if (pulling) {
-        pullWanted = which === null || pullWanted === 'all' ? 'all' : new Set([...(pullWanted ?? []), which])
+        pullWanted = names === null || pullWanted === 'all' ? 'all' : new Set([...(pullWanted ?? []), ...names])
         return
       }
       pulling = true
       try {
-        let wanted: Set<string> | 'all' | null = which === null ? 'all' : new Set([which])
+        let wanted: Set<string> | 'all' | null = names === null ? 'all' : new Set(names)
         while (wanted !== null) {
           const names = wanted === 'all' ? pulledEntities.map(([name]) => name) : [...wanted]
           pullWanted = null
@@ -328,21 +387,56 @@ export function buildDrainMiddleware(config: DrainConfig): {
           return wakeAtTime(earliest)
         }
         const outgoing = batch.map(toOutgoing)
+        const signal = inFlight.signal
+        const userId = state.userId
+        /** Whether answers may still be applied: not when the engine stopped or another user signed in meanwhile. */
+        const isCurrent = () => !stopped && !signal.aborted && outbox().userId === userId
         api.dispatch(opsSent({ seqs: batch.map((op) => op.seq), at: now, probe }))
-        const outcomes = await pushBatch(config.adapter, outgoing, {
-          timeoutMs: config.requestTimeoutMs,
-          timers: config.timers,
-          onError: (error) => config.onError(error, { raisedBy: 'adapter' }),
-        })
-        const { results, verdict } = settleOutcomes(batch, outcomes, {
-          now: config.now(),
-          retry: config.retry,
-          random: config.random,
-          dependentsOf,
-          conflictOf,
-        })
-        api.dispatch(opsSettled({ at: config.now(), verdict, results }))
-        if (results.some((result) => result.type === 'confirmed' || result.type === 'conflict')) changedRemote = true
+        let results: Settlement[]
+        try {
+          const outcomes = await pushBatch(config.adapter, outgoing, {
+            timeoutMs: config.requestTimeoutMs,
+            timers: config.timers,
+            onError: (error) => config.onError(error, { raisedBy: 'adapter' }),
+            recordIdOf,
+            signal,
+          })
+          // Durability invariant 4: a late answer of a stopped engine or of a user who left changes nothing.
+          if (!isCurrent()) return
+          const settled = settleOutcomes(batch, outcomes, {
+            now: config.now(),
+            retry: config.retry,
+            random: config.random,
+            dependentsOf,
+            conflictOf,
+          })
+          results = stillAnswering(settled.results)
+          api.dispatch(opsSettled({ at: config.now(), verdict: settled.verdict, results }))
+        } catch (error) {
+          // Nothing between opsSent and opsSettled may leave operations in flight for good: whatever threw,
+          // the batch goes again later (same idempotency keys) and the error is reported.
+          config.onError(error, { raisedBy: 'drain' })
+          if (!isCurrent()) return
+          const failure = toErrorInfo(
+            new SyncAdapterError(`Settling a batch failed: ${error instanceof Error ? error.message : String(error)}. The batch will be retried.`, {
+              cause: error,
+            }),
+          )
+          const at = config.now()
+          results = stillAnswering(
+            batch.map((op): Settlement => ({
+              seq: op.seq,
+              opId: op.id,
+              entity: op.entity,
+              recordId: op.recordId,
+              type: 'retry',
+              error: failure,
+              nextAttemptAt: at + backoffDelay(op.attempts + 1, config.retry, config.random),
+            })),
+          )
+          api.dispatch(opsSettled({ at, verdict: 'transient', results }))
+        }
+        for (const result of results) if (result.type === 'confirmed' || result.type === 'conflict') touched.add(result.entity)
         const auth = results.find((result) => result.type === 'auth')
         if (auth && !(await refreshCredentials(auth.type === 'auth' ? auth.error : null))) return
       }
@@ -369,7 +463,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
           return
         }
         draining = true
-        changedRemote = false
+        touched.clear()
         try {
           do {
             again = false
@@ -378,8 +472,20 @@ export function buildDrainMiddleware(config: DrainConfig): {
         } finally {
           draining = false
         }
-        if (changedRemote) void pull(null)
+        // Only the entities the drain changed on the server are pulled after it, coalesced with any pull
+        // running or asked for meanwhile (one pull per entity at a time).
+        const changed = [...touched]
+        touched.clear()
+        if (changed.length > 0) void pull(changed)
       },
+    })
+
+    // Durability invariant 4: requests in flight are aborted when another user signs in (persistence calls
+    // abortInFlight before it even flushes; this catches a userSwitched dispatched some other way), so no
+    // answer of the user who left is applied to the new user's outbox.
+    listener.startListening({
+      actionCreator: userSwitched,
+      effect: () => abortInFlight('Another user signed in'),
     })
 
     // Pulls: at start (after the restore, with persistence), on coming online, when a tab becomes the
@@ -406,7 +512,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
 
   return {
     middleware,
-    /** Stops every store's drain: no more sends, timers or network listening. Requests in flight finish. */
+    /** Stops every store's drain: no more sends, timers or network listening. Requests in flight are aborted and their answers ignored. */
     stop() {
       for (const stop of running) stop()
       running.clear()
