@@ -30,18 +30,22 @@ function errorInfo(value: SyncErrorInfo): SyncErrorInfo {
  * Durability invariant 5 (nothing trusted) and 4 (the record's id checked): checks one outcome against
  * the operation it answers. Returns the outcome (with plain copies of its errors), or what is wrong with
  * it. A record is "the record in question" when the entity's own `selectId` reads the operation's
- * record id from it (compared as strings, so `1` and `'1'` are the same record).
+ * record id from it (compared as strings, so `1` and `'1'` are the same record). An `ok` record with no
+ * id at all (a partial answer) is dropped and the operation confirmed with its own change; a conflict's
+ * remote must carry the id, since it replaces what the client holds.
  */
 export function checkOutcome(value: unknown, operation: OutgoingOperation, recordIdOf: RecordIdOf): SyncOutcome | string {
   if (!isPlainObject(value)) return `an outcome must be an object, got ${value === null ? 'null' : typeof value}`
-  const isRecordInQuestion = (record: Record<string, unknown>): boolean => {
+  /** 'same', 'other', or 'none' when the record carries no id at all (a partial answer such as `{ version }`). */
+  const identify = (record: Record<string, unknown>): 'same' | 'other' | 'none' => {
     let id: EntityId | undefined
     try {
       id = recordIdOf(operation.entity, record)
     } catch {
-      return false
+      return 'other'
     }
-    return (typeof id === 'string' || typeof id === 'number') && String(id) === String(operation.recordId)
+    if (id === undefined || id === null) return 'none'
+    return (typeof id === 'string' || typeof id === 'number') && String(id) === String(operation.recordId) ? 'same' : 'other'
   }
   const where = `${operation.entity} ${JSON.stringify(operation.recordId)}`
   switch (value.type) {
@@ -50,14 +54,17 @@ export function checkOutcome(value: unknown, operation: OutgoingOperation, recor
       if (!isPlainObject(value.record)) return `an 'ok' record must be an object, got ${typeof value.record}`
       // A delete has no record to compare; the server may answer with anything it likes.
       if (operation.kind === 'delete') return { type: 'ok' }
-      if (!isRecordInQuestion(value.record)) return `the 'ok' record for ${where} is another record (its id does not match)`
-      return { type: 'ok', record: value.record }
+      const identity = identify(value.record)
+      if (identity === 'other') return `the 'ok' record for ${where} is another record (its id does not match)`
+      // A record without an id cannot be checked: the operation is confirmed, its own change applied.
+      return identity === 'same' ? { type: 'ok', record: value.record } : { type: 'ok' }
     }
     case 'conflict': {
       if (!('remote' in value)) return `a 'conflict' needs \`remote\` (the server's record, or null when it is gone)`
       if (value.remote === null) return { type: 'conflict', remote: null }
       if (!isPlainObject(value.remote)) return `a 'conflict' remote must be an object or null, got ${typeof value.remote}`
-      if (!isRecordInQuestion(value.remote)) return `the 'conflict' remote for ${where} is another record (its id does not match)`
+      // Unlike a confirmation, a conflict's remote replaces what we hold: it must be the record in question.
+      if (identify(value.remote) !== 'same') return `the 'conflict' remote for ${where} is not that record (its id is missing or another)`
       return { type: 'conflict', remote: value.remote }
     }
     case 'retry': {

@@ -23,15 +23,15 @@ afterAll(() => server.close())
 type Todo = Record<string, unknown> & { id: string }
 
 function createOp(record: Todo, extra: Partial<OutgoingOperation> = {}): OutgoingOperation {
-  return { id: `create-${record.id}`, entity: 'todos', recordId: record.id, kind: 'create', data: record, baseVersion: null, attempts: 0, enqueuedAt: 0, ...extra }
+  return { id: `create-${record.id}`, entity: 'todos', recordId: record.id, kind: 'create', data: record, baseVersion: null, attempts: 0, enqueuedAt: 0, userId: null, ...extra }
 }
 
 function updateOp(recordId: string, changes: Record<string, unknown>, baseVersion: Version | null, extra: Partial<OutgoingOperation> = {}): OutgoingOperation {
-  return { id: `update-${recordId}`, entity: 'todos', recordId, kind: 'update', data: changes, baseVersion, attempts: 0, enqueuedAt: 0, ...extra }
+  return { id: `update-${recordId}`, entity: 'todos', recordId, kind: 'update', data: changes, baseVersion, attempts: 0, enqueuedAt: 0, userId: null, ...extra }
 }
 
 function deleteOp(recordId: string, baseVersion: Version | null, extra: Partial<OutgoingOperation> = {}): OutgoingOperation {
-  return { id: `delete-${recordId}`, entity: 'todos', recordId, kind: 'delete', data: null, baseVersion, attempts: 0, enqueuedAt: 0, ...extra }
+  return { id: `delete-${recordId}`, entity: 'todos', recordId, kind: 'delete', data: null, baseVersion, attempts: 0, enqueuedAt: 0, userId: null, ...extra }
 }
 
 function adapterWith(options: Partial<RestAdapterOptions> = {}): SyncAdapter {

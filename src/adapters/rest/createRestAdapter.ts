@@ -214,6 +214,9 @@ async function send(config: Config, request: RestRequest, headers: Headers, sign
   const init: RequestInit = { method: request.method, headers, signal }
   if (request.body !== undefined) init.body = JSON.stringify(request.body)
   try {
+    // Aborted while the headers were being made (the engine stopped, another user signed in, whose
+    // credentials `headers` may already return): the request must not leave at all.
+    if (signal.aborted) throw signal.reason
     const response = await config.fetch(request.url, init)
     // A body cut off half-way is as good as no answer: the idempotency key makes the retry safe.
     const text = await response.text()
