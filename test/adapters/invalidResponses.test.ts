@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createRestAdapter, type OutgoingOperation, type SyncOutcome } from '../../src'
 import { createTestStore, settle } from '../support/testStore'
 
