@@ -47,7 +47,8 @@ const MAX_DETAIL_LENGTH = 200
  * `PATCH` with a JSON merge patch to update, `DELETE` to delete), with the operation id as
  * `Idempotency-Key` and the base version as `If-Match`. Responses become outcomes: 2xx `ok`, 409/412
  * `conflict`, 408/425/429/5xx and network failures `retry`, 401/403 `auth`, other 4xx `reject`.
- * `push` never throws.
+ * A 2xx whose body is not the record (HTML, text, another record) is an `invalid-response` retry;
+ * 204 and an empty body are `ok`. `push` never throws.
  *
  * @example
  * const adapter = createRestAdapter({
