@@ -1,5 +1,7 @@
+import { configureStore, type UnknownAction } from '@reduxjs/toolkit'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { SyncOutcome } from '../../src'
+import { createManualNetworkStatus, createOfflineSync, createSyncedEntity, type SyncOutcome } from '../../src'
+import type { Todo } from '../support/testStore'
 import { createScriptedAdapter, ok } from '../support/scriptedAdapter'
 import { createTestStore, settle } from '../support/testStore'
 
@@ -80,5 +82,47 @@ describe('a malformed adapter outcome', () => {
     await settle(30)
     expect(status()).toMatchObject({ phase: 'backoff', pending: 1, inflight: 0, lastError: { code: 'adapter-failed' } })
     expect(errors.map((error) => error.raisedBy)).toEqual(['adapter'])
+  })
+
+  it('anything that throws between opsSent and opsSettled settles the batch as retries, reported, nothing left in flight', async () => {
+    const scripted = createScriptedAdapter()
+    const todos = createSyncedEntity<Todo>({ name: 'todos', pull: false })
+    const errors: Array<{ error: unknown; raisedBy: string }> = []
+    const sync = createOfflineSync({
+      entities: [todos],
+      adapter: scripted.adapter,
+      network: createManualNetworkStatus(true),
+      now: () => Date.now(),
+      random: () => 0.5,
+      onError: (error, { raisedBy }) => errors.push({ error, raisedBy }),
+    })
+    let throwOnce = true
+    const store = configureStore({
+      reducer: {
+        todos: todos.reducer,
+        [sync.reducerPath]: sync.reducer,
+        // An app reducer that throws on the settlement, once.
+        audit: (state: number = 0, action: UnknownAction) => {
+          if (action.type === 'offline/opsSettled' && throwOnce) {
+            throwOnce = false
+            throw new Error('audit log full')
+          }
+          return state
+        },
+      },
+      middleware: (getDefault) => getDefault().concat(sync.middleware),
+    })
+    const status = () => sync.selectors.selectStatus(store.getState())
+    store.dispatch(todos.actions.added({ id: 'a', title: 'A', done: false }))
+    await settle()
+    scripted.answer((op) => ok({ ...op.data, version: 1 }))
+    await settle(30)
+    expect(status()).toMatchObject({ phase: 'backoff', pending: 1, inflight: 0, lastError: { code: 'adapter-failed' } })
+    expect(errors).toEqual([{ error: expect.objectContaining({ message: 'audit log full' }), raisedBy: 'drain' }])
+    await vi.advanceTimersByTimeAsync(1000)
+    scripted.answer((op) => ok({ ...op.data, version: 1 }))
+    await settle(30)
+    expect(status()).toMatchObject({ phase: 'idle', pending: 0, inflight: 0 })
+    sync.stop()
   })
 })
