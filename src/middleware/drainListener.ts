@@ -104,7 +104,15 @@ export function buildDrainMiddleware(config: DrainConfig): {
       inFlight.abort(new SyncNetworkError(`${why} while the request was in flight; its answer is ignored and the operation will be sent again.`))
       inFlight = new AbortController()
     }
-    context.abortInFlight = abortInFlight
+    /**
+     * Between persistence's call (a user switch starts) and the userSwitched action, nothing is sent or
+     * pulled: the app may already hand out the new user's credentials, and the outbox is still the old one.
+     */
+    let switching = false
+    context.abortInFlight = (why) => {
+      switching = true
+      abortInFlight(why)
+    }
     let wakeTimer: unknown
     let wakeAt: number | null = null
 
@@ -257,6 +265,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
       const state = outbox()
       return (
         !stopped &&
+        !switching &&
         state.hydrated &&
         state.online &&
         !state.paused &&
@@ -372,6 +381,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
         // An operation is sent only once it is in storage.
         if (context.persistence) await context.persistence.opsStored()
         if (stopped) return
+        if (switching) return wakeAtTime(null)
         const state = outbox()
         if (!state.hydrated || state.paused || state.authRequired || !state.online) return wakeAtTime(null)
         // Another tab sends for this outbox.
@@ -485,7 +495,11 @@ export function buildDrainMiddleware(config: DrainConfig): {
     // answer of the user who left is applied to the new user's outbox.
     listener.startListening({
       actionCreator: userSwitched,
-      effect: () => abortInFlight('Another user signed in'),
+      effect: () => {
+        abortInFlight('Another user signed in')
+        // The outbox now waits for the new user's restore (hydrated is false until then).
+        switching = false
+      },
     })
 
     // Pulls: at start (after the restore, with persistence), on coming online, when a tab becomes the

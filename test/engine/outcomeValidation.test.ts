@@ -66,7 +66,7 @@ describe('a malformed adapter outcome', () => {
     expect(view()).toEqual([])
   })
 
-  it('an exception while settling a batch leaves nothing in flight: the batch is retried', async () => {
+  it('an ok whose record id cannot be read (selectId throws) is an adapter-failed retry, nothing left in flight', async () => {
     const { store, todos, scripted, status, errors } = setup({
       // A strategy that throws is caught already; a selectId that throws on the server's record is not.
       conflict: 'server-wins',

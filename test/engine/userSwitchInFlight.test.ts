@@ -89,4 +89,19 @@ describe('switching users while a batch is in flight', () => {
     await reload.persistor.switchUser('bob')
     expect(reload.ops()).toEqual([expect.objectContaining({ recordId: 'b1', userId: 'bob', status: 'pending' })])
   })
+
+  it("sends nothing of A while the switch to B is under way (the app may already hand out B's token)", async () => {
+    const scripted = createScriptedAdapter()
+    const page = loadPage(freshStorage(), scripted.adapter)
+    stops.push(() => page.sync.stop())
+    await page.persistor.ready
+    await page.persistor.switchUser('alice')
+    page.store.dispatch(page.todos.actions.added({ id: 'a1', title: 'a1', done: false }))
+    const switching = page.persistor.switchUser('bob')
+    // Coming online while the switch flushes Alice's work would start a drain of her outbox.
+    page.network.setOnline(true)
+    await switching
+    await settle(30)
+    expect(scripted.calls.flatMap((call) => call.operations.map((op) => op.userId))).not.toContain('alice')
+  })
 })
