@@ -127,3 +127,14 @@ describe('a 409/412 whose body is not the record in question', () => {
     expect(await pushOne(adapter, op('update'))).toEqual(invalid)
   })
 })
+
+describe('a pull answered 2xx with a body that is not JSON', () => {
+  it('is an invalid-response failure, so the pull is retried from the same cursor', async () => {
+    const { adapter } = adapterAnswering({ status: 200, body: html, type: 'text/html' })
+    await expect(adapter.pull!({ entity: 'todos', cursor: 'c1', limit: 10, params: {}, signal })).rejects.toMatchObject({
+      name: 'SyncInvalidResponseError',
+      code: 'invalid-response',
+      status: 200,
+    })
+  })
+})

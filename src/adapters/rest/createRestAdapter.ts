@@ -148,6 +148,12 @@ async function pullPage(config: Config, pull: PullRequest): Promise<PullPage> {
   const result = await send(config, route, headers, signal)
   if (result.type === 'failed') throw new SyncError(result.error.code as SyncError['code'], result.error.message)
   if (result.status < 200 || result.status >= 300) throw httpError(describe(config, route), result)
+  // A captive portal's or a proxy's HTML is not a page of changes: say so, and the engine asks again.
+  if (result.json === undefined && result.text.trim() !== '')
+    throw new SyncInvalidResponseError(
+      `${describe(config, route)} answered ${result.status} with a body that is not JSON${result.headers.get('Content-Type') ? ` (${result.headers.get('Content-Type')})` : ''}; a captive portal or a proxy may have answered instead of the backend. The pull will be retried.`,
+      { status: result.status },
+    )
   return config.parsePull(result.json, request)
 }
 
