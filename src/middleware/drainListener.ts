@@ -454,7 +454,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
           config.onError(error, { raisedBy: 'drain' })
           if (!isCurrent()) return
           const failure = toErrorInfo(
-            new SyncAdapterError(`Settling a batch failed: ${error instanceof Error ? error.message : String(error)}. The batch will be retried.`, {
+            new SyncAdapterError(`A sent batch failed before its answers were recorded: ${error instanceof Error ? error.message : String(error)}. The batch will be retried.`, {
               cause: error,
             }),
           )
