@@ -132,7 +132,9 @@ export interface OfflineSync<TPath extends string = 'offline'> {
   flush(): Promise<void>
   /**
    * Stops sending in every store that uses this instance: no more requests, retry timers or network
-   * listening (requests in flight finish). For tests, hot reload and shutting a Node process down.
+   * listening. Requests in flight are aborted (`PushOptions.signal`, `PullRequest.signal`) and their late
+   * answers change nothing; their operations go again after a reload. For tests, hot reload and
+   * shutting a Node process down.
    * Changes dispatched afterwards are still applied and queued.
    */
   stop(): void
