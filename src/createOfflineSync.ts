@@ -134,7 +134,9 @@ export interface OfflineSync<TPath extends string = 'offline'> {
   flush(): Promise<void>
   /**
    * Stops sending in every store that uses this instance: no more requests, retry timers or network
-   * listening (requests in flight finish). For tests, hot reload and shutting a Node process down.
+   * listening. Requests in flight are aborted (`PushOptions.signal`, `PullRequest.signal`) and their late
+   * answers change nothing; their operations go again after a reload. For tests, hot reload and
+   * shutting a Node process down.
    * Changes dispatched afterwards are still applied and queued.
    */
   stop(): void
@@ -146,6 +148,8 @@ interface StoreContext {
   persistence: Persistence | null
   /** This store's seq slot (0 until persistence with tabs has claimed one). */
   slot: number
+  /** Set by the drain: aborts the store's requests in flight (a user switch). */
+  abortInFlight?: (why: string) => void
 }
 
 /** Seq slots with tabs: at most this many tabs of one app open at once. */
@@ -309,6 +313,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
               },
         onError: (error) => onError(error, { raisedBy: 'storage' }),
         tabId,
+        abortInFlight: (why) => context.abortInFlight?.(why),
       })
       return context.persistence
     },

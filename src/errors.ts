@@ -12,6 +12,7 @@ export type SyncErrorCode =
   | 'rejected'
   | 'auth-required'
   | 'adapter-failed'
+  | 'invalid-response'
   | 'max-attempts-exceeded'
   | 'dependency-failed'
   | 'setup'
@@ -103,6 +104,18 @@ export class SyncAdapterError extends SyncError {
   override name = 'SyncAdapterError'
   constructor(message: string, options?: { cause?: unknown }) {
     super('adapter-failed', message, options)
+  }
+}
+
+/**
+ * The backend answered with a body that is not what the request expects: a success whose body is
+ * HTML (a captive portal, a proxy's login page), text that is not JSON, or another record. The change
+ * may never have reached the backend, so it is a transient failure: retried, and shown in `lastError`.
+ */
+export class SyncInvalidResponseError extends SyncError {
+  override name = 'SyncInvalidResponseError'
+  constructor(message: string, options?: { status?: number }) {
+    super('invalid-response', message, options)
   }
 }
 

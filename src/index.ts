@@ -39,6 +39,7 @@ export {
   SyncTimeoutError,
   SyncHttpError,
   SyncAdapterError,
+  SyncInvalidResponseError,
   SyncSetupError,
   SyncStorageError,
   toErrorInfo,

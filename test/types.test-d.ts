@@ -5,6 +5,8 @@ import {
   createRestAdapter,
   createSyncedEntity,
   type Operation,
+  type OutgoingOperation,
+  type PushOptions,
   type SyncPhase,
   type SyncStatus,
   type SyncedEntityState,
@@ -75,5 +77,11 @@ describe('createOfflineSync', () => {
     createOfflineSync({ entities: [todos], adapter: {} })
     // @ts-expect-error batchSize is a number
     createOfflineSync({ entities: [todos], adapter, batchSize: '10' })
+  })
+
+  it("hands adapters the operation's user and the entity's way of reading a record id", () => {
+    expectTypeOf<OutgoingOperation['userId']>().toEqualTypeOf<string | null>()
+    expectTypeOf<NonNullable<PushOptions['recordIdOf']>>().toEqualTypeOf<(entity: string, record: Record<string, unknown>) => EntityId | undefined>()
+    createRestAdapter({ baseUrl: 'https://api.test', headers: async (operation) => ({ 'X-User': operation?.userId ?? undefined }) })
   })
 })

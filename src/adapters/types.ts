@@ -18,10 +18,20 @@ export interface OutgoingOperation {
   attempts: number
   /** When the app made it, epoch milliseconds. */
   enqueuedAt: number
+  /**
+   * The user it was made under (`persistor.switchUser`), null when signed out or without users. Send
+   * that user's credentials with it, never the signed-in user's if they differ: the REST adapter's
+   * `headers(operation)` gets it for this.
+   */
+  userId: string | null
 }
 
 /**
- * What happened to one operation. Backends fail as values, not throws:
+ * What happened to one operation. Backends fail as values, not throws. The engine checks every outcome
+ * against its operation (its shape, its errors, a finite `retryAfterMs` ≥ 0, and that `record` or
+ * `remote` is the record in question); a malformed one is retried as `adapter-failed` and reported
+ * to `onError`.
+ *
  * - `ok`: applied; `record` is the server's copy (with its new version) when it sent one.
  * - `conflict`: the server holds another version; `remote` is its record, or null when it is gone.
  * - `retry`: a transient failure (network, timeout, 408, 425, 429, 5xx); try again later, not before
@@ -38,8 +48,14 @@ export type SyncOutcome<TRecord = Record<string, unknown>> =
 
 /** Options passed to {@link SyncAdapter.push}. */
 export interface PushOptions {
-  /** Aborted when the request times out or the sync engine stops. */
+  /** Aborted when the request times out, the sync engine stops or another user signs in. */
   signal: AbortSignal
+  /**
+   * Reads a record's id the way its entity does (`createSyncedEntity({ selectId })`): an adapter can
+   * check that a response body is the record in question before it reports it as `ok` or as a
+   * conflict's `remote`. The engine always passes it; a hand-written call may leave it out.
+   */
+  recordIdOf?: (entity: string, record: Record<string, unknown>) => EntityId | undefined
 }
 
 /** What the engine asks of `pull`: one page of changes after `cursor`. */

@@ -3,6 +3,7 @@ import type { OutgoingOperation, SyncAdapter } from '../adapters/types'
 import type { SyncErrorInfo } from '../errors'
 import {
   authRestored,
+  userSwitched,
   drainWaiting,
   networkChanged,
   opsSent,
@@ -22,10 +23,10 @@ import {
 } from '../slices/actions'
 import type { EntityInternals } from '../slices/createSyncedEntity'
 import { isStampedEntityAction, type OutboxState } from '../slices/outboxSlice'
-import { idPath, trieEach, trieGet } from '../slices/trie'
+import { idPath, seqPath, trieEach, trieGet } from '../slices/trie'
 import type { Operation } from '../types'
 import { backoffDelay, type ResolvedRetryOptions } from './backoff'
-import { SyncAdapterError, SyncStorageError, toErrorInfo } from '../errors'
+import { SyncAdapterError, SyncNetworkError, SyncStorageError, toErrorInfo } from '../errors'
 import { withTimeout } from './withTimeout'
 import type { PullPage } from '../adapters/types'
 import { selectOutbox } from './enqueueMiddleware'
@@ -72,6 +73,11 @@ const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChange
 /** What the drain needs of a store's persistence. */
 export interface DrainContext {
   persistence: { opsStored(ids?: readonly string[]): Promise<boolean>; isSender(): boolean } | null
+  /**
+   * Set by the drain: aborts this store's requests in flight and drops their answers. Persistence calls
+   * it when another user signs in, before anything of the new user is restored.
+   */
+  abortInFlight?: (why: string) => void
 }
 
 export function buildDrainMiddleware(config: DrainConfig): {
@@ -87,9 +93,27 @@ export function buildDrainMiddleware(config: DrainConfig): {
     })
     let draining = false
     let again = false
-    /** Whether the current drain changed something on the server: then a pull follows it. */
-    let changedRemote = false
+    /** Entities the current drain confirmed or conflicted something of: a pull of those follows it. */
+    const touched = new Set<string>()
     let stopped = false
+    /**
+     * Aborts this store's requests in flight when it stops or another user signs in (PushOptions.signal,
+     * PullRequest.signal); their answers are then dropped. Replaced by a fresh one after each abort.
+     */
+    let inFlight = new AbortController()
+    const abortInFlight = (why: string) => {
+      inFlight.abort(new SyncNetworkError(`${why} while the request was in flight; its answer is ignored and the operation will be sent again.`))
+      inFlight = new AbortController()
+    }
+    /**
+     * Between persistence's call (a user switch starts) and the userSwitched action, nothing is sent or
+     * pulled: the app may already hand out the new user's credentials, and the outbox is still the old one.
+     */
+    let switching = false
+    context.abortInFlight = (why) => {
+      switching = true
+      abortInFlight(why)
+    }
     let wakeTimer: unknown
     let wakeAt: number | null = null
     /** Batches in a row whose sent mark could not be stored (for the backoff before the next try). */
@@ -107,6 +131,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
     })
     running.add(() => {
       stopped = true
+      abortInFlight('The sync engine stopped')
       unsubscribe()
       wakeAtTime(null)
       for (const timer of pullTimers.values()) config.timers.clearTimeout(timer)
@@ -170,7 +195,27 @@ export function buildDrainMiddleware(config: DrainConfig): {
         baseVersion,
         attempts: op.attempts,
         enqueuedAt: op.enqueuedAt,
+        userId: op.userId,
       }
+    }
+
+    /** Reads a record's id as its entity does (for checking that an answer is about the record in question). */
+    function recordIdOf(entityName: string, record: Record<string, unknown>) {
+      const entity = config.entities.get(entityName)
+      return entity ? entity.selectId(record) : undefined
+    }
+
+    /**
+     * Durability invariant 4 (an answer is applied only to the operation it answers): keeps the results
+     * whose operation is still at its seq, under the same id, and of the signed-in user. The reducers
+     * check the same; filtering here keeps every slice agreeing on what was settled.
+     */
+    function stillAnswering(results: Settlement[]): Settlement[] {
+      const state = outbox()
+      return results.filter((result) => {
+        const op = trieGet(state.ops, seqPath(result.seq))
+        return op !== undefined && op.id === result.opId && op.userId === state.userId
+      })
     }
 
     function dependentsOf(op: Operation): number[] {
@@ -200,6 +245,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
           : null
       return {
         seq: op.seq,
+        opId: op.id,
         entity: op.entity,
         recordId: op.recordId,
         type: 'conflict',
@@ -222,6 +268,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
       const state = outbox()
       return (
         !stopped &&
+        !switching &&
         state.hydrated &&
         state.online &&
         !state.paused &&
@@ -230,9 +277,33 @@ export function buildDrainMiddleware(config: DrainConfig): {
       )
     }
 
-    function isPage(value: unknown): value is PullPage {
+    /**
+     * Durability invariant 5 (nothing trusted): what is wrong with a pulled page, or null when nothing is.
+     * Every change must name a record id and hold null or that very record (read with the entity's
+     * selectId), so a page can never put a record under another id or a record without one into the view.
+     */
+    function pageProblem(name: string, value: unknown): string | null {
       const page = value as PullPage | null
-      return typeof page === 'object' && page !== null && Array.isArray(page.changes) && typeof page.hasMore === 'boolean'
+      if (typeof page !== 'object' || page === null || !Array.isArray(page.changes) || typeof page.hasMore !== 'boolean')
+        return 'it must resolve to { changes, cursor, hasMore }'
+      if (page.cursor !== null && typeof page.cursor !== 'string') return `its cursor must be a string or null, got ${typeof page.cursor}`
+      const entity = config.entities.get(name)!
+      for (const change of page.changes as unknown[]) {
+        const { id, record } = (change ?? {}) as { id?: unknown; record?: unknown }
+        if (typeof id !== 'string' && typeof id !== 'number') return 'every change needs an id (a string or a number)'
+        if (record === null) continue
+        if (typeof record !== 'object' || record === undefined || Array.isArray(record))
+          return `the change of ${JSON.stringify(id)} must hold its record or null`
+        let recordId: unknown
+        try {
+          recordId = entity.selectId(record as Record<string, unknown>)
+        } catch {
+          recordId = undefined
+        }
+        if ((typeof recordId !== 'string' && typeof recordId !== 'number') || String(recordId) !== String(id))
+          return `the change of ${JSON.stringify(id)} holds another record (or one without its id)`
+      }
+      return null
     }
 
     /**
@@ -251,11 +322,33 @@ export function buildDrainMiddleware(config: DrainConfig): {
       // Bounded, so a backend that always says hasMore cannot keep the loop forever.
       for (let page = 0; page < 100_000 && mayPull(); page++) {
         const cursor = outbox().pull[name]?.cursor ?? null
+        const outer = inFlight.signal
+        const userId = outbox().userId
+        // A page asked for before the engine stopped or another user signed in is not applied.
+        const isCurrent = () => !stopped && !outer.aborted && outbox().userId === userId
         let result: PullPage
         try {
-          result = await withTimeout((signal) => adapter.pull!({ entity: name, cursor, limit, params, signal }), config.requestTimeoutMs, config.timers)
-          if (!isPage(result)) throw new SyncAdapterError("The adapter's pull must resolve to { changes, cursor, hasMore }.")
+          result = await withTimeout(
+            (signal) => adapter.pull!({ entity: name, cursor, limit, params, signal }),
+            config.requestTimeoutMs,
+            config.timers,
+            outer,
+          )
+          if (!isCurrent()) return
+          const problem = pageProblem(name, result)
+          if (problem !== null)
+            throw new SyncAdapterError(`The adapter's pull of "${name}" returned a malformed page: ${problem}. Nothing of it was applied; it will be asked for again.`)
         } catch (cause) {
+          if (!isCurrent()) return
+          const info = toErrorInfo(cause)
+          // 401/403: credentials are needed, as for a push: pause, ask the app, and go on once it has them.
+          if (info.status === 401 || info.status === 403 || info.code === 'auth-required') {
+            const now = config.now()
+            api.dispatch(pullFailed({ entity: name, error: info, nextAttemptAt: now, at: now, auth: true }))
+            if (await refreshCredentials(info)) continue
+            // Without fresh credentials it waits: resume() (or authRestored) pulls again.
+            return
+          }
           // 410 Gone: the server no longer knows the cursor (its history was reset or pruned). Start over
           // from the beginning, once; the first page has no cursor to be gone.
           if (toErrorInfo(cause).status === 410 && cursor !== null) {
@@ -278,16 +371,17 @@ export function buildDrainMiddleware(config: DrainConfig): {
       }
     }
 
-    /** Runs pulls one at a time; asks made meanwhile run after it. */
-    async function pull(which: string | null): Promise<void> {
+    /** Runs pulls one at a time (of all entities, or of those named); asks made meanwhile run once after it. */
+    async function pull(which: string | readonly string[] | null): Promise<void> {
       if (!config.adapter.pull || pulledEntities.length === 0) return
+      const names = which === null ? null : typeof which === 'string' ? [which] : which
       if (pulling) {
-        pullWanted = which === null || pullWanted === 'all' ? 'all' : new Set([...(pullWanted ?? []), which])
+        pullWanted = names === null || pullWanted === 'all' ? 'all' : new Set([...(pullWanted ?? []), ...names])
         return
       }
       pulling = true
       try {
-        let wanted: Set<string> | 'all' | null = which === null ? 'all' : new Set([which])
+        let wanted: Set<string> | 'all' | null = names === null ? 'all' : new Set(names)
         while (wanted !== null) {
           const names = wanted === 'all' ? pulledEntities.map(([name]) => name) : [...wanted]
           pullWanted = null
@@ -316,6 +410,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
         // An operation is sent only once it is in storage.
         if (context.persistence) await context.persistence.opsStored()
         if (stopped) return
+        if (switching) return wakeAtTime(null)
         const state = outbox()
         if (!state.hydrated || state.paused || state.authRequired || !state.online) return wakeAtTime(null)
         // Another tab sends for this outbox.
@@ -331,39 +426,74 @@ export function buildDrainMiddleware(config: DrainConfig): {
           return wakeAtTime(earliest)
         }
         const outgoing = batch.map(toOutgoing)
+        const signal = inFlight.signal
+        const userId = state.userId
+        /** Whether answers may still be applied: not when the engine stopped or another user signed in meanwhile. */
+        const isCurrent = () => !stopped && !signal.aborted && outbox().userId === userId
         const seqs = batch.map((op) => op.seq)
         api.dispatch(opsSent({ seqs, at: now, probe }))
-        // Durability invariant 1 (write-ahead): the sent mark (in flight, attempts + 1) is stored before
-        // the request leaves, so after a crash the operation comes back as possibly sent, frozen, and goes
-        // again under its key with its body. A mark that could not be stored: nothing is sent, the
-        // operations stay queued (nothing lost) and are tried again after a backoff.
-        const stored = !context.persistence || (await context.persistence.opsStored(batch.map((op) => op.id)))
-        // Stopped or another user signed in while the mark was written: nothing of this batch goes.
-        if (stopped || outbox().userId !== state.userId) return
-        if (!stored) {
-          unstored += 1
-          const at = config.now()
-          const error = toErrorInfo(
-            new SyncStorageError('storage-failed', 'the operations were not sent because storing their sent mark failed; they are kept and tried again.'),
+        let results: Settlement[]
+        try {
+          // Durability invariant 1 (write-ahead): the sent mark (in flight, attempts + 1) is stored before
+          // the request leaves, so after a crash the operation comes back as possibly sent, frozen, and goes
+          // again under its key with its body. A mark that could not be stored: nothing is sent, the
+          // operations stay queued (nothing lost) and are tried again after a backoff.
+          const stored = !context.persistence || (await context.persistence.opsStored(batch.map((op) => op.id)))
+          // Stopped or another user signed in while the mark was written: nothing of this batch goes.
+          if (!isCurrent()) return
+          if (!stored) {
+            unstored += 1
+            const at = config.now()
+            const error = toErrorInfo(
+              new SyncStorageError('storage-failed', 'the operations were not sent because storing their sent mark failed; they are kept and tried again.'),
+            )
+            api.dispatch(opsUnsent({ seqs, error, nextAttemptAt: at + backoffDelay(unstored, config.retry, config.random), at }))
+            continue
+          }
+          unstored = 0
+          const outcomes = await pushBatch(config.adapter, outgoing, {
+            timeoutMs: config.requestTimeoutMs,
+            timers: config.timers,
+            onError: (error) => config.onError(error, { raisedBy: 'adapter' }),
+            recordIdOf,
+            signal,
+          })
+          // Durability invariant 4: a late answer of a stopped engine or of a user who left changes nothing.
+          if (!isCurrent()) return
+          const settled = settleOutcomes(batch, outcomes, {
+            now: config.now(),
+            retry: config.retry,
+            random: config.random,
+            dependentsOf,
+            conflictOf,
+          })
+          results = stillAnswering(settled.results)
+          api.dispatch(opsSettled({ at: config.now(), verdict: settled.verdict, results }))
+        } catch (error) {
+          // Nothing between opsSent and opsSettled may leave operations in flight for good: whatever threw,
+          // the batch goes again later (same idempotency keys) and the error is reported.
+          config.onError(error, { raisedBy: 'drain' })
+          if (!isCurrent()) return
+          const failure = toErrorInfo(
+            new SyncAdapterError(`A sent batch failed before its answers were recorded: ${error instanceof Error ? error.message : String(error)}. The batch will be retried.`, {
+              cause: error,
+            }),
           )
-          api.dispatch(opsUnsent({ seqs, error, nextAttemptAt: at + backoffDelay(unstored, config.retry, config.random), at }))
-          continue
+          const at = config.now()
+          results = stillAnswering(
+            batch.map((op): Settlement => ({
+              seq: op.seq,
+              opId: op.id,
+              entity: op.entity,
+              recordId: op.recordId,
+              type: 'retry',
+              error: failure,
+              nextAttemptAt: at + backoffDelay(op.attempts + 1, config.retry, config.random),
+            })),
+          )
+          api.dispatch(opsSettled({ at, verdict: 'transient', results }))
         }
-        unstored = 0
-        const outcomes = await pushBatch(config.adapter, outgoing, {
-          timeoutMs: config.requestTimeoutMs,
-          timers: config.timers,
-          onError: (error) => config.onError(error, { raisedBy: 'adapter' }),
-        })
-        const { results, verdict } = settleOutcomes(batch, outcomes, {
-          now: config.now(),
-          retry: config.retry,
-          random: config.random,
-          dependentsOf,
-          conflictOf,
-        })
-        api.dispatch(opsSettled({ at: config.now(), verdict, results }))
-        if (results.some((result) => result.type === 'confirmed' || result.type === 'conflict')) changedRemote = true
+        for (const result of results) if (result.type === 'confirmed' || result.type === 'conflict') touched.add(result.entity)
         const auth = results.find((result) => result.type === 'auth')
         if (auth && !(await refreshCredentials(auth.type === 'auth' ? auth.error : null))) return
       }
@@ -390,7 +520,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
           return
         }
         draining = true
-        changedRemote = false
+        touched.clear()
         try {
           do {
             again = false
@@ -399,7 +529,23 @@ export function buildDrainMiddleware(config: DrainConfig): {
         } finally {
           draining = false
         }
-        if (changedRemote) void pull(null)
+        // Only the entities the drain changed on the server are pulled after it, coalesced with any pull
+        // running or asked for meanwhile (one pull per entity at a time).
+        const changed = [...touched]
+        touched.clear()
+        if (changed.length > 0) void pull(changed)
+      },
+    })
+
+    // Durability invariant 4: requests in flight are aborted when another user signs in (persistence calls
+    // abortInFlight before it even flushes; this catches a userSwitched dispatched some other way), so no
+    // answer of the user who left is applied to the new user's outbox.
+    listener.startListening({
+      actionCreator: userSwitched,
+      effect: () => {
+        abortInFlight('Another user signed in')
+        // The outbox now waits for the new user's restore (hydrated is false until then).
+        switching = false
       },
     })
 
@@ -427,7 +573,7 @@ export function buildDrainMiddleware(config: DrainConfig): {
 
   return {
     middleware,
-    /** Stops every store's drain: no more sends, timers or network listening. Requests in flight finish. */
+    /** Stops every store's drain: no more sends, timers or network listening. Requests in flight are aborted and their answers ignored. */
     stop() {
       for (const stop of running) stop()
       running.clear()

@@ -24,7 +24,7 @@ export function settleOutcomes(
   let transient = false
   const results = sent.map((op, index): Settlement => {
     const outcome = outcomes[index]!
-    const where = { seq: op.seq, entity: op.entity, recordId: op.recordId }
+    const where = { seq: op.seq, opId: op.id, entity: op.entity, recordId: op.recordId }
     // Causality: nothing built on a record the server never got can go after it.
     const failed = (error: SyncErrorInfo): Settlement => ({
       ...where,

@@ -91,6 +91,8 @@ export interface PersistenceConfig {
   onError: (error: unknown) => void
   /** This tab's id, when the outbox is shared between tabs. */
   tabId: string | null
+  /** Aborts the store's requests in flight and drops their answers (called when another user signs in). */
+  abortInFlight?: (why: string) => void
 }
 
 export interface Persistence extends Persistor {
@@ -463,6 +465,10 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     async switchUser(userId) {
       if (typeof userId !== 'string' && userId !== null)
         throw new TypeError(`rtk-offline: switchUser takes a user id string or null, got ${String(userId)}.`)
+      // Durability invariant 4: what the user who leaves has in flight is aborted at once, before the
+      // app's credentials can change under it and before the new user's outbox (whose seqs start
+      // again) is restored; its late answers are ignored, and the operations go again when that user is back.
+      if (outboxOf(config.store.getState()).userId !== userId) config.abortInFlight?.('Another user signed in')
       await persistence.flush()
       if (outboxOf(config.store.getState()).userId === userId && writable) return
       writable = false

@@ -39,8 +39,12 @@ export interface EntityActionMarker {
   entity: string
 }
 
-/** How one sent operation ended, as recorded in the store. */
-export type Settlement = { seq: number; entity: string; recordId: EntityId } & (
+/**
+ * How one sent operation ended, as recorded in the store. Durability invariant 4: it names the operation
+ * by seq AND id (`opId`); reducers apply it only when the operation at that seq still has that id and
+ * belongs to the signed-in user, so a late answer never settles another operation that reuses the seq.
+ */
+export type Settlement = { seq: number; opId: string; entity: string; recordId: EntityId } & (
   | { type: 'confirmed'; record?: Record<string, unknown> | null }
   | {
       type: 'conflict'
@@ -208,6 +212,7 @@ export const pulledPage = /* @__PURE__ */ createAction<{
   hasMore: boolean
   at: number
 }>(`${prefix}/pulledPage`)
-export const pullFailed = /* @__PURE__ */ createAction<{ entity: string; error: SyncErrorInfo; nextAttemptAt: number; at: number }>(
+/** A pull failed; `auth` when it was refused for credentials (401, 403): sending and pulling then wait for them. */
+export const pullFailed = /* @__PURE__ */ createAction<{ entity: string; error: SyncErrorInfo; nextAttemptAt: number; at: number; auth?: boolean }>(
   `${prefix}/pullFailed`,
 )

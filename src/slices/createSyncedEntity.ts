@@ -182,8 +182,10 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
   const initialState: State = adapter.getInitialState({ pending: {} })
 
   /**
-   * A pulled record older than the confirmed one (a page read before an operation was confirmed) must
-   * not undo it. Only numeric versions can be ordered; etags cannot, and are taken as newer.
+   * Durability invariant 3 (confirmed state never moves backwards): a record older than the confirmed
+   * one (a pulled page read before an operation was confirmed, a slow answer or a replayed stored answer
+   * arriving after a pull brought newer data) must not undo it. Only numeric versions can be ordered;
+   * string versions (etags) cannot, and the incoming record is taken as newer.
    */
   function isOlder(record: Rec, confirmed: Rec | null): boolean {
     const incoming = record[versionField]
@@ -250,21 +252,22 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     const change = entry.changes[index]!
     switch (result.type) {
       case 'confirmed':
-        // The server's copy (with its new version) becomes the confirmed state; without one, our change applied to it.
-        entry.base =
-          change.kind === 'delete'
-            ? null
-            : result.record != null && selectId(result.record) === result.recordId
-              ? result.record
-              : applyChange<Rec>(entry.base, change)
+        // The server's copy (with its new version) becomes the confirmed state; without one, our change
+        // applied to it. Durability invariant 3: an answer older than the confirmed state (a pull brought
+        // newer data while it was on its way) confirms the operation but leaves the newer data.
+        if (change.kind === 'delete') entry.base = null
+        else if (result.record == null || selectId(result.record) !== result.recordId) entry.base = applyChange<Rec>(entry.base, change)
+        else if (!isOlder(result.record, entry.base)) entry.base = result.record
         entry.madeOn = entry.base
         entry.changes.splice(index, 1)
         break
       case 'conflict':
         // The server's record is the confirmed state now; the change is kept (parked), replaced by its
         // rebased form, or dropped, as the strategy decided.
-        entry.base = result.remote
-        entry.madeOn = result.remote
+        // Durability invariant 3: a remote older than the confirmed state settles the operation but does
+        // not replace the newer data.
+        if (result.remote === null || !isOlder(result.remote, entry.base)) entry.base = result.remote
+        entry.madeOn = entry.base
         if (result.resolution === 'manual') {
           if (result.parked) entry.changes[index] = { seq: change.seq, ...result.parked }
           break

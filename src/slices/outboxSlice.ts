@@ -300,6 +300,11 @@ export function buildOutboxSlice(config: OutboxConfig) {
         .addCase(opsSettled, (state, { payload }) => {
           for (const result of payload.results) {
             if (!ownsEntity(result.entity)) continue
+            // Durability invariant 4: an answer is applied only to the operation it answers, of the
+            // signed-in user. An answer to another user's operation, or to an operation since replaced at
+            // that seq (seqs restart per user), changes nothing.
+            const answered = trieGet(state.ops, seqPath(result.seq))
+            if (!answered || answered.id !== result.opId || answered.userId !== state.userId) continue
             switch (result.type) {
               case 'confirmed':
                 take(state, result.seq)
@@ -495,6 +500,7 @@ export function buildOutboxSlice(config: OutboxConfig) {
           pull.error = payload.error
           pull.nextAttemptAt = payload.nextAttemptAt
           state.lastError = payload.error
+          if (payload.auth) state.authRequired = true
         })
         .addCase(resolveConflict, (state, { payload }) => {
           const resolved = payload.resolved

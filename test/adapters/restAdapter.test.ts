@@ -23,15 +23,15 @@ afterAll(() => server.close())
 type Todo = Record<string, unknown> & { id: string }
 
 function createOp(record: Todo, extra: Partial<OutgoingOperation> = {}): OutgoingOperation {
-  return { id: `create-${record.id}`, entity: 'todos', recordId: record.id, kind: 'create', data: record, baseVersion: null, attempts: 0, enqueuedAt: 0, ...extra }
+  return { id: `create-${record.id}`, entity: 'todos', recordId: record.id, kind: 'create', data: record, baseVersion: null, attempts: 0, enqueuedAt: 0, userId: null, ...extra }
 }
 
 function updateOp(recordId: string, changes: Record<string, unknown>, baseVersion: Version | null, extra: Partial<OutgoingOperation> = {}): OutgoingOperation {
-  return { id: `update-${recordId}`, entity: 'todos', recordId, kind: 'update', data: changes, baseVersion, attempts: 0, enqueuedAt: 0, ...extra }
+  return { id: `update-${recordId}`, entity: 'todos', recordId, kind: 'update', data: changes, baseVersion, attempts: 0, enqueuedAt: 0, userId: null, ...extra }
 }
 
 function deleteOp(recordId: string, baseVersion: Version | null, extra: Partial<OutgoingOperation> = {}): OutgoingOperation {
-  return { id: `delete-${recordId}`, entity: 'todos', recordId, kind: 'delete', data: null, baseVersion, attempts: 0, enqueuedAt: 0, ...extra }
+  return { id: `delete-${recordId}`, entity: 'todos', recordId, kind: 'delete', data: null, baseVersion, attempts: 0, enqueuedAt: 0, userId: null, ...extra }
 }
 
 function adapterWith(options: Partial<RestAdapterOptions> = {}): SyncAdapter {
@@ -280,15 +280,25 @@ describe('createRestAdapter', () => {
       expect(backend.records('todos')).toEqual([])
     })
 
+    it('is ok without a record when a 2xx body is empty', async () => {
+      answer('patch', `${baseUrl}/todos/1`, () => new HttpResponse(null, { status: 200 }))
+
+      expect(await push(adapterWith(), [updateOp('1', { done: true }, 1)])).toStrictEqual([{ type: 'ok' }])
+    })
+
     it.each([
       ['an HTML page', () => HttpResponse.html('<html><body>Saved!</body></html>')],
       ['malformed JSON', () => new HttpResponse('{"id": "1", ', { headers: { 'Content-Type': 'application/json' } })],
       ['a JSON array', () => HttpResponse.json([{ id: '1' }])],
-      ['an empty 200', () => new HttpResponse(null, { status: 200 })],
-    ])('is ok without a record when a 2xx body is %s', async (_name, respond) => {
+    ])('is an invalid-response retry when a 2xx body is %s: the backend may never have seen it', async (_name, respond) => {
       answer('patch', `${baseUrl}/todos/1`, respond)
 
-      expect(await push(adapterWith(), [updateOp('1', { done: true }, 1)])).toStrictEqual([{ type: 'ok' }])
+      expect(await push(adapterWith(), [updateOp('1', { done: true }, 1)])).toStrictEqual([
+        {
+          type: 'retry',
+          error: expect.objectContaining({ name: 'SyncInvalidResponseError', code: 'invalid-response', status: 200 }),
+        },
+      ])
     })
 
     it('takes the record out of a wrapped body with parseRecord, which gets the operation', async () => {
@@ -423,10 +433,11 @@ describe('createRestAdapter', () => {
         {
           type: 'retry',
           error: {
-            name: 'SyncAdapterError',
-            code: 'adapter-failed',
+            name: 'SyncInvalidResponseError',
+            code: 'invalid-response',
+            status: 200,
             message:
-              "PATCH /todos/1 conflicted with 409, and reading the current record with GET /todos/1 returned no record. Check the adapter's `routes.read` and `parseRecord` options.",
+              "PATCH /todos/1 conflicted with 409, and reading the current record with GET /todos/1 returned a body that is not JSON (text/html). Check the adapter's `routes.read` and `parseRecord` options; the operation will be retried.",
           },
         },
       ])

@@ -65,7 +65,7 @@ describe('versionInBody', () => {
     )
     const adapter = createRestAdapter({ baseUrl, versionInBody: 'expectedVersion' })
     await adapter.push(
-      [{ id: 'op', entity: 'todos', recordId: 'a', kind: 'update', data: { title: 'x' }, baseVersion: 3, attempts: 0, enqueuedAt: 0 }],
+      [{ id: 'op', entity: 'todos', recordId: 'a', kind: 'update', data: { title: 'x' }, baseVersion: 3, attempts: 0, enqueuedAt: 0, userId: null }],
       { signal },
     )
     expect(bodies).toEqual([[{ title: 'x', expectedVersion: 3 }, '"3"']])

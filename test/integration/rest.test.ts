@@ -227,11 +227,12 @@ describe('failures over REST', () => {
     expect(backend.records('todos')).toHaveLength(1)
   })
 
-  it('takes a malformed success body as ok without a record', async () => {
+  it('retries a success whose body is HTML (a captive portal), keeping the change and saying why', async () => {
     server.use(http.post(`${baseUrl}/todos`, () => new HttpResponse('<html>ok</html>', { status: 200, headers: { 'Content-Type': 'text/html' } })))
     const { store, todos, status, view } = setup({}, true)
     store.dispatch(todos.actions.added(todo('1')))
-    await vi.waitFor(() => expect(status().phase).toBe('idle'))
+    await vi.waitFor(() => expect(status().phase).toBe('backoff'))
+    expect(status()).toMatchObject({ pending: 1, failed: 0, lastError: { code: 'invalid-response', status: 200 } })
     expect(view()).toEqual([todo('1')])
   })
 

@@ -14,6 +14,7 @@ function outgoing(n: number): OutgoingOperation {
     baseVersion: 1,
     attempts: 0,
     enqueuedAt: 1_000_000,
+    userId: null,
   }
 }
 
@@ -254,8 +255,6 @@ describe('pushBatch', () => {
     it.each<[string, unknown, string]>([
       ['too few outcomes', [{ type: 'ok' }], 'returned 1 items'],
       ['too many outcomes', [{ type: 'ok' }, { type: 'ok' }, { type: 'ok' }], 'returned 3 items'],
-      ['an unknown outcome type', [{ type: 'ok' }, { type: 'done' }], 'returned 2 items'],
-      ['a null outcome', [{ type: 'ok' }, null], 'returned 2 items'],
       ['no array', undefined, 'returned undefined'],
       ['an object instead of an array', { type: 'ok' }, 'returned object'],
     ])('retries every operation and reports a SyncAdapterError for %s', async (_, answer, returned) => {
@@ -274,6 +273,25 @@ describe('pushBatch', () => {
       expect(outcomes).toEqual([retry, retry])
       expect(errors).toHaveLength(1)
       expect(errors[0]).toBeInstanceOf(SyncAdapterError)
+      expect(errors[0]).toMatchObject({ code: 'adapter-failed', message })
+    })
+
+    it.each<[string, unknown, string]>([
+      ['an unknown outcome type', { type: 'done' }, `an outcome's type must be 'ok', 'conflict', 'retry', 'reject' or 'auth', got "done"`],
+      ['a null outcome', null, 'an outcome must be an object, got null'],
+      ['an ok record of another record', { type: 'ok', record: { id: 'todo-1' } }, `the 'ok' record for todos "todo-2" is another record (its id does not match)`],
+    ])('retries only the operation with %s and reports a SyncAdapterError', async (_, bad, problem) => {
+      const { options, errors } = setup()
+      const outcomes = await pushBatch(
+        answeringAdapter(() => [{ type: 'ok' }, bad]),
+        two,
+        options,
+      )
+      const message =
+        `The adapter's outcome for the update of todos "todo-2" is malformed: ${problem}. ` +
+        'The operation will be retried; fix the adapter so it returns outcomes of the SyncOutcome shape.'
+      expect(outcomes).toEqual([{ type: 'ok' }, { type: 'retry', error: { name: 'SyncAdapterError', code: 'adapter-failed', message } }])
+      expect(errors).toHaveLength(1)
       expect(errors[0]).toMatchObject({ code: 'adapter-failed', message })
     })
   })

@@ -50,6 +50,7 @@ function context(retry: RetryOptions = {}, randoms: number[] = [0.5], dependents
       conflicts.push([operation.seq, remote])
       return {
         seq: operation.seq,
+        opId: operation.id,
         entity: operation.entity,
         recordId: operation.recordId,
         type: 'conflict',
@@ -74,7 +75,7 @@ describe('settleOutcomes', () => {
       const record = { id: 'todo-1', title: 'title 1', version: 2 }
 
       expect(settleOutcomes([op(1)], [{ type: 'ok', record }], ctx)).toEqual({
-        results: [{ seq: 1, entity: 'todos', recordId: 'todo-1', type: 'confirmed', record }],
+        results: [{ seq: 1, opId: 'op-1', entity: 'todos', recordId: 'todo-1', type: 'confirmed', record }],
         verdict: 'answered',
       })
     })
@@ -83,7 +84,7 @@ describe('settleOutcomes', () => {
       const { ctx } = context()
 
       expect(settleOutcomes([op(1)], [{ type: 'ok' }], ctx).results).toEqual([
-        { seq: 1, entity: 'todos', recordId: 'todo-1', type: 'confirmed', record: null },
+        { seq: 1, opId: 'op-1', entity: 'todos', recordId: 'todo-1', type: 'confirmed', record: null },
       ])
     })
   })
@@ -97,6 +98,7 @@ describe('settleOutcomes', () => {
         results: [
           {
             seq: 1,
+            opId: 'op-1',
             entity: 'todos',
             recordId: 'todo-1',
             type: 'conflict',
@@ -128,7 +130,7 @@ describe('settleOutcomes', () => {
       const { ctx, asked } = context({}, [0.5], { 1: [2, 3] })
 
       expect(settleOutcomes([op(1)], [{ type: 'reject', error: unprocessable }], ctx)).toEqual({
-        results: [{ seq: 1, entity: 'todos', recordId: 'todo-1', type: 'failed', error: unprocessable, dependents: [] }],
+        results: [{ seq: 1, opId: 'op-1', entity: 'todos', recordId: 'todo-1', type: 'failed', error: unprocessable, dependents: [] }],
         verdict: 'answered',
       })
       expect(asked).toEqual([])
@@ -138,7 +140,7 @@ describe('settleOutcomes', () => {
       const { ctx, asked } = context({}, [0.5], { 1: [4, 9] })
 
       expect(settleOutcomes([op(1, { kind: 'create' })], [{ type: 'reject', error: unprocessable }], ctx).results).toEqual([
-        { seq: 1, entity: 'todos', recordId: 'todo-1', type: 'failed', error: unprocessable, dependents: [4, 9] },
+        { seq: 1, opId: 'op-1', entity: 'todos', recordId: 'todo-1', type: 'failed', error: unprocessable, dependents: [4, 9] },
       ])
       expect(asked).toEqual([1])
     })
@@ -149,7 +151,7 @@ describe('settleOutcomes', () => {
       const { ctx } = context()
 
       expect(settleOutcomes([op(1)], [{ type: 'auth', error: unauthorised }], ctx)).toEqual({
-        results: [{ seq: 1, entity: 'todos', recordId: 'todo-1', type: 'auth', error: unauthorised }],
+        results: [{ seq: 1, opId: 'op-1', entity: 'todos', recordId: 'todo-1', type: 'auth', error: unauthorised }],
         verdict: 'auth',
       })
     })
@@ -158,7 +160,7 @@ describe('settleOutcomes', () => {
       const { ctx } = context()
 
       expect(settleOutcomes([op(1)], [{ type: 'auth' }], ctx).results).toEqual([
-        { seq: 1, entity: 'todos', recordId: 'todo-1', type: 'auth', error: null },
+        { seq: 1, opId: 'op-1', entity: 'todos', recordId: 'todo-1', type: 'auth', error: null },
       ])
     })
   })
@@ -169,7 +171,7 @@ describe('settleOutcomes', () => {
 
       expect(settleOutcomes([op(1)], [{ type: 'retry', error: serverError }], ctx)).toEqual({
         results: [
-          { seq: 1, entity: 'todos', recordId: 'todo-1', type: 'retry', error: serverError, nextAttemptAt: NOW + 500 },
+          { seq: 1, opId: 'op-1', entity: 'todos', recordId: 'todo-1', type: 'retry', error: serverError, nextAttemptAt: NOW + 500 },
         ],
         verdict: 'transient',
       })
@@ -213,8 +215,8 @@ describe('settleOutcomes', () => {
       )
 
       expect(results).toEqual([
-        { seq: 1, entity: 'todos', recordId: 'todo-1', type: 'retry', error: serverError, nextAttemptAt: NOW + 120_000 },
-        { seq: 2, entity: 'todos', recordId: 'todo-2', type: 'retry', error: serverError, nextAttemptAt: NOW },
+        { seq: 1, opId: 'op-1', entity: 'todos', recordId: 'todo-1', type: 'retry', error: serverError, nextAttemptAt: NOW + 120_000 },
+        { seq: 2, opId: 'op-2', entity: 'todos', recordId: 'todo-2', type: 'retry', error: serverError, nextAttemptAt: NOW },
       ])
     })
 
@@ -222,7 +224,7 @@ describe('settleOutcomes', () => {
       const { ctx } = context({ maxAttempts: 3 }, [0.5])
 
       expect(settleOutcomes([op(1, { attempts: 1 })], [{ type: 'retry', error: serverError }], ctx).results).toEqual([
-        { seq: 1, entity: 'todos', recordId: 'todo-1', type: 'retry', error: serverError, nextAttemptAt: NOW + 1000 },
+        { seq: 1, opId: 'op-1', entity: 'todos', recordId: 'todo-1', type: 'retry', error: serverError, nextAttemptAt: NOW + 1000 },
       ])
     })
 
@@ -233,6 +235,7 @@ describe('settleOutcomes', () => {
         results: [
           {
             seq: 1,
+            opId: 'op-1',
             entity: 'todos',
             recordId: 'todo-1',
             type: 'failed',
@@ -256,6 +259,7 @@ describe('settleOutcomes', () => {
       expect(settleOutcomes([op(1, { kind: 'create' })], [{ type: 'retry', error: serverError }], ctx).results).toEqual([
         {
           seq: 1,
+          opId: 'op-1',
           entity: 'todos',
           recordId: 'todo-1',
           type: 'failed',
@@ -275,7 +279,7 @@ describe('settleOutcomes', () => {
       const { ctx } = context({}, [0.5])
 
       expect(settleOutcomes([op(1, { attempts: 10_000 })], [{ type: 'retry', error: serverError }], ctx).results).toEqual([
-        { seq: 1, entity: 'todos', recordId: 'todo-1', type: 'retry', error: serverError, nextAttemptAt: NOW + 30_000 },
+        { seq: 1, opId: 'op-1', entity: 'todos', recordId: 'todo-1', type: 'retry', error: serverError, nextAttemptAt: NOW + 30_000 },
       ])
     })
   })

@@ -1,7 +1,8 @@
-import { SyncAdapterError, SyncError, SyncHttpError, SyncNetworkError, toErrorInfo } from '../../errors'
+import { SyncAdapterError, SyncError, SyncHttpError, SyncInvalidResponseError, SyncNetworkError, toErrorInfo } from '../../errors'
 import type { SyncErrorInfo } from '../../errors'
 import type { Version } from '../../types'
-import type { OutgoingOperation, SyncAdapter, SyncOutcome } from '../types'
+import type { EntityId } from '@reduxjs/toolkit'
+import type { OutgoingOperation, PushOptions, SyncAdapter, SyncOutcome } from '../types'
 import { parseRetryAfter } from './retryAfter'
 import type { ParsePull, ParseRecord, RestAdapterOptions, RestFetch, RestHeaders, RestRequest, RestRoutes } from './types'
 import type { PullPage, PullRequest } from '../types'
@@ -46,7 +47,8 @@ const MAX_DETAIL_LENGTH = 200
  * `PATCH` with a JSON merge patch to update, `DELETE` to delete), with the operation id as
  * `Idempotency-Key` and the base version as `If-Match`. Responses become outcomes: 2xx `ok`, 409/412
  * `conflict`, 408/425/429/5xx and network failures `retry`, 401/403 `auth`, other 4xx `reject`.
- * `push` never throws.
+ * A 2xx whose body is not the record (HTML, text, another record) is an `invalid-response` retry;
+ * 204 and an empty body are `ok`. `push` never throws.
  *
  * @example
  * const adapter = createRestAdapter({
@@ -60,7 +62,8 @@ export function createRestAdapter(options: RestAdapterOptions): SyncAdapter {
     push(operations, options) {
       // The engine always passes a signal; a hand-written call without one must still not throw.
       const signal = options?.signal ?? new AbortController().signal
-      return Promise.all(operations.map((operation) => pushOne(config, operation, signal)))
+      const recordIdOf = options?.recordIdOf ?? defaultRecordIdOf
+      return Promise.all(operations.map((operation) => pushOne(config, operation, signal, recordIdOf)))
     },
     pull: (request) => pullPage(config, request),
   }
@@ -145,8 +148,19 @@ async function pullPage(config: Config, pull: PullRequest): Promise<PullPage> {
   const result = await send(config, route, headers, signal)
   if (result.type === 'failed') throw new SyncError(result.error.code as SyncError['code'], result.error.message)
   if (result.status < 200 || result.status >= 300) throw httpError(describe(config, route), result)
+  // A captive portal's or a proxy's HTML is not a page of changes: say so, and the engine asks again.
+  if (result.json === undefined && result.text.trim() !== '')
+    throw new SyncInvalidResponseError(
+      `${describe(config, route)} answered ${result.status} with a body that is not JSON${result.headers.get('Content-Type') ? ` (${result.headers.get('Content-Type')})` : ''}; a captive portal or a proxy may have answered instead of the backend. The pull will be retried.`,
+      { status: result.status },
+    )
   return config.parsePull(result.json, request)
 }
+
+type RecordIdOf = NonNullable<PushOptions['recordIdOf']>
+
+/** Without the engine's `selectId`, a record's id is its `id` field. */
+const defaultRecordIdOf: RecordIdOf = (_, record) => record.id as EntityId | undefined
 
 function defaultParseRecord(body: unknown): JsonObject | undefined {
   return isJsonObject(body) ? body : undefined
@@ -157,7 +171,7 @@ function isJsonObject(value: unknown): value is JsonObject {
 }
 
 /** Sends one operation and maps what happened to its outcome. Never rejects. */
-async function pushOne(config: Config, operation: OutgoingOperation, signal: AbortSignal): Promise<SyncOutcome> {
+async function pushOne(config: Config, operation: OutgoingOperation, signal: AbortSignal, recordIdOf: RecordIdOf): Promise<SyncOutcome> {
   let request: RestRequest | undefined
   try {
     request = config.routes[operation.kind](operation, { baseUrl: config.baseUrl })
@@ -166,7 +180,7 @@ async function pushOne(config: Config, operation: OutgoingOperation, signal: Abo
     const headers = await buildHeaders(config, operation, request, true)
     const result = await send(config, request, headers, signal)
     if (result.type === 'failed') return { type: 'retry', error: result.error }
-    return await toOutcome(config, operation, request, result, signal)
+    return await toOutcome(config, operation, request, result, signal, recordIdOf)
   } catch (error) {
     // Only our callers' code lands here (a route, `headers`, `parseRecord`, a body that JSON cannot
     // hold). Retrying keeps the change: on a 2xx the server has already applied it, so rejecting
@@ -214,6 +228,9 @@ async function send(config: Config, request: RestRequest, headers: Headers, sign
   const init: RequestInit = { method: request.method, headers, signal }
   if (request.body !== undefined) init.body = JSON.stringify(request.body)
   try {
+    // Aborted while the headers were being made (the engine stopped, another user signed in, whose
+    // credentials `headers` may already return): the request must not leave at all.
+    if (signal.aborted) throw signal.reason
     const response = await config.fetch(request.url, init)
     // A body cut off half-way is as good as no answer: the idempotency key makes the retry safe.
     const text = await response.text()
@@ -235,7 +252,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown
   } catch {
-    // Proxies and load balancers answer with HTML; that is a body without a record, not a failure.
+    // Proxies and load balancers answer with HTML: a body without a record, which each caller judges.
     return undefined
   }
 }
@@ -262,24 +279,35 @@ async function toOutcome(
   request: RestRequest,
   response: Received,
   signal: AbortSignal,
+  recordIdOf: RecordIdOf,
 ): Promise<SyncOutcome> {
   const { status } = response
-  if (status >= 200 && status < 300) return okOutcome(readRecord(config, operation, response))
+  if (status >= 200 && status < 300) {
+    // Durability invariant 5 (nothing trusted): a success is a confirmation only when its body is what
+    // the route answers (nothing, or the record in question). HTML from a captive portal or a proxy's
+    // login page, text that is not JSON or another record mean the backend may never have seen the
+    // change: retry it (the idempotency key makes that safe) and say why.
+    const body = ownRecord(config, operation, response, recordIdOf)
+    if (operation.kind === 'delete') {
+      // A delete has no record to check; any JSON answer will do, but HTML or text may not be the backend's.
+      if (body.type !== 'not-json') return { type: 'ok' }
+    } else if (body.type === 'record') return body.identified ? { type: 'ok', record: body.record } : { type: 'ok' }
+    else if (body.type === 'none') return { type: 'ok' }
+    return { type: 'retry', error: toErrorInfo(invalidResponse(config, request, response, body.problem)) }
+  }
   if (GONE_STATUSES.has(status) && operation.kind === 'delete') return { type: 'ok' }
   if (GONE_STATUSES.has(status) && operation.kind === 'update') return { type: 'conflict', remote: null }
   if (status === 409 || status === 412) {
-    const remote = readRecord(config, operation, response)
-    if (remote) return { type: 'conflict', remote }
-    return readRemote(config, operation, request, response, signal)
+    // Only a body that is the record in question is the server's copy; an error message, another
+    // record or an HTML page is not, so read the record (routes.read) as for an empty body.
+    const body = ownRecord(config, operation, response, recordIdOf)
+    if (body.type === 'record' && body.identified) return { type: 'conflict', remote: body.record }
+    return readRemote(config, operation, request, response, signal, recordIdOf)
   }
   const error = toErrorInfo(httpError(describe(config, request), response))
   if (isTransient(status)) return retryOutcome(config, error, response)
   if (status === 401 || status === 403) return { type: 'auth', error }
   return { type: 'reject', error }
-}
-
-function okOutcome(record: JsonObject | undefined): SyncOutcome {
-  return record ? { type: 'ok', record } : { type: 'ok' }
 }
 
 function isTransient(status: number): boolean {
@@ -291,9 +319,46 @@ function retryOutcome(config: Config, error: SyncErrorInfo, response: Received):
   return retryAfterMs === undefined ? { type: 'retry', error } : { type: 'retry', error, retryAfterMs }
 }
 
-function readRecord(config: Config, operation: OutgoingOperation, response: Received): JsonObject | undefined {
-  if (response.json === undefined) return undefined
-  return config.parseRecord(response.json, operation) ?? undefined
+/** What a response body holds for an operation: its record, nothing, or something else (and what). */
+type OwnRecord =
+  | { type: 'record'; record: JsonObject; identified: boolean }
+  | { type: 'none' }
+  | { type: 'not-json'; problem: string }
+  | { type: 'other'; problem: string }
+
+/**
+ * Reads the record of `operation` from a response body. The record is the one in question when its id
+ * (read with the entity's `selectId` the engine passes, else its `id` field) equals the operation's
+ * record id as a string. A record without any id is taken as the operation's but marked unidentified
+ * (a partial answer such as `{ version: 4 }`); a record with another id is not.
+ */
+function ownRecord(config: Config, operation: OutgoingOperation, response: Received, recordIdOf: RecordIdOf): OwnRecord {
+  if (response.status === 204 || response.text.trim() === '' || response.json === null) return { type: 'none' }
+  if (response.json === undefined) {
+    const contentType = response.headers.get('Content-Type')
+    return { type: 'not-json', problem: `a body that is not JSON${contentType ? ` (${contentType})` : ''}` }
+  }
+  const record = config.parseRecord(response.json, operation)
+  // A parseRecord of the app's that finds no record says the body holds none (`{ status: 'queued' }`).
+  if ((record === undefined || record === null) && config.parseRecord !== defaultParseRecord) return { type: 'none' }
+  if (!isJsonObject(record)) return { type: 'other', problem: 'JSON that holds no record (check the `parseRecord` option)' }
+  let id: EntityId | undefined
+  try {
+    id = recordIdOf(operation.entity, record)
+  } catch {
+    return { type: 'other', problem: 'a record whose id cannot be read' }
+  }
+  if (id === undefined || id === null) return { type: 'record', record, identified: false }
+  if (String(id) !== String(operation.recordId))
+    return { type: 'other', problem: `another record (id ${JSON.stringify(id)}, not ${JSON.stringify(operation.recordId)})` }
+  return { type: 'record', record, identified: true }
+}
+
+function invalidResponse(config: Config, request: RestRequest, response: Received, problem: string): SyncInvalidResponseError {
+  return new SyncInvalidResponseError(
+    `${describe(config, request)} answered ${response.status} with ${problem}, not the record it sent; a captive portal or a proxy may have answered instead of the backend. The operation will be retried.`,
+    { status: response.status },
+  )
 }
 
 /**
@@ -306,6 +371,7 @@ async function readRemote(
   conflictRequest: RestRequest,
   conflictResponse: Received,
   signal: AbortSignal,
+  recordIdOf: RecordIdOf,
 ): Promise<SyncOutcome> {
   const request = config.routes.read(operation, { baseUrl: config.baseUrl })
   const headers = await buildHeaders(config, operation, request, false)
@@ -313,10 +379,11 @@ async function readRemote(
   if (result.type === 'failed') return { type: 'retry', error: result.error }
   const conflict = `${describe(config, conflictRequest)} conflicted with ${conflictResponse.status}, and reading the current record with`
   if (result.status >= 200 && result.status < 300) {
-    const remote = readRecord(config, operation, result)
-    if (remote) return { type: 'conflict', remote }
-    const message = `${conflict} ${describe(config, request)} returned no record. Check the adapter's \`routes.read\` and \`parseRecord\` options.`
-    return { type: 'retry', error: toErrorInfo(new SyncAdapterError(message)) }
+    const body = ownRecord(config, operation, result, recordIdOf)
+    if (body.type === 'record' && body.identified) return { type: 'conflict', remote: body.record }
+    const problem = body.type === 'record' ? 'a record without its id' : body.type === 'none' ? 'no record' : body.problem
+    const message = `${conflict} ${describe(config, request)} returned ${problem}. Check the adapter's \`routes.read\` and \`parseRecord\` options; the operation will be retried.`
+    return { type: 'retry', error: toErrorInfo(new SyncInvalidResponseError(message, { status: result.status })) }
   }
   if (GONE_STATUSES.has(result.status)) return { type: 'conflict', remote: null }
   return retryOutcome(config, toErrorInfo(httpError(`${conflict} ${describe(config, request)}`, result)), result)

@@ -72,7 +72,10 @@ export type ParsePull = (body: unknown, request: Omit<PullRequest, 'signal'>) =>
 
 /**
  * Pulls the server's record out of a JSON response body, or returns `null`/`undefined` when the body
- * holds none. Called for successful responses and for conflict (409, 412) responses.
+ * holds none. Called for successful responses and for conflict (409, 412) responses. The record must be
+ * the operation's (its id, read with the entity's `selectId`, equal to `operation.recordId`): a success
+ * with another record is an `invalid-response` retry, a conflict body that is not the record is followed
+ * by `routes.read`.
  */
 export type ParseRecord = (
   body: unknown,
@@ -88,10 +91,16 @@ export interface RestAdapterOptions {
   baseUrl: string
   /**
    * Headers added to every request, or a function (sync or async) called before each request, so an
-   * auth token is always the current one. It gets the operation the request is for (null for pulls).
+   * auth token is always the current one. It gets the operation the request is for (null for pulls);
+   * `operation.userId` is the user the change was made under (`persistor.switchUser`): return that
+   * user's credentials. When another user signs in while headers are being made, the request is
+   * aborted before it leaves, so it never goes out with the new user's token.
    * @default {}
    * @example
    * headers: async () => ({ Authorization: `Bearer ${await auth.getToken()}` })
+   * @example
+   * // With several users on one device: the token of the user the operation belongs to.
+   * headers: async (operation) => ({ Authorization: `Bearer ${await auth.getToken(operation?.userId)}` })
    */
   headers?: RestHeaders | ((operation: OutgoingOperation | null) => RestHeaders | Promise<RestHeaders>)
   /**

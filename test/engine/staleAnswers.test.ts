@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPullScript } from '../support/pullScript'
+import { createScriptedAdapter, ok, retry } from '../support/scriptedAdapter'
+import { createTestStore, settle } from '../support/testStore'
+
+// Durability invariant 3: confirmed state never moves backwards. An answer older (by version) than what a
+// pull already brought confirms its operation but does not replace the newer data.
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 1_000_000 })
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+function setup() {
+  const scripted = createScriptedAdapter()
+  const pulls = createPullScript()
+  const adapter = { ...scripted.adapter, pull: pulls.pull }
+  const t = createTestStore(adapter, { now: () => Date.now(), pullIntervalMs: 0 })
+  return { ...t, scripted, pulls }
+}
+
+async function confirmedV1(t: ReturnType<typeof setup>) {
+  t.store.dispatch(t.todos.actions.added({ id: 'a', title: 'A', done: false }))
+  await settle()
+  t.scripted.answer((op) => ok({ ...op.data, version: 1 }))
+  await settle(30)
+  expect(t.view()).toEqual([{ id: 'a', title: 'A', done: false, version: 1 }])
+}
+
+const v3 = { id: 'a', title: 'mine', done: true, version: 3 }
+
+describe('an answer older than what a pull brought', () => {
+  it('a slow answer (v2) arriving after a pull brought v3 confirms the change and leaves the view at v3', async () => {
+    const t = setup()
+    await confirmedV1(t)
+    t.pulls.setIdle(false)
+    t.store.dispatch(t.todos.actions.updated({ id: 'a', changes: { title: 'mine' } }))
+    await settle()
+    expect(t.scripted.waitingCount()).toBe(1)
+    // Someone else set done after our change reached the server: the pull brings v3.
+    t.store.dispatch(t.sync.actions.pullNow('todos'))
+    await settle()
+    t.pulls.answer({ changes: [{ id: 'a', record: v3 }], cursor: 'c3', hasMore: false })
+    await settle(30)
+    expect(t.view()).toEqual([v3])
+    // Now the answer to our change arrives, carrying v2.
+    t.scripted.answer(() => ok({ id: 'a', title: 'mine', done: false, version: 2 }))
+    await settle(30)
+    expect(t.view()).toEqual([v3])
+    expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
+    expect(t.sync.selectors.selectIsPending(t.store.getState(), 'todos', 'a')).toBe(false)
+  })
+
+  it('a replayed stored answer (v2) to a retried change after a pull brought v3 leaves the view at v3', async () => {
+    const t = setup()
+    await confirmedV1(t)
+    t.pulls.setIdle(false)
+    t.store.dispatch(t.todos.actions.updated({ id: 'a', changes: { title: 'mine' } }))
+    await settle()
+    // The server applied it (v2) but the answer was lost: a transient failure as far as we know.
+    t.scripted.answer(() => retry())
+    await settle(30)
+    t.store.dispatch(t.sync.actions.pullNow('todos'))
+    await settle()
+    t.pulls.answer({ changes: [{ id: 'a', record: v3 }], cursor: 'c3', hasMore: false })
+    await settle(30)
+    expect(t.view()).toEqual([v3])
+    // The retry gets the server's stored answer for the idempotency key: v2.
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(t.scripted.waitingCount()).toBe(1)
+    t.scripted.answer(() => ok({ id: 'a', title: 'mine', done: false, version: 2 }))
+    await settle(30)
+    expect(t.view()).toEqual([v3])
+    expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
+  })
+
+  it('a conflict whose remote is older than what a pull brought settles the change but keeps the newer record', async () => {
+    const t = setup()
+    await confirmedV1(t)
+    t.pulls.setIdle(false)
+    t.store.dispatch(t.todos.actions.updated({ id: 'a', changes: { title: 'mine' } }))
+    await settle()
+    t.store.dispatch(t.sync.actions.pullNow('todos'))
+    await settle()
+    t.pulls.answer({ changes: [{ id: 'a', record: v3 }], cursor: 'c3', hasMore: false })
+    await settle(30)
+    // server-wins by default: the change is dropped, and the confirmed state stays at v3.
+    t.scripted.answer(() => ({ type: 'conflict', remote: { id: 'a', title: 'theirs', done: false, version: 2 } }))
+    await settle(30)
+    expect(t.view()).toEqual([v3])
+    expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
+  })
+})
