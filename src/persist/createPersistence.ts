@@ -1,15 +1,16 @@
-import type { UnknownAction } from '@reduxjs/toolkit'
+import type { EntityId, UnknownAction } from '@reduxjs/toolkit'
 import { SyncSetupError, toErrorInfo } from '../errors'
 import type { Timers } from '../middleware/timers'
 import { opsSettled, rehydrated, retryDue, senderElected, storageCorrupted, storageFailed, userSwitched } from '../slices/actions'
-import type { EntityInternals } from '../slices/createSyncedEntity'
+import type { EntityInternals, PendingRecord, SyncedEntityState } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxSlice'
-import { trieValues } from '../slices/trie'
+import { idPath, trieGet, trieValues, type Trie } from '../slices/trie'
 import type { Operation } from '../types'
 import { diffTrie } from './diffTrie'
 import { restore, type PersistMigrations } from './restore'
 import { listKeys, type SyncStorage } from './storage'
 import { storageKeys, type StorageKeys } from './storageKeys'
+import type { StoredRecord } from './storedShapes'
 import { createWriteQueue } from './writeQueue'
 import { createSenderElection, type SenderElection } from './senderElection'
 import { createTabChannel, isRemoteAction } from './tabChannel'
@@ -106,6 +107,47 @@ async function defaultStorage(name: string): Promise<SyncStorage> {
   }
 }
 
+type Rec = Record<string, unknown>
+type Slice = SyncedEntityState<Rec>
+
+/** What a record key holds (or is queued to hold): the references it was written from. */
+interface WrittenRecord {
+  id: EntityId
+  o: number
+  view: Rec | undefined
+  pending: boolean
+  base: Rec | null | undefined
+  madeOn: Rec | null | undefined
+}
+
+function writtenFrom(record: StoredRecord): WrittenRecord {
+  const pending = 'base' in record
+  return {
+    id: record.id,
+    o: record.o,
+    view: record.view,
+    pending,
+    base: pending ? record.base : undefined,
+    madeOn: !pending ? undefined : 'madeOn' in record ? record.madeOn : record.base,
+  }
+}
+
+/** Whether the record key, as written, restores the record as the slice holds it. */
+function storedAsIs(before: WrittenRecord | undefined, view: Rec | undefined, entry: PendingRecord<Rec> | undefined): boolean {
+  if (!before) return view === undefined && !entry
+  if (entry)
+    return before.pending && before.base === entry.base && before.madeOn === entry.madeOn && (before.view === undefined) === (view === undefined)
+  return !before.pending && before.view === view
+}
+
+/** Whether a restore from what is written would give this pending record the confirmed state it has. */
+function baseStored(before: WrittenRecord | undefined, entry: PendingRecord<Rec>): boolean {
+  // Without a stored shadow, a restore takes the stored view (or nothing) as the confirmed state.
+  if (!before) return entry.base === null && entry.madeOn === null
+  if (before.pending) return before.base === entry.base && before.madeOn === entry.madeOn
+  return (before.view ?? null) === entry.base && entry.madeOn === entry.base
+}
+
 /**
  * Keeps one store's outbox and synced slices in storage. Hand-written rather than redux-persist's
  * persistReducer because redux-persist rehydrates by replacing slices (work dispatched before the
@@ -116,8 +158,12 @@ async function defaultStorage(name: string): Promise<SyncStorage> {
  *   A confirmed operation's record goes only after an entity blob that shows its confirmation is
  *   stored, so after a crash the view never reverts a confirmed change (the worst case is sending it
  *   once more under the same idempotency key, which the server applies once).
- * - Entity slices (view plus the confirmed state of records with pending changes) and the metadata are
- *   written at most every `throttleMs`, and on `flush`, `pagehide` and when the page is hidden.
+ * - Each record of an entity slice is its own key too (its view, and for a record with pending changes
+ *   its confirmed state): what changed since the last write is found by comparing with the state last
+ *   written (immer shares untouched records, so references tell), and only those records are written,
+ *   at most every `throttleMs`, and on `flush`, `pagehide` and when the page is hidden. The metadata is
+ *   written with them. The first time a record gets a pending change, its confirmed state is written at
+ *   once, before the operation (see afterAction).
  */
 export function createPersistence(config: PersistenceConfig): Persistence {
   const baseKey = config.options.key ?? 'rtk-offline'
@@ -138,6 +184,14 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   let metaDirty = false
   /** Confirmed operations whose records may go once an entity blob showing the confirmation is stored. */
   const awaitingBlob = new Set<string>()
+  /** What each record key holds or is queued to hold, by entity and record id. */
+  let written = new Map<string, Map<string, WrittenRecord>>()
+  /** The slices as last compared with `written`: only what differs from them can need a write. */
+  const seen = new Map<string, { entities: Slice['entities']; pending: Slice['pending'] }>()
+  /** The next record's place in its view. */
+  let nextOrder = 0
+  /** Keys of the single-blob layout of earlier versions, removed once their records are written one by one. */
+  let legacyKeys: string[] = []
   let timer: unknown
   let restoring: Promise<void> = Promise.resolve()
   let election: SenderElection | null = null
@@ -176,22 +230,65 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   }
   const writeOp = (op: Operation) => write(keys.op(op.id), JSON.stringify(op))
 
-  function serializeEntity(name: string, state: unknown): string | null {
-    const entity = config.entities.get(name)!
-    const slice = entity.selectState(state)
-    const records = slice.ids.map((id) => slice.entities[id]!)
-    const bases = trieValues(slice.pending).map((entry) =>
-      entry.madeOn === entry.base ? [entry.id, entry.base] : [entry.id, entry.base, entry.madeOn],
-    )
-    return JSON.stringify({ records, bases })
+  /**
+   * Writes one record's key if it does not hold the record as the slice has it. Record writes keep their
+   * place in the write queue when folded: a record's confirmed state is never overtaken by an operation
+   * queued after it.
+   */
+  function writeRecord(name: string, key: string, slice: Slice): void {
+    let byId = written.get(name)
+    if (!byId) written.set(name, (byId = new Map()))
+    const view = slice.entities[key]
+    const entry = trieGet(slice.pending, idPath(key))
+    const before = byId.get(key)
+    if (storedAsIs(before, view, entry)) return
+    if (!writable || !queue) return
+    if (view === undefined && !entry) {
+      byId.delete(key)
+      queue.set(keys.record(name, key), null, true)
+      return
+    }
+    const id = entry ? entry.id : config.entities.get(name)!.selectId(view!)
+    const o = before && (before.view !== undefined || view === undefined) ? before.o : nextOrder++
+    const value: StoredRecord = { id, o }
+    if (view !== undefined) value.view = view
+    if (entry) {
+      value.base = entry.base
+      if (entry.madeOn !== entry.base) value.madeOn = entry.madeOn
+    }
+    byId.set(key, { id, o, view, pending: entry !== undefined, base: entry?.base, madeOn: entry?.madeOn })
+    queue.set(keys.record(name, key), JSON.stringify(value), true)
   }
 
-  /** Writes the dirty blobs, then lets the records of operations they show confirmed go. */
+  /** Writes the records of one entity that changed since it was last compared: bytes in proportion to the change. */
+  function writeEntity(name: string, state: unknown): void {
+    const slice = config.entities.get(name)!.selectState(state)
+    const last = seen.get(name) ?? { entities: {}, pending: {} as Trie<PendingRecord<Rec>> }
+    const changed = new Set<string>()
+    if (last.entities !== slice.entities) {
+      for (const key in slice.entities) if (slice.entities[key] !== last.entities[key]) changed.add(key)
+      for (const key in last.entities) if (!(key in slice.entities)) changed.add(key)
+    }
+    diffTrie(last.pending, slice.pending, (a, b) => changed.add(String((b ?? a)!.id)))
+    seen.set(name, { entities: slice.entities, pending: slice.pending })
+    // Records new to the view take the next places, in the view's order.
+    const byId = written.get(name)
+    const fresh: string[] = []
+    for (const key of changed) if (slice.entities[key] !== undefined && byId?.get(key)?.view === undefined) fresh.push(key)
+    if (fresh.length > 1) {
+      const index = new Map(slice.ids.map((id, i) => [String(id), i]))
+      fresh.sort((a, b) => index.get(a)! - index.get(b)!)
+    }
+    for (const key of fresh) writeRecord(name, key, slice)
+    for (const key of changed) writeRecord(name, key, slice)
+  }
+
+  /** Writes the records that changed and the metadata, then lets the records of operations they show confirmed go. */
   async function writeBlobs(): Promise<void> {
     timer = undefined
     if (!writable || !queue) return
     const state = config.store.getState()
-    for (const name of dirtyEntities) write(keys.entity(name), serializeEntity(name, state))
+    for (const name of dirtyEntities) writeEntity(name, state)
     dirtyEntities.clear()
     if (metaDirty) {
       const outbox = outboxOf(state)
@@ -203,8 +300,14 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     }
     const confirmed = [...awaitingBlob]
     awaitingBlob.clear()
+    const legacy = legacyKeys
+    legacyKeys = []
     await queue.idle()
+    // Durability invariant 6: a confirmed operation's record goes only once the records showing its
+    // confirmation are stored (the queue has written everything asked before).
     for (const id of confirmed) write(keys.op(id), null)
+    // The old single blob goes once every record it held is stored under its own key.
+    for (const key of legacy) write(key, null)
     await queue.idle()
   }
 
@@ -222,6 +325,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     keys = storageKeys(baseKey, userId)
     const result = await restore(storage, keys, {
       entityNames: [...config.entities.keys()],
+      selectIds: Object.fromEntries([...config.entities].map(([name, entity]) => [name, entity.selectId])),
       version,
       migrations: config.options.migrations ?? {},
       now: config.now,
@@ -244,21 +348,30 @@ export function createPersistence(config: PersistenceConfig): Persistence {
         renumber,
       }),
     )
+    written = new Map([...result.records].map(([name, records]) => [name, new Map([...records].map(([id, record]) => [id, writtenFrom(record)]))]))
+    seen.clear()
+    nextOrder = result.nextOrder
+    legacyKeys = result.legacyKeys
     writable = true
     joinTabs(keys.namespace)
     channel?.open()
+    // The records that differ from what storage holds are written: after a migration, after moving bad
+    // values aside, when storage holds the old single-blob layout, or with work from before the restore
+    // (first: the confirmed state of its records goes before its operations). Otherwise comparing can
+    // wait for the first write window; at 10,000 records it is most of what a restore would cost.
+    const rewrite = result.migrated || result.problems.length > 0 || mine.length > 0 || legacyKeys.length > 0
+    for (const name of config.entities.keys()) {
+      if (rewrite) writeEntity(name, config.store.getState())
+      dirtyEntities.add(name)
+    }
     // Store what storage does not hold yet (work from before the restore), or everything after a migration.
     const storedIds = new Set(result.migrated ? [] : stored.map((op) => op.id))
     const after = outboxOf(config.store.getState())
     for (const op of [...trieValues(after.ops), ...trieValues(after.failed)]) if (!storedIds.has(op.id)) writeOp(op)
-    // The blobs are rewritten only when what storage holds no longer matches them: after a migration,
-    // after moving bad values aside, or with work from before the restore. Otherwise there is nothing
-    // to write, and at 10,000 records rewriting them is most of the restore's cost.
-    if (result.migrated || result.problems.length > 0 || mine.length > 0) {
-      for (const name of config.entities.keys()) dirtyEntities.add(name)
+    if (rewrite) {
       metaDirty = true
       await writeBlobs()
-    }
+    } else scheduleBlobs()
   }
 
   function start(userId: string | null): Promise<void> {
@@ -292,6 +405,20 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       if (before === after) return
       // A restore or a user switch replaces the state wholesale; what it holds is stored by restoreNamespace.
       if (rehydrated.match(action) || userSwitched.match(action)) return
+      // The confirmed state a new pending change is made on is stored no later than its operation: queued
+      // here, before the operation below, and kept ahead of it in the queue. Otherwise a crash before the
+      // throttled write would restore the operation on no confirmed state: the record missing from the
+      // view and the change sent without its base version.
+      for (const [name, entity] of config.entities) {
+        if ((before as Record<string, unknown>)[name] === (after as Record<string, unknown>)[name]) continue
+        const sliceAfter = entity.selectState(after)
+        const pendingBefore = entity.selectState(before).pending
+        if (pendingBefore === sliceAfter.pending) continue
+        diffTrie(pendingBefore, sliceAfter.pending, (old, entry) => {
+          if (old || !entry || baseStored(written.get(name)?.get(String(entry.id)), entry)) return
+          writeRecord(name, String(entry.id), sliceAfter)
+        })
+      }
       const outboxBefore = outboxOf(before)
       const outboxAfter = outboxOf(after)
       if (outboxBefore !== outboxAfter) {

@@ -353,9 +353,9 @@ describe('flushing', () => {
       // Between flushes the slice waits for the throttle; pagehide writes it at once.
       page.store.dispatch(page.todos.actions.added(todo('b')))
       await new Promise((resolve) => setTimeout(resolve, 20))
-      expect((await snapshot()).get('rtk-offline/entity/todos')).not.toContain('"b"')
+      expect((await snapshot()).has('rtk-offline/rec/todos/b')).toBe(false)
       target.dispatchEvent(new Event('pagehide'))
-      await vi.waitFor(async () => expect((await snapshot()).get('rtk-offline/entity/todos')).toContain('"b"'))
+      await vi.waitFor(async () => expect((await snapshot()).get('rtk-offline/rec/todos/b')).toContain('"b"'))
       page.sync.stop()
     } finally {
       vi.unstubAllGlobals()
