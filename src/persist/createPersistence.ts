@@ -10,7 +10,7 @@ import { diffTrie } from './diffTrie'
 import { restore, type PersistMigrations } from './restore'
 import { listKeys, type SyncStorage } from './storage'
 import { storageKeys, type StorageKeys } from './storageKeys'
-import type { StoredRecord } from './storedShapes'
+import { recordBucket, type StoredRecord } from './storedShapes'
 import { createWriteQueue } from './writeQueue'
 import { createSenderElection, type SenderElection } from './senderElection'
 import { createTabChannel, isRemoteAction } from './tabChannel'
@@ -110,7 +110,7 @@ async function defaultStorage(name: string): Promise<SyncStorage> {
 type Rec = Record<string, unknown>
 type Slice = SyncedEntityState<Rec>
 
-/** What a record key holds (or is queued to hold): the references it was written from. */
+/** A record as its bucket key holds it (or is queued to): the references it was written from. */
 interface WrittenRecord {
   id: EntityId
   o: number
@@ -118,6 +118,16 @@ interface WrittenRecord {
   pending: boolean
   base: Rec | null | undefined
   madeOn: Rec | null | undefined
+}
+
+function toStored(record: WrittenRecord): StoredRecord {
+  const stored: StoredRecord = { id: record.id, o: record.o }
+  if (record.view !== undefined) stored.view = record.view
+  if (record.pending) {
+    stored.base = record.base ?? null
+    if (record.madeOn !== record.base) stored.madeOn = record.madeOn ?? null
+  }
+  return stored
 }
 
 function writtenFrom(record: StoredRecord): WrittenRecord {
@@ -132,7 +142,7 @@ function writtenFrom(record: StoredRecord): WrittenRecord {
   }
 }
 
-/** Whether the record key, as written, restores the record as the slice holds it. */
+/** Whether the bucket, as written, restores the record as the slice holds it. */
 function storedAsIs(before: WrittenRecord | undefined, view: Rec | undefined, entry: PendingRecord<Rec> | undefined): boolean {
   if (!before) return view === undefined && !entry
   if (entry)
@@ -158,12 +168,14 @@ function baseStored(before: WrittenRecord | undefined, entry: PendingRecord<Rec>
  *   A confirmed operation's record goes only after an entity blob that shows its confirmation is
  *   stored, so after a crash the view never reverts a confirmed change (the worst case is sending it
  *   once more under the same idempotency key, which the server applies once).
- * - Each record of an entity slice is its own key too (its view, and for a record with pending changes
- *   its confirmed state): what changed since the last write is found by comparing with the state last
- *   written (immer shares untouched records, so references tell), and only those records are written,
- *   at most every `throttleMs`, and on `flush`, `pagehide` and when the page is hidden. The metadata is
- *   written with them. The first time a record gets a pending change, its confirmed state is written at
- *   once, before the operation (see afterAction).
+ * - The records of an entity slice (each one's view, and for a record with pending changes its confirmed
+ *   state) are kept in 1,024 buckets by a hash of their id, one key each: what changed since the last
+ *   write is found by comparing with the state last written (immer shares untouched records, so
+ *   references tell), and only the buckets of those records are written, at most every `throttleMs`,
+ *   and on `flush`, `pagehide` and when the page is hidden. Bytes follow the change (a bucket holds a
+ *   thousandth of the records), and a restore reads at most 1,024 keys per entity, not one per record.
+ *   The metadata is written with them. The first time a record gets a pending change, its confirmed
+ *   state is written at once, before the operation (see afterAction).
  */
 export function createPersistence(config: PersistenceConfig): Persistence {
   const baseKey = config.options.key ?? 'rtk-offline'
@@ -184,8 +196,9 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   let metaDirty = false
   /** Confirmed operations whose records may go once an entity blob showing the confirmation is stored. */
   const awaitingBlob = new Set<string>()
-  /** What each record key holds or is queued to hold, by entity and record id. */
-  let written = new Map<string, Map<string, WrittenRecord>>()
+  /** What each bucket key holds or is queued to hold, by entity, bucket and record id. */
+  let written = new Map<string, Map<string, Map<string, WrittenRecord>>>()
+  const writtenOf = (name: string, key: string) => written.get(name)?.get(recordBucket(key))?.get(key)
   /** The slices as last compared with `written`: only what differs from them can need a write. */
   const seen = new Map<string, { entities: Slice['entities']; pending: Slice['pending'] }>()
   /** The next record's place in its view. */
@@ -231,33 +244,43 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   const writeOp = (op: Operation) => write(keys.op(op.id), JSON.stringify(op))
 
   /**
-   * Writes one record's key if it does not hold the record as the slice has it. Record writes keep their
-   * place in the write queue when folded: a record's confirmed state is never overtaken by an operation
-   * queued after it.
+   * Notes one record as the slice holds it in its bucket, and the bucket in `dirty`, unless the bucket
+   * holds it so already.
    */
-  function writeRecord(name: string, key: string, slice: Slice): void {
-    let byId = written.get(name)
-    if (!byId) written.set(name, (byId = new Map()))
+  function noteRecord(name: string, key: string, slice: Slice, dirty: Set<string>): void {
     const view = slice.entities[key]
     const entry = trieGet(slice.pending, idPath(key))
-    const before = byId.get(key)
+    const bucket = recordBucket(key)
+    let byBucket = written.get(name)
+    if (!byBucket) written.set(name, (byBucket = new Map()))
+    let byId = byBucket.get(bucket)
+    const before = byId?.get(key)
     if (storedAsIs(before, view, entry)) return
-    if (!writable || !queue) return
+    dirty.add(bucket)
     if (view === undefined && !entry) {
-      byId.delete(key)
-      queue.set(keys.record(name, key), null, true)
+      byId!.delete(key)
       return
     }
+    if (!byId) byBucket.set(bucket, (byId = new Map()))
     const id = entry ? entry.id : config.entities.get(name)!.selectId(view!)
     const o = before && (before.view !== undefined || view === undefined) ? before.o : nextOrder++
-    const value: StoredRecord = { id, o }
-    if (view !== undefined) value.view = view
-    if (entry) {
-      value.base = entry.base
-      if (entry.madeOn !== entry.base) value.madeOn = entry.madeOn
-    }
     byId.set(key, { id, o, view, pending: entry !== undefined, base: entry?.base, madeOn: entry?.madeOn })
-    queue.set(keys.record(name, key), JSON.stringify(value), true)
+  }
+
+  /**
+   * Queues the buckets noted dirty. Bucket writes keep their place in the write queue when folded: a
+   * record's confirmed state is never overtaken by an operation queued after it.
+   */
+  function writeBuckets(name: string, dirty: Set<string>): void {
+    const byBucket = written.get(name)
+    if (!byBucket || !writable || !queue) return
+    for (const bucket of dirty) {
+      const records = byBucket.get(bucket)
+      if (!records || records.size === 0) {
+        byBucket.delete(bucket)
+        queue.set(keys.record(name, bucket), null, true)
+      } else queue.set(keys.record(name, bucket), JSON.stringify([...records.values()].map(toStored)), true)
+    }
   }
 
   /** Writes the records of one entity that changed since it was last compared: bytes in proportion to the change. */
@@ -272,15 +295,16 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     diffTrie(last.pending, slice.pending, (a, b) => changed.add(String((b ?? a)!.id)))
     seen.set(name, { entities: slice.entities, pending: slice.pending })
     // Records new to the view take the next places, in the view's order.
-    const byId = written.get(name)
     const fresh: string[] = []
-    for (const key of changed) if (slice.entities[key] !== undefined && byId?.get(key)?.view === undefined) fresh.push(key)
+    for (const key of changed) if (slice.entities[key] !== undefined && writtenOf(name, key)?.view === undefined) fresh.push(key)
     if (fresh.length > 1) {
       const index = new Map(slice.ids.map((id, i) => [String(id), i]))
       fresh.sort((a, b) => index.get(a)! - index.get(b)!)
     }
-    for (const key of fresh) writeRecord(name, key, slice)
-    for (const key of changed) writeRecord(name, key, slice)
+    const dirty = new Set<string>()
+    for (const key of fresh) noteRecord(name, key, slice, dirty)
+    for (const key of changed) noteRecord(name, key, slice, dirty)
+    writeBuckets(name, dirty)
   }
 
   /** Writes the records that changed and the metadata, then lets the records of operations they show confirmed go. */
@@ -348,7 +372,17 @@ export function createPersistence(config: PersistenceConfig): Persistence {
         renumber,
       }),
     )
-    written = new Map([...result.records].map(([name, records]) => [name, new Map([...records].map(([id, record]) => [id, writtenFrom(record)]))]))
+    written = new Map()
+    for (const [name, records] of result.records) {
+      const byBucket = new Map<string, Map<string, WrittenRecord>>()
+      for (const [id, record] of records) {
+        const bucket = recordBucket(id)
+        let byId = byBucket.get(bucket)
+        if (!byId) byBucket.set(bucket, (byId = new Map()))
+        byId.set(id, writtenFrom(record))
+      }
+      written.set(name, byBucket)
+    }
     seen.clear()
     nextOrder = result.nextOrder
     legacyKeys = result.legacyKeys
@@ -364,6 +398,8 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       if (rewrite) writeEntity(name, config.store.getState())
       dirtyEntities.add(name)
     }
+    // Buckets that held malformed records (moved aside) are written again without them.
+    for (const [name, bucket] of result.repair) writeBuckets(name, new Set([bucket]))
     // Store what storage does not hold yet (work from before the restore), or everything after a migration.
     const storedIds = new Set(result.migrated ? [] : stored.map((op) => op.id))
     const after = outboxOf(config.store.getState())
@@ -414,10 +450,12 @@ export function createPersistence(config: PersistenceConfig): Persistence {
         const sliceAfter = entity.selectState(after)
         const pendingBefore = entity.selectState(before).pending
         if (pendingBefore === sliceAfter.pending) continue
+        const dirty = new Set<string>()
         diffTrie(pendingBefore, sliceAfter.pending, (old, entry) => {
-          if (old || !entry || baseStored(written.get(name)?.get(String(entry.id)), entry)) return
-          writeRecord(name, String(entry.id), sliceAfter)
+          if (old || !entry || baseStored(writtenOf(name, String(entry.id)), entry)) return
+          noteRecord(name, String(entry.id), sliceAfter, dirty)
         })
+        if (dirty.size > 0) writeBuckets(name, dirty)
       }
       const outboxBefore = outboxOf(before)
       const outboxAfter = outboxOf(after)

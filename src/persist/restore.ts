@@ -4,7 +4,7 @@ import type { SyncConflict } from '../slices/outboxSlice'
 import type { Operation } from '../types'
 import { listKeys, type SyncStorage } from './storage'
 import type { StorageKeys } from './storageKeys'
-import { isOperation, isStoredRecord, readLegacyEntity, readMeta, type StoredRecord } from './storedShapes'
+import { isOperation, readLegacyEntity, readMeta, readRecordBucket, type StoredRecord } from './storedShapes'
 
 /** Everything stored for one user, in the shape migrations receive and return. */
 export interface PersistedState {
@@ -34,6 +34,8 @@ export interface RestoreResult {
   nextOrder: number
   /** Keys of the single-blob layout of earlier versions, to remove once their records are stored one by one. */
   legacyKeys: string[]
+  /** Buckets that held malformed records, by entity: written again without them. */
+  repair: Array<[entity: string, bucket: string]>
 }
 
 /** What a reader makes of a parsed value: null when it is unusable; otherwise the value, and what of it was dropped. */
@@ -143,33 +145,38 @@ export async function restore(
       `storage holds data of version ${meta.v}, newer than this app's ${options.version}; it was left untouched. Update the app, or purge the storage to start afresh.`,
     )
 
-  // Records: one key each, grouped by entity. Keys of entities this app does not have are left alone.
+  // Records: a key per bucket, grouped by entity. Keys of entities this app does not have are left alone.
   const records = new Map<string, Map<string, StoredRecord>>(options.entityNames.map((name) => [name, new Map()]))
   let nextOrder = 0
+  const repair: Array<[string, string]> = []
   for (const key of all) {
     if (!key.startsWith(keys.recordPrefix)) continue
     const rest = key.slice(keys.recordPrefix.length)
     const slash = rest.indexOf('/')
     let entity: string
-    let id: string
     try {
       entity = decodeURIComponent(rest.slice(0, slash))
-      id = decodeURIComponent(rest.slice(slash + 1))
     } catch {
       continue
     }
     const byId = slash < 0 ? undefined : records.get(entity)
     if (!byId) continue
     const selectId = selectIdOf(entity)
-    const record = await load(
+    const bucket = rest.slice(slash + 1)
+    const stored = await load(
       key,
-      (value) => (isStoredRecord(value, selectId) && String(value.id) === id ? { value } : null),
-      `the stored "${entity}" record "${id}"`,
+      (value) => {
+        const read = readRecordBucket(value, bucket, selectId)
+        if (read && read.dropped > 0) repair.push([entity, bucket])
+        return read && { value: read.records, dropped: read.dropped > 0 ? [`${read.dropped} malformed records`] : [] }
+      },
+      `the stored "${entity}" records of bucket ${bucket}`,
       prefetched.get(key),
     )
-    if (!record) continue
-    byId.set(id, record)
-    nextOrder = Math.max(nextOrder, record.o + 1)
+    for (const record of stored ?? []) {
+      byId.set(String(record.id), record)
+      nextOrder = Math.max(nextOrder, record.o + 1)
+    }
   }
 
   const entities: Record<string, StoredEntity> = {}
@@ -226,5 +233,5 @@ export async function restore(
     const migrate = options.migrations[version]
     if (migrate) state = migrate(state)
   }
-  return { state, problems, migrated: storedVersion < options.version, records, nextOrder, legacyKeys }
+  return { state, problems, migrated: storedVersion < options.version, records, nextOrder, legacyKeys, repair }
 }

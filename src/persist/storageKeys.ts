@@ -3,8 +3,9 @@
  * never read, merged or sent while another is signed in:
  *
  * - `<key>/meta`: version, seq counter, conflicts
- * - `<key>/rec/<entity>/<record id>`: one record each: its place and view, and for a record with pending
- *   changes its confirmed state (see StoredRecord), so a change costs bytes in proportion to the records it touches
+ * - `<key>/rec/<entity>/<bucket>`: the records of one of 1,024 buckets (by a hash of the id): each one's
+ *   place and view, and for a record with pending changes its confirmed state (see StoredRecord), so a
+ *   change costs bytes in proportion to the records it touches
  * - `<key>/entity/<name>`: the single-blob layout of earlier versions (the whole view); read, moved to
  *   record keys and removed by the first restore
  * - `<key>/op/<operation id>`: one operation each, so a change costs bytes in proportion to itself
@@ -17,8 +18,8 @@ export interface StorageKeys {
   meta: string
   /** The single-blob layout of earlier versions. */
   entity(name: string): string
-  record(entity: string, id: string): string
-  /** Every record key starts with this; then `<encoded entity>/<encoded record id>`. */
+  record(entity: string, bucket: string): string
+  /** Every record key starts with this; then `<encoded entity>/<bucket>`. */
   recordPrefix: string
   op(id: string): string
   opPrefix: string
@@ -31,7 +32,7 @@ export function storageKeys(baseKey: string, userId: string | null): StorageKeys
     namespace,
     meta: `${namespace}/meta`,
     entity: (name) => `${namespace}/entity/${encodeURIComponent(name)}`,
-    record: (entity, id) => `${namespace}/rec/${encodeURIComponent(entity)}/${encodeURIComponent(id)}`,
+    record: (entity, bucket) => `${namespace}/rec/${encodeURIComponent(entity)}/${bucket}`,
     recordPrefix: `${namespace}/rec/`,
     op: (id) => `${namespace}/op/${id}`,
     opPrefix: `${namespace}/op/`,

@@ -1,6 +1,7 @@
 import type { EntityId } from '@reduxjs/toolkit'
 import type { StoredEntity } from '../slices/actions'
 import type { SyncConflict } from '../slices/outboxSlice'
+import { idPath } from '../slices/trie'
 import type { Operation } from '../types'
 
 /**
@@ -122,8 +123,17 @@ export function readMeta(value: unknown): { meta: StoredMeta; dropped: string[] 
 }
 
 /**
- * One record of an entity, stored under its own key (`<key>/rec/<entity>/<id>`), so that a change costs
- * bytes in proportion to the records it touches.
+ * The bucket of a record id, one of 1,024 (`<top>.<mid>` of its place in the pending trie): records are
+ * stored a bucket per key, so that a change costs bytes in proportion to the records it touches while a
+ * restore reads at most 1,024 keys per entity.
+ */
+export function recordBucket(id: EntityId): string {
+  const [top, mid] = idPath(id)
+  return `${top}.${mid}`
+}
+
+/**
+ * One record of an entity, stored in its bucket's key (`<key>/rec/<entity>/<bucket>`, a JSON list).
  * - `o`: its place in the view (records come back in the order the app had them).
  * - `view`: the record as the view shows it; absent when the view does not hold it.
  * - `base`: present only for a record with pending operations: its confirmed state (null: the server
@@ -158,6 +168,25 @@ export function isStoredRecord(value: unknown, selectId: (record: Rec) => unknow
     if ('madeOn' in value && value.madeOn !== null && !isRecordOf(value.madeOn, id, selectId)) return false
   } else if ('madeOn' in value || value.view === undefined) return false
   return true
+}
+
+/**
+ * Reads one bucket of records: null when it is not a list; otherwise its good records (each of its
+ * shape, in this bucket) and how many were dropped.
+ */
+export function readRecordBucket(
+  value: unknown,
+  bucket: string,
+  selectId: (record: Rec) => unknown,
+): { records: StoredRecord[]; dropped: number } | null {
+  if (!Array.isArray(value)) return null
+  const seen = new Set<string>()
+  const records = value.filter((record): record is StoredRecord => {
+    if (!isStoredRecord(record, selectId) || recordBucket(record.id) !== bucket || seen.has(String(record.id))) return false
+    seen.add(String(record.id))
+    return true
+  })
+  return { records, dropped: value.length - records.length }
 }
 
 /**

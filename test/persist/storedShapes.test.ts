@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { recordBucket } from '../../src/persist/storedShapes'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
 import { loadPage } from '../support/persistedStore'
 import { recordingStorage } from '../support/recordingStorage'
@@ -145,7 +146,7 @@ describe('stored operations', () => {
 })
 
 describe('stored records', () => {
-  const rec = (value: unknown) => JSON.stringify(value)
+  const bucketKey = (id: string) => `rtk-offline/rec/todos/${recordBucket(id)}`
   it.each([
     ['a record whose id is another', { id: 'a', o: 0, view: { id: 'b', title: 'x' } }],
     ['a record that is a string', { id: 'a', o: 0, view: 'x' }],
@@ -154,10 +155,35 @@ describe('stored records', () => {
     ['a madeOn without a base', { id: 'a', o: 0, view: { id: 'a' }, madeOn: { id: 'a' } }],
     ['no order', { id: 'a', view: { id: 'a' } }],
     ['an id of the wrong type', { id: true, o: 0, view: { id: 'a' } }],
-  ])('moves aside %s', async (_, value) => {
-    const { page, problems } = await boot({ 'rtk-offline/rec/todos/a': rec(value) })
+    ['null', null],
+  ])('drops %s, reports it, and stores the bucket again without it', async (_, value) => {
+    const raw = JSON.stringify([value])
+    const { page, problems, snapshot } = await boot({ [bucketKey('a')]: raw })
     expect(page.view()).toEqual([])
-    expect(problems()).toEqual([expect.objectContaining({ key: 'rtk-offline/rec/todos/a' })])
+    expect(problems()).toEqual([expect.objectContaining({ key: bucketKey('a'), preview: raw })])
+    await page.sync.flush()
+    const stored = await snapshot()
+    expect(stored.get(problems()[0]!.quarantineKey!)).toBe(raw)
+    expect(stored.has(bucketKey('a'))).toBe(false)
+  })
+
+  it('keeps the good records of a bucket and drops one stored in the wrong bucket', async () => {
+    const other = ['b', 'c', 'd', 'e', 'f', 'g', 'h'].find((id) => recordBucket(id) !== recordBucket('a'))!
+    const raw = JSON.stringify([
+      { id: 'a', o: 0, view: { id: 'a', title: 'kept' } },
+      { id: other, o: 1, view: { id: other, title: 'misplaced' } },
+    ])
+    const { page, problems } = await boot({ [bucketKey('a')]: raw })
+    expect(page.view()).toEqual([{ id: 'a', title: 'kept' }])
+    expect(problems()).toHaveLength(1)
+  })
+
+  it('moves aside a bucket that is not a list', async () => {
+    const raw = JSON.stringify({ id: 'a', o: 0, view: { id: 'a' } })
+    const { page, problems, snapshot } = await boot({ [bucketKey('a')]: raw })
+    expect(page.view()).toEqual([])
+    expect(problems()).toEqual([expect.objectContaining({ key: bucketKey('a') })])
+    expect((await snapshot()).get(problems()[0]!.quarantineKey!)).toBe(raw)
   })
 
   it('drops the bad entries of an old single-blob slice and keeps the good ones', async () => {
