@@ -441,10 +441,10 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       if (before === after) return
       // A restore or a user switch replaces the state wholesale; what it holds is stored by restoreNamespace.
       if (rehydrated.match(action) || userSwitched.match(action)) return
-      // The confirmed state a new pending change is made on is stored no later than its operation: queued
-      // here, before the operation below, and kept ahead of it in the queue. Otherwise a crash before the
-      // throttled write would restore the operation on no confirmed state: the record missing from the
-      // view and the change sent without its base version.
+      // Durability invariant 1 (write-ahead), for the confirmed state: the state a new pending change is
+      // made on is stored no later than its operation: queued here, before the operation below, and kept
+      // ahead of it in the queue. Otherwise a crash before the throttled write would restore the operation
+      // on no confirmed state: the record missing from the view and the change sent without its version.
       for (const [name, entity] of config.entities) {
         if ((before as Record<string, unknown>)[name] === (after as Record<string, unknown>)[name]) continue
         const sliceAfter = entity.selectState(after)
