@@ -1,8 +1,9 @@
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createRestAdapter } from '../../src'
+import { createRestAdapter, type SyncStorage } from '../../src'
 import { pulledPage } from '../../src/slices/actions'
-import { loadPage } from '../support/persistedStore'
+import { idPath, trieGet } from '../../src/slices/trie'
+import { freshStorage, loadPage } from '../support/persistedStore'
 import { recordingStorage } from '../support/recordingStorage'
 import { createRestBackend } from '../support/restBackend'
 
@@ -96,5 +97,59 @@ describe('the confirmed state an edit was made on', () => {
     expect(backend.requests.filter((request) => request.method === 'PATCH').map((request) => request.ifMatch)).toEqual(['"1"'])
     expect(backend.record('todos', 'a')).toMatchObject({ title: 'Oat milk', done: false, version: 2 })
     page.sync.stop()
+  })
+
+  it('a crash between any two writes restores every stored edit on the confirmed state it was made on', async () => {
+    backend.seed('todos', [
+      { id: 'a', title: 'Milk', done: false, version: 1 },
+      { id: 'b', title: 'Eggs', done: false, version: 1 },
+    ])
+    // Every write in order, with its value, so that storage can be rebuilt as any crash would leave it.
+    const writes: Array<[string, string | null]> = []
+    const inner = freshStorage()
+    const storage: SyncStorage = {
+      getItem: (key) => inner.getItem(key),
+      setItem: async (key, value) => {
+        writes.push([key, value])
+        await inner.setItem(key, value)
+      },
+      removeItem: async (key) => {
+        writes.push([key, null])
+        await inner.removeItem(key)
+      },
+      keys: () => inner.keys!(),
+    }
+    const page = loadPage(storage, rest(), { persist: { throttleMs: 60_000 } })
+    await page.persistor.ready
+    const pull = (records: Array<Record<string, unknown>>, cursor: string) =>
+      page.store.dispatch(pulledPage({ entity: 'todos', changes: records.map((record) => ({ id: record.id as string, record })), cursor, hasMore: false, at: 1 }))
+    pull(backend.records('todos'), 'c1')
+    page.store.dispatch(page.todos.actions.updated({ id: 'a', changes: { done: true } }))
+    await page.sync.flush()
+    pull([backend.editRemote('todos', 'b', { title: 'Brown eggs' })], 'c2')
+    page.store.dispatch(page.todos.actions.updated({ id: 'b', changes: { done: true } }))
+    page.store.dispatch(page.todos.actions.updated({ id: 'a', changes: { title: 'Oat milk' } }))
+    await page.sync.flush()
+    page.sync.stop()
+
+    for (let crashAt = 0; crashAt <= writes.length; crashAt++) {
+      const left = freshStorage()
+      for (const [key, value] of writes.slice(0, crashAt)) {
+        if (value === null) await left.removeItem(key)
+        else await left.setItem(key, value)
+      }
+      const reloaded = loadPage(left, rest())
+      await reloaded.persistor.ready
+      const state = reloaded.store.getState()
+      for (const op of reloaded.ops()) {
+        const record = reloaded.view().find((todo) => todo.id === op.recordId)
+        // The edit shows on the confirmed record, and the version it was made on is the one sent.
+        expect(record, `crash after ${crashAt} writes: ${op.recordId}`).toMatchObject(op.data!)
+        expect(record!.version, `crash after ${crashAt} writes: ${op.recordId}`).toBe(op.baseVersion)
+        const entry = trieGet(state.todos.pending, idPath(op.recordId))
+        expect(entry?.madeOn?.version, `crash after ${crashAt} writes: ${op.recordId}`).toBe(op.baseVersion)
+      }
+      reloaded.sync.stop()
+    }
   })
 })
