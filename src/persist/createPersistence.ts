@@ -165,7 +165,7 @@ function baseStored(before: WrittenRecord | undefined, entry: PendingRecord<Rec>
  * proportion to each operation), and cannot move a corrupt value aside before it is overwritten.
  *
  * - Each operation is its own record, written when it is made or changes and removed when it settles.
- *   A confirmed operation's record goes only after an entity blob that shows its confirmation is
+ *   A confirmed operation's record goes only after the records that show its confirmation are
  *   stored, so after a crash the view never reverts a confirmed change (the worst case is sending it
  *   once more under the same idempotency key, which the server applies once).
  * - The records of an entity slice (each one's view, and for a record with pending changes its confirmed
@@ -194,7 +194,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   let stopped = false
   const dirtyEntities = new Set<string>()
   let metaDirty = false
-  /** Confirmed operations whose records may go once an entity blob showing the confirmation is stored. */
+  /** Confirmed operations whose records may go once the records showing the confirmation are stored. */
   const awaitingBlob = new Set<string>()
   /** What each bucket key holds or is queued to hold, by entity, bucket and record id. */
   let written = new Map<string, Map<string, Map<string, WrittenRecord>>>()
@@ -203,7 +203,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   const seen = new Map<string, { entities: Slice['entities']; pending: Slice['pending'] }>()
   /** The next record's place in its view. */
   let nextOrder = 0
-  /** Keys of the single-blob layout of earlier versions, removed once their records are written one by one. */
+  /** Keys of the single-blob layout of earlier versions, removed once their records are written in buckets. */
   let legacyKeys: string[] = []
   let timer: unknown
   let restoring: Promise<void> = Promise.resolve()
@@ -330,7 +330,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     // Durability invariant 6: a confirmed operation's record goes only once the records showing its
     // confirmation are stored (the queue has written everything asked before).
     for (const id of confirmed) write(keys.op(id), null)
-    // The old single blob goes once every record it held is stored under its own key.
+    // The old single blob goes once every record it held is stored in its bucket.
     for (const key of legacy) write(key, null)
     await queue.idle()
   }

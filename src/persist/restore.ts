@@ -32,7 +32,7 @@ export interface RestoreResult {
   records: Map<string, Map<string, StoredRecord>>
   /** Above every stored record's place. */
   nextOrder: number
-  /** Keys of the single-blob layout of earlier versions, to remove once their records are stored one by one. */
+  /** Keys of the single-blob layout of earlier versions, to remove once their records are stored in buckets. */
   legacyKeys: string[]
   /** Buckets that held malformed records, by entity: written again without them. */
   repair: Array<[entity: string, bucket: string]>
@@ -193,7 +193,7 @@ export async function restore(
       prefetched.get(keys.entity(name)),
     )
     if (legacy) legacyKeys.push(keys.entity(name))
-    // Record keys are newer than a blob of the old layout (a restore stopped while moving it).
+    // Buckets are newer than a blob of the old layout (a restore stopped while moving it).
     const byId = records.get(name)!
     const stored = [...byId.values()].sort((a, b) => a.o - b.o)
     const entity: StoredEntity = {
