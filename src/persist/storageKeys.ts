@@ -2,12 +2,12 @@
  * Where things live in storage. Each user's data sits under its own namespace, so one user's outbox is
  * never read, merged or sent while another is signed in:
  *
- * - `<key>/meta`: version, seq counter, conflicts
+ * - `<key>/meta`: version, seq counter, conflicts, pull cursors
  * - `<key>/rec/<entity>/<bucket>`: the records of one of 1,024 buckets (by a hash of the id): each one's
  *   place and view, and for a record with pending changes its confirmed state (see StoredRecord), so a
  *   change costs bytes in proportion to the records it touches
  * - `<key>/entity/<name>`: the single-blob layout of earlier versions (the whole view); read, moved to
- *   record keys and removed by the first restore
+ *   buckets and removed by the first restore
  * - `<key>/op/<operation id>`: one operation each, so a change costs bytes in proportion to itself
  * - `<key>/quarantine/<time>/<what>`: unusable values moved aside, never deleted
  *
