@@ -200,7 +200,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   let written = new Map<string, Map<string, Map<string, WrittenRecord>>>()
   const writtenOf = (name: string, key: string) => written.get(name)?.get(recordBucket(key))?.get(key)
   /** The slices as last compared with `written`: only what differs from them can need a write. */
-  const seen = new Map<string, { entities: Slice['entities']; pending: Slice['pending'] }>()
+  const seen = new Map<string, { ids: Slice['ids']; entities: Slice['entities']; pending: Slice['pending'] }>()
   /** The next record's place in its view. */
   let nextOrder = 0
   /** Keys of the single-blob layout of earlier versions, removed once their records are written in buckets. */
@@ -247,7 +247,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
    * Notes one record as the slice holds it in its bucket, and the bucket in `dirty`, unless the bucket
    * holds it so already.
    */
-  function noteRecord(name: string, key: string, slice: Slice, dirty: Set<string>): void {
+  function noteRecord(name: string, key: string, slice: Slice, dirty: Set<string>, moved = false): void {
     const view = slice.entities[key]
     const entry = trieGet(slice.pending, idPath(key))
     const bucket = recordBucket(key)
@@ -255,7 +255,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     if (!byBucket) written.set(name, (byBucket = new Map()))
     let byId = byBucket.get(bucket)
     const before = byId?.get(key)
-    if (storedAsIs(before, view, entry)) return
+    if (!moved && storedAsIs(before, view, entry)) return
     dirty.add(bucket)
     if (view === undefined && !entry) {
       byId!.delete(key)
@@ -263,7 +263,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     }
     if (!byId) byBucket.set(bucket, (byId = new Map()))
     const id = entry ? entry.id : config.entities.get(name)!.selectId(view!)
-    const o = before && (before.view !== undefined || view === undefined) ? before.o : nextOrder++
+    const o = before && !moved && (before.view !== undefined || view === undefined) ? before.o : nextOrder++
     byId.set(key, { id, o, view, pending: entry !== undefined, base: entry?.base, madeOn: entry?.madeOn })
   }
 
@@ -286,23 +286,28 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   /** Writes the records of one entity that changed since it was last compared: bytes in proportion to the change. */
   function writeEntity(name: string, state: unknown): void {
     const slice = config.entities.get(name)!.selectState(state)
-    const last = seen.get(name) ?? { entities: {}, pending: {} as Trie<PendingRecord<Rec>> }
+    const last = seen.get(name) ?? { ids: [], entities: {}, pending: {} as Trie<PendingRecord<Rec>> }
     const changed = new Set<string>()
     if (last.entities !== slice.entities) {
       for (const key in slice.entities) if (slice.entities[key] !== last.entities[key]) changed.add(key)
       for (const key in last.entities) if (!(key in slice.entities)) changed.add(key)
     }
     diffTrie(last.pending, slice.pending, (a, b) => changed.add(String((b ?? a)!.id)))
-    seen.set(name, { entities: slice.entities, pending: slice.pending })
-    // Records new to the view take the next places, in the view's order.
-    const fresh: string[] = []
-    for (const key of changed) if (slice.entities[key] !== undefined && writtenOf(name, key)?.view === undefined) fresh.push(key)
-    if (fresh.length > 1) {
-      const index = new Map(slice.ids.map((id, i) => [String(id), i]))
-      fresh.sort((a, b) => index.get(a)! - index.get(b)!)
-    }
+    seen.set(name, { ids: slice.ids, entities: slice.entities, pending: slice.pending })
     const dirty = new Set<string>()
-    for (const key of fresh) noteRecord(name, key, slice, dirty)
+    if (last.ids !== slice.ids) {
+      // Records new to the view, or put back at its end (removed and added again), take the next places,
+      // in the view's order: a restore gives them back in the order the app had them.
+      const index = new Map(slice.ids.map((id, i) => [String(id), i]))
+      const placed = [...changed].filter((key) => index.has(key)).sort((a, b) => index.get(a)! - index.get(b)!)
+      for (const key of placed) {
+        const i = index.get(key)!
+        const before = writtenOf(name, key)
+        const previous = i > 0 ? writtenOf(name, String(slice.ids[i - 1])) : undefined
+        const moved = before?.view !== undefined && previous !== undefined && previous.o > before.o
+        noteRecord(name, key, slice, dirty, moved)
+      }
+    }
     for (const key of changed) noteRecord(name, key, slice, dirty)
     writeBuckets(name, dirty)
   }

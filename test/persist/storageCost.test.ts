@@ -76,13 +76,21 @@ describe('storage cost of a change', () => {
     page.store.dispatch(page.todos.actions.removed('t3'))
     page.store.dispatch(page.todos.actions.added(todo('new')))
     await page.sync.flush()
+    // Removed and added again within one write window: it goes to the end of the view, and stays there.
+    page.store.dispatch(page.todos.actions.added(todo('again')))
+    page.store.dispatch(page.todos.actions.added(todo('last')))
+    await page.sync.flush()
+    page.store.dispatch(page.todos.actions.removed('again'))
+    page.store.dispatch(page.todos.actions.added(todo('again', 'back')))
+    await page.sync.flush()
+    expect(page.view().slice(-2).map((t) => t.id)).toEqual(['last', 'again'])
     const before = page.view()
     page.sync.stop()
 
     const second = open(storage, createScriptedAdapter().adapter)
     await second.persistor.ready
     expect(second.view()).toEqual(before)
-    expect(second.ops().map((op) => op.kind)).toEqual(['update', 'delete', 'create'])
+    expect(second.ops().map((op) => op.kind)).toEqual(['update', 'delete', 'create', 'create', 'create'])
   }, 30_000)
 
   it('reads the single-blob layout of earlier versions and moves it to the new layout', async () => {
