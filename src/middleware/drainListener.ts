@@ -182,10 +182,13 @@ export function buildDrainMiddleware(config: DrainConfig): {
       const entity = config.entities.get(op.entity)
       const pending = entity && trieGet(entity.selectState(api.getState()).pending, idPath(op.recordId))
       // The version the changes were made on, moved on by earlier confirmed operations of ours but not by
-      // pulls: a change made on stale data must meet the server's newer version as a conflict.
+      // pulls: a change made on stale data must meet the server's newer version as a conflict. Where the
+      // confirmed state holds no version (it was not stored: data of an earlier version after a crash),
+      // the version stamped into the operation when it was made, never none; a create (also one sent
+      // again after the server lost the record) has none.
       const version = pending?.madeOn?.[entity!.versionField]
       const baseVersion =
-        typeof version === 'number' || typeof version === 'string' ? version : pending ? null : op.baseVersion
+        typeof version === 'number' || typeof version === 'string' ? version : op.kind === 'create' ? null : op.baseVersion
       return {
         id: op.id,
         entity: op.entity,

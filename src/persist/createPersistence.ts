@@ -1,15 +1,16 @@
-import type { UnknownAction } from '@reduxjs/toolkit'
+import type { EntityId, UnknownAction } from '@reduxjs/toolkit'
 import { SyncSetupError, toErrorInfo } from '../errors'
 import type { Timers } from '../middleware/timers'
 import { opsSettled, rehydrated, retryDue, senderElected, storageCorrupted, storageFailed, userSwitched } from '../slices/actions'
-import type { EntityInternals } from '../slices/createSyncedEntity'
+import type { EntityInternals, PendingRecord, SyncedEntityState } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxSlice'
-import { trieValues } from '../slices/trie'
+import { idPath, trieGet, trieValues, type Trie } from '../slices/trie'
 import type { Operation } from '../types'
 import { diffTrie } from './diffTrie'
 import { restore, type PersistMigrations } from './restore'
 import { listKeys, type SyncStorage } from './storage'
 import { storageKeys, type StorageKeys } from './storageKeys'
+import { recordBucket, type StoredRecord } from './storedShapes'
 import { createWriteQueue } from './writeQueue'
 import { createSenderElection, type SenderElection } from './senderElection'
 import { createTabChannel, isRemoteAction } from './tabChannel'
@@ -125,6 +126,57 @@ async function defaultStorage(name: string): Promise<SyncStorage> {
   }
 }
 
+type Rec = Record<string, unknown>
+type Slice = SyncedEntityState<Rec>
+
+/** A record as its bucket key holds it (or is queued to): the references it was written from. */
+interface WrittenRecord {
+  id: EntityId
+  o: number
+  view: Rec | undefined
+  pending: boolean
+  base: Rec | null | undefined
+  madeOn: Rec | null | undefined
+}
+
+function toStored(record: WrittenRecord): StoredRecord {
+  const stored: StoredRecord = { id: record.id, o: record.o }
+  if (record.view !== undefined) stored.view = record.view
+  if (record.pending) {
+    stored.base = record.base ?? null
+    if (record.madeOn !== record.base) stored.madeOn = record.madeOn ?? null
+  }
+  return stored
+}
+
+function writtenFrom(record: StoredRecord): WrittenRecord {
+  const pending = 'base' in record
+  return {
+    id: record.id,
+    o: record.o,
+    view: record.view,
+    pending,
+    base: pending ? record.base : undefined,
+    madeOn: !pending ? undefined : 'madeOn' in record ? record.madeOn : record.base,
+  }
+}
+
+/** Whether the bucket, as written, restores the record as the slice holds it. */
+function storedAsIs(before: WrittenRecord | undefined, view: Rec | undefined, entry: PendingRecord<Rec> | undefined): boolean {
+  if (!before) return view === undefined && !entry
+  if (entry)
+    return before.pending && before.base === entry.base && before.madeOn === entry.madeOn && (before.view === undefined) === (view === undefined)
+  return !before.pending && before.view === view
+}
+
+/** Whether a restore from what is written would give this pending record the confirmed state it has. */
+function baseStored(before: WrittenRecord | undefined, entry: PendingRecord<Rec>): boolean {
+  // Without a stored shadow, a restore takes the stored view (or nothing) as the confirmed state.
+  if (!before) return entry.base === null && entry.madeOn === null
+  if (before.pending) return before.base === entry.base && before.madeOn === entry.madeOn
+  return (before.view ?? null) === entry.base && entry.madeOn === entry.base
+}
+
 /**
  * Keeps one store's outbox and synced slices in storage. Hand-written rather than redux-persist's
  * persistReducer because redux-persist rehydrates by replacing slices (work dispatched before the
@@ -132,11 +184,17 @@ async function defaultStorage(name: string): Promise<SyncStorage> {
  * proportion to each operation), and cannot move a corrupt value aside before it is overwritten.
  *
  * - Each operation is its own record, written when it is made or changes and removed when it settles.
- *   A confirmed operation's record goes only after an entity blob that shows its confirmation is
+ *   A confirmed operation's record goes only after the records that show its confirmation are
  *   stored, so after a crash the view never reverts a confirmed change (the worst case is sending it
  *   once more under the same idempotency key, which the server applies once).
- * - Entity slices (view plus the confirmed state of records with pending changes) and the metadata are
- *   written at most every `throttleMs`, and on `flush`, `pagehide` and when the page is hidden.
+ * - The records of an entity slice (each one's view, and for a record with pending changes its confirmed
+ *   state) are kept in 1,024 buckets by a hash of their id, one key each: what changed since the last
+ *   write is found by comparing with the state last written (immer shares untouched records, so
+ *   references tell), and only the buckets of those records are written, at most every `throttleMs`,
+ *   and on `flush`, `pagehide` and when the page is hidden. Bytes follow the change (a bucket holds a
+ *   thousandth of the records), and a restore reads at most 1,024 keys per entity, not one per record.
+ *   The metadata is written with them. The first time a record gets a pending change, its confirmed
+ *   state is written at once, before the operation (see afterAction).
  */
 export function createPersistence(config: PersistenceConfig): Persistence {
   const baseKey = config.options.key ?? 'rtk-offline'
@@ -157,7 +215,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   let metaDirty = false
   /** The pull cursors as storage holds them: a meta written out of turn keeps these (see writeMetaNow). */
   let storedCursors: Record<string, string | null> = {}
-  /** Confirmed operations whose records may go once an entity blob showing the confirmation is stored. */
+  /** Confirmed operations whose records may go once the records showing the confirmation are stored. */
   const awaitingBlob = new Set<string>()
   /**
    * Replaced operations (a change re-sent after a conflict, a failed one queued again) by the id of the
@@ -165,6 +223,15 @@ export function createPersistence(config: PersistenceConfig): Persistence {
    */
   const awaitingReplacement = new Map<string, string[]>()
   let slotClaim: { slot: Promise<number>; release(): void } | null = null
+  /** What each bucket key holds or is queued to hold, by entity, bucket and record id. */
+  let written = new Map<string, Map<string, Map<string, WrittenRecord>>>()
+  const writtenOf = (name: string, key: string) => written.get(name)?.get(recordBucket(key))?.get(key)
+  /** The slices as last compared with `written`: only what differs from them can need a write. */
+  const seen = new Map<string, { ids: Slice['ids']; entities: Slice['entities']; pending: Slice['pending'] }>()
+  /** The next record's place in its view. */
+  let nextOrder = 0
+  /** Keys of the single-blob layout of earlier versions, removed once their records are written in buckets. */
+  let legacyKeys: string[] = []
   let timer: unknown
   let restoring: Promise<void> = Promise.resolve()
   let election: SenderElection | null = null
@@ -223,22 +290,81 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     write(keys.op(id), null)
   }
 
-  function serializeEntity(name: string, state: unknown): string | null {
-    const entity = config.entities.get(name)!
-    const slice = entity.selectState(state)
-    const records = slice.ids.map((id) => slice.entities[id]!)
-    const bases = trieValues(slice.pending).map((entry) =>
-      entry.madeOn === entry.base ? [entry.id, entry.base] : [entry.id, entry.base, entry.madeOn],
-    )
-    return JSON.stringify({ records, bases })
+  /**
+   * Notes one record as the slice holds it in its bucket, and the bucket in `dirty`, unless the bucket
+   * holds it so already.
+   */
+  function noteRecord(name: string, key: string, slice: Slice, dirty: Set<string>, moved = false): void {
+    const view = slice.entities[key]
+    const entry = trieGet(slice.pending, idPath(key))
+    const bucket = recordBucket(key)
+    let byBucket = written.get(name)
+    if (!byBucket) written.set(name, (byBucket = new Map()))
+    let byId = byBucket.get(bucket)
+    const before = byId?.get(key)
+    if (!moved && storedAsIs(before, view, entry)) return
+    dirty.add(bucket)
+    if (view === undefined && !entry) {
+      byId!.delete(key)
+      return
+    }
+    if (!byId) byBucket.set(bucket, (byId = new Map()))
+    const id = entry ? entry.id : config.entities.get(name)!.selectId(view!)
+    const o = before && !moved && (before.view !== undefined || view === undefined) ? before.o : nextOrder++
+    byId.set(key, { id, o, view, pending: entry !== undefined, base: entry?.base, madeOn: entry?.madeOn })
   }
 
-  /** Writes the dirty blobs, then lets the records of operations they show confirmed go. */
+  /**
+   * Queues the buckets noted dirty. Bucket writes keep their place in the write queue when folded: a
+   * record's confirmed state is never overtaken by an operation queued after it.
+   */
+  function writeBuckets(name: string, dirty: Set<string>): void {
+    const byBucket = written.get(name)
+    if (!byBucket || !writable || !queue) return
+    for (const bucket of dirty) {
+      const records = byBucket.get(bucket)
+      if (!records || records.size === 0) {
+        byBucket.delete(bucket)
+        queue.set(keys.record(name, bucket), null, true)
+      } else queue.set(keys.record(name, bucket), JSON.stringify([...records.values()].map(toStored)), true)
+    }
+  }
+
+  /** Writes the records of one entity that changed since it was last compared: bytes in proportion to the change. */
+  function writeEntity(name: string, state: unknown): void {
+    const slice = config.entities.get(name)!.selectState(state)
+    const last = seen.get(name) ?? { ids: [], entities: {}, pending: {} as Trie<PendingRecord<Rec>> }
+    const changed = new Set<string>()
+    if (last.entities !== slice.entities) {
+      for (const key in slice.entities) if (slice.entities[key] !== last.entities[key]) changed.add(key)
+      for (const key in last.entities) if (!(key in slice.entities)) changed.add(key)
+    }
+    diffTrie(last.pending, slice.pending, (a, b) => changed.add(String((b ?? a)!.id)))
+    seen.set(name, { ids: slice.ids, entities: slice.entities, pending: slice.pending })
+    const dirty = new Set<string>()
+    if (last.ids !== slice.ids) {
+      // Records new to the view, or put back at its end (removed and added again), take the next places,
+      // in the view's order: a restore gives them back in the order the app had them.
+      const index = new Map(slice.ids.map((id, i) => [String(id), i]))
+      const placed = [...changed].filter((key) => index.has(key)).sort((a, b) => index.get(a)! - index.get(b)!)
+      for (const key of placed) {
+        const i = index.get(key)!
+        const before = writtenOf(name, key)
+        const previous = i > 0 ? writtenOf(name, String(slice.ids[i - 1])) : undefined
+        const moved = before?.view !== undefined && previous !== undefined && previous.o > before.o
+        noteRecord(name, key, slice, dirty, moved)
+      }
+    }
+    for (const key of changed) noteRecord(name, key, slice, dirty)
+    writeBuckets(name, dirty)
+  }
+
+  /** Writes the records that changed and the metadata, then lets the records of operations they show confirmed go. */
   async function writeBlobs(): Promise<void> {
     timer = undefined
     if (!writable || !queue) return
     const state = config.store.getState()
-    for (const name of dirtyEntities) write(keys.entity(name), serializeEntity(name, state))
+    for (const name of dirtyEntities) writeEntity(name, state)
     dirtyEntities.clear()
     if (metaDirty) {
       const outbox = outboxOf(state)
@@ -252,15 +378,19 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     const confirmed = [...awaitingBlob]
     awaitingBlob.clear()
     const replacements = [...awaitingReplacement]
+    const legacy = legacyKeys
+    legacyKeys = []
     await queue.idle()
     // Durability invariant 6: a replaced operation's record goes once its replacement is stored (the
-    // idle above), a confirmed one's once a blob showing the confirmation is; replaced ones first.
+    // idle above), a confirmed one's once the records showing the confirmation are; replaced ones first.
     for (const [by, replaced] of replacements)
       if (awaitingReplacement.get(by) === replaced) {
         awaitingReplacement.delete(by)
         for (const id of replaced) dropRecord(id)
       }
     for (const id of confirmed) dropRecord(id)
+    // The old single blob goes once every record it held is stored in its bucket.
+    for (const key of legacy) write(key, null)
     await queue.idle()
   }
 
@@ -288,6 +418,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     listenToTabs(keys.namespace)
     const result = await restore(storage, keys, {
       entityNames: [...config.entities.keys()],
+      selectIds: Object.fromEntries([...config.entities].map(([name, entity]) => [name, entity.selectId])),
       version,
       migrations: config.options.migrations ?? {},
       now: config.now,
@@ -351,22 +482,43 @@ export function createPersistence(config: PersistenceConfig): Persistence {
         renumber,
       }),
     )
+    written = new Map()
+    for (const [name, records] of result.records) {
+      const byBucket = new Map<string, Map<string, WrittenRecord>>()
+      for (const [id, record] of records) {
+        const bucket = recordBucket(id)
+        let byId = byBucket.get(bucket)
+        if (!byId) byBucket.set(bucket, (byId = new Map()))
+        byId.set(id, writtenFrom(record))
+      }
+      written.set(name, byBucket)
+    }
+    seen.clear()
+    nextOrder = result.nextOrder
+    legacyKeys = result.legacyKeys
     writable = true
     joinTabs(keys.namespace)
     channel?.open()
+    // The records that differ from what storage holds are written: after a migration, after moving bad
+    // values aside, when storage holds the old single-blob layout, or with work from before the restore
+    // (first: the confirmed state of its records goes before its operations). Otherwise comparing can
+    // wait for the first write window; at 10,000 records it is most of what a restore would cost.
+    const rewrite = result.migrated || result.problems.length > 0 || mine.length > 0 || legacyKeys.length > 0
+    for (const name of config.entities.keys()) {
+      if (rewrite) writeEntity(name, config.store.getState())
+      dirtyEntities.add(name)
+    }
+    // Buckets that held malformed records (moved aside) are written again without them.
+    for (const [name, bucket] of result.repair) writeBuckets(name, new Set([bucket]))
     // Store what storage does not hold yet (work from before the restore), or everything after a migration.
     const storedIds = new Set(result.migrated ? [] : stored.filter((op) => !moved.has(op.id)).map((op) => op.id))
     const after = outboxOf(config.store.getState())
     for (const op of [...trieValues(after.ops), ...trieValues(after.failed)]) if (!storedIds.has(op.id)) writeOp(op)
     for (const id of dropped) write(keys.op(id), null)
-    // The blobs are rewritten only when what storage holds no longer matches them: after a migration,
-    // after moving bad values aside, or with work from before the restore. Otherwise there is nothing
-    // to write, and at 10,000 records rewriting them is most of the restore's cost.
-    if (result.migrated || result.problems.length > 0 || mine.length > 0) {
-      for (const name of config.entities.keys()) dirtyEntities.add(name)
+    if (rewrite) {
       metaDirty = true
       await writeBlobs()
-    }
+    } else scheduleBlobs()
   }
 
   function start(userId: string | null): Promise<void> {
@@ -400,6 +552,22 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       if (before === after) return
       // A restore or a user switch replaces the state wholesale; what it holds is stored by restoreNamespace.
       if (rehydrated.match(action) || userSwitched.match(action)) return
+      // Durability invariant 1 (write-ahead), for the confirmed state: the state a new pending change is
+      // made on is stored no later than its operation: queued here, before the operation below, and kept
+      // ahead of it in the queue. Otherwise a crash before the throttled write would restore the operation
+      // on no confirmed state: the record missing from the view and the change sent without its version.
+      for (const [name, entity] of config.entities) {
+        if ((before as Record<string, unknown>)[name] === (after as Record<string, unknown>)[name]) continue
+        const sliceAfter = entity.selectState(after)
+        const pendingBefore = entity.selectState(before).pending
+        if (pendingBefore === sliceAfter.pending) continue
+        const dirty = new Set<string>()
+        diffTrie(pendingBefore, sliceAfter.pending, (old, entry) => {
+          if (old || !entry || baseStored(writtenOf(name, String(entry.id)), entry)) return
+          noteRecord(name, String(entry.id), sliceAfter, dirty)
+        })
+        if (dirty.size > 0) writeBuckets(name, dirty)
+      }
       const outboxBefore = outboxOf(before)
       const outboxAfter = outboxOf(after)
       if (outboxBefore !== outboxAfter) {

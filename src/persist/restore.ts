@@ -4,6 +4,7 @@ import type { SyncConflict } from '../slices/outboxSlice'
 import type { Operation } from '../types'
 import { listKeys, type SyncStorage } from './storage'
 import type { StorageKeys } from './storageKeys'
+import { isOperation, readLegacyEntity, readMeta, readRecordBucket, type StoredRecord } from './storedShapes'
 
 /** Everything stored for one user, in the shape migrations receive and return. */
 export interface PersistedState {
@@ -24,60 +25,21 @@ export interface RestoreResult {
   problems: StorageProblem[]
   /** The stored version was older: everything is written again in the current shape. */
   migrated: boolean
+  /**
+   * What the record keys hold, by entity and record id (as a string), before migrations: what
+   * persistence compares the state with to write only what changed.
+   */
+  records: Map<string, Map<string, StoredRecord>>
+  /** Above every stored record's place. */
+  nextOrder: number
+  /** Keys of the single-blob layout of earlier versions, to remove once their records are stored in buckets. */
+  legacyKeys: string[]
+  /** Buckets that held malformed records, by entity: written again without them. */
+  repair: Array<[entity: string, bucket: string]>
 }
 
-const kinds = new Set(['create', 'update', 'delete'])
-const statuses = new Set(['pending', 'inflight', 'conflict', 'failed'])
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function isOperation(value: unknown): value is Operation {
-  if (!isObject(value)) return false
-  return (
-    typeof value.id === 'string' &&
-    typeof value.seq === 'number' &&
-    typeof value.entity === 'string' &&
-    (typeof value.recordId === 'string' || typeof value.recordId === 'number') &&
-    kinds.has(value.kind as string) &&
-    (value.data === null || isObject(value.data)) &&
-    statuses.has(value.status as string) &&
-    typeof value.attempts === 'number'
-  )
-}
-
-function isStoredEntity(value: unknown): value is StoredEntity {
-  return (
-    isObject(value) &&
-    Array.isArray(value.records) &&
-    value.records.every(isObject) &&
-    Array.isArray(value.bases) &&
-    value.bases.every(
-      (entry) =>
-        Array.isArray(entry) &&
-        (entry.length === 2 || entry.length === 3) &&
-        entry.slice(1).every((record) => record === null || isObject(record)),
-    )
-  )
-}
-
-interface StoredMeta {
-  v: number
-  nextSeq: number
-  conflicts: SyncConflict[]
-  cursors?: Record<string, string | null>
-}
-
-function isMeta(value: unknown): value is StoredMeta {
-  return (
-    isObject(value) &&
-    Number.isInteger(value.v) &&
-    typeof value.nextSeq === 'number' &&
-    Array.isArray(value.conflicts) &&
-    (value.cursors === undefined || isObject(value.cursors))
-  )
-}
+/** What a reader makes of a parsed value: null when it is unusable; otherwise the value, and what of it was dropped. */
+type Reader<T> = (value: unknown) => { value: T; dropped?: string[] } | null
 
 /**
  * Reads what storage holds for one namespace. A value that cannot be parsed or has the wrong shape is
@@ -87,7 +49,14 @@ function isMeta(value: unknown): value is StoredMeta {
 export async function restore(
   storage: SyncStorage,
   keys: StorageKeys,
-  options: { entityNames: readonly string[]; version: number; migrations: PersistMigrations; now: () => number },
+  options: {
+    entityNames: readonly string[]
+    version: number
+    migrations: PersistMigrations
+    now: () => number
+    /** How each entity reads a record's id (default: `record.id`). */
+    selectIds?: Record<string, (record: Record<string, unknown>) => unknown>
+  },
 ): Promise<RestoreResult> {
   const problems: StorageProblem[] = []
   const read = async (key: string): Promise<string | null> => {
@@ -109,8 +78,12 @@ export async function restore(
     await storage.removeItem(key)
     problems.push({ key, quarantineKey, reason, preview: raw.slice(0, 200), at })
   }
-  /** The parsed value when it passes `check`; otherwise moved aside and undefined. */
-  const load = async <T>(key: string, check: (value: unknown) => value is T, what: string, known?: string): Promise<T | undefined> => {
+  /**
+   * The parsed value when `reader` takes it; otherwise moved aside and undefined. Durability invariant 5:
+   * nothing stored is used before it passed the check of its kind (storedShapes.ts). When the reader
+   * dropped part of it, the raw value is copied aside (the key is rewritten with the rest) and reported.
+   */
+  const load = async <T>(key: string, reader: Reader<T>, what: string, known?: string): Promise<T | undefined> => {
     const raw = known ?? (await read(key))
     if (raw === null) return undefined
     let parsed: unknown
@@ -120,12 +93,20 @@ export async function restore(
       await quarantine(key, raw, `${what} is not valid JSON`)
       return undefined
     }
-    if (!check(parsed)) {
+    const result = reader(parsed)
+    if (!result) {
       await quarantine(key, raw, `${what} does not have the expected shape`)
       return undefined
     }
-    return parsed
+    if (result.dropped && result.dropped.length > 0) {
+      const at = options.now()
+      const quarantineKey = keys.quarantine(at, key)
+      await storage.setItem(quarantineKey, raw)
+      problems.push({ key, quarantineKey, reason: `${what} held ${result.dropped.join(', ')}; they were left out`, preview: raw.slice(0, 200), at })
+    }
+    return result.value
   }
+  const selectIdOf = (entity: string) => options.selectIds?.[entity] ?? ((record: Record<string, unknown>) => record.id)
 
   let all: string[]
   try {
@@ -135,35 +116,107 @@ export async function restore(
     throw new SyncStorageError('storage-failed', `listing the stored keys failed (${cause instanceof Error ? cause.message : String(cause)}).`, { cause })
   }
 
-  const meta = await load(keys.meta, isMeta, 'the outbox metadata')
-  if (meta && meta.v > options.version)
-    throw new SyncStorageError(
-      'storage-version-newer',
-      `storage holds data of version ${meta.v}, newer than this app's ${options.version}; it was left untouched. Update the app, or purge the storage to start afresh.`,
-    )
-
-  const entities: Record<string, StoredEntity> = {}
-  for (const name of options.entityNames) {
-    const entity = await load(keys.entity(name), isStoredEntity, `the stored "${name}" slice`)
-    if (entity) entities[name] = entity
-  }
-
-  // One cursor pass where the storage has one (localforage's iterate): a getItem per operation is a
-  // storage transaction each, and at 10,000 operations those round trips are most of the restore.
+  // One cursor pass where the storage has one (localforage's iterate): a getItem per record or operation
+  // is a storage transaction each, and at 10,000 of them those round trips are most of the restore.
   const prefetched = new Map<string, string>()
   if (typeof storage.iterate === 'function') {
     try {
       await storage.iterate((value, key) => {
-        if (key.startsWith(keys.opPrefix) && typeof value === 'string') prefetched.set(key, value)
+        if (key.startsWith(`${keys.namespace}/`) && typeof value === 'string') prefetched.set(key, value)
       })
     } catch {
       // Read them one by one below instead; a real failure will show there.
       prefetched.clear()
     }
   }
+
+  const meta = await load(
+    keys.meta,
+    (value) => {
+      const read = readMeta(value)
+      return read && { value: read.meta, dropped: read.dropped }
+    },
+    'the outbox metadata',
+    prefetched.get(keys.meta),
+  )
+  if (meta && meta.v > options.version)
+    throw new SyncStorageError(
+      'storage-version-newer',
+      `storage holds data of version ${meta.v}, newer than this app's ${options.version}; it was left untouched. Update the app, or purge the storage to start afresh.`,
+    )
+
+  // Records: a key per bucket, grouped by entity. Keys of entities this app does not have are left alone.
+  const records = new Map<string, Map<string, StoredRecord>>(options.entityNames.map((name) => [name, new Map()]))
+  let nextOrder = 0
+  const repair: Array<[string, string]> = []
+  for (const key of all) {
+    if (!key.startsWith(keys.recordPrefix)) continue
+    const rest = key.slice(keys.recordPrefix.length)
+    const slash = rest.indexOf('/')
+    let entity: string
+    try {
+      entity = decodeURIComponent(rest.slice(0, slash))
+    } catch {
+      continue
+    }
+    const byId = slash < 0 ? undefined : records.get(entity)
+    if (!byId) continue
+    const selectId = selectIdOf(entity)
+    const bucket = rest.slice(slash + 1)
+    const stored = await load(
+      key,
+      (value) => {
+        const read = readRecordBucket(value, bucket, selectId)
+        if (read && read.dropped > 0) repair.push([entity, bucket])
+        return read && { value: read.records, dropped: read.dropped > 0 ? [`${read.dropped} malformed records`] : [] }
+      },
+      `the stored "${entity}" records of bucket ${bucket}`,
+      prefetched.get(key),
+    )
+    for (const record of stored ?? []) {
+      byId.set(String(record.id), record)
+      nextOrder = Math.max(nextOrder, record.o + 1)
+    }
+  }
+
+  const entities: Record<string, StoredEntity> = {}
+  const legacyKeys: string[] = []
+  for (const name of options.entityNames) {
+    const selectId = selectIdOf(name)
+    const legacy = await load(
+      keys.entity(name),
+      (value) => {
+        const read = readLegacyEntity(value, selectId)
+        return read && { value: read.entity, dropped: read.dropped > 0 ? [`${read.dropped} malformed entries`] : [] }
+      },
+      `the stored "${name}" slice`,
+      prefetched.get(keys.entity(name)),
+    )
+    if (legacy) legacyKeys.push(keys.entity(name))
+    // Buckets are newer than a blob of the old layout (a restore stopped while moving it).
+    const byId = records.get(name)!
+    const stored = [...byId.values()].sort((a, b) => a.o - b.o)
+    const entity: StoredEntity = {
+      records: (legacy?.records ?? []).filter((record) => !byId.has(String(selectId(record)))),
+      bases: (legacy?.bases ?? []).filter((entry) => !byId.has(String(entry[0]))),
+    }
+    for (const record of stored) {
+      if (record.view !== undefined) entity.records.push(record.view)
+      if ('base' in record)
+        entity.bases.push('madeOn' in record ? [record.id, record.base!, record.madeOn!] : [record.id, record.base!])
+    }
+    if (legacy || byId.size > 0) entities[name] = entity
+  }
+
   const ops: Operation[] = []
   for (const key of all.filter((key) => key.startsWith(keys.opPrefix))) {
-    const op = await load(key, isOperation, 'a stored operation', prefetched.get(key))
+    const op = await load(
+      key,
+      // Stored under its own id: a value under another op's key would be deleted by the wrong settlement.
+      (value) => (isOperation(value) && key === keys.op(value.id) ? { value } : null),
+      'a stored operation',
+      prefetched.get(key),
+    )
     if (!op) continue
     // In flight at the crash: pending again, sent with the same idempotency key; attempts and schedule
     // kept, and at least 1, so it stays frozen (Durability invariant 1: it may have been sent).
@@ -181,5 +234,5 @@ export async function restore(
     const migrate = options.migrations[version]
     if (migrate) state = migrate(state)
   }
-  return { state, problems, migrated: storedVersion < options.version }
+  return { state, problems, migrated: storedVersion < options.version, records, nextOrder, legacyKeys, repair }
 }

@@ -2,7 +2,10 @@ import type { SyncStorage } from './storage'
 
 /**
  * Storage writes in the order they were asked for, one at a time, with repeated writes of a key that
- * has not gone out yet folded into the last one. `idle()` resolves when everything asked so far is done.
+ * has not gone out yet folded into the last one: moved to the end of the line (a later write stays
+ * later), or, with `keepPlace`, written in the earlier one's place (an earlier write stays earlier: a
+ * record's confirmed state is never overtaken by the operation made on it). `idle()` resolves when
+ * everything asked so far is done.
  */
 export function createWriteQueue(storage: SyncStorage, onError: (error: unknown, key: string) => void) {
   // `null` removes the key.
@@ -34,8 +37,8 @@ export function createWriteQueue(storage: SyncStorage, onError: (error: unknown,
   }
 
   return {
-    set(key: string, value: string | null): void {
-      waiting.delete(key)
+    set(key: string, value: string | null, keepPlace = false): void {
+      if (!keepPlace) waiting.delete(key)
       waiting.set(key, value)
       running ??= pump()
     },

@@ -1,6 +1,7 @@
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createRestAdapter, SyncStorageError, type SyncStorage } from '../../src'
+import { recordBucket } from '../../src/persist/storedShapes'
 import { freshStorage, loadPage } from '../support/persistedStore'
 import { createRestBackend } from '../support/restBackend'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
@@ -353,9 +354,10 @@ describe('flushing', () => {
       // Between flushes the slice waits for the throttle; pagehide writes it at once.
       page.store.dispatch(page.todos.actions.added(todo('b')))
       await new Promise((resolve) => setTimeout(resolve, 20))
-      expect((await snapshot()).get('rtk-offline/entity/todos')).not.toContain('"b"')
+      const bucketOfB = `rtk-offline/rec/todos/${recordBucket('b')}`
+      expect((await snapshot()).get(bucketOfB) ?? '').not.toContain('"b"')
       target.dispatchEvent(new Event('pagehide'))
-      await vi.waitFor(async () => expect((await snapshot()).get('rtk-offline/entity/todos')).toContain('"b"'))
+      await vi.waitFor(async () => expect((await snapshot()).get(bucketOfB)).toContain('"b"'))
       page.sync.stop()
     } finally {
       vi.unstubAllGlobals()
