@@ -85,6 +85,8 @@ export class ChaosClient {
   readonly usersSeen = new Set<string | null>([null])
   page!: Page
   online = true
+  /** The signed-in token expired (a 401 fault); the server refuses every request until onAuthError refreshes it. */
+  tokenExpired = false
   readonly faults: Fault[] = []
   private generation = 0
   private opCounter = 0
@@ -112,6 +114,8 @@ export class ChaosClient {
         return index < 0 ? undefined : this.faults.splice(index, 1)[0]
       },
       onFault: config.onFault,
+      isExpired: () => this.tokenExpired,
+      expire: () => (this.tokenExpired = true),
       log: config.trace && ((line) => config.trace!(`${this.name} ${line}`)),
     })
   }
@@ -154,6 +158,7 @@ export class ChaosClient {
       // A fresh token is always at hand: the 401s injected are expired tokens, not a signed-out user.
       onAuthError: async () => {
         await Promise.resolve()
+        this.tokenExpired = false
         return true
       },
       onError: (error) => errors.push(error),
@@ -164,13 +169,14 @@ export class ChaosClient {
     // The harness's own eyes on the store: every edit and delete as the engine stamped it, and every
     // conflict settled in favour of the server's record.
     const observer: Middleware = (api) => (next) => (action) => {
-      const a = action as UnknownAction & { meta?: { offline?: { userId: string | null; stamps?: Array<{ recordId: string; change: { kind: string; data: unknown } }> } } }
+      const a = action as UnknownAction & { meta?: { offline?: { userId: string | null; stamps?: Array<{ id: string; recordId: string; change: { kind: string; data: unknown } }> } } }
       const stamps = a.meta?.offline?.stamps
       if (stamps && !page.dead) {
         const made = scopeOf(a.meta!.offline!.userId)
         for (const stamp of stamps) {
           if (stamp.change.kind === 'delete') ledger.deleted(this.name, made, stamp.recordId)
           else ledger.edited(this.name, made, stamp.recordId, stamp.change.data)
+          ledger.opTouched(stamp.id, this.name)
         }
       }
       if (opsSettled.match(action)) {

@@ -13,7 +13,8 @@ import type { Scheduler } from './scheduler'
  * - `stall`: the server never gets to it before the client's timeout (nothing applied).
  * - `late`: the server applies it at once and the answer arrives late but within the timeout, so other
  *   requests (a pull, another client's write) overtake it.
- * - `401`: credentials expired (nothing applied); the client's `onAuthError` refreshes them.
+ * - `401`: the token expired: this and every later request of the client is answered 401 (nothing
+ *   applied) until the client asks for a fresh token through `onAuthError`.
  * - `html`: a captive portal or proxy login page answers `200 text/html`; the server never saw it.
  * - `412-record`, `409-record`: a conflict answered with the server's current record (nothing applied).
  * - `412-message`: a conflict answered with an error message as the body, not a record.
@@ -61,6 +62,10 @@ export interface FaultyFetchConfig {
   nextFault(request: { method: string; path: string }): Fault | undefined
   /** Counts a fault that was injected. */
   onFault(fault: Fault): void
+  /** Whether the client's token has expired: then every request is answered 401 until it refreshes. */
+  isExpired?(): boolean
+  /** A `401` fault expires the token (the server says so until the client refreshes it with onAuthError). */
+  expire?(): void
   /** Each request and what became of it, for traces. */
   log?(line: string): void
 }
@@ -133,6 +138,10 @@ export function createFaultyFetch(config: FaultyFetchConfig): RestFetch {
         }
         signal?.addEventListener('abort', onAbort, { once: true })
       }
+      if (fault === undefined && config.isExpired?.()) {
+        config.log?.(`${describe} -> 401 (token expired)`)
+        return later(() => resolve(toResponse({ status: 401, body: { message: 'Token expired' } })))
+      }
       switch (fault) {
         case undefined:
           return later(() => resolve(toResponse(serve())))
@@ -147,6 +156,7 @@ export function createFaultyFetch(config: FaultyFetchConfig): RestFetch {
         case '429':
           return later(() => resolve(toResponse({ status: 429, body: { message: 'Slow down' }, headers: { 'Retry-After': '1' } })))
         case '401':
+          config.expire?.()
           return later(() => resolve(toResponse({ status: 401, body: { message: 'Token expired' } })))
         case 'html':
           return later(() =>

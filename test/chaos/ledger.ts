@@ -33,7 +33,13 @@ export interface DeleteEntry {
 export class Ledger {
   readonly tokens = new Map<string, TokenEntry>()
   readonly deletes: DeleteEntry[] = []
+  /** Each op id a client's edits went into, and the logical time of the latest of them. */
+  readonly ops = new Map<string, { client: string; lastTick: number }>()
   private clock = 0
+
+  opTouched(opId: string, client: string): void {
+    this.ops.set(opId, { client, lastTick: this.clock })
+  }
 
   tick(): number {
     return ++this.clock

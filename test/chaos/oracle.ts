@@ -20,6 +20,10 @@ import type { ReferenceBackend } from './referenceBackend'
  *   An edit left "failed" is NOT accounted for: the heal phase retries every failed op (retryFailed),
  *   and the reference server refuses nothing a correct client sends (no validation errors are
  *   injected), so a change that still fails was lost to the user. The failure reason is printed.
+ * LOST also counts a blind overwrite: an update or delete applied without If-Match on a record another
+ *   client changed on the server after the edit was made (so the edit cannot have seen that change). A
+ *   correct client sends the version it based the edit on and meets a conflict instead; applied
+ *   blindly, the other client's change is overwritten (or deleted) without anyone being asked.
  * DUP: an edit applied by the server to a record that already held it (the same change applied twice).
  * DIVERGED: a client whose view (every record, every field, versions included) differs from the
  *   server's records of its signed-in user's scope, after everything was drained and pulled.
@@ -56,6 +60,27 @@ export function checkLost(ledger: Ledger, backend: ReferenceBackend, clients: re
         (where ? `; it was applied in scope ${[...where].join(', ')}` + (where.has(entry.scope) ? ' and later overwritten' : '') : '; it was never applied') +
         (failed ? `; listed as failed: ${failed.lastError?.code ?? '?'}: ${failed.lastError?.message ?? ''}` : ''),
     })
+  }
+  return findings
+}
+
+export function checkBlindOverwrites(ledger: Ledger, backend: ReferenceBackend): Finding[] {
+  const findings: Finding[] = []
+  const clientOf = (key: string | null) => (key === null ? null : key.split('-')[0]!)
+  for (const application of backend.applications) {
+    if (application.kind === 'create' || application.ifMatch !== null || application.key === null) continue
+    const op = ledger.ops.get(application.key)
+    if (!op) continue
+    const other = backend.applications.find(
+      (a) => a.scope === application.scope && a.id === application.id && a.tick > op.lastTick && a.tick < application.tick && clientOf(a.key) !== op.client,
+    )
+    if (other)
+      findings.push({
+        kind: 'lost',
+        detail:
+          `${application.kind} of ${application.scope}/${application.id} by ${op.client} (op ${application.key}) was applied without If-Match ` +
+          `over ${clientOf(other.key) ?? 'someone'}'s later ${other.kind} (op ${other.key ?? '?'}${other.tokens.length ? `, edit ${other.tokens.join(', ')}` : ''}): overwritten without a conflict`,
+      })
   }
   return findings
 }

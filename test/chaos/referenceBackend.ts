@@ -22,6 +22,8 @@ export interface Application {
   id: string
   kind: 'create' | 'update' | 'delete'
   key: string | null
+  /** The request's If-Match, or null when it had none. */
+  ifMatch: string | null
   tokens: string[]
   /** Tokens this application set on a record that already held them: applied a second time. */
   dupTokens: string[]
@@ -156,7 +158,7 @@ export class ReferenceBackend {
         return bare === '*' || bare === String(version)
       })
     const log = (kind: Application['kind'], recordId: string, tokens: string[], dupTokens: string[]) =>
-      this.applications.push({ tick: this.tick(), scope, id: recordId, kind, key, tokens, dupTokens })
+      this.applications.push({ tick: this.tick(), scope, id: recordId, kind, key, ifMatch, tokens, dupTokens })
 
     if (method === 'POST' && id === undefined) {
       if (!isObject(body) || typeof body.id !== 'string') return { status: 400, body: { message: 'A record needs a string id.' } }

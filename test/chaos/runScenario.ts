@@ -1,7 +1,7 @@
 import { ChaosClient, type Todo } from './chaosClient'
 import type { Fault } from './faultyFetch'
 import { Ledger } from './ledger'
-import { checkDiverged, checkDup, checkLost, checkOrphans, checkStuck, type Finding } from './oracle'
+import { checkBlindOverwrites, checkDiverged, checkDup, checkLost, checkOrphans, checkStuck, type Finding } from './oracle'
 import { createPrng } from './prng'
 import { ReferenceBackend } from './referenceBackend'
 import { createScheduler, type Scheduler } from './scheduler'
@@ -265,6 +265,7 @@ async function runScenarioInner(seed: number, scenario: Scenario, trace: (line: 
   await pullAll()
 
   findings.push(...checkLost(ledger, backend, clients))
+  findings.push(...checkBlindOverwrites(ledger, backend))
   findings.push(...checkDup(backend))
   findings.push(...checkDiverged(backend, clients))
   findings.push(...checkStuck(clients, 'after a reload, drain and pull'))
