@@ -24,7 +24,9 @@ import type { ReferenceBackend } from './referenceBackend'
  *   client changed on the server after the edit was made (so the edit cannot have seen that change). A
  *   correct client sends the version it based the edit on and meets a conflict instead; applied
  *   blindly, the other client's change is overwritten (or deleted) without anyone being asked.
- * DUP: an edit applied by the server to a record that already held it (the same change applied twice).
+ * DUP: an edit applied by the server to a record that already held it (the same change applied twice),
+ *   or applied in a scope (a user's account) other than the one it was made under: one user's change
+ *   landing in another user's data is applied where it must never be.
  * DIVERGED: a client whose view (every record, every field, versions included) differs from the
  *   server's records of its signed-in user's scope, after everything was drained and pulled.
  * STUCK: after heal and drain, an op still waiting or in flight, a phase of 'syncing', or an op parked
@@ -85,13 +87,26 @@ export function checkBlindOverwrites(ledger: Ledger, backend: ReferenceBackend):
   return findings
 }
 
-export function checkDup(backend: ReferenceBackend): Finding[] {
-  return backend.applications
+export function checkDup(backend: ReferenceBackend, ledger?: Ledger): Finding[] {
+  const findings: Finding[] = backend.applications
     .filter((a) => a.dupTokens.length > 0)
     .map((a) => ({
       kind: 'dup' as const,
       detail: `edit ${a.dupTokens.join(', ')} applied again to ${a.scope}/${a.id} by ${a.kind} with Idempotency-Key ${a.key ?? 'none'}`,
     }))
+  if (ledger)
+    for (const a of backend.applications) {
+      const foreign = a.tokens.filter((token) => {
+        const entry = ledger.tokens.get(token)
+        return entry !== undefined && entry.scope !== a.scope
+      })
+      if (foreign.length > 0)
+        findings.push({
+          kind: 'dup',
+          detail: `edit ${foreign.map((t) => `${t} (made under ${ledger.tokens.get(t)!.scope})`).join(', ')} applied in another user's account: ${a.scope}/${a.id} by ${a.kind} with Idempotency-Key ${a.key ?? 'none'}`,
+        })
+    }
+  return findings
 }
 
 const stable = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v))

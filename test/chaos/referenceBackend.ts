@@ -6,7 +6,7 @@
  * - Every record has a numeric `version` (1 on create, one more per write) and `updatedAt` (the clock).
  *   Writes honour `If-Match`: another version answers 412 with the current record. An update or delete of
  *   a missing record answers 404; a create of an existing one 409 with the current record.
- * - `Idempotency-Key`: the first answer to a key is stored atomically with the change it made and
+ * - `Idempotency-Key` (per scope): the first answer to a key is stored atomically with the change it made and
  *   replayed to every repeat with the same request; a repeat with another method, path or body is refused
  *   with 422 and changes nothing (`refusals`).
  * - A change feed per scope (`GET /todos?since=<cursor>&limit=<n>`), tombstones as `record: null`.
@@ -132,8 +132,10 @@ export class ReferenceBackend {
 
     const key = request.headers.get('idempotency-key')
     if (key !== null) {
-      const fingerprint = JSON.stringify([scope, method, url.pathname, request.body ?? null])
-      const stored = this.answered.get(key)
+      // Keys are per account, as payment APIs keep them: another user's request with the same key is another request.
+      const slot = `${scope}\u0000${key}`
+      const fingerprint = JSON.stringify([method, url.pathname, request.body ?? null])
+      const stored = this.answered.get(slot)
       if (stored) {
         if (stored.fingerprint === fingerprint) return structuredClone(stored.reply)
         this.refusals.push({ scope, key, method, path: url.pathname })
@@ -141,7 +143,7 @@ export class ReferenceBackend {
       }
       const reply = this.apply(scope, method, id, request, key)
       // Stored with the change, in the same step: a retry gets this answer and changes nothing.
-      this.answered.set(key, { fingerprint, reply: structuredClone(reply) })
+      this.answered.set(slot, { fingerprint, reply: structuredClone(reply) })
       return reply
     }
     return this.apply(scope, method, id, request, null)

@@ -266,7 +266,7 @@ async function runScenarioInner(seed: number, scenario: Scenario, trace: (line: 
 
   findings.push(...checkLost(ledger, backend, clients))
   findings.push(...checkBlindOverwrites(ledger, backend))
-  findings.push(...checkDup(backend))
+  findings.push(...checkDup(backend, ledger))
   findings.push(...checkDiverged(backend, clients))
   findings.push(...checkStuck(clients, 'after a reload, drain and pull'))
   for (const client of clients) await client.page.persistor.flush()
