@@ -13,7 +13,7 @@ import { ReferenceBackend } from './referenceBackend'
 import { replayCommand, runScenario, summarize } from './runScenario'
 import { DEFAULT_FEATURES, generateScenario, type ChaosFeatures } from './scenario'
 
-const SEEDS = Number(process.env.CHAOS_SEEDS ?? 800)
+const SEEDS = Number(process.env.CHAOS_SEEDS ?? 500)
 const FROM = Number(process.env.CHAOS_FROM ?? 1)
 
 async function runSeeds(from: number, count: number, features: ChaosFeatures, flags = ''): Promise<string[]> {
@@ -52,11 +52,11 @@ describe('the chaos harness', () => {
     const ledger = new Ledger()
     const backend = new ReferenceBackend(() => 0, () => ++tick)
     backend.seed('anon', { id: 'a', title: 'a' })
-    ledger.edited('c0', 'anon', 'a', { t_kept: 1 })
-    ledger.edited('c0', 'anon', 'a', { t_forgotten: 1 })
+    ledger.edited('c0', 'c0#0', 'anon', 'a', { t_kept: 1 })
+    ledger.edited('c0', 'c0#0', 'anon', 'a', { t_forgotten: 1 })
     ledger.flushed('c0')
-    ledger.edited('c0', 'anon', 'a', { t_crashed: 1 })
-    ledger.crashed('c0', new Set(), new Set())
+    ledger.edited('c0', 'c0#0', 'anon', 'a', { t_crashed: 1 })
+    ledger.crashed('c0#0', new Set(), new Set())
     const headers = new Headers({ Authorization: 'Bearer anon', 'Idempotency-Key': 'k1' })
     expect(backend.handle({ method: 'PATCH', path: '/todos/a', headers, body: { t_kept: 1 } }).status).toBe(200)
     const lost = checkLost(ledger, backend, [])
@@ -90,7 +90,7 @@ describe('the chaos convergence suite', () => {
     600_000,
   )
 
-  // Fails on today's engine (breaks 1–6, 8, 9 of issue 9); the coordinator flips it to `it` once the fixes land.
+  // Fails on today's engine (breaks 1–6, 8, 9, 13 of issue 9 and two tab bugs, see the report); flip it to `it` once the fixes land.
   it.fails(
     `${SEEDS} seeded scenarios with faults, crashes, reloads, user switches and every strategy: lost=0 dup=0 diverged=0 stuck=0 orphans=0`,
     async () => {

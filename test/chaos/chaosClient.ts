@@ -13,6 +13,7 @@ import {
   type SyncedEntityState,
 } from '../../src'
 import { opsSettled, resolveConflict } from '../../src/slices/actions'
+import { isRemoteAction } from '../../src/persist/tabChannel'
 import { crashable, type BaseStorage, type CrashableStorage } from './crashableStorage'
 import { createFaultyFetch, type Fault } from './faultyFetch'
 import type { Ledger } from './ledger'
@@ -42,6 +43,10 @@ export interface ClientConfig {
   storageName: string
   onFault(fault: Fault): void
   trace?: (line: string) => void
+  /** Tabs open on the client's storage: 1, or 2 sharing one outbox (persist tabs with Web Locks). */
+  tabs: number
+  /** The browser's Web Locks, shared by the client's tabs. */
+  locks: LockManager
 }
 
 export interface RootState {
@@ -57,6 +62,7 @@ export interface PageStore {
 /** One page load of a client: a store with its sync engine and persistence on the client's storage. */
 export interface Page {
   generation: number
+  tab: number
   storage: CrashableStorage
   store: PageStore
   sync: ReturnType<typeof createOfflineSync>
@@ -83,7 +89,8 @@ export class ChaosClient {
   readonly name: string
   user: string | null = null
   readonly usersSeen = new Set<string | null>([null])
-  page!: Page
+  /** The open tabs, by index; a crashed tab is replaced by its reload. */
+  readonly pages: Page[] = []
   online = true
   /** The signed-in token expired (a 401 fault); the server refuses every request until onAuthError refreshes it. */
   tokenExpired = false
@@ -120,15 +127,29 @@ export class ChaosClient {
     })
   }
 
-  /** Loads a page on the client's storage, signed in as the client's user; the restore starts at once. */
-  boot(): Page {
+  /** The first tab. */
+  get page(): Page {
+    return this.pages[0]!
+  }
+
+  get tabs(): number {
+    return this.config.tabs
+  }
+
+  /** The persist key; each client its own, so tabs of different clients never share a channel or a lock. */
+  get key(): string {
+    return `chaos-${this.name}`
+  }
+
+  /** Loads a page in a tab on the client's storage, signed in as the client's user; the restore starts at once. */
+  boot(tab = 0): Page {
     const { scheduler, ledger } = this.config
     const generation = ++this.generation
     const storage = crashable(this.base, scheduler)
     const todos = createSyncedEntity<Todo>({ name: 'todos', conflict: this.conflictStrategy() })
     const network = createManualNetworkStatus(this.online)
     const errors: unknown[] = []
-    const page = { generation, dead: false } as Page
+    const page = { generation, tab, dead: false } as Page
     const adapter = createRestAdapter({
       baseUrl: BASE_URL,
       now: scheduler.now,
@@ -162,7 +183,7 @@ export class ChaosClient {
         return true
       },
       onError: (error) => errors.push(error),
-      persist: { storage, throttleMs: THROTTLE_MS, tabs: false, key: 'chaos' },
+      persist: { storage, throttleMs: THROTTLE_MS, tabs: this.config.tabs > 1, locks: this.config.locks, key: this.key },
     })
     const opBySeq = (state: unknown, seq: number): Operation | undefined =>
       sync.selectors.selectOps(state).find((op) => op.seq === seq)
@@ -171,11 +192,12 @@ export class ChaosClient {
     const observer: Middleware = (api) => (next) => (action) => {
       const a = action as UnknownAction & { meta?: { offline?: { userId: string | null; stamps?: Array<{ id: string; recordId: string; change: { kind: string; data: unknown } }> } } }
       const stamps = a.meta?.offline?.stamps
-      if (stamps && !page.dead) {
+      // Another tab's change is that tab's to account for (its own observer saw it).
+      if (stamps && !page.dead && !isRemoteAction(action)) {
         const made = scopeOf(a.meta!.offline!.userId)
         for (const stamp of stamps) {
           if (stamp.change.kind === 'delete') ledger.deleted(this.name, made, stamp.recordId)
-          else ledger.edited(this.name, made, stamp.recordId, stamp.change.data)
+          else ledger.edited(this.name, `${this.name}#${tab}`, made, stamp.recordId, stamp.change.data)
           ledger.opTouched(stamp.id, this.name)
         }
       }
@@ -202,7 +224,7 @@ export class ChaosClient {
       middleware: (getDefault) => getDefault({ serializableCheck: false, immutableCheck: false }).concat(sync.middleware, observer),
     }) as unknown as PageStore
     Object.assign(page, { storage, store, sync, todos, network, errors, persistor: sync.persist(store) })
-    this.page = page
+    this.pages[tab] = page
     return page
   }
 
@@ -210,9 +232,9 @@ export class ChaosClient {
     return this.config.strategy
   }
 
-  /** The page dies: storage cut off at this instant, engine and persistence stopped, nothing flushed. */
-  crash(): Page {
-    const page = this.page
+  /** The tab's page dies: storage cut off at this instant, engine and persistence stopped, nothing flushed. */
+  crash(tab = 0): Page {
+    const page = this.pages[tab]!
     page.storage.crash()
     page.dead = true
     page.sync.stop()
@@ -222,7 +244,7 @@ export class ChaosClient {
 
   setOnline(online: boolean): void {
     this.online = online
-    if (!this.page.dead) this.page.network.setOnline(online)
+    for (const page of this.pages) if (!page.dead) page.network.setOnline(online)
   }
 
   /** Tokens held by op records in storage, under every user's namespace. */
@@ -242,7 +264,7 @@ export class ChaosClient {
   }
 
   private opPrefix(): string {
-    return `${this.user === null ? 'chaos' : `chaos:user:${encodeURIComponent(this.user)}`}/op/`
+    return `${this.user === null ? this.key : `${this.key}:user:${encodeURIComponent(this.user)}`}/op/`
   }
 
   /** Op ids stored under the signed-in user's namespace. */
@@ -267,12 +289,13 @@ export class ChaosClient {
     return this.page.store.getState()
   }
 
-  view(): Todo[] {
-    return this.page.todos.selectors.selectAll(this.page.store.getState() as unknown as Record<string, unknown>)
+  view(tab = 0): Todo[] {
+    const page = this.pages[tab % this.tabs]!
+    return page.todos.selectors.selectAll(page.store.getState() as unknown as Record<string, unknown>)
   }
 
   async dispose(): Promise<void> {
-    if (!this.page.dead) this.crash()
+    for (const page of this.pages) if (!page.dead) this.crash(page.tab)
     await this.base.dropInstance().catch(() => {})
   }
 }

@@ -8,6 +8,8 @@ import { tokensOf } from './referenceBackend'
 export interface TokenEntry {
   token: string
   client: string
+  /** The tab that made it (`c0#1`): a crash of that tab decides whether it was stored. */
+  writer: string
   /** The server scope the edit was made under (the signed-in user, 'anon' for none). */
   scope: string
   recordId: string
@@ -45,10 +47,10 @@ export class Ledger {
     return ++this.clock
   }
 
-  edited(client: string, scope: string, recordId: EntityId, data: unknown): void {
+  edited(client: string, writer: string, scope: string, recordId: EntityId, data: unknown): void {
     for (const token of tokensOf(data)) {
       if (this.tokens.has(token)) continue
-      this.tokens.set(token, { token, client, scope, recordId: String(recordId), tick: this.tick(), durable: null, superseded: null })
+      this.tokens.set(token, { token, client, writer, scope, recordId: String(recordId), tick: this.tick(), durable: null, superseded: null })
     }
   }
 
@@ -70,13 +72,13 @@ export class Ledger {
   }
 
   /**
-   * A client crashed: its edits made so far are durable when storage (`stored`) or the server
+   * A tab crashed: its edits made so far are durable when storage (`stored`) or the server
    * (`applied`) holds them; the rest were lost by the crash before anything was promised.
    */
-  crashed(client: string, stored: ReadonlySet<string>, applied: ReadonlySet<string>): { forgiven: number } {
+  crashed(writer: string, stored: ReadonlySet<string>, applied: ReadonlySet<string>): { forgiven: number } {
     let forgiven = 0
     for (const entry of this.tokens.values()) {
-      if (entry.client !== client || entry.durable !== null) continue
+      if (entry.writer !== writer || entry.durable !== null) continue
       if (stored.has(entry.token) || applied.has(entry.token)) entry.durable = true
       else {
         entry.durable = false

@@ -114,17 +114,20 @@ const stable = (value: unknown): string => JSON.stringify(value, (_key, v: unkno
 export function checkDiverged(backend: ReferenceBackend, clients: readonly ChaosClient[]): Finding[] {
   const findings: Finding[] = []
   for (const client of clients) {
-    const scope = scopeOf(client.user)
-    const server = backend.records(scope)
-    const view = new Map(client.view().map((record) => [String(record.id), record]))
-    const problems: string[] = []
-    for (const [id, record] of server) {
-      const mine = view.get(id)
-      if (!mine) problems.push(`${id} missing (server v${record.version})`)
-      else if (stable(mine) !== stable(record)) problems.push(`${id} differs: view ${stable(mine)} server ${stable(record)}`)
+    for (const page of client.pages) {
+      const scope = scopeOf(client.user)
+      const server = backend.records(scope)
+      const name = client.tabs > 1 ? `${client.name}#${page.tab}` : client.name
+      const view = new Map(client.view(page.tab).map((record) => [String(record.id), record]))
+      const problems: string[] = []
+      for (const [id, record] of server) {
+        const mine = view.get(id)
+        if (!mine) problems.push(`${id} missing (server v${record.version})`)
+        else if (stable(mine) !== stable(record)) problems.push(`${id} differs: view ${stable(mine)} server ${stable(record)}`)
+      }
+      for (const [id, record] of view) if (!server.has(id)) problems.push(`${id} shown but not on the server: ${stable(record)}`)
+      if (problems.length > 0) findings.push({ kind: 'diverged', detail: `${name} (${scope}): ${problems.join('; ')}` })
     }
-    for (const [id, record] of view) if (!server.has(id)) problems.push(`${id} shown but not on the server: ${stable(record)}`)
-    if (problems.length > 0) findings.push({ kind: 'diverged', detail: `${client.name} (${scope}): ${problems.join('; ')}` })
   }
   return findings
 }
@@ -132,20 +135,23 @@ export function checkDiverged(backend: ReferenceBackend, clients: readonly Chaos
 export function checkStuck(clients: readonly ChaosClient[], when: string): Finding[] {
   const findings: Finding[] = []
   for (const client of clients) {
-    const state = client.page.store.getState()
-    const { sync } = client.page
-    const status = sync.selectors.selectStatus(state)
-    const ops = sync.selectors.selectOps(state).filter((op) => op.status !== 'failed')
-    const open = new Set(sync.selectors.selectOpenConflicts(state).map((c) => c.seq))
-    const problems: string[] = []
-    for (const op of ops) {
-      const what = `${op.kind} ${op.recordId} (op ${op.id}, seq ${op.seq}, attempts ${op.attempts})`
-      if (op.status === 'conflict') problems.push(open.has(op.seq) ? `${what} still parked after resolving` : `${what} parked with no open conflict to resolve`)
-      else problems.push(`${what} still ${op.status}${op.lastError ? ` (${op.lastError.code})` : ''}`)
+    for (const page of client.pages) {
+      const state = page.store.getState()
+      const { sync } = page
+      const name = client.tabs > 1 ? `${client.name}#${page.tab}` : client.name
+      const status = sync.selectors.selectStatus(state)
+      const ops = sync.selectors.selectOps(state).filter((op) => op.status !== 'failed')
+      const open = new Set(sync.selectors.selectOpenConflicts(state).map((c) => c.seq))
+      const problems: string[] = []
+      for (const op of ops) {
+        const what = `${op.kind} ${op.recordId} (op ${op.id}, seq ${op.seq}, attempts ${op.attempts})`
+        if (op.status === 'conflict') problems.push(open.has(op.seq) ? `${what} still parked after resolving` : `${what} parked with no open conflict to resolve`)
+        else problems.push(`${what} still ${op.status}${op.lastError ? ` (${op.lastError.code})` : ''}`)
+      }
+      if (status.phase === 'syncing') problems.push(`phase 'syncing' with ${status.pending} pending, ${status.inflight} in flight`)
+      if (status.pending !== ops.length) problems.push(`pending count ${status.pending} but ${ops.length} ops in the outbox`)
+      if (problems.length > 0) findings.push({ kind: 'stuck', detail: `${name} ${when}: ${problems.join('; ')}` })
     }
-    if (status.phase === 'syncing') problems.push(`phase 'syncing' with ${status.pending} pending, ${status.inflight} in flight`)
-    if (status.pending !== ops.length) problems.push(`pending count ${status.pending} but ${ops.length} ops in the outbox`)
-    if (problems.length > 0) findings.push({ kind: 'stuck', detail: `${client.name} ${when}: ${problems.join('; ')}` })
   }
   return findings
 }
@@ -153,17 +159,24 @@ export function checkStuck(clients: readonly ChaosClient[], when: string): Findi
 export async function checkOrphans(clients: readonly ChaosClient[], when: string): Promise<Finding[]> {
   const findings: Finding[] = []
   for (const client of clients) {
-    const stored = new Set(await client.storedOpIds())
-    const state = client.page.store.getState()
-    const live = new Set(client.page.sync.selectors.selectOps(state).map((op) => op.id))
-    const extra: string[] = []
-    for (const id of stored) if (!live.has(id)) extra.push(`${id} (${await client.storedOp(id)})`)
-    const missing = [...live].filter((id) => !stored.has(id))
-    if (extra.length + missing.length > 0)
-      findings.push({
-        kind: 'orphans',
-        detail: `${client.name} ${when}: ${extra.length > 0 ? `stored but not live: ${extra.join(', ')}` : ''}${extra.length && missing.length ? '; ' : ''}${missing.length > 0 ? `live but not stored: ${missing.join(', ')}` : ''}`,
-      })
+    for (const page of client.pages) {
+      const stored = new Set(await client.storedOpIds())
+      const state = page.store.getState()
+      const name = client.tabs > 1 ? `${client.name}#${page.tab}` : client.name
+      const live = new Set(page.sync.selectors.selectOps(state).map((op) => op.id))
+      const extra: string[] = []
+      for (const id of stored) if (!live.has(id)) extra.push(`${id} (${await client.storedOp(id)})`)
+      const missing = [...live].filter((id) => !stored.has(id))
+      if (extra.length + missing.length > 0)
+        findings.push({
+          kind: 'orphans',
+          detail:
+            `${name} ${when}: ` +
+            [extra.length > 0 ? `stored but not live: ${extra.join(', ')}` : '', missing.length > 0 ? `live but not stored: ${missing.join(', ')}` : '']
+              .filter(Boolean)
+              .join('; '),
+        })
+    }
   }
   return findings
 }

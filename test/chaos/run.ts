@@ -1,6 +1,9 @@
 /**
- * `npm run chaos -- --seeds N [--from S] [--seed S] [--verbose] [--no-crashes] [--no-restore-races]
- *   [--no-switches] [--no-deletes] [--faults=a,b|none] [--strategies=a,b]`
+ * `npm run chaos -- --seeds N [--from S] [--seed S] [--verbose] [--trace] [--no-crashes] [--no-restore-races]
+ *   [--no-tabs] [--no-switches] [--no-deletes] [--faults=a,b|none] [--strategies=a,b]`
+ *
+ * `--seed S` replays one seed and prints its notes; `--trace` adds every step, request and server
+ * application. The `--no-…`, `--faults=` and `--strategies=` flags turn features off to bisect a failure.
  *
  * Runs N seeded scenarios (from S, default 1; `--seed S` runs one) and ends with the figures line
  * `chaos: N seeds, X ops, Y faults, Z crashes: lost=0 dup=0 diverged=0 stuck=0 orphans=0`; exits 1 when
@@ -17,6 +20,7 @@ export function parseFeatures(args: readonly string[], base: ChaosFeatures = DEF
     if (arg === '--no-crashes') features.crashes = false
     else if (arg === '--no-restore-races') features.restoreRaces = false
     else if (arg === '--no-switches') features.userSwitches = false
+    else if (arg === '--no-tabs') features.tabs = false
     else if (arg === '--no-deletes') features.deletes = false
     else if (arg.startsWith('--faults=')) {
       const list = arg.slice('--faults='.length)

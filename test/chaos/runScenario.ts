@@ -5,6 +5,8 @@ import { checkBlindOverwrites, checkDiverged, checkDup, checkLost, checkOrphans,
 import { createPrng } from './prng'
 import { ReferenceBackend } from './referenceBackend'
 import { createScheduler, type Scheduler } from './scheduler'
+import { createFakeBroadcastChannel } from './fakeBroadcastChannel'
+import { createFakeLocks } from '../support/fakeLocks'
 import { DEFAULT_FEATURES, generateScenario, type ChaosFeatures, type Scenario, type Step } from './scenario'
 
 export interface ScenarioResult {
@@ -43,16 +45,30 @@ export async function runScenario(
   const captured: string[] = []
   console.warn = (...args: unknown[]) => void captured.push(args.map(String).join(' ').slice(0, 300))
   console.error = console.warn
+  // Tab slots and ids are drawn with Math.random: seeded, so a clash of slots replays too.
+  const mathRandom = Math.random
+  Math.random = createPrng(seed ^ 0x7ab5)
+  const scheduler = createScheduler()
+  const broadcastChannel = globalThis.BroadcastChannel
+  globalThis.BroadcastChannel = createFakeBroadcastChannel(scheduler)
   try {
-    return await runScenarioInner(seed, scenario, trace, captured, options.trace !== undefined)
+    return await runScenarioInner(seed, scenario, scheduler, trace, captured, options.trace !== undefined)
   } finally {
     console.warn = consoleWarn
     console.error = consoleError
+    Math.random = mathRandom
+    globalThis.BroadcastChannel = broadcastChannel
   }
 }
 
-async function runScenarioInner(seed: number, scenario: Scenario, trace: (line: string) => void, captured: string[], traced: boolean): Promise<ScenarioResult> {
-  const scheduler = createScheduler()
+async function runScenarioInner(
+  seed: number,
+  scenario: Scenario,
+  scheduler: Scheduler,
+  trace: (line: string) => void,
+  captured: string[],
+  traced: boolean,
+): Promise<ScenarioResult> {
   const ledger = new Ledger()
   const backend = new ReferenceBackend(scheduler.now, () => ledger.tick())
   let faults = 0
@@ -73,53 +89,56 @@ async function runScenarioInner(seed: number, scenario: Scenario, trace: (line: 
         random: createPrng(seed * 31 + index),
         storageName: `chaos-${process.pid}-${instance}-${seed}-c${index}`,
         onFault: () => (faults += 1),
+        tabs: scenario.tabs[index] ?? 1,
+        locks: createFakeLocks(),
         trace: traced ? trace : undefined,
       }),
   )
-  for (const client of clients) client.boot()
+  for (const client of clients) for (let tab = 0; tab < client.tabs; tab++) client.boot(tab)
   await scheduler.settle()
 
   let tokenCounter = 0
   let created = 0
   const switching = new Map<ChaosClient, Promise<void>>()
-  const dispatch = (client: ChaosClient, action: unknown) => {
+  const dispatch = (client: ChaosClient, action: unknown, tab = 0) => {
     try {
-      client.page.store.dispatch(action as never)
+      client.pages[tab % client.tabs]!.store.dispatch(action as never)
     } catch (error) {
-      notes.push(`${client.name}: dispatch refused: ${error instanceof Error ? error.message : String(error)}`)
+      notes.push(`${client.name}#${tab}: dispatch refused: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
-  const edit = (client: ChaosClient, pick: number, title: boolean) => {
-    const view = client.view()
+  const edit = (client: ChaosClient, pick: number, title: boolean, tab = 0) => {
+    const view = client.view(tab)
     if (view.length === 0) return
     const record = view[pick % view.length]!
     const token = `${client.name}x${++tokenCounter}`
-    dispatch(client, client.page.todos.actions.updated({ id: record.id, changes: { [`t_${token}`]: 1, ...(title ? { title: token } : {}) } }))
+    dispatch(client, client.pages[tab % client.tabs]!.todos.actions.updated({ id: record.id, changes: { [`t_${token}`]: 1, ...(title ? { title: token } : {}) } }), tab)
   }
 
-  /** A crash of the page at this instant, and what the harness learns from storage afterwards. */
-  async function crash(client: ChaosClient): Promise<void> {
+  /** A crash of a tab's page at this instant, and what the harness learns from storage afterwards. */
+  async function crash(client: ChaosClient, tab = 0): Promise<void> {
     crashes += 1
-    client.crash()
-    switching.delete(client)
+    client.crash(tab)
+    if (tab === 0) switching.delete(client)
     await scheduler.settle()
     const stored = await client.storedTokens()
     const applied = new Set(backend.appliedTokens().keys())
-    ledger.crashed(client.name, stored, applied)
+    ledger.crashed(`${client.name}#${tab}`, stored, applied)
   }
 
   async function reload(client: ChaosClient, step: Extract<Step, { t: 'crash' }>): Promise<void> {
-    await crash(client)
-    client.boot()
+    const tab = step.tab % client.tabs
+    await crash(client, tab)
+    client.boot(tab)
     if (step.restore === 'early-edits') {
       // Edits made before the restore finished (the app's first render dispatches at once).
-      edit(client, step.rounds, false)
-      edit(client, step.rounds + 1, true)
+      edit(client, step.rounds, false, tab)
+      edit(client, step.rounds + 1, true, tab)
     }
     if (step.restore === 'crash-again') {
       await scheduler.settle(step.rounds)
-      await crash(client)
-      client.boot()
+      await crash(client, tab)
+      client.boot(tab)
     }
     await scheduler.settle(step.restore === 'await' ? undefined : step.rounds)
   }
@@ -130,7 +149,7 @@ async function runScenarioInner(seed: number, scenario: Scenario, trace: (line: 
       dispatch(client, sync.actions.resolveConflict({ id: conflict.id, choose: choices() ? 'local' : 'remote' }))
   }
 
-  trace(`clients: ${scenario.strategies.map((s, i) => `c${i}=${s}`).join(' ')}; ${scenario.sharedRecords} shared records`)
+  trace(`clients: ${scenario.strategies.map((s, i) => `c${i}=${s}${(scenario.tabs[i] ?? 1) > 1 ? ' (2 tabs)' : ''}`).join(' ')}; ${scenario.sharedRecords} shared records`)
   for (const step of scenario.steps) {
     trace(`t=${scheduler.now() - 1_700_000_000_000} tick=${ledger.tick()} ${JSON.stringify(step)}`)
     const client = 'c' in step ? clients[step.c]! : undefined
@@ -139,15 +158,15 @@ async function runScenarioInner(seed: number, scenario: Scenario, trace: (line: 
         const id = `${client!.name}-n${++created}`
         const token = `${client!.name}x${++tokenCounter}`
         const record: Todo = { id, title: step.title ? token : id, [`t_${token}`]: 1 }
-        dispatch(client!, client!.page.todos.actions.added(record))
+        dispatch(client!, client!.pages[step.tab % client!.tabs]!.todos.actions.added(record), step.tab)
         break
       }
       case 'update':
-        edit(client!, step.pick, step.title)
+        edit(client!, step.pick, step.title, step.tab)
         break
       case 'delete': {
-        const view = client!.view()
-        if (view.length > 0) dispatch(client!, client!.page.todos.actions.removed(view[step.pick % view.length]!.id))
+        const view = client!.view(step.tab)
+        if (view.length > 0) dispatch(client!, client!.pages[step.tab % client!.tabs]!.todos.actions.removed(view[step.pick % view.length]!.id), step.tab)
         break
       }
       case 'fault':
@@ -161,7 +180,8 @@ async function runScenarioInner(seed: number, scenario: Scenario, trace: (line: 
         break
       case 'switch': {
         await switching.get(client!)
-        if (client!.page.dead) break
+        // Tabs share one signed-in user; switching is for single-tab clients.
+        if (client!.page.dead || client!.tabs > 1) break
         // The app signs the new user in (its token provider answers for them from now on), then switches.
         client!.user = step.user
         client!.usersSeen.add(step.user)
@@ -208,19 +228,21 @@ async function runScenarioInner(seed: number, scenario: Scenario, trace: (line: 
         if (client.page.sync.selectors.selectFailed(state).length > 0) dispatch(client, client.page.sync.actions.retryFailed())
       }
       await scheduler.advance(2_500)
-      const busy = clients.some((client) => {
-        const state = client.page.store.getState()
-        const status = client.page.sync.selectors.selectStatus(state)
-        return status.pending > 0 || status.failed > 0
-      })
+      const busy = clients.some((client) =>
+        client.pages.some((page) => {
+          const status = page.sync.selectors.selectStatus(page.store.getState())
+          return status.pending > 0 || status.failed > 0
+        }),
+      )
       if (!busy) break
     }
   }
 
   async function pullAll(): Promise<void> {
-    for (const client of clients) dispatch(client, client.page.sync.actions.pullNow())
+    // Pulls run in the sending tab; the others get its pages over the channel.
+    for (const client of clients) for (let tab = 0; tab < client.tabs; tab++) dispatch(client, client.page.sync.actions.pullNow(), tab)
     await scheduler.advance(100)
-    for (const client of clients) dispatch(client, client.page.sync.actions.pullNow())
+    for (const client of clients) for (let tab = 0; tab < client.tabs; tab++) dispatch(client, client.page.sync.actions.pullNow(), tab)
     await scheduler.advance(100)
   }
 
@@ -249,17 +271,18 @@ async function runScenarioInner(seed: number, scenario: Scenario, trace: (line: 
   const findings: Finding[] = [...stuckElsewhere]
   findings.push(...checkStuck(clients, 'after heal and drain'))
   for (const client of clients) {
-    await client.page.persistor.flush()
+    for (const page of client.pages) await page.persistor.flush()
     ledger.flushed(client.name)
   }
   await scheduler.settle()
   findings.push(...(await checkOrphans(clients, 'after heal and a flush')))
 
   // ---- Reload every client abruptly, drain and pull again.
-  for (const client of clients) {
-    await crash(client)
-    client.boot()
-  }
+  for (const client of clients)
+    for (let tab = 0; tab < client.tabs; tab++) {
+      await crash(client, tab)
+      client.boot(tab)
+    }
   await scheduler.settle()
   await drainAll()
   await pullAll()
@@ -269,12 +292,12 @@ async function runScenarioInner(seed: number, scenario: Scenario, trace: (line: 
   findings.push(...checkDup(backend, ledger))
   findings.push(...checkDiverged(backend, clients))
   findings.push(...checkStuck(clients, 'after a reload, drain and pull'))
-  for (const client of clients) await client.page.persistor.flush()
+  for (const client of clients) for (const page of client.pages) await page.persistor.flush()
   await scheduler.settle()
   findings.push(...(await checkOrphans(clients, 'after a reload and a flush')))
 
   for (const refusal of backend.refusals) notes.push(`server refused Idempotency-Key ${refusal.key} reused with another body (${refusal.method} ${refusal.path} in ${refusal.scope})`)
-  for (const client of clients) for (const error of client.page.errors) notes.push(`${client.name} onError: ${error instanceof Error ? error.message : String(error)}`)
+  for (const client of clients) for (const page of client.pages) for (const error of page.errors) notes.push(`${client.name} onError: ${error instanceof Error ? error.message : String(error)}`)
 
   for (const line of new Set(captured)) notes.push(`console: ${line}`)
   for (const client of clients) {

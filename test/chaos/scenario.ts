@@ -11,7 +11,9 @@ export interface ChaosFeatures {
   crashes: boolean
   /** Reloads that dispatch edits before the restore finished, and crashes again during a restore. */
   restoreRaces: boolean
-  /** Switching the signed-in user, often while a batch is in flight. */
+  /** Two tabs on one storage for some clients (shared outbox, one sender elected with Web Locks). */
+  tabs: boolean
+  /** Switching the signed-in user, often while a batch is in flight (clients with one tab). */
   userSwitches: boolean
   /** Deletes of own and shared records. */
   deletes: boolean
@@ -29,6 +31,7 @@ export interface ChaosFeatures {
 export const DEFAULT_FEATURES: ChaosFeatures = {
   crashes: true,
   restoreRaces: true,
+  tabs: true,
   userSwitches: true,
   deletes: true,
   faults: ALL_FAULTS,
@@ -41,12 +44,12 @@ export const DEFAULT_FEATURES: ChaosFeatures = {
 export type RestoreMode = 'await' | 'early-edits' | 'crash-again'
 
 export type Step =
-  | { t: 'create'; c: number; title: boolean }
-  | { t: 'update'; c: number; pick: number; title: boolean }
-  | { t: 'delete'; c: number; pick: number }
+  | { t: 'create'; c: number; tab: number; title: boolean }
+  | { t: 'update'; c: number; tab: number; pick: number; title: boolean }
+  | { t: 'delete'; c: number; tab: number; pick: number }
   | { t: 'fault'; c: number; fault: Fault; count: number }
   | { t: 'network'; c: number; online: boolean }
-  | { t: 'crash'; c: number; restore: RestoreMode; rounds: number }
+  | { t: 'crash'; c: number; tab: number; restore: RestoreMode; rounds: number }
   | { t: 'switch'; c: number; user: string | null }
   | { t: 'advance'; ms: number }
   | { t: 'settle'; rounds: number | null }
@@ -57,6 +60,8 @@ export type Step =
 export interface Scenario {
   seed: number
   strategies: StrategyName[]
+  /** Tabs per client (1 or 2). */
+  tabs: number[]
   /** Records every scope holds before the scenario starts (shared by all clients of that scope). */
   sharedRecords: number
   steps: Step[]
@@ -66,10 +71,11 @@ export interface Scenario {
 
 function stepArbitrary(clients: number, features: ChaosFeatures): fc.Arbitrary<Step> {
   const c = fc.integer({ min: 0, max: clients - 1 })
+  const tab = fc.integer({ min: 0, max: 1 })
   const pick = fc.nat({ max: 50 })
   const weighted: Array<{ arbitrary: fc.Arbitrary<Step>; weight: number }> = [
-    { weight: 6, arbitrary: fc.record({ t: fc.constant('create' as const), c, title: fc.boolean() }) },
-    { weight: 14, arbitrary: fc.record({ t: fc.constant('update' as const), c, pick, title: fc.boolean() }) },
+    { weight: 6, arbitrary: fc.record({ t: fc.constant('create' as const), c, tab, title: fc.boolean() }) },
+    { weight: 14, arbitrary: fc.record({ t: fc.constant('update' as const), c, tab, pick, title: fc.boolean() }) },
     { weight: 3, arbitrary: fc.record({ t: fc.constant('network' as const), c, online: fc.boolean() }) },
     { weight: 5, arbitrary: fc.record({ t: fc.constant('advance' as const), ms: fc.oneof(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 100, max: 3000 })) }) },
     { weight: 8, arbitrary: fc.record({ t: fc.constant('settle' as const), rounds: fc.option(fc.integer({ min: 0, max: 12 }), { freq: 3, nil: null }) }) },
@@ -77,7 +83,7 @@ function stepArbitrary(clients: number, features: ChaosFeatures): fc.Arbitrary<S
     { weight: 1, arbitrary: fc.record({ t: fc.constant('sync' as const), c }) },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('resolve' as const), c, local: fc.boolean() }) },
   ]
-  if (features.deletes) weighted.push({ weight: 2, arbitrary: fc.record({ t: fc.constant('delete' as const), c, pick }) })
+  if (features.deletes) weighted.push({ weight: 2, arbitrary: fc.record({ t: fc.constant('delete' as const), c, tab, pick }) })
   if (features.faults.length > 0)
     weighted.push({
       weight: 8,
@@ -85,7 +91,7 @@ function stepArbitrary(clients: number, features: ChaosFeatures): fc.Arbitrary<S
     })
   if (features.crashes) {
     const restore: fc.Arbitrary<RestoreMode> = features.restoreRaces ? fc.constantFrom('await', 'early-edits', 'crash-again') : fc.constant('await')
-    weighted.push({ weight: 4, arbitrary: fc.record({ t: fc.constant('crash' as const), c, restore, rounds: fc.integer({ min: 0, max: 10 }) }) })
+    weighted.push({ weight: 4, arbitrary: fc.record({ t: fc.constant('crash' as const), c, tab, restore, rounds: fc.integer({ min: 0, max: 10 }) }) })
   }
   if (features.userSwitches)
     weighted.push({ weight: 2, arbitrary: fc.record({ t: fc.constant('switch' as const), c, user: fc.constantFrom(null, 'u2') }) })
@@ -97,6 +103,7 @@ export function scenarioArbitrary(seed: number, features: ChaosFeatures): fc.Arb
     fc.record({
       seed: fc.constant(seed),
       strategies: fc.array(fc.constantFrom(...features.strategies), { minLength: clients, maxLength: clients }),
+      tabs: fc.array(features.tabs ? fc.constantFrom(1, 1, 2) : fc.constant(1), { minLength: clients, maxLength: clients }),
       sharedRecords: fc.integer({ min: 1, max: 4 }),
       steps: fc.array(stepArbitrary(clients, features), { minLength: 5, maxLength: features.maxSteps }),
       healChoices: fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }),
