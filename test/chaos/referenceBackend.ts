@@ -107,6 +107,11 @@ export class ReferenceBackend {
     return tokens
   }
 
+  /** Whether the server already answered this key in this scope (a repeat is replayed, never judged again). */
+  hasAnswered(scope: string, key: string): boolean {
+    return this.answered.has(`${scope}\u0000${key}`)
+  }
+
   /** Whether the request would change something (and so is idempotent by key). */
   private static isWrite(method: string) {
     return method !== 'GET'
