@@ -144,6 +144,7 @@ export class ChaosClient {
   /** Loads a page in a tab on the client's storage, signed in as the client's user; the restore starts at once. */
   boot(tab = 0): Page {
     const { scheduler, ledger } = this.config
+    const config = this.config
     const generation = ++this.generation
     const storage = crashable(this.base, scheduler)
     const todos = createSyncedEntity<Todo>({ name: 'todos', conflict: this.conflictStrategy() })
@@ -201,17 +202,23 @@ export class ChaosClient {
           ledger.opTouched(stamp.id, this.name)
         }
       }
+      // A drop for the server's record is on purpose only when the conflict was with someone else's change.
+      const dropped = (op: Operation | undefined, base: Record<string, unknown> | null, remote: Record<string, unknown> | null, why: string) => {
+        if (!op) return
+        if (config.backend.selfInflicted(scopeOf(op.userId), String(op.recordId), base, remote, this.name)) return
+        ledger.supersede(op.data, why)
+      }
       if (opsSettled.match(action)) {
         for (const result of action.payload.results) {
           if (result.type !== 'conflict' || result.resolution !== 'server-wins') continue
-          const op = opBySeq(api.getState(), result.seq)
-          if (op) ledger.supersede(op.data, `server-wins conflict on ${this.name}`)
+          dropped(opBySeq(api.getState(), result.seq), result.base, result.remote, `server-wins conflict on ${this.name}`)
         }
       }
       if (resolveConflict.match(action) && action.payload.resolved && action.payload.resolved.next === null) {
         // The person chose the server's record: the parked change is dropped on purpose.
-        const op = opBySeq(api.getState(), action.payload.resolved.seq)
-        if (op) ledger.supersede(op.data, `"use theirs" on ${this.name}`)
+        const conflict = api.getState() as RootState
+        const parked = conflict.offline.conflicts.find((c) => c.id === action.payload.id)
+        dropped(opBySeq(api.getState(), action.payload.resolved.seq), parked?.base ?? null, parked?.remote ?? null, `"use theirs" on ${this.name}`)
       }
       return next(action)
     }

@@ -16,7 +16,10 @@ import type { ReferenceBackend } from './referenceBackend'
  *   - the record was deleted on the server after the edit was made (by anyone; a record recreated
  *     later by a client-wins or "keep mine" create need not carry it),
  *   - a conflict was settled for the server's record: a server-wins decision (also last-write-wins when
- *     the server was later), or a person choosing "use theirs" for a parked conflict.
+ *     the server was later), or a person choosing "use theirs" for a parked conflict; but not when the
+ *     conflict was only with the same client's own earlier writes (every server write between the op's
+ *     base version and the conflicting version came from that client's ops): then the engine fought
+ *     itself (an op applied and sent again under another body or key) and the edit it dropped is lost.
  *   An edit left "failed" is NOT accounted for: the heal phase retries every failed op (retryFailed),
  *   and the reference server refuses nothing a correct client sends (no validation errors are
  *   injected), so a change that still fails was lost to the user. The failure reason is printed.

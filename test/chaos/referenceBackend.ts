@@ -24,6 +24,8 @@ export interface Application {
   key: string | null
   /** The request's If-Match, or null when it had none. */
   ifMatch: string | null
+  /** The record's version after it (null for a delete). */
+  version: number | null
   tokens: string[]
   /** Tokens this application set on a record that already held them: applied a second time. */
   dupTokens: string[]
@@ -93,6 +95,21 @@ export class ReferenceBackend {
   /** Whether a record of this scope was deleted on the server at or after `tick`. */
   deletedSince(scope: string, id: string, tick: number): boolean {
     return this.applications.some((a) => a.scope === scope && a.id === id && a.kind === 'delete' && a.tick >= tick)
+  }
+
+  /**
+   * Whether a conflict between an op made on `base` and the server's `remote` record was caused only by
+   * the same client's own earlier writes (an op applied whose answer it lost, then sent again under
+   * another key or body): then dropping the edit for the server's record is the engine's doing, not a
+   * concurrent change's. A remote with no write in between (a conflict the server made up) or a record
+   * gone counts as a real conflict.
+   */
+  selfInflicted(scope: string, id: string, base: Record<string, unknown> | null, remote: Record<string, unknown> | null, client: string): boolean {
+    if (!remote || typeof remote.version !== 'number') return false
+    const from = typeof base?.version === 'number' ? base.version : 0
+    const to = remote.version
+    const between = this.applications.filter((a) => a.scope === scope && a.id === id && a.version !== null && a.version > from && a.version <= to)
+    return between.length > 0 && between.every((a) => a.key !== null && a.key.split('-')[0] === client)
   }
 
   /** Every token ever applied, and in which scope. */
@@ -165,7 +182,7 @@ export class ReferenceBackend {
         return bare === '*' || bare === String(version)
       })
     const log = (kind: Application['kind'], recordId: string, tokens: string[], dupTokens: string[]) =>
-      this.applications.push({ tick: this.tick(), scope, id: recordId, kind, key, ifMatch, tokens, dupTokens })
+      this.applications.push({ tick: this.tick(), scope, id: recordId, kind, key, ifMatch, version: records.get(recordId)?.version ?? null, tokens, dupTokens })
 
     if (method === 'POST' && id === undefined) {
       if (!isObject(body) || typeof body.id !== 'string') return { status: 400, body: { message: 'A record needs a string id.' } }

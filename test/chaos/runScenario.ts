@@ -128,7 +128,11 @@ async function runScenarioInner(
 
   async function reload(client: ChaosClient, step: Extract<Step, { t: 'crash' }>): Promise<void> {
     const tab = step.tab % client.tabs
+    // A few turns of the event loop first: a request may be leaving, its "sent" mark not yet stored.
+    await scheduler.settle(step.before)
     await crash(client, tab)
+    const online = client.online
+    if (step.restore === 'offline-edit') client.setOnline(false)
     client.boot(tab)
     if (step.restore === 'early-edits') {
       // Edits made before the restore finished (the app's first render dispatches at once).
@@ -139,6 +143,12 @@ async function runScenarioInner(
       await scheduler.settle(step.rounds)
       await crash(client, tab)
       client.boot(tab)
+    }
+    if (step.restore === 'offline-edit') {
+      await scheduler.settle()
+      edit(client, step.rounds, step.before % 2 === 0, tab)
+      await scheduler.settle()
+      client.setOnline(online)
     }
     await scheduler.settle(step.restore === 'await' ? undefined : step.rounds)
   }

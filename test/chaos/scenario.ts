@@ -41,7 +41,12 @@ export const DEFAULT_FEATURES: ChaosFeatures = {
   maxSteps: 40,
 }
 
-export type RestoreMode = 'await' | 'early-edits' | 'crash-again'
+/**
+ * How a reload goes: `await` the restore; `early-edits` dispatched before the restore finished;
+ * `crash-again` during the restore; `offline-edit`: the page comes back offline and the user edits
+ * before the connection returns (an op that was in flight at the crash may be coalesced into).
+ */
+export type RestoreMode = 'await' | 'early-edits' | 'crash-again' | 'offline-edit'
 
 export type Step =
   | { t: 'create'; c: number; tab: number; title: boolean }
@@ -49,7 +54,7 @@ export type Step =
   | { t: 'delete'; c: number; tab: number; pick: number }
   | { t: 'fault'; c: number; fault: Fault; count: number }
   | { t: 'network'; c: number; online: boolean }
-  | { t: 'crash'; c: number; tab: number; restore: RestoreMode; rounds: number }
+  | { t: 'crash'; c: number; tab: number; restore: RestoreMode; rounds: number; before: number }
   | { t: 'switch'; c: number; user: string | null }
   | { t: 'advance'; ms: number }
   | { t: 'settle'; rounds: number | null }
@@ -90,8 +95,8 @@ function stepArbitrary(clients: number, features: ChaosFeatures): fc.Arbitrary<S
       arbitrary: fc.record({ t: fc.constant('fault' as const), c, fault: fc.constantFrom(...features.faults), count: fc.integer({ min: 1, max: 3 }) }),
     })
   if (features.crashes) {
-    const restore: fc.Arbitrary<RestoreMode> = features.restoreRaces ? fc.constantFrom('await', 'early-edits', 'crash-again') : fc.constant('await')
-    weighted.push({ weight: 4, arbitrary: fc.record({ t: fc.constant('crash' as const), c, tab, restore, rounds: fc.integer({ min: 0, max: 10 }) }) })
+    const restore: fc.Arbitrary<RestoreMode> = features.restoreRaces ? fc.constantFrom('await', 'early-edits', 'crash-again', 'offline-edit') : fc.constant('await')
+    weighted.push({ weight: 4, arbitrary: fc.record({ t: fc.constant('crash' as const), c, tab, restore, rounds: fc.integer({ min: 0, max: 10 }), before: fc.integer({ min: 0, max: 6 }) }) })
   }
   if (features.userSwitches)
     weighted.push({ weight: 2, arbitrary: fc.record({ t: fc.constant('switch' as const), c, user: fc.constantFrom(null, 'u2') }) })
