@@ -1,4 +1,4 @@
-import { ChaosClient, type Todo } from './chaosClient'
+import { ChaosClient, scopeOf, type Todo } from './chaosClient'
 import type { Fault } from './faultyFetch'
 import { Ledger } from './ledger'
 import { checkBlindOverwrites, checkDiverged, checkDup, checkLost, checkOrphans, checkStuck, type Finding } from './oracle'
@@ -94,6 +94,19 @@ async function runScenarioInner(
         trace: traced ? trace : undefined,
       }),
   )
+  if (scenario.pokes)
+    backend.onWrite = (scope) => {
+      for (const client of clients) {
+        if (scopeOf(client.user) !== scope) continue
+        for (const page of client.pages) {
+          const done = scheduler.track()
+          setImmediate(() => {
+            done()
+            if (!page.dead) page.store.dispatch(page.sync.actions.pullNow())
+          })
+        }
+      }
+    }
   for (const client of clients) for (let tab = 0; tab < client.tabs; tab++) client.boot(tab)
   await scheduler.settle()
 
@@ -159,7 +172,7 @@ async function runScenarioInner(
       dispatch(client, sync.actions.resolveConflict({ id: conflict.id, choose: choices() ? 'local' : 'remote' }))
   }
 
-  trace(`clients: ${scenario.strategies.map((s, i) => `c${i}=${s}${(scenario.tabs[i] ?? 1) > 1 ? ' (2 tabs)' : ''}`).join(' ')}; ${scenario.sharedRecords} shared records`)
+  trace(`clients: ${scenario.strategies.map((s, i) => `c${i}=${s}${(scenario.tabs[i] ?? 1) > 1 ? ' (2 tabs)' : ''}`).join(' ')}; ${scenario.sharedRecords} shared records${scenario.pokes ? ', pokes' : ''}`)
   for (const step of scenario.steps) {
     trace(`t=${scheduler.now() - 1_700_000_000_000} tick=${ledger.tick()} ${JSON.stringify(step)}`)
     const client = 'c' in step ? clients[step.c]! : undefined
