@@ -129,8 +129,10 @@ async function runScenarioInner(
   }
 
   /** A crash of a tab's page at this instant, and what the harness learns from storage afterwards. */
+  let counting = true
   async function crash(client: ChaosClient, tab = 0): Promise<void> {
-    crashes += 1
+    // The figures count the scenario's crashes, not the final reload every client gets.
+    if (counting) crashes += 1
     client.crash(tab)
     if (tab === 0) switching.delete(client)
     await scheduler.settle()
@@ -301,6 +303,7 @@ async function runScenarioInner(
   findings.push(...(await checkOrphans(clients, 'after heal and a flush')))
 
   // ---- Reload every client abruptly, drain and pull again.
+  counting = false
   for (const client of clients)
     for (let tab = 0; tab < client.tabs; tab++) {
       await crash(client, tab)
