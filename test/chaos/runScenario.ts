@@ -120,12 +120,24 @@ async function runScenarioInner(
       notes.push(`${client.name}#${tab}: dispatch refused: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
-  const edit = (client: ChaosClient, pick: number, title: boolean, tab = 0) => {
+  /** The record each client changed last: the one most likely in flight when it crashes. */
+  const lastTouched = new Map<ChaosClient, string>()
+  const edit = (client: ChaosClient, pick: number | 'last', title: boolean, tab = 0) => {
     const view = client.view(tab)
     if (view.length === 0) return
-    const record = view[pick % view.length]!
+    const last = pick === 'last' ? view.find((r) => r.id === lastTouched.get(client)) : undefined
+    const record = last ?? view[(pick === 'last' ? 0 : pick) % view.length]!
+    lastTouched.set(client, record.id)
     const token = `${client.name}x${++tokenCounter}`
     dispatch(client, client.pages[tab % client.tabs]!.todos.actions.updated({ id: record.id, changes: { [`t_${token}`]: 1, ...(title ? { title: token } : {}) } }), tab)
+  }
+
+  function create(client: ChaosClient, tab: number, title: boolean): void {
+    const id = `${client.name}-n${++created}`
+    const token = `${client.name}x${++tokenCounter}`
+    const record: Todo = { id, title: title ? token : id, [`t_${token}`]: 1 }
+    lastTouched.set(client, id)
+    dispatch(client, client.pages[tab % client.tabs]!.todos.actions.added(record), tab)
   }
 
   /** A crash of a tab's page at this instant, and what the harness learns from storage afterwards. */
@@ -143,7 +155,12 @@ async function runScenarioInner(
 
   async function reload(client: ChaosClient, step: Extract<Step, { t: 'crash' }>): Promise<void> {
     const tab = step.tab % client.tabs
-    // A few turns of the event loop first: a request may be leaving, its "sent" mark not yet stored.
+    // The user edits and the page dies a few turns of the event loop later: the request may be
+    // leaving, its "sent" mark not yet stored.
+    if (step.restore === 'offline-edit') {
+      if (step.rounds % 2 === 0) edit(client, 'last', step.before % 2 === 0, tab)
+      else create(client, tab, step.before % 2 === 0)
+    }
     await scheduler.settle(step.before)
     await crash(client, tab)
     const online = client.online
@@ -161,7 +178,8 @@ async function runScenarioInner(
     }
     if (step.restore === 'offline-edit') {
       await scheduler.settle()
-      edit(client, step.rounds, step.before % 2 === 0, tab)
+      // Most often the record that was in flight: its op may come back looking never sent.
+      edit(client, step.rounds % 3 === 0 ? step.rounds : 'last', step.before % 2 === 0, tab)
       await scheduler.settle()
       client.setOnline(online)
     }
@@ -179,13 +197,9 @@ async function runScenarioInner(
     trace(`t=${scheduler.now() - 1_700_000_000_000} tick=${ledger.tick()} ${JSON.stringify(step)}`)
     const client = 'c' in step ? clients[step.c]! : undefined
     switch (step.t) {
-      case 'create': {
-        const id = `${client!.name}-n${++created}`
-        const token = `${client!.name}x${++tokenCounter}`
-        const record: Todo = { id, title: step.title ? token : id, [`t_${token}`]: 1 }
-        dispatch(client!, client!.pages[step.tab % client!.tabs]!.todos.actions.added(record), step.tab)
+      case 'create':
+        create(client!, step.tab, step.title)
         break
-      }
       case 'update':
         edit(client!, step.pick, step.title, step.tab)
         break

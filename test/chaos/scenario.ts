@@ -46,8 +46,9 @@ export const DEFAULT_FEATURES: ChaosFeatures = {
 
 /**
  * How a reload goes: `await` the restore; `early-edits` dispatched before the restore finished;
- * `crash-again` during the restore; `offline-edit`: the page comes back offline and the user edits
- * before the connection returns (an op that was in flight at the crash may be coalesced into).
+ * `crash-again` during the restore; `offline-edit`: the user edits, the page dies a few turns later
+ * (its request may be on the wire), comes back offline and the user edits the same record before the
+ * connection returns (an op that was in flight at the crash may be coalesced into).
  */
 export type RestoreMode = 'await' | 'early-edits' | 'crash-again' | 'offline-edit'
 
