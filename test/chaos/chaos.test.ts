@@ -1,0 +1,102 @@
+/**
+ * The chaos convergence suite (issue 9): seeded random scenarios of 2–4 clients with faults, crashes,
+ * reloads, user switches and every conflict strategy, against a careful reference backend through the
+ * real REST adapter. See oracle.ts for exactly what lost, dup, diverged, stuck and orphans mean.
+ *
+ * `CHAOS_SEEDS=N` (and `CHAOS_FROM=S`) change the seeds `npm test` runs; `npm run chaos -- --seeds N`
+ * runs more and prints the figures line; `npm run chaos -- --seed S --trace` replays one seed step by step.
+ */
+import { describe, expect, it } from 'vitest'
+import { Ledger } from './ledger'
+import { checkDup, checkLost } from './oracle'
+import { ReferenceBackend } from './referenceBackend'
+import { replayCommand, runScenario, summarize } from './runScenario'
+import { DEFAULT_FEATURES, generateScenario, type ChaosFeatures } from './scenario'
+
+const SEEDS = Number(process.env.CHAOS_SEEDS ?? 500)
+const FROM = Number(process.env.CHAOS_FROM ?? 1)
+
+async function runSeeds(from: number, count: number, features: ChaosFeatures, flags = ''): Promise<string[]> {
+  const failures: string[] = []
+  const totals = { lost: 0, dup: 0, diverged: 0, stuck: 0, orphans: 0 }
+  let ops = 0
+  let faults = 0
+  let crashes = 0
+  for (let seed = from; seed < from + count; seed++) {
+    const result = await runScenario(seed, features)
+    ops += result.ops
+    faults += result.faults
+    crashes += result.crashes
+    const counts = summarize(result.findings)
+    for (const kind of Object.keys(totals) as Array<keyof typeof totals>) totals[kind] += counts[kind]
+    if (result.findings.length > 0)
+      failures.push(
+        `seed ${seed} (replay: ${replayCommand(seed)}${flags ? ` ${flags}` : ''} --trace)\n` +
+          result.findings.map((finding) => `    ${finding.kind}: ${finding.detail}`).join('\n'),
+      )
+  }
+  const line = `chaos: ${count} seeds, ${ops} ops, ${faults} faults, ${crashes} crashes: lost=${totals.lost} dup=${totals.dup} diverged=${totals.diverged} stuck=${totals.stuck} orphans=${totals.orphans}`
+  if (failures.length > 0) failures.unshift(line)
+  return failures
+}
+
+describe('the chaos harness', () => {
+  it('is deterministic: a seed always gives the same scenario and the same result', async () => {
+    expect(generateScenario(7)).toEqual(generateScenario(7))
+    const [first, second] = [await runScenario(7), await runScenario(7)]
+    expect(second).toEqual(first)
+  })
+
+  it('counts an edit the server never applied as lost, and forgives one a crash took before it was stored', () => {
+    let tick = 0
+    const ledger = new Ledger()
+    const backend = new ReferenceBackend(() => 0, () => ++tick)
+    backend.seed('anon', { id: 'a', title: 'a' })
+    ledger.edited('c0', 'c0#0', 'anon', 'a', { t_kept: 1 })
+    ledger.edited('c0', 'c0#0', 'anon', 'a', { t_forgotten: 1 })
+    ledger.flushed('c0')
+    ledger.edited('c0', 'c0#0', 'anon', 'a', { t_crashed: 1 })
+    ledger.crashed('c0#0', new Set(), new Set())
+    const headers = new Headers({ Authorization: 'Bearer anon', 'Idempotency-Key': 'k1' })
+    expect(backend.handle({ method: 'PATCH', path: '/todos/a', headers, body: { t_kept: 1 } }).status).toBe(200)
+    const lost = checkLost(ledger, backend, [])
+    expect(lost.map((finding) => finding.detail)).toEqual([expect.stringContaining('edit forgotten by c0')])
+  })
+
+  it('replays the first answer to a key, refuses the key with another body, and counts an edit applied twice', () => {
+    let tick = 0
+    const backend = new ReferenceBackend(() => 0, () => ++tick)
+    backend.seed('anon', { id: 'a', title: 'a' })
+    const send = (key: string, body: unknown) =>
+      backend.handle({ method: 'PATCH', path: '/todos/a', headers: new Headers({ Authorization: 'Bearer anon', 'Idempotency-Key': key }), body })
+    expect(send('k1', { t_x: 1 })).toMatchObject({ status: 200, body: { version: 2 } })
+    expect(send('k1', { t_x: 1 })).toMatchObject({ status: 200, body: { version: 2 } })
+    expect(send('k1', { t_x: 1, t_y: 1 }).status).toBe(422)
+    expect(backend.refusals).toHaveLength(1)
+    expect(checkDup(backend)).toEqual([])
+    expect(send('k2', { t_x: 1 }).status).toBe(200)
+    expect(checkDup(backend).map((finding) => finding.detail)).toEqual([expect.stringContaining('edit x applied again')])
+  })
+})
+
+describe('the chaos convergence suite', () => {
+  it(
+    'with no faults, crashes or user switches, and the server winning conflicts, every client converges with nothing lost',
+    async () => {
+      const calm: ChaosFeatures = { ...DEFAULT_FEATURES, crashes: false, restoreRaces: false, userSwitches: false, faults: [], strategies: ['server-wins'] }
+      const failures = await runSeeds(FROM, Math.min(SEEDS, 40), calm, '--no-crashes --no-switches --faults=none --strategies=server-wins')
+      expect(failures.join('\n')).toBe('')
+    },
+    600_000,
+  )
+
+  // Fails on today's engine (breaks 1–6, 8, 9, 13 of issue 9 and two tab bugs, see the report); flip it to `it` once the fixes land.
+  it.fails(
+    `${SEEDS} seeded scenarios with faults, crashes, reloads, user switches and every strategy: lost=0 dup=0 diverged=0 stuck=0 orphans=0`,
+    async () => {
+      const failures = await runSeeds(FROM, SEEDS, DEFAULT_FEATURES)
+      expect(failures.join('\n')).toBe('')
+    },
+    600_000,
+  )
+})
