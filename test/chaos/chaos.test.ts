@@ -13,7 +13,7 @@ import { ReferenceBackend } from './referenceBackend'
 import { replayCommand, runScenario, summarize } from './runScenario'
 import { DEFAULT_FEATURES, generateScenario, type ChaosFeatures } from './scenario'
 
-const SEEDS = Number(process.env.CHAOS_SEEDS ?? 500)
+const SEEDS = Number(process.env.CHAOS_SEEDS ?? 800)
 const FROM = Number(process.env.CHAOS_FROM ?? 1)
 
 async function runSeeds(from: number, count: number, features: ChaosFeatures, flags = ''): Promise<string[]> {

@@ -154,10 +154,13 @@ export class ChaosClient {
     const adapter = createRestAdapter({
       baseUrl: BASE_URL,
       now: scheduler.now,
-      // The app's token provider: whoever is signed in now (README's async token example).
-      headers: async () => {
+      // The app's token provider (README's async token example): the token of whoever is signed in now,
+      // or of the operation's own user when the engine says who that is.
+      headers: async (operation) => {
         await Promise.resolve()
-        return { Authorization: `Bearer ${scopeOf(this.user)}` }
+        const own = operation && 'userId' in operation ? (operation as { userId?: unknown }).userId : undefined
+        const user = typeof own === 'string' || own === null ? own : this.user
+        return { Authorization: `Bearer ${scopeOf(user)}` }
       },
       fetch: (input, init) => {
         // A dead page sends nothing more; what it sent before the crash is on the wire.

@@ -63,6 +63,8 @@ export class ReferenceBackend {
   private readonly feeds = new Map<string, Array<{ n: number; id: string; record: Rec | null }>>()
   private readonly answered = new Map<string, { fingerprint: string; reply: Reply }>()
   private feedSeq = 0
+  /** Called after every write, like a server's real-time poke (SSE or WebSocket) to its clients. */
+  onWrite: ((scope: string) => void) | null = null
 
   constructor(
     private readonly now: () => number,
@@ -85,6 +87,7 @@ export class ReferenceBackend {
     if (record === null) this.records(scope).delete(id)
     else this.records(scope).set(id, record)
     this.feed(scope).push({ n: ++this.feedSeq, id, record: record && structuredClone(record) })
+    this.onWrite?.(scope)
   }
 
   /** Seeds a record as if someone created it before the scenario (not an application of any client's change). */

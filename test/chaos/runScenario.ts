@@ -1,4 +1,4 @@
-import { ChaosClient, type Todo } from './chaosClient'
+import { ChaosClient, scopeOf, type Todo } from './chaosClient'
 import type { Fault } from './faultyFetch'
 import { Ledger } from './ledger'
 import { checkBlindOverwrites, checkDiverged, checkDup, checkLost, checkOrphans, checkStuck, type Finding } from './oracle'
@@ -94,6 +94,19 @@ async function runScenarioInner(
         trace: traced ? trace : undefined,
       }),
   )
+  if (scenario.pokes)
+    backend.onWrite = (scope) => {
+      for (const client of clients) {
+        if (scopeOf(client.user) !== scope) continue
+        for (const page of client.pages) {
+          const done = scheduler.track()
+          setImmediate(() => {
+            done()
+            if (!page.dead) page.store.dispatch(page.sync.actions.pullNow())
+          })
+        }
+      }
+    }
   for (const client of clients) for (let tab = 0; tab < client.tabs; tab++) client.boot(tab)
   await scheduler.settle()
 
@@ -107,17 +120,31 @@ async function runScenarioInner(
       notes.push(`${client.name}#${tab}: dispatch refused: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
-  const edit = (client: ChaosClient, pick: number, title: boolean, tab = 0) => {
+  /** The record each client changed last: the one most likely in flight when it crashes. */
+  const lastTouched = new Map<ChaosClient, string>()
+  const edit = (client: ChaosClient, pick: number | 'last', title: boolean, tab = 0) => {
     const view = client.view(tab)
     if (view.length === 0) return
-    const record = view[pick % view.length]!
+    const last = pick === 'last' ? view.find((r) => r.id === lastTouched.get(client)) : undefined
+    const record = last ?? view[(pick === 'last' ? 0 : pick) % view.length]!
+    lastTouched.set(client, record.id)
     const token = `${client.name}x${++tokenCounter}`
     dispatch(client, client.pages[tab % client.tabs]!.todos.actions.updated({ id: record.id, changes: { [`t_${token}`]: 1, ...(title ? { title: token } : {}) } }), tab)
   }
 
+  function create(client: ChaosClient, tab: number, title: boolean): void {
+    const id = `${client.name}-n${++created}`
+    const token = `${client.name}x${++tokenCounter}`
+    const record: Todo = { id, title: title ? token : id, [`t_${token}`]: 1 }
+    lastTouched.set(client, id)
+    dispatch(client, client.pages[tab % client.tabs]!.todos.actions.added(record), tab)
+  }
+
   /** A crash of a tab's page at this instant, and what the harness learns from storage afterwards. */
+  let counting = true
   async function crash(client: ChaosClient, tab = 0): Promise<void> {
-    crashes += 1
+    // The figures count the scenario's crashes, not the final reload every client gets.
+    if (counting) crashes += 1
     client.crash(tab)
     if (tab === 0) switching.delete(client)
     await scheduler.settle()
@@ -128,7 +155,12 @@ async function runScenarioInner(
 
   async function reload(client: ChaosClient, step: Extract<Step, { t: 'crash' }>): Promise<void> {
     const tab = step.tab % client.tabs
-    // A few turns of the event loop first: a request may be leaving, its "sent" mark not yet stored.
+    // The user edits and the page dies a few turns of the event loop later: the request may be
+    // leaving, its "sent" mark not yet stored.
+    if (step.restore === 'offline-edit') {
+      if (step.rounds % 2 === 0) edit(client, 'last', step.before % 2 === 0, tab)
+      else create(client, tab, step.before % 2 === 0)
+    }
     await scheduler.settle(step.before)
     await crash(client, tab)
     const online = client.online
@@ -146,7 +178,8 @@ async function runScenarioInner(
     }
     if (step.restore === 'offline-edit') {
       await scheduler.settle()
-      edit(client, step.rounds, step.before % 2 === 0, tab)
+      // Most often the record that was in flight: its op may come back looking never sent.
+      edit(client, step.rounds % 3 === 0 ? step.rounds : 'last', step.before % 2 === 0, tab)
       await scheduler.settle()
       client.setOnline(online)
     }
@@ -159,18 +192,14 @@ async function runScenarioInner(
       dispatch(client, sync.actions.resolveConflict({ id: conflict.id, choose: choices() ? 'local' : 'remote' }))
   }
 
-  trace(`clients: ${scenario.strategies.map((s, i) => `c${i}=${s}${(scenario.tabs[i] ?? 1) > 1 ? ' (2 tabs)' : ''}`).join(' ')}; ${scenario.sharedRecords} shared records`)
+  trace(`clients: ${scenario.strategies.map((s, i) => `c${i}=${s}${(scenario.tabs[i] ?? 1) > 1 ? ' (2 tabs)' : ''}`).join(' ')}; ${scenario.sharedRecords} shared records${scenario.pokes ? ', pokes' : ''}`)
   for (const step of scenario.steps) {
     trace(`t=${scheduler.now() - 1_700_000_000_000} tick=${ledger.tick()} ${JSON.stringify(step)}`)
     const client = 'c' in step ? clients[step.c]! : undefined
     switch (step.t) {
-      case 'create': {
-        const id = `${client!.name}-n${++created}`
-        const token = `${client!.name}x${++tokenCounter}`
-        const record: Todo = { id, title: step.title ? token : id, [`t_${token}`]: 1 }
-        dispatch(client!, client!.pages[step.tab % client!.tabs]!.todos.actions.added(record), step.tab)
+      case 'create':
+        create(client!, step.tab, step.title)
         break
-      }
       case 'update':
         edit(client!, step.pick, step.title, step.tab)
         break
@@ -288,6 +317,7 @@ async function runScenarioInner(
   findings.push(...(await checkOrphans(clients, 'after heal and a flush')))
 
   // ---- Reload every client abruptly, drain and pull again.
+  counting = false
   for (const client of clients)
     for (let tab = 0; tab < client.tabs; tab++) {
       await crash(client, tab)

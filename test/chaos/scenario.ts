@@ -13,6 +13,8 @@ export interface ChaosFeatures {
   restoreRaces: boolean
   /** Two tabs on one storage for some clients (shared outbox, one sender elected with Web Locks). */
   tabs: boolean
+  /** The server pokes every client of a scope after each write (real-time), so they pull at once. */
+  pokes: boolean
   /** Switching the signed-in user, often while a batch is in flight (clients with one tab). */
   userSwitches: boolean
   /** Deletes of own and shared records. */
@@ -32,6 +34,7 @@ export const DEFAULT_FEATURES: ChaosFeatures = {
   crashes: true,
   restoreRaces: true,
   tabs: true,
+  pokes: true,
   userSwitches: true,
   deletes: true,
   faults: ALL_FAULTS,
@@ -43,8 +46,9 @@ export const DEFAULT_FEATURES: ChaosFeatures = {
 
 /**
  * How a reload goes: `await` the restore; `early-edits` dispatched before the restore finished;
- * `crash-again` during the restore; `offline-edit`: the page comes back offline and the user edits
- * before the connection returns (an op that was in flight at the crash may be coalesced into).
+ * `crash-again` during the restore; `offline-edit`: the user edits, the page dies a few turns later
+ * (its request may be on the wire), comes back offline and the user edits the same record before the
+ * connection returns (an op that was in flight at the crash may be coalesced into).
  */
 export type RestoreMode = 'await' | 'early-edits' | 'crash-again' | 'offline-edit'
 
@@ -67,6 +71,8 @@ export interface Scenario {
   strategies: StrategyName[]
   /** Tabs per client (1 or 2). */
   tabs: number[]
+  /** Whether the server pokes its clients after writes. */
+  pokes: boolean
   /** Records every scope holds before the scenario starts (shared by all clients of that scope). */
   sharedRecords: number
   steps: Step[]
@@ -109,6 +115,7 @@ export function scenarioArbitrary(seed: number, features: ChaosFeatures): fc.Arb
       seed: fc.constant(seed),
       strategies: fc.array(fc.constantFrom(...features.strategies), { minLength: clients, maxLength: clients }),
       tabs: fc.array(features.tabs ? fc.constantFrom(1, 1, 2) : fc.constant(1), { minLength: clients, maxLength: clients }),
+      pokes: features.pokes ? fc.boolean() : fc.constant(false),
       sharedRecords: fc.integer({ min: 1, max: 4 }),
       steps: fc.array(stepArbitrary(clients, features), { minLength: 5, maxLength: features.maxSteps }),
       healChoices: fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }),
