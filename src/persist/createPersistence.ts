@@ -415,6 +415,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       config.store.dispatch(storageFailed({ ...toErrorInfo(error), message: `writing "${key}" failed: ${toErrorInfo(error).message}` }))
     })
     keys = storageKeys(baseKey, userId)
+    if (stopped) return
     listenToTabs(keys.namespace)
     const result = await restore(storage, keys, {
       entityNames: [...config.entities.keys()],
@@ -423,6 +424,9 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       migrations: config.options.migrations ?? {},
       now: config.now,
     })
+    // A page stopped while its storage was read goes no further: it must not join the other tabs (a
+    // stopped tab elected sender would hold the lock, and nothing would be sent again) nor claim a slot.
+    if (stopped) return
     for (const problem of result.problems) config.store.dispatch(storageCorrupted(problem))
     // Durability invariant 6: a record that another stored record replaces (`replaces`) is what a crash
     // left between storing the replacement and deleting it: dropped, and deleted below.
@@ -434,6 +438,10 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     // The seq slot is claimed before anything is numbered for good.
     if (config.claimSlot && !slotClaim) slotClaim = config.claimSlot(baseKey)
     if (slotClaim) await slotClaim.slot
+    if (stopped) {
+      slotClaim?.release()
+      return
+    }
     // Durability invariant 2 (ordering keys unique by construction): the counter goes past every seq
     // storage holds, not only the stored counter (written up to throttleMs later than the operations),
     // so no new operation can take a stored one's seq. Work dispatched before the restore finished gets

@@ -89,3 +89,30 @@ describe('two tabs on one storage', () => {
     for (const tab of [a, b, c]) tab.sync.stop()
   })
 })
+
+describe('a tab stopped while it restores (issue 9, tabs)', () => {
+  it('never becomes the sender nor holds a seq slot: the tab left open sends once the first sender is gone', async () => {
+    // Found by the chaos suite, seed 277 (--faults=none --no-switches): a tab crashed during its restore
+    // joined the election afterwards, got the lock when the sender closed, and nothing was sent again.
+    const storage = freshStorage()
+    const locks = createFakeLocks()
+    const persist = { tabs: true, locks, key: `tabs-test-${++run}` }
+    const a = loadPage(storage, createRestAdapter({ baseUrl }), { persist })
+    await a.persistor.ready
+    // A page that dies at once, while its restore is still reading storage.
+    const dead = loadPage(storage, createRestAdapter({ baseUrl }), { persist })
+    dead.sync.stop()
+    await dead.persistor.ready.catch(() => {})
+    const b = loadPage(storage, createRestAdapter({ baseUrl }), { persist })
+    await b.persistor.ready
+    b.store.dispatch(b.todos.actions.added(todo('x')))
+    await vi.waitFor(() => expect(a.status().pending).toBe(1))
+    // The sender closes: the lock must pass to b, not to the dead page.
+    a.sync.stop()
+    b.network.setOnline(true)
+    await vi.waitFor(() => expect(b.status().pending).toBe(0))
+    expect(backend.records('todos').map((record) => record.id)).toEqual(['x'])
+    expect(dead.persistor.isSender()).toBe(false)
+    b.sync.stop()
+  })
+})
