@@ -21,9 +21,9 @@ export interface EnqueueConfig {
   generateId: () => string
   coalesce: boolean
   /**
-   * Whether this store may merge changes into unsent operations now. With tabs sharing an outbox only
-   * the sending tab may: another tab cannot know whether an operation is already in flight, and two
-   * tabs merging into one operation at once would lose one of the changes.
+   * Whether this store may merge changes into unsent operations now. Never with tabs sharing an outbox:
+   * another tab may be sending the operation (or be about to, once elected), and a merge that reaches it
+   * late would change a body under a key already used (see createOfflineSync).
    */
   mayCoalesce: (getState: () => unknown) => boolean
   /**

@@ -116,3 +116,18 @@ describe('a tab stopped while it restores (issue 9, tabs)', () => {
     b.sync.stop()
   })
 })
+
+describe('coalescing with tabs (issue 9, tabs)', () => {
+  it('never merges a change into an operation when tabs share the outbox: the sender may change before the other tab hears of the merge', async () => {
+    // The sending tab merged an edit into an unsent operation and closed; the tab elected next sent the
+    // operation before the merge arrived, then changed its body under the key already used (edit lost).
+    const { a, b } = await twoTabs()
+    expect(a.persistor.isSender()).toBe(true)
+    a.store.dispatch(a.todos.actions.added(todo('x')))
+    a.store.dispatch(a.todos.actions.updated({ id: 'x', changes: { title: 'edited' } }))
+    expect(a.ops().map((op) => op.kind)).toEqual(['create', 'update'])
+    await vi.waitFor(() => expect(b.ops().map((op) => op.kind)).toEqual(['create', 'update']))
+    a.sync.stop()
+    b.sync.stop()
+  })
+})
