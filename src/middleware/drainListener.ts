@@ -20,6 +20,7 @@ import {
   retryDue,
   retryFailed,
   syncNow,
+  tabSynced,
 } from '../slices/actions'
 import type { EntityInternals } from '../slices/createSyncedEntity'
 import { isStampedEntityAction, type OutboxState } from '../slices/outboxSlice'
@@ -63,7 +64,7 @@ export interface DrainConfig {
 }
 
 /** Actions after which there may be something to send. */
-const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChanged, retryDue, rehydrated, senderElected, resolveConflict)
+const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChanged, retryDue, rehydrated, senderElected, resolveConflict, tabSynced)
 
 /**
  * The drain: one loop per store that sends batches while there is work and the way is open (online,

@@ -1,7 +1,8 @@
 import type { EntityId, UnknownAction } from '@reduxjs/toolkit'
 import { SyncSetupError, toErrorInfo } from '../errors'
 import type { Timers } from '../middleware/timers'
-import { opsSettled, rehydrated, retryDue, senderElected, storageCorrupted, storageFailed, userSwitched } from '../slices/actions'
+import { opsSettled, rehydrated, retryDue, senderElected, storageCorrupted, storageFailed, tabSynced, userSwitched, type OfflineMeta, type TabSnapshot } from '../slices/actions'
+import { isStampedEntityAction } from '../slices/outboxSlice'
 import type { EntityInternals, PendingRecord, SyncedEntityState } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxSlice'
 import { idPath, trieGet, trieValues, type Trie } from '../slices/trie'
@@ -237,6 +238,11 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   let election: SenderElection | null = null
   let channel: ReturnType<typeof createTabChannel> | null = null
   let sender = config.tabId === null
+  /**
+   * With tabs: this tab's changes made before its restore finished, posted to the other tabs once it has
+   * (with the seqs the restore gave them), or the sending tab would never hear of them.
+   */
+  let early: UnknownAction[] = []
 
   /**
    * Listens to the other tabs of this namespace before storage is read: a change another tab stores
@@ -245,7 +251,48 @@ export function createPersistence(config: PersistenceConfig): Persistence {
    */
   function listenToTabs(namespace: string): void {
     if (config.tabId === null) return
-    channel = createTabChannel({ name: `${namespace}:changes`, tabId: config.tabId, dispatch: config.store.dispatch })
+    channel = createTabChannel({
+      name: `${namespace}:changes`,
+      tabId: config.tabId,
+      dispatch: config.store.dispatch,
+      snapshot: () => (writable && !stopped ? snapshotOf(config.store.getState()) : null),
+      onSnapshot: (snapshot, ownSince) => takeSnapshot(snapshot as Omit<TabSnapshot, 'resetInflight'>, ownSince),
+    })
+  }
+
+  /** The state a new tab takes from this one (see tabChannel). */
+  function snapshotOf(state: unknown): Omit<TabSnapshot, 'resetInflight'> {
+    const outbox = outboxOf(state)
+    return {
+      ops: [...trieValues(outbox.ops), ...trieValues(outbox.failed)],
+      conflicts: outbox.conflicts,
+      nextSeq: outbox.nextSeq,
+      cursors: Object.fromEntries(Object.entries(outbox.pull).map(([entity, pull]) => [entity, pull.cursor])),
+      entities: Object.fromEntries([...config.entities].map(([name, entity]) => [name, entity.selectState(state)])),
+    }
+  }
+
+  /**
+   * Takes a live tab's state in place of what this tab restored, then its own actions posted since its
+   * hello (which the live tab had not applied when it answered). Durability invariants 1 and 6 with tabs:
+   * every tab holds the same operations, so the sending tab sends what any tab shows pending, and no tab
+   * holds an operation the others settled long ago (restored from a record storage had not deleted yet):
+   * such an operation would stay pending in a tab that does not send, and its stale slice would be
+   * written over the sender's. Nothing is written for it here: each operation's record is its maker's
+   * and the sender's to write, and this tab's slices are compared with storage at its next write.
+   */
+  function takeSnapshot(snapshot: Omit<TabSnapshot, 'resetInflight'>, ownSince: UnknownAction[]): void {
+    if (!writable || stopped || typeof snapshot !== 'object' || snapshot === null || !Array.isArray(snapshot.ops)) return
+    const remote = { remoteTab: config.tabId ?? '' }
+    // What the snapshot shows in flight was sent by another tab; if this one sends now, that tab is gone.
+    config.store.dispatch({ ...tabSynced({ ...snapshot, resetInflight: sender }), meta: remote })
+    for (const action of ownSince) {
+      const meta = (action as { meta?: Record<string, unknown> }).meta
+      config.store.dispatch({ ...action, meta: { ...meta, ...remote } })
+    }
+    for (const name of config.entities.keys()) dirtyEntities.add(name)
+    metaDirty = true
+    scheduleBlobs()
   }
 
   /** Joins the other tabs of this namespace: the election of the one that sends. */
@@ -507,6 +554,17 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     writable = true
     joinTabs(keys.namespace)
     channel?.open()
+    if (channel) {
+      // The changes made before the restore, as stored (renumbered), then a hello: the answer holds them.
+      const seqOf = new Map(renumber)
+      for (const action of early) {
+        const offline = (action as UnknownAction & { meta: { offline: OfflineMeta } }).meta.offline
+        const stamps = offline.stamps.map((stamp) => ({ ...stamp, seq: seqOf.get(stamp.seq) ?? stamp.seq }))
+        channel.post({ ...action, meta: { ...(action.meta as object), offline: { ...offline, stamps } } })
+      }
+      channel.hello()
+    }
+    early = []
     // The records that differ from what storage holds are written: after a migration, after moving bad
     // values aside, when storage holds the old single-blob layout, or with work from before the restore
     // (first: the confirmed state of its records goes before its operations). Otherwise comparing can
@@ -553,6 +611,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   const persistence: Persistence = {
     ready,
     afterAction(before, after, action) {
+      if (!writable && !stopped && config.tabId !== null && isStampedEntityAction(action) && !isRemoteAction(action)) early.push(action)
       if (!writable || stopped) return
       // Another tab's change: that tab stores it; this one only shows it.
       if (isRemoteAction(action)) return
@@ -653,6 +712,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       awaitingReplacement.clear()
       dirtyEntities.clear()
       metaDirty = false
+      early = []
       config.store.dispatch(userSwitched({ userId, hydrated: false }))
       await start(userId)
     },

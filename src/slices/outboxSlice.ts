@@ -29,6 +29,7 @@ import {
   storageCorrupted,
   storageFailed,
   syncNow,
+  tabSynced,
   userSwitched,
   type OfflineMeta,
   type StorageProblem,
@@ -459,6 +460,19 @@ export function buildOutboxSlice(config: OutboxConfig) {
         .addCase(userSwitched, (state, { payload }) => {
           const fresh = initialState()
           return { ...fresh, online: state.online, paused: state.paused, userId: payload.userId, hydrated: payload.hydrated }
+        })
+        .addCase(tabSynced, (state, { payload }) => {
+          state.ops = {}
+          state.failed = {}
+          for (const op of payload.ops) {
+            if (!ownsEntity(op.entity)) continue
+            const inflight = payload.resetInflight && op.status === 'inflight'
+            trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(op.seq), inflight ? { ...op, status: 'pending' } : op)
+          }
+          state.conflicts = payload.conflicts
+          state.nextSeq = Math.max(state.nextSeq, payload.nextSeq)
+          for (const [entity, cursor] of Object.entries(payload.cursors)) if (ownsEntity(entity)) pullOf(state, entity).cursor = cursor
+          recount(state)
         })
         .addCase(senderElected, (state) => {
           // Sent by a tab that is gone: nobody waits for the answer, so they go again (same idempotency key).
