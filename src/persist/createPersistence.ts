@@ -284,12 +284,22 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   function takeSnapshot(snapshot: Omit<TabSnapshot, 'resetInflight'>, ownSince: UnknownAction[]): void {
     if (!writable || stopped || typeof snapshot !== 'object' || snapshot === null || !Array.isArray(snapshot.ops)) return
     const remote = { remoteTab: config.tabId ?? '' }
+    const liveIds = (state: unknown) => {
+      const outbox = outboxOf(state)
+      return new Set([...trieValues(outbox.ops), ...trieValues(outbox.failed)].map((op) => op.id))
+    }
+    const held = liveIds(config.store.getState())
     // What the snapshot shows in flight was sent by another tab; if this one sends now, that tab is gone.
     config.store.dispatch({ ...tabSynced({ ...snapshot, resetInflight: sender }), meta: remote })
     for (const action of ownSince) {
       const meta = (action as { meta?: Record<string, unknown> }).meta
       config.store.dispatch({ ...action, meta: { ...meta, ...remote } })
     }
+    // Durability invariant 6: operations this tab restored that the live tabs settled are stored still
+    // only because the tab that settled them was gone before it deleted their records: they go once this
+    // tab's slices, showing them settled, are stored (the blob write below).
+    const live = liveIds(config.store.getState())
+    for (const id of held) if (!live.has(id)) awaitingBlob.add(id)
     for (const name of config.entities.keys()) dirtyEntities.add(name)
     metaDirty = true
     scheduleBlobs()

@@ -156,6 +156,34 @@ describe('a tab that opens next to a live tab (issue 9, tabs)', () => {
     b.sync.stop()
   })
 
+  it('deletes the record of an operation settled by a tab that closed before deleting it', async () => {
+    // Found by the chaos suite, seed 49: the sending tab confirmed an operation and crashed before the
+    // throttled write that lets its record go; the tab that opened next took the live state (without the
+    // operation) and nobody deleted the record: storage held an operation no tab had.
+    const storage = freshStorage()
+    const locks = createFakeLocks()
+    const persist = { tabs: true, locks, key: `tabs-test-${++run}`, throttleMs: 60_000 }
+    const a = loadPage(storage, createRestAdapter({ baseUrl }), { persist, online: true })
+    await a.persistor.ready
+    const c = loadPage(storage, createRestAdapter({ baseUrl }), { persist, online: true })
+    await c.persistor.ready
+    a.store.dispatch(a.todos.actions.added(todo('x')))
+    await vi.waitFor(() => expect(a.status().pending).toBe(0))
+    await vi.waitFor(() => expect(c.status().pending).toBe(0))
+    const opKeys = async () => (await storage.keys!()).filter((key) => key.includes('/op/'))
+    // The sender crashes: its confirmed operation's record is still stored.
+    a.sync.stop()
+    expect(await opKeys()).toHaveLength(1)
+    const b = loadPage(storage, createRestAdapter({ baseUrl }), { persist, online: true })
+    await b.persistor.ready
+    await vi.waitFor(() => expect(b.view().map((t) => t.id)).toEqual(['x']))
+    await vi.waitFor(() => expect(b.ops()).toEqual([]))
+    await b.persistor.flush()
+    expect(await opKeys()).toEqual([])
+    b.sync.stop()
+    c.sync.stop()
+  })
+
   it('shares the changes it made before its restore finished with the sending tab, which sends them', async () => {
     const storage = freshStorage()
     const locks = createFakeLocks()
