@@ -1,5 +1,6 @@
 import { isAnyOf, type UnknownAction } from '@reduxjs/toolkit'
 import {
+  authRestored,
   discardFailed,
   dismissConflicts,
   drainWaiting,
@@ -20,6 +21,8 @@ import { isStampedEntityAction } from '../slices/outboxSlice'
 
 /** The changes every tab of one outbox must see, so each tab's view and counts are right. */
 const isShared = isAnyOf(
+  // The sender's 401 reaches every tab (opsSettled, pullFailed): so must its fresh credentials.
+  authRestored,
   opsSent,
   opsSettled,
   opsUnsent,

@@ -480,6 +480,9 @@ export function buildOutboxSlice(config: OutboxConfig) {
             if (op.status === 'inflight') op.status = 'pending'
           })
           state.counts.inflight = 0
+          // Waiting for credentials was the tab that is gone's wait (it asked the app, and its answer may
+          // never come): the new sender tries, and asks the app itself if the server says 401 again.
+          state.authRequired = false
         })
         .addCase(storageCorrupted, (state, { payload }) => {
           state.storage.problems.push(payload)

@@ -204,3 +204,33 @@ describe('a tab that opens next to a live tab (issue 9, tabs)', () => {
     b.sync.stop()
   })
 })
+
+describe('credentials with tabs (issue 9, tabs)', () => {
+  it('a tab that becomes the sender sends even though the previous sender once waited for credentials', async () => {
+    // Found by the chaos suite, seed 242: the sender met a 401 and got fresh credentials (authRestored,
+    // which stayed in its tab), while the other tab had seen the 401 over the channel and kept waiting
+    // for credentials; elected sender later, it sent nothing, ever.
+    const storage = freshStorage()
+    const locks = createFakeLocks()
+    const persist = { tabs: true, locks, key: `tabs-test-${++run}` }
+    const onAuthError = async () => true
+    const a = loadPage(storage, createRestAdapter({ baseUrl }), { persist, onAuthError })
+    await a.persistor.ready
+    const b = loadPage(storage, createRestAdapter({ baseUrl }), { persist, onAuthError })
+    await b.persistor.ready
+    backend.failNext(1, 401)
+    a.store.dispatch(a.todos.actions.added(todo('x')))
+    a.network.setOnline(true)
+    await vi.waitFor(() => expect(backend.records('todos')).toHaveLength(1))
+    await vi.waitFor(() => expect(b.status().pending).toBe(0))
+    expect(backend.requests.map((request) => request.status)).toEqual([401, 201])
+    expect((b.store.getState() as unknown as { offline: { authRequired: boolean } }).offline.authRequired).toBe(false)
+    // The sender closes; the other tab sends what is made next.
+    a.sync.stop()
+    b.network.setOnline(true)
+    b.store.dispatch(b.todos.actions.added(todo('y')))
+    await vi.waitFor(() => expect(b.status().pending).toBe(0))
+    expect(backend.records('todos').map((record) => record.id).sort()).toEqual(['x', 'y'])
+    b.sync.stop()
+  })
+})
