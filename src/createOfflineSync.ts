@@ -234,6 +234,11 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     // the merge would then change the body under a key already used, or be lost with the confirmation.
     // Every change is its own operation there; a single tab (or tabs: false) coalesces as before.
     mayCoalesce: () => !tabs,
+    mayFill: (getState) => {
+      // Per dispatch: a plain loop over the (usually one) stores, no array built.
+      for (const context of contexts) if (context.getState === getState) return !tabs || !context.persistence || context.persistence.isSender()
+      return true
+    },
     ...seqConfig,
   })
   const drain = buildDrainMiddleware({

@@ -234,3 +234,28 @@ describe('credentials with tabs (issue 9, tabs)', () => {
     b.sync.stop()
   })
 })
+
+describe('retrying and resolving in two tabs at once (issue 9, tabs)', () => {
+  it('a failed operation retried in both tabs at once is queued again once, under one key, in both', async () => {
+    // Each tab filled retryFailed with a seq and id of its own: the same change queued twice, the sending
+    // tab's copy sent and the other's left pending forever in the other tab (or sent again after a reload).
+    const { a, b } = await twoTabs()
+    backend.failNext(1, 422)
+    a.store.dispatch(a.todos.actions.added(todo('x')))
+    a.network.setOnline(true)
+    b.network.setOnline(true)
+    await vi.waitFor(() => expect(b.status().failed).toBe(1))
+    await vi.waitFor(() => expect(a.status().failed).toBe(1))
+    a.store.dispatch(a.sync.actions.retryFailed())
+    b.store.dispatch(b.sync.actions.retryFailed())
+    await vi.waitFor(() => expect(backend.records('todos').map((record) => record.id)).toEqual(['x']))
+    await vi.waitFor(() => expect(b.status().pending).toBe(0))
+    await vi.waitFor(() => expect(a.status().pending).toBe(0))
+    expect(a.ops()).toEqual([])
+    expect(b.ops()).toEqual([])
+    const posts = backend.requests.filter((request) => request.method === 'POST' && request.status === 201)
+    expect(posts).toHaveLength(1)
+    a.sync.stop()
+    b.sync.stop()
+  })
+})
