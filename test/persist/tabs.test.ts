@@ -258,4 +258,33 @@ describe('retrying and resolving in two tabs at once (issue 9, tabs)', () => {
     a.sync.stop()
     b.sync.stop()
   })
+
+  it('a conflict resolved in both tabs at once is sent again once', async () => {
+    const storage = freshStorage()
+    const locks = createFakeLocks()
+    const persist = { tabs: true, locks, key: `tabs-test-${++run}` }
+    const a = loadPage(storage, createRestAdapter({ baseUrl }), { persist, conflict: 'manual' })
+    await a.persistor.ready
+    const b = loadPage(storage, createRestAdapter({ baseUrl }), { persist, conflict: 'manual' })
+    await b.persistor.ready
+    a.store.dispatch(a.todos.actions.added(todo('x')))
+    a.network.setOnline(true)
+    b.network.setOnline(true)
+    await vi.waitFor(() => expect(backend.records('todos')).toHaveLength(1))
+    backend.editRemote('todos', 'x', { title: 'theirs' })
+    await vi.waitFor(() => expect(b.status().pending).toBe(0))
+    a.store.dispatch(a.todos.actions.updated({ id: 'x', changes: { done: true } }))
+    await vi.waitFor(() => expect(b.sync.selectors.selectOpenConflicts(b.store.getState())).toHaveLength(1))
+    await vi.waitFor(() => expect(a.sync.selectors.selectOpenConflicts(a.store.getState())).toHaveLength(1))
+    const id = a.sync.selectors.selectOpenConflicts(a.store.getState())[0]!.id
+    a.store.dispatch(a.sync.actions.resolveConflict({ id, choose: 'local' }))
+    b.store.dispatch(b.sync.actions.resolveConflict({ id, choose: 'local' }))
+    await vi.waitFor(() => expect(backend.record('todos', 'x')?.done).toBe(true))
+    await vi.waitFor(() => expect(b.ops()).toEqual([]))
+    await vi.waitFor(() => expect(a.ops()).toEqual([]))
+    const patches = backend.requests.filter((request) => request.method === 'PATCH' && request.status === 200)
+    expect(patches).toHaveLength(1)
+    a.sync.stop()
+    b.sync.stop()
+  })
 })
