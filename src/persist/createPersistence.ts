@@ -196,6 +196,20 @@ function baseStored(before: WrittenRecord | undefined, entry: PendingRecord<Rec>
  *   thousandth of the records), and a restore reads at most 1,024 keys per entity, not one per record.
  *   The metadata is written with them. The first time a record gets a pending change, its confirmed
  *   state is written at once, before the operation (see afterAction).
+ *
+ * With tabs sharing the outbox (Durability invariants 1, 2, 4 and 6 across tabs):
+ * - Every tab applies every shared action (tabChannel.ts), so all hold the same operations; one tab, the
+ *   elected sender, sends. Each action's writes are made by the tab that made the action, once: an edit's
+ *   operation record by the tab it was made in (write-ahead, before any tab can send it, since the action
+ *   is posted before the sender can act on it and the sender stores the sent mark itself); sent marks,
+ *   settlements and the deletes they lead to by the sender, whose actions they are. A tab never writes
+ *   for another tab's action.
+ * - Operations never change once made in another tab's sight: no coalescing with tabs, and the operation
+ *   that replaces a failed or parked one is made by the sender alone (other tabs forward retryFailed and
+ *   resolveConflict), so one change is never queued twice under two keys.
+ * - A tab that opens next to live tabs takes their state (hello and snapshot), not storage's, which lags
+ *   them; it posts the changes it made before its restore first, and deletes the records of operations it
+ *   restored that the live tabs had settled. Seqs come from per-tab slots (tabSlot.ts).
  */
 export function createPersistence(config: PersistenceConfig): Persistence {
   const baseKey = config.options.key ?? 'rtk-offline'
