@@ -6,6 +6,7 @@ import {
   userSwitched,
   drainWaiting,
   networkChanged,
+  opsAbandoned,
   opsSent,
   opsSettled,
   opsUnsent,
@@ -64,7 +65,7 @@ export interface DrainConfig {
 }
 
 /** Actions after which there may be something to send. */
-const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChanged, retryDue, rehydrated, senderElected, resolveConflict, tabSynced)
+const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChanged, retryDue, rehydrated, senderElected, resolveConflict, tabSynced, opsAbandoned)
 
 /**
  * The drain: one loop per store that sends batches while there is work and the way is open (online,

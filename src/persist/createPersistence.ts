@@ -1,7 +1,7 @@
 import type { EntityId, UnknownAction } from '@reduxjs/toolkit'
 import { SyncSetupError, toErrorInfo } from '../errors'
 import type { Timers } from '../middleware/timers'
-import { opsSettled, rehydrated, retryDue, senderElected, storageCorrupted, storageFailed, tabSynced, userSwitched, type OfflineMeta, type TabSnapshot } from '../slices/actions'
+import { opsAbandoned, opsSent, opsSettled, rehydrated, retryDue, senderElected, storageCorrupted, storageFailed, tabSynced, userSwitched, type OfflineMeta, type TabSnapshot } from '../slices/actions'
 import { isStampedEntityAction } from '../slices/outboxSlice'
 import type { EntityInternals, PendingRecord, SyncedEntityState } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxSlice'
@@ -268,7 +268,13 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     channel = createTabChannel({
       name: `${namespace}:changes`,
       tabId: config.tabId,
-      dispatch: config.store.dispatch,
+      dispatch: (action) => {
+        config.store.dispatch(action)
+        // Only the sender sends: another tab's "sent" heard by the sender is a late message of a sender that
+        // is gone (the election put what it had in flight back to pending before this came). Left in flight,
+        // nobody would ever answer for those operations.
+        if (sender && opsSent.match(action)) config.store.dispatch(opsAbandoned({ seqs: action.payload.seqs }))
+      },
       snapshot: () => (writable && !stopped ? snapshotOf(config.store.getState()) : null),
       onSnapshot: (snapshot, ownSince) => takeSnapshot(snapshot as Omit<TabSnapshot, 'resetInflight'>, ownSince),
     })

@@ -3,6 +3,7 @@ import {
   authRestored,
   discardFailed,
   dismissConflicts,
+  opsAbandoned,
   drainWaiting,
   opsSent,
   opsSettled,
@@ -23,6 +24,7 @@ import { isStampedEntityAction } from '../slices/outboxSlice'
 const isShared = isAnyOf(
   // The sender's 401 reaches every tab (opsSettled, pullFailed): so must its fresh credentials.
   authRestored,
+  opsAbandoned,
   opsSent,
   opsSettled,
   opsUnsent,

@@ -193,6 +193,11 @@ export interface TabSnapshot {
  * storage lags the live tabs (a confirmed operation's record goes once its slice is stored).
  */
 export const tabSynced = /* @__PURE__ */ createAction<TabSnapshot>(`${prefix}/tabSynced`)
+/**
+ * This tab sends, and heard another tab mark these operations sent: a sender that is gone, whose message
+ * came late. Nobody waits for their answer: pending again, still counted as sent (they may have gone).
+ */
+export const opsAbandoned = /* @__PURE__ */ createAction<{ seqs: number[] }>(`${prefix}/opsAbandoned`)
 /** This tab became the one that sends: operations another sender left in flight are pending again. */
 export const senderElected = /* @__PURE__ */ createAction(`${prefix}/senderElected`)
 /**

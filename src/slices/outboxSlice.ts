@@ -14,6 +14,7 @@ import {
   dismissConflicts,
   drainWaiting,
   networkChanged,
+  opsAbandoned,
   opsSent,
   opsSettled,
   opsUnsent,
@@ -473,6 +474,14 @@ export function buildOutboxSlice(config: OutboxConfig) {
           state.nextSeq = Math.max(state.nextSeq, payload.nextSeq)
           for (const [entity, cursor] of Object.entries(payload.cursors)) if (ownsEntity(entity)) pullOf(state, entity).cursor = cursor
           recount(state)
+        })
+        .addCase(opsAbandoned, (state, { payload }) => {
+          for (const seq of payload.seqs) {
+            const op = trieGet(state.ops, seqPath(seq))
+            if (!op || op.status !== 'inflight') continue
+            op.status = 'pending'
+            state.counts.inflight -= 1
+          }
         })
         .addCase(senderElected, (state) => {
           // Sent by a tab that is gone: nobody waits for the answer, so they go again (same idempotency key).

@@ -1,6 +1,7 @@
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createRestAdapter } from '../../src'
+import { opsSent } from '../../src/slices/actions'
 import { createFakeLocks } from '../support/fakeLocks'
 import { freshStorage, loadPage } from '../support/persistedStore'
 import { createRestBackend } from '../support/restBackend'
@@ -285,6 +286,30 @@ describe('retrying and resolving in two tabs at once (issue 9, tabs)', () => {
     const patches = backend.requests.filter((request) => request.method === 'PATCH' && request.status === 200)
     expect(patches).toHaveLength(1)
     a.sync.stop()
+    b.sync.stop()
+  })
+})
+
+describe('a late message of a sender that is gone (issue 9, tabs)', () => {
+  it('an operation the old sender marked sent after this tab took over is sent again, not left in flight', async () => {
+    // Found by the chaos suite, seed 1208: the sending tab posted "sent" for an operation and crashed;
+    // the message arrived after the other tab was elected sender (and had put in-flight operations back
+    // to pending), so the operation stayed in flight there with nobody to answer it.
+    const { a, b, persist } = await twoTabs()
+    b.store.dispatch(b.todos.actions.added(todo('x')))
+    await vi.waitFor(() => expect(a.status().pending).toBe(1))
+    a.sync.stop()
+    await vi.waitFor(() => expect(isSender(b.persistor)).toBe(true))
+    const seq = b.ops()[0]!.seq
+    // The dead sender's last message, delivered now.
+    const ghost = new BroadcastChannel(`${persist.key}:changes`)
+    ghost.postMessage({ from: 'gone-tab', action: opsSent({ seqs: [seq], at: 0, probe: false }) })
+    ghost.close()
+    // Heard: marked as possibly sent (attempts 1), whatever this tab makes of it.
+    await vi.waitFor(() => expect(b.ops()[0]!.attempts).toBe(1))
+    b.network.setOnline(true)
+    await vi.waitFor(() => expect(b.status().pending).toBe(0))
+    expect(backend.records('todos').map((record) => record.id)).toEqual(['x'])
     b.sync.stop()
   })
 })
