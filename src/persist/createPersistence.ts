@@ -298,8 +298,9 @@ export function createPersistence(config: PersistenceConfig): Persistence {
    * every tab holds the same operations, so the sending tab sends what any tab shows pending, and no tab
    * holds an operation the others settled long ago (restored from a record storage had not deleted yet):
    * such an operation would stay pending in a tab that does not send, and its stale slice would be
-   * written over the sender's. Nothing is written for it here: each operation's record is its maker's
-   * and the sender's to write, and this tab's slices are compared with storage at its next write.
+   * written over the sender's. No operation record is written here (each is its maker's and the
+   * sender's to write); this tab's slices are compared with storage at its next write, and the records
+   * of the settled operations it restored go after that (below).
    */
   function takeSnapshot(snapshot: Omit<TabSnapshot, 'resetInflight'>, ownSince: UnknownAction[]): void {
     if (!writable || stopped || typeof snapshot !== 'object' || snapshot === null || !Array.isArray(snapshot.ops)) return
