@@ -53,13 +53,8 @@ export interface BackendRequest {
 }
 
 export const isToken = (key: string) => key.startsWith('t_')
-/** The edit tokens a body carries; a token field set to null (a merge patch removing it) carries none. */
 export const tokensOf = (data: unknown): string[] =>
-  data && typeof data === 'object'
-    ? Object.entries(data)
-        .filter(([key, value]) => isToken(key) && value !== null)
-        .map(([key]) => key.slice(2))
-    : []
+  data && typeof data === 'object' ? Object.keys(data).filter(isToken).map((key) => key.slice(2)) : []
 
 export class ReferenceBackend {
   readonly applications: Application[] = []
