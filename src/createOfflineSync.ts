@@ -228,9 +228,15 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     now,
     generateId,
     coalesce: options.coalesce ?? true,
-    mayCoalesce: (getState) => {
+    // Durability invariant 1 (a sent operation is frozen), with tabs: when tabs share an outbox nothing is
+    // merged, not even by the sending tab. The sender can change at any moment (its tab closes or crashes)
+    // and the tab elected next may send an operation before the merge into it arrives over the channel;
+    // the merge would then change the body under a key already used, or be lost with the confirmation.
+    // Every change is its own operation there; a single tab (or tabs: false) coalesces as before.
+    mayCoalesce: () => !tabs,
+    mayFill: (getState) => {
       // Per dispatch: a plain loop over the (usually one) stores, no array built.
-      for (const context of contexts) if (context.getState === getState) return !context.persistence || context.persistence.isSender()
+      for (const context of contexts) if (context.getState === getState) return !tabs || !context.persistence || context.persistence.isSender()
       return true
     },
     ...seqConfig,

@@ -6,6 +6,7 @@ import {
   userSwitched,
   drainWaiting,
   networkChanged,
+  opsAbandoned,
   opsSent,
   opsSettled,
   opsUnsent,
@@ -20,6 +21,7 @@ import {
   retryDue,
   retryFailed,
   syncNow,
+  tabSynced,
 } from '../slices/actions'
 import type { EntityInternals } from '../slices/createSyncedEntity'
 import { isStampedEntityAction, type OutboxState } from '../slices/outboxSlice'
@@ -63,7 +65,7 @@ export interface DrainConfig {
 }
 
 /** Actions after which there may be something to send. */
-const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChanged, retryDue, rehydrated, senderElected, resolveConflict)
+const isKick = isAnyOf(syncNow, resume, retryFailed, authRestored, networkChanged, retryDue, rehydrated, senderElected, resolveConflict, tabSynced, opsAbandoned)
 
 /**
  * The drain: one loop per store that sends batches while there is work and the way is open (online,

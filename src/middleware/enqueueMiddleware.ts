@@ -21,11 +21,16 @@ export interface EnqueueConfig {
   generateId: () => string
   coalesce: boolean
   /**
-   * Whether this store may merge changes into unsent operations now. With tabs sharing an outbox only
-   * the sending tab may: another tab cannot know whether an operation is already in flight, and two
-   * tabs merging into one operation at once would lose one of the changes.
+   * Whether this store may merge changes into unsent operations now. Never with tabs sharing an outbox:
+   * another tab may be sending the operation (or be about to, once elected), and a merge that reaches it
+   * late would change a body under a key already used (see createOfflineSync).
    */
   mayCoalesce: (getState: () => unknown) => boolean
+  /**
+   * Whether this store fills `retryFailed` and `resolveConflict` itself (new seqs and ids). With tabs
+   * sharing an outbox only the sending tab does; the others forward the request to it.
+   */
+  mayFill: (getState: () => unknown) => boolean
   /**
    * Seqs are `counter × seqSlots + slot`, the slot claimed by this store's tab so that tabs sharing an
    * outbox never make the same one (Durability invariant 2).
@@ -84,11 +89,39 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
     if (meta?.offlineEntity !== undefined && meta.offline === undefined) {
       return next(stamp(action as UnknownAction & { meta: EntityActionMeta; payload: unknown }, api.getState(), api.getState))
     }
-    // Another tab's retryFailed arrives filled in already; filling it again would pick new seqs.
-    if (retryFailed.match(action) && !isRemoteAction(action))
-      return next(revive(action, api.getState(), api.getState))
-    if (resolveConflict.match(action) && !isRemoteAction(action)) return next(settle(action, api.getState()))
+    if (retryFailed.match(action) || resolveConflict.match(action)) {
+      if (isRemoteAction(action)) {
+        // Another tab's request, forwarded to the sending tab: made here as this tab's own action.
+        if (isForwarded(action)) {
+          if (config.mayFill(api.getState)) fillForwarded(action, api.dispatch)
+          return undefined
+        }
+        // Another tab's action arrives filled in already; filling it again would pick new seqs and ids.
+        return next(action)
+      }
+      // Durability invariants 1 and 2 with tabs: one tab, the sender, makes the operation that replaces a
+      // failed or parked one. Two tabs filling the same request at once would each queue the change
+      // again under a seq and id of their own: the same change twice, one copy held by a tab that does
+      // not send. Another tab checks the request and forwards it, unfilled (its reducers change nothing).
+      if (!config.mayFill(api.getState)) {
+        if (resolveConflict.match(action)) settle(action, api.getState())
+        return next({ ...action, meta: { ...(action as { meta?: object }).meta, toSender: true } })
+      }
+      return next(retryFailed.match(action) ? revive(action, api.getState(), api.getState) : settle(action, api.getState()))
+    }
     return next(action)
+  }
+
+  function fillForwarded(action: UnknownAction, dispatch: (action: UnknownAction) => unknown): void {
+    try {
+      if (retryFailed.match(action)) dispatch(retryFailed(action.payload.opIds ?? undefined))
+      else if (resolveConflict.match(action)) {
+        const { resolved: _resolved, ...resolution } = action.payload
+        dispatch(resolveConflict(resolution as Parameters<typeof resolveConflict>[0]))
+      }
+    } catch {
+      // Settled meanwhile (resolved from another tab too): nothing left to do.
+    }
   }
 
   function stamp(
@@ -289,6 +322,11 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
     }
     return { ...action, payload: { ...action.payload, resolved } }
   }
+}
+
+/** A request another tab left for the sending tab to fill (see mayFill). */
+function isForwarded(action: UnknownAction): boolean {
+  return (action as { meta?: { toSender?: unknown } }).meta?.toSender === true
 }
 
 function describe(value: unknown): string {

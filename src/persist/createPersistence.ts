@@ -1,7 +1,8 @@
 import type { EntityId, UnknownAction } from '@reduxjs/toolkit'
 import { SyncSetupError, toErrorInfo } from '../errors'
 import type { Timers } from '../middleware/timers'
-import { opsSettled, rehydrated, retryDue, senderElected, storageCorrupted, storageFailed, userSwitched } from '../slices/actions'
+import { opsAbandoned, opsSent, opsSettled, rehydrated, retryDue, senderElected, storageCorrupted, storageFailed, tabSynced, userSwitched, type OfflineMeta, type TabSnapshot } from '../slices/actions'
+import { isStampedEntityAction } from '../slices/outboxSlice'
 import type { EntityInternals, PendingRecord, SyncedEntityState } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxSlice'
 import { idPath, trieGet, trieValues, type Trie } from '../slices/trie'
@@ -195,6 +196,20 @@ function baseStored(before: WrittenRecord | undefined, entry: PendingRecord<Rec>
  *   thousandth of the records), and a restore reads at most 1,024 keys per entity, not one per record.
  *   The metadata is written with them. The first time a record gets a pending change, its confirmed
  *   state is written at once, before the operation (see afterAction).
+ *
+ * With tabs sharing the outbox (Durability invariants 1, 2, 4 and 6 across tabs):
+ * - Every tab applies every shared action (tabChannel.ts), so all hold the same operations; one tab, the
+ *   elected sender, sends. Each action's writes are made by the tab that made the action, once: an edit's
+ *   operation record by the tab it was made in (write-ahead, before any tab can send it, since the action
+ *   is posted before the sender can act on it and the sender stores the sent mark itself); sent marks,
+ *   settlements and the deletes they lead to by the sender, whose actions they are. A tab never writes
+ *   for another tab's action.
+ * - Operations never change once made in another tab's sight: no coalescing with tabs, and the operation
+ *   that replaces a failed or parked one is made by the sender alone (other tabs forward retryFailed and
+ *   resolveConflict), so one change is never queued twice under two keys.
+ * - A tab that opens next to live tabs takes their state (hello and snapshot), not storage's, which lags
+ *   them; it posts the changes it made before its restore first, and deletes the records of operations it
+ *   restored that the live tabs had settled. Seqs come from per-tab slots (tabSlot.ts).
  */
 export function createPersistence(config: PersistenceConfig): Persistence {
   const baseKey = config.options.key ?? 'rtk-offline'
@@ -237,6 +252,11 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   let election: SenderElection | null = null
   let channel: ReturnType<typeof createTabChannel> | null = null
   let sender = config.tabId === null
+  /**
+   * With tabs: this tab's changes made before its restore finished, posted to the other tabs once it has
+   * (with the seqs the restore gave them), or the sending tab would never hear of them.
+   */
+  let early: UnknownAction[] = []
 
   /**
    * Listens to the other tabs of this namespace before storage is read: a change another tab stores
@@ -245,7 +265,65 @@ export function createPersistence(config: PersistenceConfig): Persistence {
    */
   function listenToTabs(namespace: string): void {
     if (config.tabId === null) return
-    channel = createTabChannel({ name: `${namespace}:changes`, tabId: config.tabId, dispatch: config.store.dispatch })
+    channel = createTabChannel({
+      name: `${namespace}:changes`,
+      tabId: config.tabId,
+      dispatch: (action) => {
+        config.store.dispatch(action)
+        // Only the sender sends: another tab's "sent" heard by the sender is a late message of a sender that
+        // is gone (the election put what it had in flight back to pending before this came). Left in flight,
+        // nobody would ever answer for those operations.
+        if (sender && opsSent.match(action)) config.store.dispatch(opsAbandoned({ seqs: action.payload.seqs }))
+      },
+      snapshot: () => (writable && !stopped ? snapshotOf(config.store.getState()) : null),
+      onSnapshot: (snapshot, ownSince) => takeSnapshot(snapshot as Omit<TabSnapshot, 'resetInflight'>, ownSince),
+    })
+  }
+
+  /** The state a new tab takes from this one (see tabChannel). */
+  function snapshotOf(state: unknown): Omit<TabSnapshot, 'resetInflight'> {
+    const outbox = outboxOf(state)
+    return {
+      ops: [...trieValues(outbox.ops), ...trieValues(outbox.failed)],
+      conflicts: outbox.conflicts,
+      nextSeq: outbox.nextSeq,
+      cursors: Object.fromEntries(Object.entries(outbox.pull).map(([entity, pull]) => [entity, pull.cursor])),
+      entities: Object.fromEntries([...config.entities].map(([name, entity]) => [name, entity.selectState(state)])),
+    }
+  }
+
+  /**
+   * Takes a live tab's state in place of what this tab restored, then its own actions posted since its
+   * hello (which the live tab had not applied when it answered). Durability invariants 1 and 6 with tabs:
+   * every tab holds the same operations, so the sending tab sends what any tab shows pending, and no tab
+   * holds an operation the others settled long ago (restored from a record storage had not deleted yet):
+   * such an operation would stay pending in a tab that does not send, and its stale slice would be
+   * written over the sender's. No operation record is written here (each is its maker's and the
+   * sender's to write); this tab's slices are compared with storage at its next write, and the records
+   * of the settled operations it restored go after that (below).
+   */
+  function takeSnapshot(snapshot: Omit<TabSnapshot, 'resetInflight'>, ownSince: UnknownAction[]): void {
+    if (!writable || stopped || typeof snapshot !== 'object' || snapshot === null || !Array.isArray(snapshot.ops)) return
+    const remote = { remoteTab: config.tabId ?? '' }
+    const liveIds = (state: unknown) => {
+      const outbox = outboxOf(state)
+      return new Set([...trieValues(outbox.ops), ...trieValues(outbox.failed)].map((op) => op.id))
+    }
+    const held = liveIds(config.store.getState())
+    // What the snapshot shows in flight was sent by another tab; if this one sends now, that tab is gone.
+    config.store.dispatch({ ...tabSynced({ ...snapshot, resetInflight: sender }), meta: remote })
+    for (const action of ownSince) {
+      const meta = (action as { meta?: Record<string, unknown> }).meta
+      config.store.dispatch({ ...action, meta: { ...meta, ...remote } })
+    }
+    // Durability invariant 6: operations this tab restored that the live tabs settled are stored still
+    // only because the tab that settled them was gone before it deleted their records: they go once this
+    // tab's slices, showing them settled, are stored (the blob write below).
+    const live = liveIds(config.store.getState())
+    for (const id of held) if (!live.has(id)) awaitingBlob.add(id)
+    for (const name of config.entities.keys()) dirtyEntities.add(name)
+    metaDirty = true
+    scheduleBlobs()
   }
 
   /** Joins the other tabs of this namespace: the election of the one that sends. */
@@ -415,6 +493,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       config.store.dispatch(storageFailed({ ...toErrorInfo(error), message: `writing "${key}" failed: ${toErrorInfo(error).message}` }))
     })
     keys = storageKeys(baseKey, userId)
+    if (stopped) return
     listenToTabs(keys.namespace)
     const result = await restore(storage, keys, {
       entityNames: [...config.entities.keys()],
@@ -423,6 +502,9 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       migrations: config.options.migrations ?? {},
       now: config.now,
     })
+    // A page stopped while its storage was read goes no further: it must not join the other tabs (a
+    // stopped tab elected sender would hold the lock, and nothing would be sent again) nor claim a slot.
+    if (stopped) return
     for (const problem of result.problems) config.store.dispatch(storageCorrupted(problem))
     // Durability invariant 6: a record that another stored record replaces (`replaces`) is what a crash
     // left between storing the replacement and deleting it: dropped, and deleted below.
@@ -434,6 +516,10 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     // The seq slot is claimed before anything is numbered for good.
     if (config.claimSlot && !slotClaim) slotClaim = config.claimSlot(baseKey)
     if (slotClaim) await slotClaim.slot
+    if (stopped) {
+      slotClaim?.release()
+      return
+    }
     // Durability invariant 2 (ordering keys unique by construction): the counter goes past every seq
     // storage holds, not only the stored counter (written up to throttleMs later than the operations),
     // so no new operation can take a stored one's seq. Work dispatched before the restore finished gets
@@ -499,6 +585,17 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     writable = true
     joinTabs(keys.namespace)
     channel?.open()
+    if (channel) {
+      // The changes made before the restore, as stored (renumbered), then a hello: the answer holds them.
+      const seqOf = new Map(renumber)
+      for (const action of early) {
+        const offline = (action as UnknownAction & { meta: { offline: OfflineMeta } }).meta.offline
+        const stamps = offline.stamps.map((stamp) => ({ ...stamp, seq: seqOf.get(stamp.seq) ?? stamp.seq }))
+        channel.post({ ...action, meta: { ...(action.meta as object), offline: { ...offline, stamps } } })
+      }
+      channel.hello()
+    }
+    early = []
     // The records that differ from what storage holds are written: after a migration, after moving bad
     // values aside, when storage holds the old single-blob layout, or with work from before the restore
     // (first: the confirmed state of its records goes before its operations). Otherwise comparing can
@@ -545,6 +642,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   const persistence: Persistence = {
     ready,
     afterAction(before, after, action) {
+      if (!writable && !stopped && config.tabId !== null && isStampedEntityAction(action) && !isRemoteAction(action)) early.push(action)
       if (!writable || stopped) return
       // Another tab's change: that tab stores it; this one only shows it.
       if (isRemoteAction(action)) return
@@ -645,6 +743,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       awaitingReplacement.clear()
       dirtyEntities.clear()
       metaDirty = false
+      early = []
       config.store.dispatch(userSwitched({ userId, hydrated: false }))
       await start(userId)
     },

@@ -176,6 +176,28 @@ export const storageCorrupted = /* @__PURE__ */ createAction<StorageProblem>(`${
 export const storageFailed = /* @__PURE__ */ createAction<SyncErrorInfo>(`${prefix}/storageFailed`)
 /** Another user signed in (or out: null). The slices empty and that user's outbox is restored. */
 export const userSwitched = /* @__PURE__ */ createAction<{ userId: string | null; hydrated: boolean }>(`${prefix}/userSwitched`)
+/** The outbox and synced slices as a live tab holds them (see tabSynced). */
+export interface TabSnapshot {
+  /** Waiting, in-flight, parked and failed operations. */
+  ops: Operation[]
+  conflicts: SyncConflict[]
+  nextSeq: number
+  cursors: Record<string, string | null>
+  /** Each synced entity slice's state, by entity name. */
+  entities: Record<string, unknown>
+  /** This tab sends: what the snapshot shows in flight was sent by a tab that is gone, so it is pending again. */
+  resetInflight: boolean
+}
+/**
+ * A tab that opened next to live tabs takes the state one of them holds, in place of what it restored:
+ * storage lags the live tabs (a confirmed operation's record goes once its slice is stored).
+ */
+export const tabSynced = /* @__PURE__ */ createAction<TabSnapshot>(`${prefix}/tabSynced`)
+/**
+ * This tab sends, and heard another tab mark these operations sent: a sender that is gone, whose message
+ * came late. Nobody waits for their answer: pending again, still counted as sent (they may have gone).
+ */
+export const opsAbandoned = /* @__PURE__ */ createAction<{ seqs: number[] }>(`${prefix}/opsAbandoned`)
 /** This tab became the one that sends: operations another sender left in flight are pending again. */
 export const senderElected = /* @__PURE__ */ createAction(`${prefix}/senderElected`)
 /**

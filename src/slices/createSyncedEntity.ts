@@ -16,6 +16,7 @@ import {
   pulledPage,
   rehydrated,
   resolveConflict,
+  tabSynced,
   retryFailed,
   userSwitched,
   type OfflineMeta,
@@ -354,6 +355,13 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       // `current`: the merge builds a fresh state from a plain snapshot rather than through the draft.
       builder.addCase(rehydrated, (state, action) => merge(current(state) as State, action.payload))
       builder.addCase(userSwitched, () => adapter.getInitialState({ pending: {} }))
+      builder.addCase(tabSynced, (state, { payload }) => {
+        // The live tab's slice, as is (its view, confirmed shadows and pending changes belong together).
+        const live = payload.entities[name] as State | undefined
+        if (!live || typeof live !== 'object' || !Array.isArray(live.ids) || typeof live.entities !== 'object' || typeof live.pending !== 'object')
+          return state
+        return live
+      })
       builder.addCase(pulledPage, (state, { payload }) => {
         if (payload.entity !== name) return
         for (const { id, record } of payload.changes) {

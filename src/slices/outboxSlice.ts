@@ -14,6 +14,7 @@ import {
   dismissConflicts,
   drainWaiting,
   networkChanged,
+  opsAbandoned,
   opsSent,
   opsSettled,
   opsUnsent,
@@ -29,6 +30,7 @@ import {
   storageCorrupted,
   storageFailed,
   syncNow,
+  tabSynced,
   userSwitched,
   type OfflineMeta,
   type StorageProblem,
@@ -460,12 +462,36 @@ export function buildOutboxSlice(config: OutboxConfig) {
           const fresh = initialState()
           return { ...fresh, online: state.online, paused: state.paused, userId: payload.userId, hydrated: payload.hydrated }
         })
+        .addCase(tabSynced, (state, { payload }) => {
+          state.ops = {}
+          state.failed = {}
+          for (const op of payload.ops) {
+            if (!ownsEntity(op.entity)) continue
+            const inflight = payload.resetInflight && op.status === 'inflight'
+            trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(op.seq), inflight ? { ...op, status: 'pending' } : op)
+          }
+          state.conflicts = payload.conflicts
+          state.nextSeq = Math.max(state.nextSeq, payload.nextSeq)
+          for (const [entity, cursor] of Object.entries(payload.cursors)) if (ownsEntity(entity)) pullOf(state, entity).cursor = cursor
+          recount(state)
+        })
+        .addCase(opsAbandoned, (state, { payload }) => {
+          for (const seq of payload.seqs) {
+            const op = trieGet(state.ops, seqPath(seq))
+            if (!op || op.status !== 'inflight') continue
+            op.status = 'pending'
+            state.counts.inflight -= 1
+          }
+        })
         .addCase(senderElected, (state) => {
           // Sent by a tab that is gone: nobody waits for the answer, so they go again (same idempotency key).
           trieEach(state.ops, (op) => {
             if (op.status === 'inflight') op.status = 'pending'
           })
           state.counts.inflight = 0
+          // Waiting for credentials was the tab that is gone's wait (it asked the app, and its answer may
+          // never come): the new sender tries, and asks the app itself if the server says 401 again.
+          state.authRequired = false
         })
         .addCase(storageCorrupted, (state, { payload }) => {
           state.storage.problems.push(payload)
