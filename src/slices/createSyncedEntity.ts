@@ -193,6 +193,18 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     return typeof incoming === 'number' && typeof current === 'number' && incoming < current
   }
 
+  /**
+   * Durability invariant 3 (confirmed state never moves backwards), for deletions: whether a pull has
+   * shown the record deleted since its pending changes were made on it (the confirmed state is gone, the
+   * state they were made on is not; our own answers move both). Such a tombstone is the newest news of
+   * the record: an answer about one of those changes carrying the record (an update applied, or a
+   * conflict's remote) describes it before the delete, or, were the record created again after the
+   * tombstone, the pulls after it bring the new record. Versions cannot say so: null has none.
+   */
+  function deletedSinceMade(entry: PendingRecord<Rec>): boolean {
+    return entry.base === null && entry.madeOn !== null
+  }
+
   /** Sets the view of one record to the replay of its pending changes, dropping the shadow when none remain. */
   function rebuild(state: State, entry: PendingRecord<Rec>): void {
     const record = replay(entry.base, entry.changes)
@@ -256,6 +268,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         // applied to it. Durability invariant 3: an answer older than the confirmed state (a pull brought
         // newer data while it was on its way) confirms the operation but leaves the newer data.
         if (change.kind === 'delete') entry.base = null
+        // An update applied to a record that existed then; the delete a pull brought came after it.
+        else if (change.kind === 'update' && deletedSinceMade(entry)) entry.base = null
         else if (result.record == null || selectId(result.record) !== result.recordId) entry.base = applyChange<Rec>(entry.base, change)
         else if (!isOlder(result.record, entry.base)) entry.base = result.record
         entry.madeOn = entry.base
@@ -265,9 +279,12 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         // The server's record is the confirmed state now; the change is kept (parked), replaced by its
         // rebased form, or dropped, as the strategy decided.
         // Durability invariant 3: a remote older than the confirmed state settles the operation but does
-        // not replace the newer data.
-        if (result.remote === null || !isOlder(result.remote, entry.base)) entry.base = result.remote
-        entry.madeOn = entry.base
+        // not replace the newer data, nor brings back a record a pull has shown deleted since.
+        if (deletedSinceMade(entry)) entry.madeOn = result.remote
+        else {
+          if (result.remote === null || !isOlder(result.remote, entry.base)) entry.base = result.remote
+          entry.madeOn = entry.base
+        }
         if (result.resolution === 'manual') {
           if (result.parked) entry.changes[index] = { seq: change.seq, ...result.parked }
           break

@@ -93,3 +93,63 @@ describe('an answer older than what a pull brought', () => {
     expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
   })
 })
+
+// Durability invariant 3 for deletions. Found by chaos seed 243 (--no-tabs): a change restored after a
+// crash went again after a pull had brought the record's tombstone; the server's stored answer (the
+// record as our change left it, before someone else deleted it) put the record back for good, the cursor
+// being past the tombstone.
+describe('an answer about a record a pull has shown deleted since the change was made', () => {
+  async function updateInFlightThenTombstone(t: ReturnType<typeof setup>) {
+    await confirmedV1(t)
+    t.pulls.setIdle(false)
+    t.store.dispatch(t.todos.actions.updated({ id: 'a', changes: { title: 'mine' } }))
+    await settle()
+    expect(t.scripted.waitingCount()).toBe(1)
+    // Someone else deleted the record after our change reached the server: the pull brings the tombstone.
+    t.store.dispatch(t.sync.actions.pullNow('todos'))
+    await settle()
+    t.pulls.answer({ changes: [{ id: 'a', record: null }], cursor: 'c3', hasMore: false })
+    await settle(30)
+    expect(t.view()).toEqual([])
+  }
+
+  it('an ok answer to an update (the record as the change left it) confirms the change and leaves the record deleted', async () => {
+    const t = setup()
+    await updateInFlightThenTombstone(t)
+    t.scripted.answer(() => ok({ id: 'a', title: 'mine', done: false, version: 2 }))
+    await settle(30)
+    expect(t.view()).toEqual([])
+    expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
+    expect(t.sync.selectors.selectIsPending(t.store.getState(), 'todos', 'a')).toBe(false)
+  })
+
+  it('an ok answer without a record confirms the change and leaves the record deleted', async () => {
+    const t = setup()
+    await updateInFlightThenTombstone(t)
+    t.scripted.answer(() => ok())
+    await settle(30)
+    expect(t.view()).toEqual([])
+    expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
+  })
+
+  it('a conflict whose remote the pull has shown deleted since settles the change and leaves the record deleted', async () => {
+    const t = setup()
+    await updateInFlightThenTombstone(t)
+    // server-wins by default: the change is dropped; the record stays as the newest news had it: deleted.
+    t.scripted.answer(() => ({ type: 'conflict', remote: { id: 'a', title: 'theirs', done: false, version: 2 } }))
+    await settle(30)
+    expect(t.view()).toEqual([])
+    expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
+  })
+
+  it('a record created again after the tombstone comes back with the next pull', async () => {
+    const t = setup()
+    await updateInFlightThenTombstone(t)
+    t.scripted.answer(() => ok({ id: 'a', title: 'mine', done: false, version: 2 }))
+    await settle(30)
+    // The pull after the drain reads on from the tombstone's cursor.
+    t.pulls.answer({ changes: [{ id: 'a', record: { id: 'a', title: 'again', done: false, version: 4 } }], cursor: 'c4', hasMore: false })
+    await settle(30)
+    expect(t.view()).toEqual([{ id: 'a', title: 'again', done: false, version: 4 }])
+  })
+})
