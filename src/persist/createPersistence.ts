@@ -460,10 +460,10 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     // Two stored operations with one seq (written by versions that drew tab slots at random) would
     // overwrite each other in the outbox: the later one gets a new seq after everything stored.
     const moved = new Set<string>()
-    const seen = new Set<number>()
+    const seqsTaken = new Set<number>()
     stored = stored.map((op) => {
-      if (!seen.has(op.seq)) {
-        seen.add(op.seq)
+      if (!seqsTaken.has(op.seq)) {
+        seqsTaken.add(op.seq)
         return op
       }
       moved.add(op.id)
@@ -508,6 +508,8 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       }
       written.set(name, byBucket)
     }
+    // What was compared last is of the namespace that was left: the next compare is with what this one
+    // holds (`written`), or a record deleted here before it would stay stored.
     seen.clear()
     notedOutOfTurn.clear()
     nextOrder = result.nextOrder

@@ -46,4 +46,28 @@ describe('a record that leaves the view and the pending changes within one write
   it('stays deleted after a reload when it all happened between two later writes', async () => {
     expect(await pullDeleteConfirmReload({ flushFirst: true })).toEqual([eggs])
   })
+
+  // Found by chaos seed 432 (--no-tabs): the slice writer's last compare was not forgotten when another
+  // user's outbox was restored, so the first write after switching back compared with the other user's
+  // slice, and the record deleted meanwhile stayed in its bucket.
+  it('stays deleted after a reload when it was deleted after switching to another user and back', async () => {
+    const storage = freshStorage()
+    const scripted = createScriptedAdapter()
+    const first = loadPage(storage, scripted.adapter, { persist: { throttleMs: 60_000 } })
+    await first.persistor.ready
+    first.store.dispatch(pulledPage({ entity: 'todos', changes: [{ id: 'a', record: milk }], cursor: 'c1', hasMore: false, at: 1 }))
+    await first.persistor.flush()
+    await first.persistor.switchUser('u2')
+    await first.persistor.flush()
+    await first.persistor.switchUser(null)
+    expect(first.view()).toEqual([milk])
+    first.store.dispatch(pulledPage({ entity: 'todos', changes: [{ id: 'a', record: null }], cursor: 'c2', hasMore: false, at: 2 }))
+    await first.persistor.flush()
+    first.sync.stop()
+    first.persistor.stop()
+    const second = loadPage(storage, scripted.adapter)
+    await second.persistor.ready
+    expect(second.view()).toEqual([])
+    second.sync.stop()
+  })
 })
