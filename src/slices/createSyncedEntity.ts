@@ -84,6 +84,12 @@ export interface PendingRecord<TRecord> {
    */
   madeOn: TRecord | null
   changes: PendingChange[]
+  /**
+   * Set when a pull showed the record deleted while its first change, a create, was possibly on its way
+   * (only the first change of a record is ever sent): the answer to that create does not bring the
+   * record back (see deletedSinceMade). Kept in memory only.
+   */
+  gone?: true
 }
 
 /**
@@ -196,13 +202,13 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
   /**
    * Durability invariant 3 (confirmed state never moves backwards), for deletions: whether a pull has
    * shown the record deleted since its pending changes were made on it (the confirmed state is gone, the
-   * state they were made on is not; our own answers move both). Such a tombstone is the newest news of
-   * the record: an answer about one of those changes carrying the record (an update applied, or a
-   * conflict's remote) describes it before the delete, or, were the record created again after the
-   * tombstone, the pulls after it bring the new record. Versions cannot say so: null has none.
+   * state they were made on is not; our own answers move both), or while its create was possibly on its
+   * way (`gone`). Such a tombstone is the newest news of the record: an answer carrying the record (an
+   * update or create applied, or a conflict's remote) describes it before the delete, or, were it applied
+   * after the page was read, the pulls after it bring the record. Versions cannot say so: null has none.
    */
   function deletedSinceMade(entry: PendingRecord<Rec>): boolean {
-    return entry.base === null && entry.madeOn !== null
+    return entry.base === null && (entry.madeOn !== null || entry.gone === true)
   }
 
   /** Sets the view of one record to the replay of its pending changes, dropping the shadow when none remain. */
@@ -262,14 +268,17 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     const index = entry.changes.findIndex((change) => change.seq === result.seq)
     if (index < 0) return
     const change = entry.changes[index]!
+    const deleted = deletedSinceMade(entry)
+    // The changes after this one are sent after it is settled, so after the pull that set `gone`.
+    if (result.type !== 'retry' && result.type !== 'auth') delete entry.gone
     switch (result.type) {
       case 'confirmed':
         // The server's copy (with its new version) becomes the confirmed state; without one, our change
         // applied to it. Durability invariant 3: an answer older than the confirmed state (a pull brought
         // newer data while it was on its way) confirms the operation but leaves the newer data.
         if (change.kind === 'delete') entry.base = null
-        // An update applied to a record that existed then; the delete a pull brought came after it.
-        else if (change.kind === 'update' && deletedSinceMade(entry)) entry.base = null
+        // Applied before the delete a pull brought (deletedSinceMade): the record stays deleted.
+        else if (deleted) entry.base = null
         else if (result.record == null || selectId(result.record) !== result.recordId) entry.base = applyChange<Rec>(entry.base, change)
         else if (!isOlder(result.record, entry.base)) entry.base = result.record
         entry.madeOn = entry.base
@@ -280,7 +289,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         // rebased form, or dropped, as the strategy decided.
         // Durability invariant 3: a remote older than the confirmed state settles the operation but does
         // not replace the newer data, nor brings back a record a pull has shown deleted since.
-        if (deletedSinceMade(entry)) entry.madeOn = result.remote
+        if (deleted) entry.madeOn = result.remote
         else {
           if (result.remote === null || !isOlder(result.remote, entry.base)) entry.base = result.remote
           entry.madeOn = entry.base
@@ -380,6 +389,9 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
           if (entry) {
             // Rebase: the pulled record is the confirmed state; unsent changes replay on top of it.
             entry.base = record
+            // Durability invariant 3: a create possibly applied and deleted since stays deleted (deletedSinceMade).
+            if (record === null && entry.changes[0]?.kind === 'create') entry.gone = true
+            else delete entry.gone
             rebuild(state, entry)
           } else if (record === null) adapter.removeOne(state, id)
           else adapter.setOne(state, record)
@@ -391,6 +403,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         const entry = trieGet(state.pending, idPath(resolved.recordId))
         const index = entry ? entry.changes.findIndex((change) => change.seq === resolved.seq) : -1
         if (!entry || index < 0) return
+        // The change goes again after every pull so far: its answer is newer than any tombstone they brought.
+        delete entry.gone
         if (resolved.next) {
           entry.changes[index] = { seq: resolved.seq, ...resolved.next.change }
           // The change is made onto the server's record the conflict reported (its version goes as

@@ -153,3 +153,47 @@ describe('an answer about a record a pull has shown deleted since the change was
     expect(t.view()).toEqual([{ id: 'a', title: 'again', done: false, version: 4 }])
   })
 })
+
+// Found by chaos seed 520 (--no-tabs): a create restored after a crash (possibly sent) went again after a
+// pull had brought the record and its tombstone (someone deleted it once our create was applied); the
+// server's stored answer to the create put the record back for good.
+describe('an answer to a create a pull has shown deleted while it was possibly on its way', () => {
+  async function createInFlightThenTombstone(t: ReturnType<typeof setup>) {
+    t.pulls.setIdle(false)
+    t.store.dispatch(t.todos.actions.added({ id: 'a', title: 'A', done: false }))
+    await settle()
+    expect(t.scripted.waitingCount()).toBe(1)
+    t.store.dispatch(t.sync.actions.pullNow('todos'))
+    await settle()
+    t.pulls.answer({
+      changes: [
+        { id: 'a', record: { id: 'a', title: 'A', done: false, version: 1 } },
+        { id: 'a', record: null },
+      ],
+      cursor: 'c2',
+      hasMore: false,
+    })
+    await settle(30)
+  }
+
+  it('an ok answer (the record as created) confirms the create and leaves the record deleted', async () => {
+    const t = setup()
+    await createInFlightThenTombstone(t)
+    t.scripted.answer((op) => ok({ ...op.data, version: 1 }))
+    await settle(30)
+    expect(t.view()).toEqual([])
+    expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
+  })
+
+  it('a change made after the tombstone is answered as usual', async () => {
+    const t = setup()
+    await createInFlightThenTombstone(t)
+    t.scripted.answer((op) => ok({ ...op.data, version: 1 }))
+    await settle(30)
+    t.store.dispatch(t.todos.actions.added({ id: 'a', title: 'again', done: false }))
+    await settle(30)
+    t.scripted.answer((op) => ok({ ...op.data, version: 3 }))
+    await settle(30)
+    expect(t.view()).toEqual([{ id: 'a', title: 'again', done: false, version: 3 }])
+  })
+})
