@@ -23,6 +23,7 @@ import {
   type Settlement,
 } from './actions'
 import { applyChange, replay, type Change } from './change'
+import { jsonEqual } from './mergePatch'
 import { idPath, trieDelete, trieGet, trieSet, trieValues, type Trie } from './trie'
 
 /** Options of {@link createSyncedEntity}. */
@@ -276,7 +277,13 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         // The server's copy (with its new version) becomes the confirmed state; without one, our change
         // applied to it. Durability invariant 3: an answer older than the confirmed state (a pull brought
         // newer data while it was on its way) confirms the operation but leaves the newer data.
-        if (change.kind === 'delete') entry.base = null
+        // Durability invariant 3 for a delete (its answer has no version to compare): applied with the
+        // version it was made on, it deleted that state; a pull since that brought the record otherwise
+        // (and not older) brought it created again after the delete, which stays. (Were that record in
+        // fact older, the delete's tombstone is after the page and the next pull brings it.)
+        if (change.kind === 'delete') {
+          if (entry.base === null || entry.madeOn === null || isOlder(entry.base, entry.madeOn) || jsonEqual(entry.base, entry.madeOn)) entry.base = null
+        }
         // Applied before the delete a pull brought (deletedSinceMade): the record stays deleted.
         else if (deleted) entry.base = null
         else if (result.record == null || selectId(result.record) !== result.recordId) entry.base = applyChange<Rec>(entry.base, change)

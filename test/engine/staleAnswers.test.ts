@@ -197,3 +197,39 @@ describe('an answer to a create a pull has shown deleted while it was possibly o
     expect(t.view()).toEqual([{ id: 'a', title: 'again', done: false, version: 3 }])
   })
 })
+
+// Found by chaos seed 807 (--no-tabs): a delete applied on the server whose answer was lost went again;
+// meanwhile someone created the record again (its version starting at 1 again) and a pull brought it; the
+// server's stored answer to the delete then removed the new record for good, the cursor being past it.
+describe('a delete answered after a pull brought the record created again', () => {
+  async function deleteInFlightThenPull(t: ReturnType<typeof setup>, changes: Array<{ id: string; record: Record<string, unknown> | null }>) {
+    await confirmedV1(t)
+    t.pulls.setIdle(false)
+    t.store.dispatch(t.todos.actions.removed('a'))
+    await settle()
+    expect(t.scripted.waitingCount()).toBe(1)
+    t.store.dispatch(t.sync.actions.pullNow('todos'))
+    await settle()
+    t.pulls.answer({ changes, cursor: 'c3', hasMore: false })
+    await settle(30)
+    t.scripted.answer(() => ok())
+    await settle(30)
+  }
+
+  it('confirms the delete and leaves the new record in view', async () => {
+    const t = setup()
+    const again = { id: 'a', title: 'again', done: false, version: 1 }
+    await deleteInFlightThenPull(t, [
+      { id: 'a', record: null },
+      { id: 'a', record: again },
+    ])
+    expect(t.view()).toEqual([again])
+    expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
+  })
+
+  it('removes the record when the pull brought it as the delete was made on it', async () => {
+    const t = setup()
+    await deleteInFlightThenPull(t, [{ id: 'a', record: { done: false, version: 1, title: 'A', id: 'a' } }])
+    expect(t.view()).toEqual([])
+  })
+})
