@@ -279,10 +279,11 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         // newer data while it was on its way) confirms the operation but leaves the newer data.
         // Durability invariant 3 for a delete (its answer has no version to compare): applied with the
         // version it was made on, it deleted that state; a pull since that brought the record otherwise
-        // (and not older) brought it created again after the delete, which stays. (Were that record in
-        // fact older, the delete's tombstone is after the page and the next pull brings it.)
+        // brought it created again after the delete (its version may start again lower: pulled pages are
+        // ordered by the feed, not by versions), which stays. (Were that record in fact from before the
+        // delete, the delete's tombstone is after the page and the next pull brings it.)
         if (change.kind === 'delete') {
-          if (entry.base === null || entry.madeOn === null || isOlder(entry.base, entry.madeOn) || jsonEqual(entry.base, entry.madeOn)) entry.base = null
+          if (entry.base === null || entry.madeOn === null || jsonEqual(entry.base, entry.madeOn)) entry.base = null
         }
         // Applied before the delete a pull brought (deletedSinceMade): the record stays deleted.
         else if (deleted) entry.base = null

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { pulledPage } from '../../src/slices/actions'
 import { createPullScript } from '../support/pullScript'
 import { createScriptedAdapter, ok, retry } from '../support/scriptedAdapter'
 import { createTestStore, settle } from '../support/testStore'
@@ -225,6 +226,28 @@ describe('a delete answered after a pull brought the record created again', () =
     ])
     expect(t.view()).toEqual([again])
     expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
+  })
+
+  it('leaves the new record in view when its version starts again below the deleted one', async () => {
+    const t = setup()
+    await confirmedV1(t)
+    const v2 = { id: 'a', title: 'A', done: true, version: 2 }
+    t.store.dispatch(t.sync.actions.pullNow('todos'))
+    await settle(30)
+    // The pull script is idle here (empty pages): the record reaches v2 by a page dispatched as the pull would.
+    t.store.dispatch(pulledPage({ entity: 'todos', changes: [{ id: 'a', record: v2 }], cursor: 'c2', hasMore: false, at: 1 }))
+    expect(t.view()).toEqual([v2])
+    t.pulls.setIdle(false)
+    t.store.dispatch(t.todos.actions.removed('a'))
+    await settle()
+    t.store.dispatch(t.sync.actions.pullNow('todos'))
+    await settle()
+    const again = { id: 'a', title: 'again', done: false, version: 1 }
+    t.pulls.answer({ changes: [{ id: 'a', record: null }, { id: 'a', record: again }], cursor: 'c3', hasMore: false })
+    await settle(30)
+    t.scripted.answer(() => ok())
+    await settle(30)
+    expect(t.view()).toEqual([again])
   })
 
   it('removes the record when the pull brought it as the delete was made on it', async () => {
