@@ -1,8 +1,6 @@
 import {
   current,
   createEntityAdapter,
-  isDraft,
-  original,
   createSlice,
   type EntityId,
   type EntitySelectors,
@@ -214,11 +212,6 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     return entry.base === null && (entry.madeOn !== null || entry.gone === true)
   }
 
-  /** Whether two records of the state are one object (drafts read by two paths are two proxies of it). */
-  function sameRecord(a: Rec | null, b: Rec | null): boolean {
-    return (isDraft(a) ? original(a) : a) === (isDraft(b) ? original(b) : b)
-  }
-
   /** Sets the view of one record to the replay of its pending changes, dropping the shadow when none remain. */
   function rebuild(state: State, entry: PendingRecord<Rec>): void {
     const record = replay(entry.base, entry.changes)
@@ -295,9 +288,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         // Applied before the delete a pull brought (deletedSinceMade): the record stays deleted.
         else if (deleted) entry.base = null
         else if (result.record == null || selectId(result.record) !== result.recordId) entry.base = applyChange<Rec>(entry.base, change)
-        // Made on the confirmed state it has (no pull moved it since), the change was applied after it:
-        // the answer is newer whatever its version (a record created anew may start at 1 again).
-        else if (sameRecord(entry.base, entry.madeOn) || !isOlder(result.record, entry.base)) entry.base = result.record
+        else if (!isOlder(result.record, entry.base)) entry.base = result.record
         entry.madeOn = entry.base
         entry.changes.splice(index, 1)
         break

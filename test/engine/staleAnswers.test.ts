@@ -256,25 +256,3 @@ describe('a delete answered after a pull brought the record created again', () =
     expect(t.view()).toEqual([])
   })
 })
-
-// Found by the view-invariant property test (test/property/invariant.test.ts, fast-check seed 1614211553,
-// failing before this branch too): a record deleted and created again on the server starts at version 1
-// again; the answer to our create was taken as older than the confirmed state of the record before.
-describe('an answer to a change made on the confirmed state it has (no pull moved it since)', () => {
-  it('is taken whatever its version: a create answered with version 1 on a record the server had at version 2', async () => {
-    const t = setup()
-    await confirmedV1(t)
-    t.store.dispatch(t.todos.actions.removed('a'))
-    t.store.dispatch(t.todos.actions.added({ id: 'a', title: 'new', done: false }))
-    await settle()
-    // Someone else changed it: the delete meets a conflict (server-wins: dropped, the server's v2 stays
-    // the confirmed state), and the create is made on it.
-    t.scripted.answer(() => ({ type: 'conflict', remote: { id: 'a', title: 'theirs', done: false, version: 2 } }))
-    await settle(30)
-    expect(t.view()).toEqual([{ id: 'a', title: 'new', done: false }])
-    // The server deleted and created it anew (or replaced it): version 1.
-    t.scripted.answer((op) => ok({ ...op.data, version: 1 }))
-    await settle(30)
-    expect(t.view()).toEqual([{ id: 'a', title: 'new', done: false, version: 1 }])
-  })
-})
