@@ -86,9 +86,11 @@ export interface PendingRecord<TRecord> {
   madeOn: TRecord | null
   changes: PendingChange[]
   /**
-   * Set when a pull showed the record deleted while its first change, a create, was possibly on its way
-   * (only the first change of a record is ever sent): the answer to that create does not bring the
-   * record back (see deletedSinceMade). Kept in memory only.
+   * Set when a pull brought the record's tombstone while its first change was possibly on its way (only
+   * the first change of a record is ever sent), until that change is settled: its answer describes the
+   * record before the delete (or, applied after the page was read, comes with the next pull), so it
+   * neither brings the record back nor replaces the record a pull brought created again after the delete
+   * (whose version may start again lower). Kept in memory only.
    */
   gone?: true
 }
@@ -270,6 +272,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     if (index < 0) return
     const change = entry.changes[index]!
     const deleted = deletedSinceMade(entry)
+    // Durability invariant 3: the pulled state after a tombstone is newer than this answer (see `gone`).
+    const pulledSinceTombstone = deleted || entry.gone === true
     // The changes after this one are sent after it is settled, so after the pull that set `gone`.
     if (result.type !== 'retry' && result.type !== 'auth') delete entry.gone
     switch (result.type) {
@@ -285,10 +289,12 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         if (change.kind === 'delete') {
           if (entry.base === null || entry.madeOn === null || jsonEqual(entry.base, entry.madeOn)) entry.base = null
         }
-        // Applied before the delete a pull brought (deletedSinceMade): the record stays deleted.
-        else if (deleted) entry.base = null
-        else if (result.record == null || selectId(result.record) !== result.recordId) entry.base = applyChange<Rec>(entry.base, change)
-        else if (!isOlder(result.record, entry.base)) entry.base = result.record
+        // Applied before the delete a pull brought (deletedSinceMade, gone), the confirmed state stays:
+        // deleted, or as the pull brought the record created again.
+        else if (!pulledSinceTombstone) {
+          if (result.record == null || selectId(result.record) !== result.recordId) entry.base = applyChange<Rec>(entry.base, change)
+          else if (!isOlder(result.record, entry.base)) entry.base = result.record
+        }
         entry.madeOn = entry.base
         entry.changes.splice(index, 1)
         break
@@ -297,7 +303,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         // rebased form, or dropped, as the strategy decided.
         // Durability invariant 3: a remote older than the confirmed state settles the operation but does
         // not replace the newer data, nor brings back a record a pull has shown deleted since.
-        if (deleted) entry.madeOn = result.remote
+        if (pulledSinceTombstone) entry.madeOn = result.remote
         else {
           if (result.remote === null || !isOlder(result.remote, entry.base)) entry.base = result.remote
           entry.madeOn = entry.base
@@ -397,9 +403,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
           if (entry) {
             // Rebase: the pulled record is the confirmed state; unsent changes replay on top of it.
             entry.base = record
-            // Durability invariant 3: a create possibly applied and deleted since stays deleted (deletedSinceMade).
-            if (record === null && entry.changes[0]?.kind === 'create') entry.gone = true
-            else delete entry.gone
+            // Durability invariant 3: the answer to the change on its way is older than this tombstone (`gone`).
+            if (record === null) entry.gone = true
             rebuild(state, entry)
           } else if (record === null) adapter.removeOne(state, id)
           else adapter.setOne(state, record)

@@ -256,3 +256,37 @@ describe('a delete answered after a pull brought the record created again', () =
     expect(t.view()).toEqual([])
   })
 })
+
+// Found by chaos seed 3859 (--no-tabs): a conflict answer (remote v2) arrived after a pull had brought the
+// record's tombstone and the record created again (its version starting at 1 again); compared by version
+// the old remote replaced the new record for good.
+describe('an answer arriving after a pull brought the record deleted and created again', () => {
+  async function updateInFlightThenRecreated(t: ReturnType<typeof setup>) {
+    await confirmedV1(t)
+    t.pulls.setIdle(false)
+    t.store.dispatch(t.todos.actions.updated({ id: 'a', changes: { title: 'mine' } }))
+    await settle()
+    t.store.dispatch(t.sync.actions.pullNow('todos'))
+    await settle()
+    t.pulls.answer({ changes: [{ id: 'a', record: null }, { id: 'a', record: again }], cursor: 'c3', hasMore: false })
+    await settle(30)
+  }
+  const again = { id: 'a', title: 'again', done: false, version: 1 }
+
+  it('a conflict with the record before the delete settles the change and keeps the new record', async () => {
+    const t = setup()
+    await updateInFlightThenRecreated(t)
+    t.scripted.answer(() => ({ type: 'conflict', remote: { id: 'a', title: 'theirs', done: false, version: 2 } }))
+    await settle(30)
+    expect(t.view()).toEqual([again])
+    expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
+  })
+
+  it('an ok answer about the record before the delete confirms the change and keeps the new record', async () => {
+    const t = setup()
+    await updateInFlightThenRecreated(t)
+    t.scripted.answer(() => ok({ id: 'a', title: 'mine', done: false, version: 2 }))
+    await settle(30)
+    expect(t.view()).toEqual([again])
+  })
+})
