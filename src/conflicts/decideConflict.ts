@@ -30,13 +30,15 @@ export function timeOf(value: unknown): number | null {
 
 /**
  * The change that puts `wanted` on top of `remote`. For the operation's own update on a record that
- * still exists, its own patch: other fields changed on the server stay as the server has them.
+ * still exists, its own patch: other fields changed on the server stay as the server has them. For its
+ * own create on a record someone else created meanwhile, its fields: the fields only the server's record
+ * has (someone else's edits, which the create never saw) stay too.
  */
 export function changeOnto(remote: Rec | null, wanted: Rec | null, own?: Change): Change | null {
   if (wanted === null) return remote === null ? null : { kind: 'delete', data: null }
   if (remote === null) return { kind: 'create', data: wanted }
   if (own?.kind === 'update' && own.data) return { kind: 'update', data: own.data }
-  const patch = createMergePatch(remote, wanted)
+  const patch = createMergePatch(remote, own?.kind === 'create' ? { ...remote, ...wanted } : wanted)
   return Object.keys(patch).length === 0 ? null : { kind: 'update', data: patch }
 }
 

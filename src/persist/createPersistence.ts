@@ -243,6 +243,11 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   const writtenOf = (name: string, key: string) => written.get(name)?.get(recordBucket(key))?.get(key)
   /** The slices as last compared with `written`: only what differs from them can need a write. */
   const seen = new Map<string, { ids: Slice['ids']; entities: Slice['entities']; pending: Slice['pending'] }>()
+  /**
+   * Records noted in `written` out of the throttle (a first pending change's confirmed state), by entity,
+   * since the last compare: the next compare looks at them even when they are gone from the slice then.
+   */
+  const notedOutOfTurn = new Map<string, Set<string>>()
   /** The next record's place in its view. */
   let nextOrder = 0
   /** Keys of the single-blob layout of earlier versions, removed once their records are written in buckets. */
@@ -411,8 +416,18 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   /** Writes the records of one entity that changed since it was last compared: bytes in proportion to the change. */
   function writeEntity(name: string, state: unknown): void {
     const slice = config.entities.get(name)!.selectState(state)
-    const last = seen.get(name) ?? { ids: [], entities: {}, pending: {} as Trie<PendingRecord<Rec>> }
+    const compared = seen.get(name)
+    const last = compared ?? { ids: [], entities: {}, pending: {} as Trie<PendingRecord<Rec>> }
     const changed = new Set<string>()
+    // Durability invariant 3 (confirmed state never moves backwards), across a reload: a record storage
+    // holds that has left both the view and the pending changes is deleted from its bucket, or a reload
+    // brings it back (a confirmed delete, with the stored cursor already past its tombstone: no pull
+    // removes it again). Only what differs from the last compare is looked at, so what storage got
+    // besides is looked at too: all it held at the restore (no compare yet), and what was written out
+    // of turn since the last compare.
+    if (!compared) for (const byId of written.get(name)?.values() ?? []) for (const key of byId.keys()) changed.add(key)
+    for (const key of notedOutOfTurn.get(name) ?? []) changed.add(key)
+    notedOutOfTurn.delete(name)
     if (last.entities !== slice.entities) {
       for (const key in slice.entities) if (slice.entities[key] !== last.entities[key]) changed.add(key)
       for (const key in last.entities) if (!(key in slice.entities)) changed.add(key)
@@ -531,10 +546,10 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     // Two stored operations with one seq (written by versions that drew tab slots at random) would
     // overwrite each other in the outbox: the later one gets a new seq after everything stored.
     const moved = new Set<string>()
-    const seen = new Set<number>()
+    const seqsTaken = new Set<number>()
     stored = stored.map((op) => {
-      if (!seen.has(op.seq)) {
-        seen.add(op.seq)
+      if (!seqsTaken.has(op.seq)) {
+        seqsTaken.add(op.seq)
         return op
       }
       moved.add(op.id)
@@ -579,7 +594,10 @@ export function createPersistence(config: PersistenceConfig): Persistence {
       }
       written.set(name, byBucket)
     }
+    // What was compared last is of the namespace that was left: the next compare is with what this one
+    // holds (`written`), or a record deleted here before it would stay stored.
     seen.clear()
+    notedOutOfTurn.clear()
     nextOrder = result.nextOrder
     legacyKeys = result.legacyKeys
     writable = true
@@ -663,6 +681,9 @@ export function createPersistence(config: PersistenceConfig): Persistence {
         diffTrie(pendingBefore, sliceAfter.pending, (old, entry) => {
           if (old || !entry || baseStored(writtenOf(name, String(entry.id)), entry)) return
           noteRecord(name, String(entry.id), sliceAfter, dirty)
+          let noted = notedOutOfTurn.get(name)
+          if (!noted) notedOutOfTurn.set(name, (noted = new Set()))
+          noted.add(String(entry.id))
         })
         if (dirty.size > 0) writeBuckets(name, dirty)
       }

@@ -24,6 +24,7 @@ import {
   type Settlement,
 } from './actions'
 import { applyChange, replay, type Change } from './change'
+import { jsonEqual } from './mergePatch'
 import { idPath, trieDelete, trieGet, trieSet, trieValues, type Trie } from './trie'
 
 /** Options of {@link createSyncedEntity}. */
@@ -85,6 +86,14 @@ export interface PendingRecord<TRecord> {
    */
   madeOn: TRecord | null
   changes: PendingChange[]
+  /**
+   * Set when a pull brought the record's tombstone while its first change was possibly on its way (only
+   * the first change of a record is ever sent), until that change is settled: its answer describes the
+   * record before the delete (or, applied after the page was read, comes with the next pull), so it
+   * neither brings the record back nor replaces the record a pull brought created again after the delete
+   * (whose version may start again lower). Kept in memory only.
+   */
+  gone?: true
 }
 
 /**
@@ -194,6 +203,18 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     return typeof incoming === 'number' && typeof current === 'number' && incoming < current
   }
 
+  /**
+   * Durability invariant 3 (confirmed state never moves backwards), for deletions: whether a pull has
+   * shown the record deleted since its pending changes were made on it (the confirmed state is gone, the
+   * state they were made on is not; our own answers move both), or while its create was possibly on its
+   * way (`gone`). Such a tombstone is the newest news of the record: an answer carrying the record (an
+   * update or create applied, or a conflict's remote) describes it before the delete, or, were it applied
+   * after the page was read, the pulls after it bring the record. Versions cannot say so: null has none.
+   */
+  function deletedSinceMade(entry: PendingRecord<Rec>): boolean {
+    return entry.base === null && (entry.madeOn !== null || entry.gone === true)
+  }
+
   /** Sets the view of one record to the replay of its pending changes, dropping the shadow when none remain. */
   function rebuild(state: State, entry: PendingRecord<Rec>): void {
     const record = replay(entry.base, entry.changes)
@@ -251,14 +272,30 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     const index = entry.changes.findIndex((change) => change.seq === result.seq)
     if (index < 0) return
     const change = entry.changes[index]!
+    const deleted = deletedSinceMade(entry)
+    // Durability invariant 3: the pulled state after a tombstone is newer than this answer (see `gone`).
+    const pulledSinceTombstone = deleted || entry.gone === true
+    // The changes after this one are sent after it is settled, so after the pull that set `gone`.
+    if (result.type !== 'retry' && result.type !== 'auth') delete entry.gone
     switch (result.type) {
       case 'confirmed':
         // The server's copy (with its new version) becomes the confirmed state; without one, our change
         // applied to it. Durability invariant 3: an answer older than the confirmed state (a pull brought
         // newer data while it was on its way) confirms the operation but leaves the newer data.
-        if (change.kind === 'delete') entry.base = null
-        else if (result.record == null || selectId(result.record) !== result.recordId) entry.base = applyChange<Rec>(entry.base, change)
-        else if (!isOlder(result.record, entry.base)) entry.base = result.record
+        // Durability invariant 3 for a delete (its answer has no version to compare): applied with the
+        // version it was made on, it deleted that state; a pull since that brought the record otherwise
+        // brought it created again after the delete (its version may start again lower: pulled pages are
+        // ordered by the feed, not by versions), which stays. (Were that record in fact from before the
+        // delete, the delete's tombstone is after the page and the next pull brings it.)
+        if (change.kind === 'delete') {
+          if (entry.base === null || entry.madeOn === null || jsonEqual(entry.base, entry.madeOn)) entry.base = null
+        }
+        // Applied before the delete a pull brought (deletedSinceMade, gone), the confirmed state stays:
+        // deleted, or as the pull brought the record created again.
+        else if (!pulledSinceTombstone) {
+          if (result.record == null || selectId(result.record) !== result.recordId) entry.base = applyChange<Rec>(entry.base, change)
+          else if (!isOlder(result.record, entry.base)) entry.base = result.record
+        }
         entry.madeOn = entry.base
         entry.changes.splice(index, 1)
         break
@@ -266,9 +303,12 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         // The server's record is the confirmed state now; the change is kept (parked), replaced by its
         // rebased form, or dropped, as the strategy decided.
         // Durability invariant 3: a remote older than the confirmed state settles the operation but does
-        // not replace the newer data.
-        if (result.remote === null || !isOlder(result.remote, entry.base)) entry.base = result.remote
-        entry.madeOn = entry.base
+        // not replace the newer data, nor brings back a record a pull has shown deleted since.
+        if (pulledSinceTombstone) entry.madeOn = result.remote
+        else {
+          if (result.remote === null || !isOlder(result.remote, entry.base)) entry.base = result.remote
+          entry.madeOn = entry.base
+        }
         if (result.resolution === 'manual') {
           if (result.parked) entry.changes[index] = { seq: change.seq, ...result.parked }
           break
@@ -371,6 +411,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
           if (entry) {
             // Rebase: the pulled record is the confirmed state; unsent changes replay on top of it.
             entry.base = record
+            // Durability invariant 3: the answer to the change on its way is older than this tombstone (`gone`).
+            if (record === null) entry.gone = true
             rebuild(state, entry)
           } else if (record === null) adapter.removeOne(state, id)
           else adapter.setOne(state, record)
@@ -382,6 +424,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         const entry = trieGet(state.pending, idPath(resolved.recordId))
         const index = entry ? entry.changes.findIndex((change) => change.seq === resolved.seq) : -1
         if (!entry || index < 0) return
+        // The change goes again after every pull so far: its answer is newer than any tombstone they brought.
+        delete entry.gone
         if (resolved.next) {
           entry.changes[index] = { seq: resolved.seq, ...resolved.next.change }
           // The change is made onto the server's record the conflict reported (its version goes as

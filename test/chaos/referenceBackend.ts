@@ -53,8 +53,13 @@ export interface BackendRequest {
 }
 
 export const isToken = (key: string) => key.startsWith('t_')
+/** The edit tokens a body or record carries; a token set to null in a merge patch removes it, it is no edit. */
 export const tokensOf = (data: unknown): string[] =>
-  data && typeof data === 'object' ? Object.keys(data).filter(isToken).map((key) => key.slice(2)) : []
+  data && typeof data === 'object'
+    ? Object.entries(data)
+        .filter(([key, value]) => isToken(key) && value !== null)
+        .map(([key]) => key.slice(2))
+    : []
 
 export class ReferenceBackend {
   readonly applications: Application[] = []

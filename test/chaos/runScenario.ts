@@ -270,7 +270,9 @@ async function runScenarioInner(
       const busy = clients.some((client) =>
         client.pages.some((page) => {
           const status = page.sync.selectors.selectStatus(page.store.getState())
-          return status.pending > 0 || status.failed > 0
+          // A conflict opened in this round (a "keep mine" re-sent onto a record changed again since) is
+          // resolved in the next one: the engine re-parking it is right, not stuck.
+          return status.pending > 0 || status.failed > 0 || page.sync.selectors.selectOpenConflicts(page.store.getState()).length > 0
         }),
       )
       if (!busy) break

@@ -98,7 +98,8 @@ async function run(steps: Step[]): Promise<void> {
       return { type: 'conflict', remote: current }
     }
     if (op.kind === 'delete') server.delete(id)
-    else if (op.kind === 'create') server.set(id, { ...op.data, version: 1 })
+    // Versions only go up: a create over a record the server has (this model takes it) is a new version of it.
+    else if (op.kind === 'create') server.set(id, { ...op.data, version: current === null ? 1 : Number(current.version) + 1 })
     else server.set(id, { ...replay<Rec>(current, [{ kind: 'update', data: op.data }]), version: Number(current!.version) + 1 })
     learn(server.get(id) ?? null)
     return server.has(id) ? { type: 'ok', record: server.get(id)! } : { type: 'ok' }
