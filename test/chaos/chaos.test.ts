@@ -90,8 +90,7 @@ describe('the chaos convergence suite', () => {
     600_000,
   )
 
-  // Fails on today's engine (breaks 1–6, 8, 9, 13 of issue 9 and two tab bugs, see the report); flip it to `it` once the fixes land.
-  it.fails(
+  it(
     `${SEEDS} seeded scenarios with faults, crashes, reloads, user switches and every strategy: lost=0 dup=0 diverged=0 stuck=0 orphans=0`,
     async () => {
       const failures = await runSeeds(FROM, SEEDS, DEFAULT_FEATURES)
