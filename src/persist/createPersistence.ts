@@ -662,8 +662,22 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     afterAction(before, after, action) {
       if (!writable && !stopped && config.tabId !== null && isStampedEntityAction(action) && !isRemoteAction(action)) early.push(action)
       if (!writable || stopped) return
-      // Another tab's change: that tab stores it; this one only shows it.
-      if (isRemoteAction(action)) return
+      // Another tab's change: that tab stores its operation records; this one stores only what the change
+      // did to its slices. Durability invariant 3 (confirmed state never moves backwards), across a reload
+      // with tabs: each tab knows of the buckets only what it wrote itself (`written`), and compares its
+      // whole slice with that, so it may have stored a record another tab's action changed (a record
+      // confirmed by the sender, stored by the other tab for a change of its own). The tab whose action
+      // then deletes or changes that record never stored it and has nothing to write; the tab that stored
+      // it must write it again, or a reload brings the old record back (a deleted one for good: the stored
+      // cursor is past its tombstone). So every tab writes what any action did to its slices: once every
+      // tab has compared after the last change, each one's last write of a bucket holds the same records.
+      if (isRemoteAction(action)) {
+        if (before === after) return
+        for (const name of config.entities.keys())
+          if ((before as Record<string, unknown>)[name] !== (after as Record<string, unknown>)[name]) dirtyEntities.add(name)
+        if (dirtyEntities.size > 0) scheduleBlobs()
+        return
+      }
       channel?.post(action)
       if (before === after) return
       // A restore or a user switch replaces the state wholesale; what it holds is stored by restoreNamespace.
