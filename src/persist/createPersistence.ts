@@ -197,13 +197,17 @@ function baseStored(before: WrittenRecord | undefined, entry: PendingRecord<Rec>
  *   The metadata is written with them. The first time a record gets a pending change, its confirmed
  *   state is written at once, before the operation (see afterAction).
  *
- * With tabs sharing the outbox (Durability invariants 1, 2, 4 and 6 across tabs):
+ * With tabs sharing the outbox (Durability invariants 1, 2, 3, 4 and 6 across tabs):
  * - Every tab applies every shared action (tabChannel.ts), so all hold the same operations; one tab, the
- *   elected sender, sends. Each action's writes are made by the tab that made the action, once: an edit's
- *   operation record by the tab it was made in (write-ahead, before any tab can send it, since the action
- *   is posted before the sender can act on it and the sender stores the sent mark itself); sent marks,
- *   settlements and the deletes they lead to by the sender, whose actions they are. A tab never writes
- *   for another tab's action.
+ *   elected sender, sends. Each action's operation records are written by the tab that made the action,
+ *   once: an edit's operation record by the tab it was made in (write-ahead, before any tab can send it,
+ *   since the action is posted before the sender can act on it and the sender stores the sent mark
+ *   itself); sent marks, settlements and the deletes they lead to by the sender, whose actions they are.
+ *   A tab never writes an operation record for another tab's action.
+ * - The slices are written by every tab, whoever made the action: a bucket holds records of many actions
+ *   and a tab knows of it only what it wrote itself, so each tab keeps the buckets it wrote equal to its
+ *   slices (a tab that stored a record must also store its deletion, which may come from another tab's
+ *   action). Once every tab has compared after the last change, their last writes of a bucket agree.
  * - Operations never change once made in another tab's sight: no coalescing with tabs, and the operation
  *   that replaces a failed or parked one is made by the sender alone (other tabs forward retryFailed and
  *   resolveConflict), so one change is never queued twice under two keys.
@@ -662,8 +666,22 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     afterAction(before, after, action) {
       if (!writable && !stopped && config.tabId !== null && isStampedEntityAction(action) && !isRemoteAction(action)) early.push(action)
       if (!writable || stopped) return
-      // Another tab's change: that tab stores it; this one only shows it.
-      if (isRemoteAction(action)) return
+      // Another tab's change: that tab stores its operation records; this one stores only what the change
+      // did to its slices. Durability invariant 3 (confirmed state never moves backwards), across a reload
+      // with tabs: each tab knows of the buckets only what it wrote itself (`written`), and compares its
+      // whole slice with that, so it may have stored a record another tab's action changed (a record
+      // confirmed by the sender, stored by the other tab for a change of its own). The tab whose action
+      // then deletes or changes that record never stored it and has nothing to write; the tab that stored
+      // it must write it again, or a reload brings the old record back (a deleted one for good: the stored
+      // cursor is past its tombstone). So every tab writes what any action did to its slices: once every
+      // tab has compared after the last change, each one's last write of a bucket holds the same records.
+      if (isRemoteAction(action)) {
+        if (before === after) return
+        for (const name of config.entities.keys())
+          if ((before as Record<string, unknown>)[name] !== (after as Record<string, unknown>)[name]) dirtyEntities.add(name)
+        if (dirtyEntities.size > 0) scheduleBlobs()
+        return
+      }
       channel?.post(action)
       if (before === after) return
       // A restore or a user switch replaces the state wholesale; what it holds is stored by restoreNamespace.
