@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { pulledPage } from '../../src/slices/actions'
 import { createScriptedAdapter, ok } from '../support/scriptedAdapter'
 import { createTestStore, settle } from '../support/testStore'
 
@@ -63,5 +64,25 @@ describe('a change made on a record the server does not have', () => {
     // The person is asked about the edit, as a 404 for it would have asked; nothing waits to be sent.
     expect(t.sync.selectors.selectOps(t.store.getState()).map((op) => [op.kind, op.status])).toEqual([['update', 'conflict']])
     expect(t.sync.selectors.selectOpenConflicts(t.store.getState())).toHaveLength(1)
+  })
+
+  it('a delete made on the deletion meets a record a pull brought created again since as a conflict, never deleting it blindly', async () => {
+    const t = await editMetDeletion()
+    t.store.dispatch(t.todos.actions.removed('a'))
+    await settle()
+    // Someone created `a` again (its version starts again at 1); a pull brings it.
+    const again = { id: 'a', title: 'theirs', done: false, version: 1 }
+    t.store.dispatch(pulledPage({ entity: 'todos', changes: [{ id: 'a', record: again }], cursor: 'c9', hasMore: false, at: 1 }))
+    t.store.dispatch(t.sync.actions.resolveConflict({ id: t.conflictId, choose: 'remote' }))
+    await settle(30)
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(laterSends(t.scripted).filter((op) => op.baseVersion === null)).toEqual([])
+    // The delete was made on the record's absence, not on this record: the person is asked.
+    const open = t.sync.selectors.selectOpenConflicts(t.store.getState())
+    expect(open.map((conflict) => [conflict.kind, conflict.remote])).toEqual([['delete', again]])
+    t.store.dispatch(t.sync.actions.resolveConflict({ id: open[0]!.id, choose: 'remote' }))
+    await settle(30)
+    expect(t.view()).toEqual([again])
+    expect(t.sync.selectors.selectOps(t.store.getState())).toEqual([])
   })
 })
