@@ -86,3 +86,27 @@ describe('a change made on a record the server does not have', () => {
     expect(t.sync.selectors.selectOps(t.store.getState())).toEqual([])
   })
 })
+
+describe('a change made on our own create, not on the record\'s absence', () => {
+  it('a change queued behind a create a pull has shown deleted while on its way goes with the version the create got', async () => {
+    const scripted = createScriptedAdapter()
+    const t = createTestStore(scripted.adapter, { now: () => Date.now(), pullIntervalMs: 0, conflict: 'server-wins' })
+    t.store.dispatch(t.todos.actions.added({ id: 'a', title: 'A', done: false }))
+    await settle()
+    expect(scripted.waitingCount()).toBe(1)
+    // A page read while the create was on its way: the id created and deleted before (by someone else).
+    const before = { id: 'a', title: 'old', done: false, version: 1 }
+    t.store.dispatch(pulledPage({ entity: 'todos', changes: [{ id: 'a', record: before }, { id: 'a', record: null }], cursor: 'c2', hasMore: false, at: 1 }))
+    t.store.dispatch(t.todos.actions.updated({ id: 'a', changes: { done: true } }))
+    await settle()
+    scripted.answer((op) => ok({ ...op.data, version: 1 }))
+    await settle(30)
+    // The edit was made on our create as the server applied it: it goes with that version, and is neither
+    // sent blindly nor taken for a change made on the record's absence (server-wins would drop it).
+    expect(scripted.waitingCount()).toBe(1)
+    expect(scripted.calls.at(-1)!.operations.map((op) => [op.kind, op.baseVersion])).toEqual([['update', 1]])
+    scripted.answer((op) => ok({ id: 'a', title: 'A', done: true, version: 2 }))
+    await settle(30)
+    expect(t.sync.selectors.selectOps(t.store.getState())).toEqual([])
+  })
+})
