@@ -105,7 +105,7 @@ describe('a change made on our own create, not on the record\'s absence', () => 
     // sent blindly nor taken for a change made on the record's absence (server-wins would drop it).
     expect(scripted.waitingCount()).toBe(1)
     expect(scripted.calls.at(-1)!.operations.map((op) => [op.kind, op.baseVersion])).toEqual([['update', 1]])
-    scripted.answer((op) => ok({ id: 'a', title: 'A', done: true, version: 2 }))
+    scripted.answer(() => ok({ id: 'a', title: 'A', done: true, version: 2 }))
     await settle(30)
     expect(t.sync.selectors.selectOps(t.store.getState())).toEqual([])
   })
