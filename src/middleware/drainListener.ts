@@ -1,5 +1,5 @@
 import { createListenerMiddleware, isAnyOf, type Middleware, type MiddlewareAPI, type UnknownAction } from '@reduxjs/toolkit'
-import type { OutgoingOperation, SyncAdapter } from '../adapters/types'
+import type { OutgoingOperation, SyncAdapter, SyncOutcome } from '../adapters/types'
 import type { SyncErrorInfo } from '../errors'
 import {
   authRestored,
@@ -202,6 +202,29 @@ export function buildDrainMiddleware(config: DrainConfig): {
         enqueuedAt: op.enqueuedAt,
         userId: op.userId,
       }
+    }
+
+    /**
+     * Durability invariant 3 (confirmed state never moves backwards), for the rule that updates and deletes
+     * carry the version they were made on: a change made on a record the server does not have (its confirmed
+     * state when it was made, and still, is the record's absence: a 404 conflict or our own confirmed
+     * delete said so; no version to stamp, none stored) has no If-Match to send. Sent without one, it would
+     * delete or overwrite a record someone else created again since, which it was never made on (chaos
+     * seed 4939: a delete made while an edit was parked over the server's deletion removed another
+     * client's "keep mine" create). It gets here the answer a server gives a change that must find the
+     * record absent, from what we know of the server: nothing there, a delete is done and an update meets
+     * the deletion as a conflict (as a 404 answers them); a record a pull brought since (created again),
+     * a conflict with that record. A record created again that no pull brought yet comes with the next one.
+     * (An entity whose records carry no version cannot tell this from a record whose confirmed copy a
+     * crash kept from storage; its changes carry no If-Match anyway.)
+     */
+    function answerMadeOnAbsence(op: Operation): SyncOutcome | undefined {
+      if (op.kind === 'create' || op.baseVersion !== null) return undefined
+      const entity = config.entities.get(op.entity)
+      const pending = entity && trieGet(entity.selectState(api.getState()).pending, idPath(op.recordId))
+      if (!pending || pending.madeOn !== null) return undefined
+      if (pending.base !== null) return { type: 'conflict', remote: pending.base as Record<string, unknown> }
+      return op.kind === 'delete' ? { type: 'ok' } : { type: 'conflict', remote: null }
     }
 
     /** Reads a record's id as its entity does (for checking that an answer is about the record in question). */
@@ -429,6 +452,23 @@ export function buildDrainMiddleware(config: DrainConfig): {
         if (batch.length === 0) {
           if (state.nextAttemptAt !== earliest) api.dispatch(drainWaiting({ nextAttemptAt: earliest }))
           return wakeAtTime(earliest)
+        }
+        // Durability invariant 3: changes made on a record the server does not have are answered here,
+        // never sent without If-Match (see answerMadeOnAbsence); the rest of the batch goes next round.
+        const absent = batch.flatMap((op) => {
+          const outcome = answerMadeOnAbsence(op)
+          return outcome ? [{ op, outcome }] : []
+        })
+        if (absent.length > 0) {
+          const settled = settleOutcomes(
+            absent.map(({ op }) => op),
+            absent.map(({ outcome }) => outcome),
+            { now, retry: config.retry, random: config.random, dependentsOf, conflictOf },
+          )
+          const results = stillAnswering(settled.results)
+          api.dispatch(opsSettled({ at: now, verdict: 'local', results }))
+          for (const result of results) touched.add(result.entity)
+          continue
         }
         const outgoing = batch.map(toOutgoing)
         const signal = inFlight.signal

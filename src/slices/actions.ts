@@ -70,8 +70,12 @@ export type Settlement = { seq: number; opId: string; entity: string; recordId: 
   | { type: 'auth'; error: SyncErrorInfo | null }
 )
 
-/** How a batch went, for the circuit breaker: the backend answered, the batch failed transiently, or credentials were missing. */
-export type BatchVerdict = 'answered' | 'transient' | 'auth'
+/**
+ * How a batch went, for the circuit breaker: the backend answered, the batch failed transiently, credentials
+ * were missing, or the engine settled it without asking the backend (`local`: changes made on a record the
+ * server does not have; neither a success nor a failure of the backend).
+ */
+export type BatchVerdict = 'answered' | 'transient' | 'auth' | 'local'
 
 /** An operation brought back from the failed list by `retryFailed`, re-applied as the newest change of its record. */
 export interface RevivedOp {

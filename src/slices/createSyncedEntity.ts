@@ -296,7 +296,15 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
           if (result.record == null || selectId(result.record) !== result.recordId) entry.base = applyChange<Rec>(entry.base, change)
           else if (!isOlder(result.record, entry.base)) entry.base = result.record
         }
-        entry.madeOn = entry.base
+        // Our own confirmation moves what the changes after it were made on: our change as the server
+        // applied it. Applied before the tombstone a pull brought, the confirmed state stays deleted, but
+        // the changes after it were still made on our change, not on the record's absence: they go with
+        // its version (a 404 if the delete came after it), never as changes made on nothing (see
+        // answerMadeOnAbsence in the drain).
+        if (pulledSinceTombstone && change.kind !== 'delete')
+          entry.madeOn =
+            result.record != null && selectId(result.record) === result.recordId ? result.record : applyChange<Rec>(entry.madeOn, change)
+        else entry.madeOn = entry.base
         entry.changes.splice(index, 1)
         break
       case 'conflict':

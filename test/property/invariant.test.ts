@@ -10,6 +10,7 @@ import {
   type OutgoingOperation,
   type SyncOutcome,
 } from '../../src'
+import { opsSettled } from '../../src/slices/actions'
 import { replay } from '../../src/slices/change'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
 import { settle } from '../support/testStore'
@@ -62,7 +63,11 @@ async function run(steps: Step[]): Promise<void> {
   const created = new Set<string>()
   const dropped = new Set<string>()
   const revivedAs = new Map<string, string>()
+  const settledIds = new Set<string>()
   const watch: Middleware = (api) => (next) => (action) => {
+    // Changes made on a record the server does not have are answered by the engine itself, never sent
+    // (what it knows of the server is what this model told it, so `learned` stays right).
+    if (opsSettled.match(action) && action.payload.verdict === 'local') for (const result of action.payload.results) settledIds.add(result.opId)
     if (sync.actions.retryFailed.match(action)) {
       const failed = sync.selectors.selectFailed(api.getState())
       for (const revived of action.payload.revived) revivedAs.set(failed.find((op) => op.seq === revived.fromSeq)!.id, revived.id)
@@ -82,7 +87,6 @@ async function run(steps: Step[]): Promise<void> {
 
   const server = new Map<string, Rec>()
   const learned = new Map<string, Rec | null>()
-  const settledIds = new Set<string>()
   const serve = (op: OutgoingOperation, choice: string): SyncOutcome => {
     const id = String(op.recordId)
     const current = server.get(id) ?? null
