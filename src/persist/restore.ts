@@ -108,25 +108,34 @@ export async function restore(
   }
   const selectIdOf = (entity: string) => options.selectIds?.[entity] ?? ((record: Record<string, unknown>) => record.id)
 
-  let all: string[]
-  try {
-    all = await listKeys(storage)
-  } catch (cause) {
-    if (cause instanceof TypeError) throw cause
-    throw new SyncStorageError('storage-failed', `listing the stored keys failed (${cause instanceof Error ? cause.message : String(cause)}).`, { cause })
-  }
-
-  // One cursor pass where the storage has one (localforage's iterate): a getItem per record or operation
-  // is a storage transaction each, and at 10,000 of them those round trips are most of the restore.
+  if (typeof storage.keys !== 'function' && typeof storage.getAllKeys !== 'function')
+    throw new TypeError('rtk-offline: the persist storage must list its keys with keys() (localforage) or getAllKeys() (AsyncStorage).')
+  // One cursor pass where the storage has one (localforage's iterate): it gives the keys and the values
+  // at once. A getItem per record or operation is a storage transaction each, and a keys() pass before it
+  // walks every key a second time; at 10,000 of them those round trips are most of the restore.
   const prefetched = new Map<string, string>()
+  let all: string[] | null = null
   if (typeof storage.iterate === 'function') {
+    const seen: string[] = []
     try {
       await storage.iterate((value, key) => {
-        if (key.startsWith(`${keys.namespace}/`) && typeof value === 'string') prefetched.set(key, value)
+        if (!key.startsWith(`${keys.namespace}/`)) return
+        seen.push(key)
+        // Anything else is read (and checked) with getItem below, as without iterate.
+        if (typeof value === 'string') prefetched.set(key, value)
       })
+      all = seen
     } catch {
-      // Read them one by one below instead; a real failure will show there.
+      // Listed and read one by one below instead; a real failure will show there.
       prefetched.clear()
+    }
+  }
+  if (all === null) {
+    try {
+      all = await listKeys(storage)
+    } catch (cause) {
+      if (cause instanceof TypeError) throw cause
+      throw new SyncStorageError('storage-failed', `listing the stored keys failed (${cause instanceof Error ? cause.message : String(cause)}).`, { cause })
     }
   }
 

@@ -1,4 +1,5 @@
 import {
+  freeze,
   current,
   createEntityAdapter,
   createSlice,
@@ -393,7 +394,10 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         for (const result of action.payload.results) settle(state, result)
       })
       // `current`: the merge builds a fresh state from a plain snapshot rather than through the draft.
-      builder.addCase(rehydrated, (state, action) => merge(current(state) as State, action.payload))
+      // Frozen here, deeply, as immer would freeze it: a new state returned unfrozen is walked by immer
+      // first, value by value, for drafts it might hold (it holds none), which at 10,000 records cost a
+      // third of a restore. A frozen one it takes as is.
+      builder.addCase(rehydrated, (state, action) => freeze(merge(current(state) as State, action.payload), true))
       builder.addCase(userSwitched, () => adapter.getInitialState({ pending: {} }))
       builder.addCase(tabSynced, (state, { payload }) => {
         // The live tab's slice, as is (its view, confirmed shadows and pending changes belong together).
