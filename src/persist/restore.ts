@@ -82,27 +82,29 @@ export async function restore(
    * The parsed value when `reader` takes it; otherwise moved aside and undefined. Durability invariant 5:
    * nothing stored is used before it passed the check of its kind (storedShapes.ts). When the reader
    * dropped part of it, the raw value is copied aside (the key is rewritten with the rest) and reported.
+   * Synchronous for a value already read (`known`) that passes whole: no promise per record or operation.
    */
-  const load = async <T>(key: string, reader: Reader<T>, what: string, known?: string): Promise<T | undefined> => {
-    const raw = known ?? (await read(key))
-    if (raw === null) return undefined
+  const load = <T>(key: string, reader: Reader<T>, what: string, known?: string): T | undefined | Promise<T | undefined> => {
+    if (known === undefined) return read(key).then((raw) => (raw === null ? undefined : check(key, raw, reader, what)))
+    return check(key, known, reader, what)
+  }
+  const check = <T>(key: string, raw: string, reader: Reader<T>, what: string): T | undefined | Promise<T | undefined> => {
     let parsed: unknown
     try {
       parsed = JSON.parse(raw)
     } catch {
-      await quarantine(key, raw, `${what} is not valid JSON`)
-      return undefined
+      return quarantine(key, raw, `${what} is not valid JSON`).then(() => undefined)
     }
     const result = reader(parsed)
-    if (!result) {
-      await quarantine(key, raw, `${what} does not have the expected shape`)
-      return undefined
-    }
+    if (!result) return quarantine(key, raw, `${what} does not have the expected shape`).then(() => undefined)
     if (result.dropped && result.dropped.length > 0) {
       const at = options.now()
       const quarantineKey = keys.quarantine(at, key)
-      await storage.setItem(quarantineKey, raw)
-      problems.push({ key, quarantineKey, reason: `${what} held ${result.dropped.join(', ')}; they were left out`, preview: raw.slice(0, 200), at })
+      const dropped = result.dropped
+      return Promise.resolve(storage.setItem(quarantineKey, raw)).then(() => {
+        problems.push({ key, quarantineKey, reason: `${what} held ${dropped.join(', ')}; they were left out`, preview: raw.slice(0, 200), at })
+        return result.value
+      })
     }
     return result.value
   }
@@ -172,7 +174,7 @@ export async function restore(
     if (!byId) continue
     const selectId = selectIdOf(entity)
     const bucket = rest.slice(slash + 1)
-    const stored = await load(
+    const loaded = load(
       key,
       (value) => {
         const read = readRecordBucket(value, bucket, selectId)
@@ -182,6 +184,7 @@ export async function restore(
       `the stored "${entity}" records of bucket ${bucket}`,
       prefetched.get(key),
     )
+    const stored = loaded instanceof Promise ? await loaded : loaded
     for (const record of stored ?? []) {
       byId.set(String(record.id), record)
       nextOrder = Math.max(nextOrder, record.o + 1)
@@ -219,13 +222,14 @@ export async function restore(
 
   const ops: Operation[] = []
   for (const key of all.filter((key) => key.startsWith(keys.opPrefix))) {
-    const op = await load(
+    const loaded = load(
       key,
       // Stored under its own id: a value under another op's key would be deleted by the wrong settlement.
       (value) => (isOperation(value) && key === keys.op(value.id) ? { value } : null),
       'a stored operation',
       prefetched.get(key),
     )
+    const op = loaded instanceof Promise ? await loaded : loaded
     if (!op) continue
     // In flight at the crash: pending again, sent with the same idempotency key; attempts and schedule
     // kept, and at least 1, so it stays frozen (Durability invariant 1: it may have been sent).

@@ -372,7 +372,11 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       if (list.length > 0)
         trieSet(pending, idPath(id), { id, base, madeOn: madeOn.has(id) ? madeOn.get(id)! : base, changes: list })
     }
-    return { ...adapter.setAll(adapter.getInitialState({ pending: {} }), [...view.values()]), pending }
+    const records = [...view.values()]
+    // Frozen before the adapter's own produce takes them (they end up frozen anyway): immer then takes
+    // each as is rather than walking it for drafts.
+    for (const record of records) freeze(record, true)
+    return { ...adapter.setAll(adapter.getInitialState({ pending: {} }), records), pending }
   }
 
   const marker = { offlineEntity: name }
