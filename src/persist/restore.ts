@@ -119,9 +119,10 @@ export async function restore(
   let all: string[] | null = null
   if (typeof storage.iterate === 'function') {
     const seen: string[] = []
+    const prefix = `${keys.namespace}/`
     try {
       await storage.iterate((value, key) => {
-        if (!key.startsWith(`${keys.namespace}/`)) return
+        if (!key.startsWith(prefix)) return
         seen.push(key)
         // Anything else is read (and checked) with getItem below, as without iterate.
         if (typeof value === 'string') prefetched.set(key, value)
