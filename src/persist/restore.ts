@@ -84,9 +84,9 @@ export async function restore(
    * dropped part of it, the raw value is copied aside (the key is rewritten with the rest) and reported.
    * Synchronous for a value already read (`known`) that passes whole: no promise per record or operation.
    */
-  const load = <T>(key: string, reader: Reader<T>, what: string, known?: string): T | undefined | Promise<T | undefined> => {
+  const load = <T>(key: string, reader: Reader<T>, what: string, known: string | null | undefined): T | undefined | Promise<T | undefined> => {
     if (known === undefined) return read(key).then((raw) => (raw === null ? undefined : check(key, raw, reader, what)))
-    return check(key, known, reader, what)
+    return known === null ? undefined : check(key, known, reader, what)
   }
   const check = <T>(key: string, raw: string, reader: Reader<T>, what: string): T | undefined | Promise<T | undefined> => {
     let parsed: unknown
@@ -116,6 +116,8 @@ export async function restore(
   // at once. A getItem per record or operation is a storage transaction each, and a keys() pass before it
   // walks every key a second time; at 10,000 of them those round trips are most of the restore.
   const prefetched = new Map<string, string>()
+  /** Keys the pass saw with a value that is not a string: read (and checked) with getItem, as without iterate. */
+  const unread = new Set<string>()
   let all: string[] | null = null
   if (typeof storage.iterate === 'function') {
     const seen: string[] = []
@@ -124,15 +126,20 @@ export async function restore(
       await storage.iterate((value, key) => {
         if (!key.startsWith(prefix)) return
         seen.push(key)
-        // Anything else is read (and checked) with getItem below, as without iterate.
         if (typeof value === 'string') prefetched.set(key, value)
+        else unread.add(key)
       })
       all = seen
     } catch {
       // Listed and read one by one below instead; a real failure will show there.
       prefetched.clear()
+      unread.clear()
     }
   }
+  const iterated = all !== null
+  /** A key's value as the pass read it: null when the pass did not see the key (absent), undefined when it is to be read. */
+  const known = (key: string): string | null | undefined =>
+    prefetched.get(key) ?? (iterated && !unread.has(key) ? null : undefined)
   if (all === null) {
     try {
       all = await listKeys(storage)
@@ -149,7 +156,7 @@ export async function restore(
       return read && { value: read.meta, dropped: read.dropped }
     },
     'the outbox metadata',
-    prefetched.get(keys.meta),
+    known(keys.meta),
   )
   if (meta && meta.v > options.version)
     throw new SyncStorageError(
@@ -183,7 +190,7 @@ export async function restore(
         return read && { value: read.records, dropped: read.dropped > 0 ? [`${read.dropped} malformed records`] : [] }
       },
       `the stored "${entity}" records of bucket ${bucket}`,
-      prefetched.get(key),
+      known(key),
     )
     const stored = loaded instanceof Promise ? await loaded : loaded
     for (const record of stored ?? []) {
@@ -203,7 +210,7 @@ export async function restore(
         return read && { value: read.entity, dropped: read.dropped > 0 ? [`${read.dropped} malformed entries`] : [] }
       },
       `the stored "${name}" slice`,
-      prefetched.get(keys.entity(name)),
+      known(keys.entity(name)),
     )
     if (legacy) legacyKeys.push(keys.entity(name))
     // Buckets are newer than a blob of the old layout (a restore stopped while moving it).
@@ -228,7 +235,7 @@ export async function restore(
       // Stored under its own id: a value under another op's key would be deleted by the wrong settlement.
       (value) => (isOperation(value) && key === keys.op(value.id) ? { value } : null),
       'a stored operation',
-      prefetched.get(key),
+      known(key),
     )
     const op = loaded instanceof Promise ? await loaded : loaded
     if (!op) continue
