@@ -339,9 +339,13 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     const renumber = new Map(payload.renumber)
     const view = new Map<EntityId, Rec>()
     for (const record of stored.records) view.set(selectId(record), record)
-    const bases = new Map(stored.bases.map(([id, base]) => [id, base]))
+    const bases = new Map<EntityId, Rec | null>()
     // Older stores kept only the base; then the changes were made on it.
-    const madeOn = new Map(stored.bases.map((entry) => [entry[0], entry.length > 2 ? entry[2]! : entry[1]]))
+    const madeOn = new Map<EntityId, Rec | null>()
+    for (const entry of stored.bases) {
+      bases.set(entry[0], entry[1])
+      madeOn.set(entry[0], entry.length > 2 ? entry[2]! : entry[1])
+    }
     const changes = new Map<EntityId, PendingChange[]>()
     for (const op of payload.ops) {
       if (op.entity !== name || op.status === 'failed') continue
@@ -361,7 +365,9 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     // Records the app had before the restore that storage does not know (preloaded state) stay.
     for (const id of state.ids) if (!view.has(id) && !changes.has(id)) view.set(id, state.entities[id]!)
     const pending: Trie<PendingRecord<Rec>> = {}
-    for (const id of new Set([...bases.keys(), ...changes.keys()])) {
+    const ids: EntityId[] = [...bases.keys()]
+    for (const id of changes.keys()) if (!bases.has(id)) ids.push(id)
+    for (const id of ids) {
       const base = bases.has(id) ? bases.get(id)! : (view.get(id) ?? null)
       const list = changes.get(id) ?? []
       const record = replay(base, list)
