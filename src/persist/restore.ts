@@ -82,51 +82,70 @@ export async function restore(
    * The parsed value when `reader` takes it; otherwise moved aside and undefined. Durability invariant 5:
    * nothing stored is used before it passed the check of its kind (storedShapes.ts). When the reader
    * dropped part of it, the raw value is copied aside (the key is rewritten with the rest) and reported.
+   * Synchronous for a value already read (`known`) that passes whole: no promise per record or operation.
    */
-  const load = async <T>(key: string, reader: Reader<T>, what: string, known?: string): Promise<T | undefined> => {
-    const raw = known ?? (await read(key))
-    if (raw === null) return undefined
+  const load = <T>(key: string, reader: Reader<T>, what: string, known: string | null | undefined): T | undefined | Promise<T | undefined> => {
+    if (known === undefined) return read(key).then((raw) => (raw === null ? undefined : check(key, raw, reader, what)))
+    return known === null ? undefined : check(key, known, reader, what)
+  }
+  const check = <T>(key: string, raw: string, reader: Reader<T>, what: string): T | undefined | Promise<T | undefined> => {
     let parsed: unknown
     try {
       parsed = JSON.parse(raw)
     } catch {
-      await quarantine(key, raw, `${what} is not valid JSON`)
-      return undefined
+      return quarantine(key, raw, `${what} is not valid JSON`).then(() => undefined)
     }
     const result = reader(parsed)
-    if (!result) {
-      await quarantine(key, raw, `${what} does not have the expected shape`)
-      return undefined
-    }
+    if (!result) return quarantine(key, raw, `${what} does not have the expected shape`).then(() => undefined)
     if (result.dropped && result.dropped.length > 0) {
       const at = options.now()
       const quarantineKey = keys.quarantine(at, key)
-      await storage.setItem(quarantineKey, raw)
-      problems.push({ key, quarantineKey, reason: `${what} held ${result.dropped.join(', ')}; they were left out`, preview: raw.slice(0, 200), at })
+      const dropped = result.dropped
+      return Promise.resolve(storage.setItem(quarantineKey, raw)).then(() => {
+        problems.push({ key, quarantineKey, reason: `${what} held ${dropped.join(', ')}; they were left out`, preview: raw.slice(0, 200), at })
+        return result.value
+      })
     }
     return result.value
   }
   const selectIdOf = (entity: string) => options.selectIds?.[entity] ?? ((record: Record<string, unknown>) => record.id)
 
-  let all: string[]
-  try {
-    all = await listKeys(storage)
-  } catch (cause) {
-    if (cause instanceof TypeError) throw cause
-    throw new SyncStorageError('storage-failed', `listing the stored keys failed (${cause instanceof Error ? cause.message : String(cause)}).`, { cause })
-  }
-
-  // One cursor pass where the storage has one (localforage's iterate): a getItem per record or operation
-  // is a storage transaction each, and at 10,000 of them those round trips are most of the restore.
+  if (typeof storage.keys !== 'function' && typeof storage.getAllKeys !== 'function')
+    throw new TypeError('rtk-offline: the persist storage must list its keys with keys() (localforage) or getAllKeys() (AsyncStorage).')
+  // One cursor pass where the storage has one (localforage's iterate): it gives the keys and the values
+  // at once. A getItem per record or operation is a storage transaction each, and a keys() pass before it
+  // walks every key a second time; at 10,000 of them those round trips are most of the restore.
   const prefetched = new Map<string, string>()
+  /** Keys the pass saw with a value that is not a string: read (and checked) with getItem, as without iterate. */
+  const unread = new Set<string>()
+  let all: string[] | null = null
   if (typeof storage.iterate === 'function') {
+    const seen: string[] = []
+    const prefix = `${keys.namespace}/`
     try {
       await storage.iterate((value, key) => {
-        if (key.startsWith(`${keys.namespace}/`) && typeof value === 'string') prefetched.set(key, value)
+        if (!key.startsWith(prefix)) return
+        seen.push(key)
+        if (typeof value === 'string') prefetched.set(key, value)
+        else unread.add(key)
       })
+      all = seen
     } catch {
-      // Read them one by one below instead; a real failure will show there.
+      // Listed and read one by one below instead; a real failure will show there.
       prefetched.clear()
+      unread.clear()
+    }
+  }
+  const iterated = all !== null
+  /** A key's value as the pass read it: null when the pass did not see the key (absent), undefined when it is to be read. */
+  const known = (key: string): string | null | undefined =>
+    prefetched.get(key) ?? (iterated && !unread.has(key) ? null : undefined)
+  if (all === null) {
+    try {
+      all = await listKeys(storage)
+    } catch (cause) {
+      if (cause instanceof TypeError) throw cause
+      throw new SyncStorageError('storage-failed', `listing the stored keys failed (${cause instanceof Error ? cause.message : String(cause)}).`, { cause })
     }
   }
 
@@ -137,7 +156,7 @@ export async function restore(
       return read && { value: read.meta, dropped: read.dropped }
     },
     'the outbox metadata',
-    prefetched.get(keys.meta),
+    known(keys.meta),
   )
   if (meta && meta.v > options.version)
     throw new SyncStorageError(
@@ -163,7 +182,7 @@ export async function restore(
     if (!byId) continue
     const selectId = selectIdOf(entity)
     const bucket = rest.slice(slash + 1)
-    const stored = await load(
+    const loaded = load(
       key,
       (value) => {
         const read = readRecordBucket(value, bucket, selectId)
@@ -171,8 +190,9 @@ export async function restore(
         return read && { value: read.records, dropped: read.dropped > 0 ? [`${read.dropped} malformed records`] : [] }
       },
       `the stored "${entity}" records of bucket ${bucket}`,
-      prefetched.get(key),
+      known(key),
     )
+    const stored = loaded instanceof Promise ? await loaded : loaded
     for (const record of stored ?? []) {
       byId.set(String(record.id), record)
       nextOrder = Math.max(nextOrder, record.o + 1)
@@ -190,7 +210,7 @@ export async function restore(
         return read && { value: read.entity, dropped: read.dropped > 0 ? [`${read.dropped} malformed entries`] : [] }
       },
       `the stored "${name}" slice`,
-      prefetched.get(keys.entity(name)),
+      known(keys.entity(name)),
     )
     if (legacy) legacyKeys.push(keys.entity(name))
     // Buckets are newer than a blob of the old layout (a restore stopped while moving it).
@@ -210,13 +230,14 @@ export async function restore(
 
   const ops: Operation[] = []
   for (const key of all.filter((key) => key.startsWith(keys.opPrefix))) {
-    const op = await load(
+    const loaded = load(
       key,
       // Stored under its own id: a value under another op's key would be deleted by the wrong settlement.
       (value) => (isOperation(value) && key === keys.op(value.id) ? { value } : null),
       'a stored operation',
-      prefetched.get(key),
+      known(key),
     )
+    const op = loaded instanceof Promise ? await loaded : loaded
     if (!op) continue
     // In flight at the crash: pending again, sent with the same idempotency key; attempts and schedule
     // kept, and at least 1, so it stays frozen (Durability invariant 1: it may have been sent).

@@ -1,4 +1,4 @@
-import { createSlice, type EntityId, type UnknownAction } from '@reduxjs/toolkit'
+import { createSlice, freeze, type EntityId, type UnknownAction } from '@reduxjs/toolkit'
 import type { SyncErrorInfo } from '../errors'
 import {
   closedCircuit,
@@ -441,9 +441,11 @@ export function buildOutboxSlice(config: OutboxConfig) {
           const failed = trieValues(state.failed)
           state.ops = {}
           state.failed = {}
+          // Each stored operation frozen as immer would freeze it, in one pass: immer then takes it as is
+          // rather than walking it for drafts first (10,000 of them on a restore).
           for (const op of payload.ops) {
             if (!ownsEntity(op.entity)) continue
-            trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(op.seq), op)
+            trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(op.seq), freeze(op, true))
           }
           // Work made before the restore finished goes after the stored work, in the order it was made.
           for (const op of [...waiting, ...failed]) {

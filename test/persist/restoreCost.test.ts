@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { SyncStorage } from '../../src'
+import { freshStorage, loadPage } from '../support/persistedStore'
+import { createScriptedAdapter } from '../support/scriptedAdapter'
+
+const todo = (id: string, title = `Todo ${id}`) => ({ id, title, done: false })
+const pages: Array<ReturnType<typeof loadPage>> = []
+afterEach(() => {
+  for (const page of pages.splice(0)) page.sync.stop()
+})
+const open = (...args: Parameters<typeof loadPage>) => {
+  const page = loadPage(...args)
+  pages.push(page)
+  return page
+}
+
+/** A storage that counts how it is read. */
+function countingReads(inner: SyncStorage) {
+  const reads = { keys: 0, getItem: 0, iterate: 0 }
+  const storage: SyncStorage = {
+    getItem: (key) => {
+      reads.getItem += 1
+      return inner.getItem(key)
+    },
+    setItem: (key, value) => inner.setItem(key, value),
+    removeItem: (key) => inner.removeItem(key),
+    keys: () => {
+      reads.keys += 1
+      return inner.keys!()
+    },
+    iterate: (visit) => {
+      reads.iterate += 1
+      return inner.iterate!(visit)
+    },
+  }
+  return { storage, reads }
+}
+
+/** 200 records stored, 50 of them with a pending change, the page gone. */
+async function storedOutbox() {
+  const inner = freshStorage()
+  const first = open(inner, createScriptedAdapter().adapter)
+  await first.persistor.ready
+  first.store.dispatch(first.todos.actions.addedMany(Array.from({ length: 200 }, (_, i) => todo(`t${i}`))))
+  await first.sync.flush()
+  first.sync.stop()
+  return inner
+}
+
+describe('cost of a restore', () => {
+  it('a restore reads a storage that iterates in one pass: no keys() listing, no getItem per record or operation', async () => {
+    const { storage, reads } = countingReads(await storedOutbox())
+    const page = open(storage, createScriptedAdapter().adapter)
+    await page.persistor.ready
+    expect(page.view()).toHaveLength(200)
+    expect(page.status().pending).toBe(200)
+    expect(reads).toEqual({ keys: 0, getItem: 0, iterate: 1 })
+  })
+
+  it('a restore from a storage without iterate lists the keys and reads each value', async () => {
+    const inner = await storedOutbox()
+    const { storage, reads } = countingReads(inner)
+    delete storage.iterate
+    const page = open(storage, createScriptedAdapter().adapter)
+    await page.persistor.ready
+    expect(page.view()).toHaveLength(200)
+    expect(page.status().pending).toBe(200)
+    expect(reads.keys).toBe(1)
+    expect(reads.getItem).toBeGreaterThan(200)
+  })
+
+  it('a storage that iterates but cannot list its keys is still refused', async () => {
+    const { storage } = countingReads(freshStorage())
+    delete storage.keys
+    const page = open(storage, createScriptedAdapter().adapter)
+    await expect(page.persistor.ready).rejects.toThrow(/must list its keys/)
+  })
+
+  it('the restored state is frozen throughout, as a reducer leaves any state', async () => {
+    const page = open(await storedOutbox(), createScriptedAdapter().adapter)
+    await page.persistor.ready
+    const state = page.store.getState()
+    const slice = state.todos
+    expect(Object.isFrozen(slice)).toBe(true)
+    expect(Object.isFrozen(slice.entities)).toBe(true)
+    expect(Object.isFrozen(slice.entities.t7)).toBe(true)
+    expect(Object.isFrozen(slice.pending)).toBe(true)
+    const op = page.ops()[0]!
+    expect(Object.isFrozen(op)).toBe(true)
+    expect(Object.isFrozen(op.data)).toBe(true)
+    expect(() => {
+      ;(slice.entities.t7 as { title: string }).title = 'mutated'
+    }).toThrow(TypeError)
+  })
+})
