@@ -188,6 +188,8 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
           id: config.generateId(),
           baseVersion: confirmedVersion(id),
         }
+        // Durability invariant 3: what the change was made on travels with it (see OpStamp.madeOn).
+        if (!trieGet(state.pending, idPath(id))) entry.madeOn = (state.entities[id] as Record<string, unknown> | undefined) ?? null
       }
       stamps.push(entry)
       cursor.record = applyChange(cursor.record, change)

@@ -23,6 +23,12 @@ export interface OpStamp {
   /** Operation id, also the idempotency key (for a coalesced change: the existing operation's). */
   id: string
   baseVersion: Version | null
+  /**
+   * The confirmed state the change was made on, when the record had no pending changes (absent: it had
+   * some, or the stamp predates this field). Another tab's action can reach this tab after a pull here
+   * showed the record deleted: the change was still made on this record, not on its absence.
+   */
+  madeOn?: Record<string, unknown> | null
 }
 
 /** `meta.offline` of an entity action once the middleware has seen it. */

@@ -237,7 +237,12 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       if (!entry) {
         // The view equals the confirmed state for a record without pending changes: it becomes the shadow.
         const confirmed = state.entities[stamp.recordId] ?? null
-        entry = { id: stamp.recordId, base: confirmed, madeOn: confirmed, changes: [] }
+        // Durability invariant 3: the change was made on the state the dispatching tab had confirmed. When
+        // another tab's action comes after a pull here showed the record deleted, that state is the record,
+        // not its absence (deletedSinceMade): an answer meets the deletion with the record the change was
+        // made on (client-wins creates it again), never with nothing (chaos seed 8859: the edit vanished).
+        const madeOn = stamp.madeOn !== undefined && stamp.madeOn !== null && confirmed === null ? (stamp.madeOn as Rec) : confirmed
+        entry = { id: stamp.recordId, base: confirmed, madeOn, changes: [] }
         trieSet(state.pending, path, entry)
         entry = trieGet(state.pending, path)!
       }

@@ -110,3 +110,32 @@ describe('a change made on our own create, not on the record\'s absence', () => 
     expect(t.sync.selectors.selectOps(t.store.getState())).toEqual([])
   })
 })
+
+describe('a change another tab made on a record this tab has since seen deleted', () => {
+  it('is made on the record the other tab saw: with client-wins, an edit that meets the deletion comes back as a create (chaos seed 8859)', async () => {
+    // Both tabs confirmed `a` at v1; the other tab edits it, and this (sending) tab's pull brings the
+    // server's deletion before the other tab's action reaches it.
+    const tabs = [createScriptedAdapter(), createScriptedAdapter()].map((scripted) => {
+      const t = createTestStore(scripted.adapter, { now: () => Date.now(), pullIntervalMs: 0, conflict: 'client-wins' })
+      return { ...t, scripted }
+    })
+    for (const t of tabs) {
+      t.store.dispatch(t.todos.actions.added({ id: 'a', title: 'A', done: false }))
+      await settle()
+      t.scripted.answer((op) => ok({ ...op.data, version: 1 }))
+      await settle(30)
+    }
+    const [sender, other] = tabs as [(typeof tabs)[0], (typeof tabs)[0]]
+    other.network.setOnline(false)
+    const made = other.store.dispatch(other.todos.actions.updated({ id: 'a', changes: { title: 'mine' } }))
+    sender.store.dispatch(pulledPage({ entity: 'todos', changes: [{ id: 'a', record: null }], cursor: 'c2', hasMore: false, at: 1 }))
+    sender.store.dispatch(made)
+    await settle()
+    sender.scripted.answer(() => ({ type: 'conflict', remote: null }))
+    await settle(30)
+    await vi.advanceTimersByTimeAsync(10_000)
+    const sent = sender.scripted.calls.slice(1).flatMap((call) => call.operations.map((op) => ({ kind: op.kind, data: op.data })))
+    expect(sent[0]).toMatchObject({ kind: 'update', data: { title: 'mine' } })
+    expect(sent[1]).toMatchObject({ kind: 'create', data: { id: 'a', title: 'mine', done: false } })
+  })
+})
