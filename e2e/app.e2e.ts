@@ -98,7 +98,6 @@ async function editOnServer(label: string, changes: { name?: string; quantity?: 
 }
 
 const more = (name: string, p = page) => p.getByRole('button', { name: `More ${name}`, exact: true }).click()
-const fewer = (name: string, p = page) => p.getByRole('button', { name: `Fewer ${name}`, exact: true }).click()
 
 async function failNext(failure: string, options: { retryAfter?: number } = {}): Promise<void> {
   const form = page.getByRole('form', { name: 'Make requests fail' })
