@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { SyncStorage } from '../../src'
-import { freshStorage, loadPage } from '../support/persistedStore'
+import { freshStorage, pageOpener } from '../support/persistedStore'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
 
 const todo = (id: string, title = `Todo ${id}`) => ({ id, title, done: false })
-const pages: Array<ReturnType<typeof loadPage>> = []
-afterEach(() => {
-  for (const page of pages.splice(0)) page.sync.stop()
-})
-const open = (...args: Parameters<typeof loadPage>) => {
-  const page = loadPage(...args)
-  pages.push(page)
-  return page
-}
+const open = pageOpener()
 
 /** A storage that counts how it is read. */
 function countingReads(inner: SyncStorage) {

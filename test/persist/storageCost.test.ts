@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { recordBucket } from '../../src/persist/storedShapes'
-import { loadPage } from '../support/persistedStore'
+import { pageOpener } from '../support/persistedStore'
 import { recordingStorage } from '../support/recordingStorage'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
 
 const todo = (id: string, title = `Todo ${id}`) => ({ id, title, done: false })
-const pages: Array<ReturnType<typeof loadPage>> = []
-afterEach(() => {
-  for (const page of pages.splice(0)) page.sync.stop()
-})
-const open = (...args: Parameters<typeof loadPage>) => {
-  const page = loadPage(...args)
-  pages.push(page)
-  return page
-}
+const open = pageOpener()
 
 /** 2,000 records, all confirmed by the backend and stored; the page offline again. */
 async function confirmedRecords(count: number) {

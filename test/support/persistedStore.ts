@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto'
+import { afterEach } from 'vitest'
 import { configureStore } from '@reduxjs/toolkit'
 import localforage from 'localforage'
 import {
@@ -54,4 +55,17 @@ export function loadPage(
   const status = () => sync.selectors.selectStatus(store.getState())
   const ops = () => sync.selectors.selectOps(store.getState())
   return { store, todos, sync, network, persistor, view, status, ops, errors }
+}
+
+/** `loadPage` for one test file: every page it opens is stopped after the test that opened it. */
+export function pageOpener(): (...args: Parameters<typeof loadPage>) => ReturnType<typeof loadPage> {
+  const pages: Array<ReturnType<typeof loadPage>> = []
+  afterEach(() => {
+    for (const page of pages.splice(0)) page.sync.stop()
+  })
+  return (...args) => {
+    const page = loadPage(...args)
+    pages.push(page)
+    return page
+  }
 }
