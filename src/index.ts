@@ -4,7 +4,7 @@ export { createSyncedEntity } from './slices/createSyncedEntity'
 export { createOfflineSync } from './createOfflineSync'
 export { createSyncSelectors } from './selectors'
 export { createRestAdapter, parseRetryAfter } from './adapters/rest'
-export { createManualNetworkStatus, createBrowserNetworkStatus } from './middleware/networkStatus'
+export { createManualNetworkStatus, createBrowserNetworkStatus } from './core/networkStatus'
 export { encryptedStorage, deriveStorageKey, generateStorageKey, SyncDecryptionError } from './persist/encryptedStorage'
 export { createSenderElection } from './persist/senderElection'
 export { threeWayMerge, mergeAsSet, sumCounters, maxValue, lastWriteWinsField, deepMerge } from './conflicts'
@@ -43,7 +43,7 @@ export {
   SyncSetupError,
   SyncStorageError,
   toErrorInfo,
-} from './errors'
+} from './core/errors'
 
 export type {
   SyncedEntity,
@@ -87,13 +87,13 @@ export type {
   ParseRecord,
   ParsePull,
 } from './adapters/rest'
-export type { NetworkStatus, ManualNetworkStatus } from './middleware/networkStatus'
-export type { RetryOptions } from './middleware/backoff'
-export type { CircuitBreakerOptions, CircuitState } from './middleware/circuitBreaker'
-export type { Timers } from './middleware/timers'
+export type { NetworkStatus, ManualNetworkStatus } from './core/networkStatus'
+export type { RetryOptions } from './core/backoff'
+export type { CircuitBreakerOptions, CircuitState } from './core/circuitBreaker'
+export type { Timers } from './core/timers'
 export type { ErrorSource } from './middleware/drainListener'
 export type { Operation, OperationKind, OperationStatus, Version, EntityId } from './types'
-export type { SyncErrorInfo, SyncErrorCode } from './errors'
+export type { SyncErrorInfo, SyncErrorCode } from './core/errors'
 export type {
   OpStamp,
   OfflineMeta,
@@ -114,5 +114,5 @@ export type {
   DecryptionFailure,
 } from './persist/encryptedStorage'
 export type { SenderElection, SenderElectionOptions } from './persist/senderElection'
-export type { Change } from './slices/change'
-export type { Trie } from './slices/trie'
+export type { Change } from './core/change'
+export type { Trie } from './core/trie'

@@ -1,8 +1,8 @@
 import { createSelector, type EntityId } from '@reduxjs/toolkit'
-import type { SyncErrorInfo } from './errors'
+import type { SyncErrorInfo } from './core/errors'
 import { selectOutbox } from './middleware/enqueueMiddleware'
 import type { OutboxState, PullProgress, SyncConflict } from './slices/outboxSlice'
-import { idPath, trieGet, trieValues, type Trie } from './slices/trie'
+import { idPath, trieGet, trieValues, type Trie } from './core/trie'
 import type { Operation } from './types'
 
 /** Where sync stands, in one word for a banner. */

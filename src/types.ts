@@ -1,13 +1,7 @@
-import type { EntityId } from '@reduxjs/toolkit'
-import type { SyncErrorInfo } from './errors'
+import type { SyncErrorInfo } from './core/errors'
+import type { EntityId, OperationKind, Version } from './core/types'
 
-export type { EntityId }
-
-/** A server version: a number, an etag string, or an updated-at timestamp. */
-export type Version = string | number
-
-/** What an operation does to its record. */
-export type OperationKind = 'create' | 'update' | 'delete'
+export type { EntityId, OperationKind, Version }
 
 /**
  * Where an operation stands:

@@ -1,5 +1,5 @@
 import type { EntityId } from '@reduxjs/toolkit'
-import type { SyncErrorInfo } from '../errors'
+import type { SyncErrorInfo } from '../core/errors'
 import type { OperationKind, Version } from '../types'
 
 /** An operation as handed to an adapter's `push`. */

@@ -1,5 +1,5 @@
-import type { Change } from '../slices/change'
-import { createMergePatch, jsonEqual } from '../slices/mergePatch'
+import type { Change } from '../core/change'
+import { createMergePatch, jsonEqual } from '../core/mergePatch'
 import { threeWayMerge } from './threeWayMerge'
 import { lastWriteWinsField } from './resolvers'
 import type { ConflictContext, ConflictStrategy, FieldMerger } from './types'

@@ -2,7 +2,7 @@
  * Ready-made conflict resolvers for what apps ask for most: field mergers for a `merge` strategy's
  * `fields` (sets, counters, maximum, last write wins) and one whole-record resolver (deep merge).
  */
-import { jsonEqual } from '../slices/mergePatch'
+import { jsonEqual } from '../core/mergePatch'
 import { threeWayMerge } from './threeWayMerge'
 import type { ConflictResolver, FieldMerger } from './types'
 

@@ -1,4 +1,4 @@
-import { isJsonObject, jsonEqual } from '../slices/mergePatch'
+import { isJsonObject, jsonEqual } from '../core/mergePatch'
 import type { FieldMerger, FieldSides } from './types'
 
 type Rec = Record<string, unknown>

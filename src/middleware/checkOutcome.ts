@@ -1,6 +1,6 @@
 import type { EntityId } from '@reduxjs/toolkit'
 import type { OutgoingOperation, SyncOutcome } from '../adapters/types'
-import type { SyncErrorInfo } from '../errors'
+import type { SyncErrorInfo } from '../core/errors'
 
 /** Reads a record's id the way its entity does, or throws when it cannot. */
 export type RecordIdOf = (entity: string, record: Record<string, unknown>) => EntityId | undefined

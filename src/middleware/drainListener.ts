@@ -1,6 +1,6 @@
 import { createListenerMiddleware, isAnyOf, type Middleware, type MiddlewareAPI, type UnknownAction } from '@reduxjs/toolkit'
 import type { OutgoingOperation, SyncAdapter, SyncOutcome } from '../adapters/types'
-import type { SyncErrorInfo } from '../errors'
+import type { SyncErrorInfo } from '../core/errors'
 import {
   authRestored,
   userSwitched,
@@ -25,20 +25,20 @@ import {
 } from '../slices/actions'
 import type { EntityInternals } from '../slices/createSyncedEntity'
 import { isStampedEntityAction, type OutboxState } from '../slices/outboxSlice'
-import { idPath, seqPath, trieEach, trieGet } from '../slices/trie'
+import { idPath, seqPath, trieEach, trieGet } from '../core/trie'
 import type { Operation } from '../types'
-import { backoffDelay, type ResolvedRetryOptions } from './backoff'
-import { SyncAdapterError, SyncNetworkError, SyncStorageError, toErrorInfo } from '../errors'
-import { withTimeout } from './withTimeout'
+import { backoffDelay, type ResolvedRetryOptions } from '../core/backoff'
+import { SyncAdapterError, SyncNetworkError, SyncStorageError, toErrorInfo } from '../core/errors'
+import { withTimeout } from '../core/withTimeout'
 import type { PullPage } from '../adapters/types'
 import { selectOutbox } from './enqueueMiddleware'
-import type { NetworkStatus } from './networkStatus'
+import type { NetworkStatus } from '../core/networkStatus'
 import { pushBatch } from './pushBatch'
 import { settleOutcomes } from './settleOutcomes'
-import type { Timers } from './timers'
+import type { Timers } from '../core/timers'
 import type { ConflictStrategy } from '../conflicts/types'
 import { decideConflict } from '../conflicts/decideConflict'
-import { applyChange } from '../slices/change'
+import { applyChange } from '../core/change'
 import type { Settlement } from '../slices/actions'
 
 /** Who raised an error reported to `onError`. */

@@ -1,9 +1,9 @@
 import type { EntityId } from '@reduxjs/toolkit'
 import type { OutgoingOperation, SyncAdapter, SyncOutcome } from '../adapters/types'
-import { SyncAdapterError, SyncTimeoutError, toErrorInfo } from '../errors'
+import { SyncAdapterError, SyncTimeoutError, toErrorInfo } from '../core/errors'
 import { checkOutcome, type RecordIdOf } from './checkOutcome'
-import type { Timers } from './timers'
-import { withTimeout } from './withTimeout'
+import type { Timers } from '../core/timers'
+import { withTimeout } from '../core/withTimeout'
 
 export interface PushBatchOptions {
   timeoutMs: number

@@ -1,8 +1,8 @@
 import type { SyncOutcome } from '../adapters/types'
-import { SyncError, type SyncErrorInfo } from '../errors'
+import { SyncError, type SyncErrorInfo } from '../core/errors'
 import type { BatchVerdict, Settlement } from '../slices/actions'
 import type { Operation } from '../types'
-import { backoffDelay, type ResolvedRetryOptions } from './backoff'
+import { backoffDelay, type ResolvedRetryOptions } from '../core/backoff'
 
 export interface SettleContext {
   now: number

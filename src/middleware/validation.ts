@@ -1,6 +1,6 @@
 import { findNonSerializableValue, isPlain, type EntityId } from '@reduxjs/toolkit'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
-import { SyncValidationError } from '../errors'
+import { SyncValidationError } from '../core/errors'
 
 /** Stricter than RTK's `isPlain`: what survives JSON unchanged (no `undefined`, no NaN or Infinity). */
 function isJsonValue(value: unknown): boolean {

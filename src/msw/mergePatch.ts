@@ -1,6 +1,6 @@
 /**
  * JSON merge patch (RFC 7386), as the backend applies a `PATCH` body or `editRemote`'s changes. A copy
- * of the core's `applyMergePatch` (src/slices/mergePatch.ts): this entry is bundled on its own with
+ * of the core's `applyMergePatch` (src/core/mergePatch.ts): this entry is bundled on its own with
  * `rtk-offline` left external, and the core does not make the function public.
  */
 

@@ -1,4 +1,4 @@
-import type { Trie } from '../slices/trie'
+import type { Trie } from '../core/trie'
 
 /**
  * Calls `visit` for every value that differs between two versions of a trie. Immer shares untouched

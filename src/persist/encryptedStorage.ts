@@ -1,4 +1,4 @@
-import { SyncError } from '../errors'
+import { SyncError } from '../core/errors'
 import type { SyncStorage } from './storage'
 
 /**

@@ -1,4 +1,4 @@
-import { globalTimers, type Timers } from '../middleware/timers'
+import { globalTimers, type Timers } from '../core/timers'
 
 /** Options of {@link createSenderElection}. */
 export interface SenderElectionOptions {

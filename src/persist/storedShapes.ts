@@ -1,7 +1,7 @@
 import type { EntityId } from '@reduxjs/toolkit'
 import type { StoredEntity } from '../slices/actions'
 import type { SyncConflict } from '../slices/outboxSlice'
-import { idPath } from '../slices/trie'
+import { idPath } from '../core/trie'
 import type { Operation } from '../types'
 
 /**

@@ -1,5 +1,5 @@
-import { SyncStorageError } from '../errors'
-import { globalTimers, type Timers } from '../middleware/timers'
+import { SyncStorageError } from '../core/errors'
+import { globalTimers, type Timers } from '../core/timers'
 
 /**
  * Claims a seq slot for this tab: a number in [0, slots) no other open tab of the same outbox holds,

@@ -1,7 +1,7 @@
 import { createAction, type EntityId } from '@reduxjs/toolkit'
-import type { SyncErrorInfo } from '../errors'
+import type { SyncErrorInfo } from '../core/errors'
 import type { Operation, OperationKind, Version } from '../types'
-import type { Change } from './change'
+import type { Change } from '../core/change'
 import type { SyncConflict } from './outboxSlice'
 import type { ConflictResolutionKind } from '../conflicts/decideConflict'
 

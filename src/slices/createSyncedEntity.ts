@@ -10,7 +10,7 @@ import {
   type Reducer,
 } from '@reduxjs/toolkit'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
-import { SyncSetupError } from '../errors'
+import { SyncSetupError } from '../core/errors'
 import type { ConflictStrategy } from '../conflicts/types'
 import {
   opsSettled,
@@ -24,9 +24,9 @@ import {
   type RehydratePayload,
   type Settlement,
 } from './actions'
-import { applyChange, replay, type Change } from './change'
-import { jsonEqual } from './mergePatch'
-import { idPath, trieDelete, trieGet, trieSet, trieValues, type Trie } from './trie'
+import { applyChange, replay, type Change } from '../core/change'
+import { jsonEqual } from '../core/mergePatch'
+import { idPath, trieDelete, trieGet, trieSet, trieValues, type Trie } from '../core/trie'
 
 /** Options of {@link createSyncedEntity}. */
 export interface SyncedEntityOptions<TRecord> {

@@ -1,11 +1,11 @@
 import { createSlice, freeze, type EntityId, type UnknownAction } from '@reduxjs/toolkit'
-import type { SyncErrorInfo } from '../errors'
+import type { SyncErrorInfo } from '../core/errors'
 import {
   closedCircuit,
   nextCircuit,
   type CircuitState,
   type ResolvedCircuitBreakerOptions,
-} from '../middleware/circuitBreaker'
+} from '../core/circuitBreaker'
 import type { Operation, OperationKind } from '../types'
 import type { ConflictResolutionKind } from '../conflicts/decideConflict'
 import {
@@ -35,8 +35,8 @@ import {
   type OfflineMeta,
   type StorageProblem,
 } from './actions'
-import { seqPath, trieDelete, trieEach, trieGet, trieSet, trieValues, type Trie } from './trie'
-import type { Change } from './change'
+import { seqPath, trieDelete, trieEach, trieGet, trieSet, trieValues, type Trie } from '../core/trie'
+import type { Change } from '../core/change'
 
 /** A conflict the server reported, and how it was settled. */
 export interface SyncConflict {

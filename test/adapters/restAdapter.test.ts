@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createRestAdapter } from '../../src/adapters/rest'
 import type { RestAdapterOptions } from '../../src/adapters/rest'
 import type { OutgoingOperation, SyncAdapter, SyncOutcome } from '../../src/adapters/types'
-import { SyncTimeoutError } from '../../src/errors'
+import { SyncTimeoutError } from '../../src/core/errors'
 import type { Version } from '../../src/types'
 import { createRestBackend } from '../support/restBackend'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { changeOnto } from '../../src/conflicts/decideConflict'
-import { applyChange } from '../../src/slices/change'
+import { applyChange } from '../../src/core/change'
 
 // Found by chaos seed 1949 (--no-tabs): an update parked as a create (the record was gone), kept with
 // "keep mine" after someone else had created the record again with an edit of theirs; the change sent on

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { SyncHttpError } from '../../src/errors'
+import { SyncHttpError } from '../../src/core/errors'
 import { createPullScript } from '../support/pullScript'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
 import { createTestStore, settle } from '../support/testStore'

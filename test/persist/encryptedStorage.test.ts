@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SyncError } from '../../src/errors'
+import { SyncError } from '../../src/core/errors'
 import {
   SyncDecryptionError,
   deriveStorageKey,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Timers } from '../../src/middleware/timers'
+import type { Timers } from '../../src/core/timers'
 import { createSenderElection, type SenderElection, type SenderElectionOptions } from '../../src/persist/senderElection'
 
 // The real setImmediate, kept out of the fake timers: Node delivers BroadcastChannel messages on the

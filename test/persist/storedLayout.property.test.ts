@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { pulledPage } from '../../src/slices/actions'
-import { trieValues } from '../../src/slices/trie'
+import { trieValues } from '../../src/core/trie'
 import { freshStorage, loadPage } from '../support/persistedStore'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
 

@@ -12,8 +12,8 @@ import {
   type SyncAdapter,
   type SyncOutcome,
 } from '../../src'
-import { replay } from '../../src/slices/change'
-import { applyMergePatch } from '../../src/slices/mergePatch'
+import { replay } from '../../src/core/change'
+import { applyMergePatch } from '../../src/core/mergePatch'
 
 type Rec = Record<string, unknown> & { id: string; version?: number }
 const ids = ['a', 'b', 'c'] as const

@@ -11,7 +11,7 @@ import {
   type SyncOutcome,
 } from '../../src'
 import { opsSettled } from '../../src/slices/actions'
-import { replay } from '../../src/slices/change'
+import { replay } from '../../src/core/change'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
 import { settle } from '../support/testStore'
 

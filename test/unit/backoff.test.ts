@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, resolveRetryOptions, type RetryOptions } from '../../src/middleware/backoff'
+import { backoffDelay, resolveRetryOptions, type RetryOptions } from '../../src/core/backoff'
 
 /** The largest double below 1: what Math.random can return at most. */
 const justUnderOne = 1 - Number.EPSILON / 2

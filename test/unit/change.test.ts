@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { applyChange, coalesce, replay, type Change } from '../../src/slices/change'
-import type { JsonObject } from '../../src/slices/mergePatch'
+import { applyChange, coalesce, replay, type Change } from '../../src/core/change'
+import type { JsonObject } from '../../src/core/mergePatch'
 
 const create = (data: JsonObject): Change => ({ kind: 'create', data })
 const update = (data: JsonObject): Change => ({ kind: 'update', data })

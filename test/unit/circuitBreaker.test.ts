@@ -6,7 +6,7 @@ import {
   type CircuitBreakerOptions,
   type CircuitEvent,
   type CircuitState,
-} from '../../src/middleware/circuitBreaker'
+} from '../../src/core/circuitBreaker'
 
 const options = resolveCircuitBreakerOptions({ failureThreshold: 3, cooldownMs: 1000 })
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { applyMergePatch, composeMergePatch, isJsonObject, type JsonObject } from '../../src/slices/mergePatch'
+import { applyMergePatch, composeMergePatch, isJsonObject, type JsonObject } from '../../src/core/mergePatch'
 
 /**
  * JSON objects over three keys, so that targets and patches touch the same fields often: nulls, numbers,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createBrowserNetworkStatus, createManualNetworkStatus } from '../../src/middleware/networkStatus'
+import { createBrowserNetworkStatus, createManualNetworkStatus } from '../../src/core/networkStatus'
 
 /** A stand-in for `window` that records its event listeners and can fire events. */
 class FakeWindow {

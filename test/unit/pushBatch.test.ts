@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { OutgoingOperation, PushOptions, SyncAdapter, SyncOutcome } from '../../src/adapters/types'
-import { SyncAdapterError, SyncTimeoutError } from '../../src/errors'
+import { SyncAdapterError, SyncTimeoutError } from '../../src/core/errors'
 import { pushBatch } from '../../src/middleware/pushBatch'
-import { globalTimers, type Timers } from '../../src/middleware/timers'
+import { globalTimers, type Timers } from '../../src/core/timers'
 
 function outgoing(n: number): OutgoingOperation {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SyncOutcome } from '../../src/adapters/types'
-import type { SyncErrorInfo } from '../../src/errors'
-import { resolveRetryOptions, type RetryOptions } from '../../src/middleware/backoff'
+import type { SyncErrorInfo } from '../../src/core/errors'
+import { resolveRetryOptions, type RetryOptions } from '../../src/core/backoff'
 import { settleOutcomes, type SettleContext } from '../../src/middleware/settleOutcomes'
 import type { Operation } from '../../src/types'
 

@@ -1,6 +1,6 @@
 import { createNextState } from '@reduxjs/toolkit'
 import { describe, expect, it } from 'vitest'
-import { idPath, seqPath, trieDelete, trieEach, trieGet, trieSet, trieValues, type Trie } from '../../src/slices/trie'
+import { idPath, seqPath, trieDelete, trieEach, trieGet, trieSet, trieValues, type Trie } from '../../src/core/trie'
 
 /** A small seeded generator (mulberry32), so "random order" is the same on every run. */
 function seededRandom(seed: number): () => number {

@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { describe, expect, it } from 'vitest'
-import { SyncValidationError } from '../../src/errors'
+import { SyncValidationError } from '../../src/core/errors'
 import { assertSerializable, isValidId, validateWithSchema } from '../../src/middleware/validation'
 
 /** Runs `action`, which must throw, and returns what it threw. */

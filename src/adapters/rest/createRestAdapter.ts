@@ -1,5 +1,5 @@
-import { SyncAdapterError, SyncError, SyncHttpError, SyncInvalidResponseError, SyncNetworkError, toErrorInfo } from '../../errors'
-import type { SyncErrorInfo } from '../../errors'
+import { SyncAdapterError, SyncError, SyncHttpError, SyncInvalidResponseError, SyncNetworkError, toErrorInfo } from '../../core/errors'
+import type { SyncErrorInfo } from '../../core/errors'
 import type { Version } from '../../types'
 import type { EntityId } from '@reduxjs/toolkit'
 import type { OutgoingOperation, PushOptions, SyncAdapter, SyncOutcome } from '../types'

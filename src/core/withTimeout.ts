@@ -1,4 +1,4 @@
-import { SyncTimeoutError } from '../errors'
+import { SyncTimeoutError } from './errors'
 import type { Timers } from './timers'
 
 /**

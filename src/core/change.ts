@@ -1,4 +1,4 @@
-import type { OperationKind } from '../types'
+import type { OperationKind } from './types'
 import { applyMergePatch, composeMergePatch, type JsonObject } from './mergePatch'
 
 /** What an operation does to one record: the part of an operation that replay needs. */

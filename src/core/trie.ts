@@ -1,4 +1,4 @@
-import type { EntityId } from '@reduxjs/toolkit'
+import type { EntityId } from './types'
 
 /**
  * A map kept as three levels of plain objects, so that changing one entry under immer copies two small
