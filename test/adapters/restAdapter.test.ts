@@ -1,24 +1,21 @@
 import { HttpResponse, http } from 'msw'
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createRestAdapter } from '../../src/adapters/rest'
 import type { RestAdapterOptions } from '../../src/adapters/rest'
 import type { OutgoingOperation, SyncAdapter, SyncOutcome } from '../../src/adapters/types'
 import { SyncSetupError, SyncTimeoutError } from '../../src/core/errors'
 import type { Version } from '../../src/types'
 import { createRestBackend } from '../support/restBackend'
+import { useMswServer } from '../support/mswServer'
 
 const baseUrl = 'http://127.0.0.1:4000/api'
 const backend = createRestBackend({ baseUrl })
-const server = setupServer(...backend.handlers)
+const server = useMswServer(...backend.handlers)
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterEach(() => {
-  server.resetHandlers()
   backend.reset()
   vi.unstubAllGlobals()
 })
-afterAll(() => server.close())
 
 type Todo = Record<string, unknown> & { id: string }
 
