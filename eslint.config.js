@@ -12,4 +12,18 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // One kind of programmer error: a setup or usage mistake throws SyncSetupError (code 'setup') with a
+    // message that says what to do, never a bare TypeError or Error.
+    files: ['src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ThrowStatement > NewExpression[callee.name=/^(Error|TypeError|RangeError)$/]',
+          message: "Throw SyncSetupError (src/core/errors.ts; from 'rtk-offline' in the react and msw entries) for a setup or usage mistake, or another SyncError class.",
+        },
+      ],
+    },
+  },
 )

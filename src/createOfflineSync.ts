@@ -163,7 +163,7 @@ function newTabId(): string {
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`rtk-offline: \`${name}\` must be an integer ≥ 1, got ${String(value)}.`)
+  if (!Number.isInteger(value) || value < 1) throw new SyncSetupError(`\`${name}\` must be an integer ≥ 1, got ${String(value)}.`)
   return value
 }
 
@@ -184,19 +184,19 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
   options: OfflineSyncOptions<TPath>,
 ): OfflineSync<TPath> {
   if (!options || !Array.isArray(options.entities) || options.entities.length === 0)
-    throw new TypeError('rtk-offline: `entities` is a required option for createOfflineSync: a non-empty array of createSyncedEntity() results.')
+    throw new SyncSetupError('`entities` is a required option for createOfflineSync: a non-empty array of createSyncedEntity() results.')
   if (!options.adapter || typeof options.adapter.push !== 'function')
-    throw new TypeError('rtk-offline: `adapter` is a required option for createOfflineSync: an object with push(operations, { signal }), such as createRestAdapter({ baseUrl }).')
+    throw new SyncSetupError('`adapter` is a required option for createOfflineSync: an object with push(operations, { signal }), such as createRestAdapter({ baseUrl }).')
   const entities = new Map<string, EntityInternals>()
   for (const entity of options.entities) {
     if (!entity || typeof entity !== 'object' || !entity['~rtkOffline'])
-      throw new TypeError('rtk-offline: every item of `entities` must come from createSyncedEntity().')
-    if (entities.has(entity.name)) throw new TypeError(`rtk-offline: two entities are named "${entity.name}"; names must be unique.`)
+      throw new SyncSetupError('every item of `entities` must come from createSyncedEntity().')
+    if (entities.has(entity.name)) throw new SyncSetupError(`two entities are named "${entity.name}"; names must be unique.`)
     entities.set(entity.name, entity['~rtkOffline'])
   }
   const reducerPath = options.reducerPath ?? ('offline' as TPath)
   if (entities.has(reducerPath))
-    throw new TypeError(`rtk-offline: the entity "${reducerPath}" clashes with the sync slice's reducerPath; choose another reducerPath.`)
+    throw new SyncSetupError(`the entity "${reducerPath}" clashes with the sync slice's reducerPath; choose another reducerPath.`)
   const network = options.network ?? createBrowserNetworkStatus()
   const generateId = options.generateId ?? (() => crypto.randomUUID())
   const onError = options.onError ?? ((error, info) => console.error(`rtk-offline: error raised by ${info.raisedBy}:`, error))

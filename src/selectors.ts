@@ -1,5 +1,5 @@
 import { createSelector, type EntityId } from '@reduxjs/toolkit'
-import type { SyncErrorInfo } from './core/errors'
+import { SyncSetupError, type SyncErrorInfo } from './core/errors'
 import { selectOutbox } from './middleware/enqueueMiddleware'
 import type { OutboxState, PullProgress, SyncConflict } from './slices/outboxSlice'
 import { idPath, trieGet, trieValues, type Trie } from './core/trie'
@@ -137,7 +137,7 @@ export function createSyncSelectors(reducerPath = 'offline'): SyncSelectors {
     selectIsPending(state, entity, id) {
       const slice = (state as Record<string, { pending?: Trie<unknown> } | undefined>)?.[entity]
       if (!slice || typeof slice.pending !== 'object')
-        throw new TypeError(`rtk-offline: selectIsPending: no synced entity slice is mounted under "${entity}".`)
+        throw new SyncSetupError(`selectIsPending: no synced entity slice is mounted under "${entity}".`)
       return trieGet(slice.pending, idPath(id)) !== undefined
     },
     selectFailed,

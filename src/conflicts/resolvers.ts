@@ -2,6 +2,7 @@
  * Ready-made conflict resolvers for what apps ask for most: field mergers for a `merge` strategy's
  * `fields` (sets, counters, maximum, last write wins) and one whole-record resolver (deep merge).
  */
+import { SyncSetupError } from '../core/errors'
 import { jsonEqual } from '../core/mergePatch'
 import { threeWayMerge } from './threeWayMerge'
 import type { ConflictResolver, FieldMerger } from './types'
@@ -153,7 +154,7 @@ const asRecord = <TRecord>(record: TRecord): Rec => record as unknown as Rec
 export function deepMerge<TRecord = Rec>(options: DeepMergeOptions = {}): ConflictResolver<TRecord> {
   const prefer = options.prefer ?? 'local'
   if (prefer !== 'local' && prefer !== 'remote') {
-    throw new TypeError(`rtk-offline: deepMerge's \`prefer\` must be 'local' or 'remote', not ${JSON.stringify(prefer)}.`)
+    throw new SyncSetupError(`deepMerge's \`prefer\` must be 'local' or 'remote', not ${JSON.stringify(prefer)}.`)
   }
   const fallback: FieldMerger = prefer === 'local' ? ({ local }) => ({ value: local }) : ({ remote }) => ({ value: remote })
   return ({ base, local, remote, op }) => {

@@ -1,3 +1,5 @@
+import { SyncSetupError } from './errors'
+
 /** Retry timing options of `createOfflineSync`. */
 export interface RetryOptions {
   /**
@@ -29,7 +31,7 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
   const resolved = { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: Infinity, ...definedOnly(options) }
   for (const [name, value] of Object.entries(resolved))
     if (typeof value !== 'number' || Number.isNaN(value) || value < (name === 'maxAttempts' ? 1 : 0))
-      throw new TypeError(`rtk-offline: retry.${name} must be a ${name === 'maxAttempts' ? 'number ≥ 1' : 'number ≥ 0'}, got ${String(value)}.`)
+      throw new SyncSetupError(`retry.${name} must be a ${name === 'maxAttempts' ? 'number ≥ 1' : 'number ≥ 0'}, got ${String(value)}.`)
   return resolved
 }
 

@@ -1,4 +1,5 @@
 import { definedOnly } from './backoff'
+import { SyncSetupError } from './errors'
 
 /** Circuit breaker options of `createOfflineSync`. */
 export interface CircuitBreakerOptions {
@@ -32,9 +33,9 @@ export const closedCircuit: CircuitState = { state: 'closed', failures: 0, openU
 export function resolveCircuitBreakerOptions(options: CircuitBreakerOptions = {}): ResolvedCircuitBreakerOptions {
   const resolved = { failureThreshold: 5, cooldownMs: 30_000, ...definedOnly(options) }
   if (!Number.isInteger(resolved.failureThreshold) || resolved.failureThreshold < 1)
-    throw new TypeError(`rtk-offline: circuitBreaker.failureThreshold must be an integer ≥ 1, got ${String(resolved.failureThreshold)}.`)
+    throw new SyncSetupError(`circuitBreaker.failureThreshold must be an integer ≥ 1, got ${String(resolved.failureThreshold)}.`)
   if (typeof resolved.cooldownMs !== 'number' || !(resolved.cooldownMs >= 0))
-    throw new TypeError(`rtk-offline: circuitBreaker.cooldownMs must be a number ≥ 0, got ${String(resolved.cooldownMs)}.`)
+    throw new SyncSetupError(`circuitBreaker.cooldownMs must be a number ≥ 0, got ${String(resolved.cooldownMs)}.`)
   return resolved
 }
 

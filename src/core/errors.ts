@@ -119,7 +119,10 @@ export class SyncInvalidResponseError extends SyncError {
   }
 }
 
-/** The store is not set up the way rtk-offline needs (a slice not mounted, the middleware missing). */
+/**
+ * A programmer error: a bad option, or the store not set up the way rtk-offline needs (a slice not
+ * mounted, the middleware missing). Every entry throws this one class for a setup or usage mistake.
+ */
 export class SyncSetupError extends SyncError {
   override name = 'SyncSetupError'
   constructor(message: string) {

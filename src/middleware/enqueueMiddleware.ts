@@ -305,8 +305,8 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
     const outbox = selectOutbox(rootState, config.reducerPath)
     const conflict = outbox.conflicts.find((item) => item.id === action.payload.id && item.status === 'open')
     if (!conflict)
-      throw new TypeError(
-        `rtk-offline: resolveConflict: no open conflict has the id ${JSON.stringify(action.payload.id)}; take ids from selectConflicts (status 'open').`,
+      throw new SyncSetupError(
+        `resolveConflict: no open conflict has the id ${JSON.stringify(action.payload.id)}; take ids from selectConflicts (status 'open').`,
       )
     const op = trieGet(outbox.ops, seqPath(conflict.seq))
     const wanted =

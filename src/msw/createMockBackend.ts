@@ -1,5 +1,6 @@
 import { HttpResponse, delay, http } from 'msw'
 import type { HttpHandler, PathParams } from 'msw'
+import { SyncSetupError } from 'rtk-offline'
 import { createDataStore } from './dataStore'
 import { createFailureQueue, failureReply } from './failureQueue'
 import { isJsonObject } from './mergePatch'
@@ -153,8 +154,8 @@ export function createMockBackend(options: MockBackendOptions): MockBackend {
   function existing(control: string, entity: string, id: MockRecordId): MockRecord {
     const current = store.get(entity, id)
     if (current) return current
-    throw new Error(
-      `rtk-offline: ${control} found no ${entity} record with the id ${JSON.stringify(id)} in the mock backend. Seed it first: backend.seed(${JSON.stringify(entity)}, [{ id: ${JSON.stringify(id)}, … }]).`,
+    throw new SyncSetupError(
+      `${control} found no ${entity} record with the id ${JSON.stringify(id)} in the mock backend. Seed it first: backend.seed(${JSON.stringify(entity)}, [{ id: ${JSON.stringify(id)}, … }]).`,
     )
   }
 
@@ -175,7 +176,7 @@ export function createMockBackend(options: MockBackendOptions): MockBackend {
     editRemote(entity, id, changes) {
       assertEntity('editRemote', entity)
       if (!isJsonObject(changes))
-        throw new TypeError("rtk-offline: editRemote's changes must be an object of changed fields (a JSON merge patch), e.g. { title: 'Renamed' }.")
+        throw new SyncSetupError("editRemote's changes must be an object of changed fields (a JSON merge patch), e.g. { title: 'Renamed' }.")
       const patch = structuredClone(changes)
       return structuredClone(mutate(() => writer.patch(entity, existing('editRemote', entity, id), patch)))
     },
@@ -195,8 +196,8 @@ export function createMockBackend(options: MockBackendOptions): MockBackend {
     setLatency(ms) {
       // Above the largest setTimeout delay, timers fire at once; Infinity is how to say "never".
       if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0 || (ms > MAX_TIMEOUT_MS && ms !== Infinity))
-        throw new TypeError(
-          `rtk-offline: setLatency takes milliseconds from 0 to ${MAX_TIMEOUT_MS} (Infinity never answers, 0 turns latency off), got ${String(ms)}.`,
+        throw new SyncSetupError(
+          `setLatency takes milliseconds from 0 to ${MAX_TIMEOUT_MS} (Infinity never answers, 0 turns latency off), got ${String(ms)}.`,
         )
       latencyMs = ms
     },
@@ -234,16 +235,16 @@ function param(params: PathParams, name: string): string {
 function resolveOptions(options: MockBackendOptions | undefined): Config {
   const { baseUrl, now, versionField = 'version', pageSize = 100, storage } = options ?? ({} as Partial<MockBackendOptions>)
   if (typeof baseUrl !== 'string')
-    throw new TypeError("rtk-offline: createMockBackend needs a `baseUrl` string, the REST adapter's baseUrl, e.g. createMockBackend({ baseUrl: 'http://localhost/api' }).")
+    throw new SyncSetupError("createMockBackend needs a `baseUrl` string, the REST adapter's baseUrl, e.g. createMockBackend({ baseUrl: 'http://localhost/api' }).")
   if (now !== undefined && typeof now !== 'function')
-    throw new TypeError("rtk-offline: createMockBackend's `now` option must be a function returning epoch milliseconds; leave it out to use Date.now.")
+    throw new SyncSetupError("createMockBackend's `now` option must be a function returning epoch milliseconds; leave it out to use Date.now.")
   if (typeof versionField !== 'string' || versionField === '' || versionField === 'id' || versionField === 'updatedAt')
-    throw new TypeError("rtk-offline: createMockBackend's `versionField` must name a field other than id and updatedAt, e.g. 'version' (the default) or 'rev'.")
+    throw new SyncSetupError("createMockBackend's `versionField` must name a field other than id and updatedAt, e.g. 'version' (the default) or 'rev'.")
   if (!Number.isInteger(pageSize) || pageSize < 1)
-    throw new TypeError(`rtk-offline: createMockBackend's \`pageSize\` must be an integer ≥ 1, got ${String(pageSize)}.`)
+    throw new SyncSetupError(`createMockBackend's \`pageSize\` must be an integer ≥ 1, got ${String(pageSize)}.`)
   if (storage !== undefined && (typeof storage?.load !== 'function' || typeof storage.save !== 'function'))
-    throw new TypeError(
-      "rtk-offline: createMockBackend's `storage` must have load() and save(snapshot), e.g. createWebStorage('my-app/mock-backend'); leave it out to keep the data in memory.",
+    throw new SyncSetupError(
+      "createMockBackend's `storage` must have load() and save(snapshot), e.g. createWebStorage('my-app/mock-backend'); leave it out to keep the data in memory.",
     )
   return {
     base: baseUrl.replace(/\/+$/, ''),
@@ -257,19 +258,19 @@ function resolveOptions(options: MockBackendOptions | undefined): Config {
 
 function assertEntity(control: string, entity: unknown): void {
   if (typeof entity !== 'string' || entity === '' || entity.includes('/'))
-    throw new TypeError(`rtk-offline: ${control} needs the entity name as in the URL, e.g. 'todos', got ${JSON.stringify(entity)}.`)
+    throw new SyncSetupError(`${control} needs the entity name as in the URL, e.g. 'todos', got ${JSON.stringify(entity)}.`)
 }
 
 /** Copies of the records to seed, each checked for an id and a usable version. */
 function readSeedRecords(entity: string, records: ReadonlyArray<{ id: MockRecordId }>, versionField: string): MockRecord[] {
-  if (!Array.isArray(records)) throw new TypeError(`rtk-offline: seed takes an array of records, e.g. backend.seed('${entity}', [{ id: '1' }]).`)
+  if (!Array.isArray(records)) throw new SyncSetupError(`seed takes an array of records, e.g. backend.seed('${entity}', [{ id: '1' }]).`)
   return records.map((record: unknown, index) => {
     if (!isJsonObject(record) || !((typeof record.id === 'string' && record.id !== '') || typeof record.id === 'number'))
-      throw new TypeError(`rtk-offline: seed's record ${index} of ${entity} needs an "id" (a non-empty string or a number).`)
+      throw new SyncSetupError(`seed's record ${index} of ${entity} needs an "id" (a non-empty string or a number).`)
     const version = record[versionField]
     if (version !== undefined && !(Number.isInteger(version) && (version as number) >= 1))
-      throw new TypeError(
-        `rtk-offline: seed's record ${index} of ${entity} has ${versionField} ${JSON.stringify(version)}; versions are integers ≥ 1. Leave it out for 1.`,
+      throw new SyncSetupError(
+        `seed's record ${index} of ${entity} has ${versionField} ${JSON.stringify(version)}; versions are integers ≥ 1. Leave it out for 1.`,
       )
     return structuredClone(record) as MockRecord
   })

@@ -1,3 +1,4 @@
+import { SyncSetupError } from 'rtk-offline'
 import type { MockBackendSnapshot, MockBackendStorage, WebStorageLike } from './types'
 
 /**
@@ -13,9 +14,9 @@ import type { MockBackendSnapshot, MockBackendStorage, WebStorageLike } from './
  */
 export function createWebStorage(key: string, storage?: WebStorageLike): MockBackendStorage {
   if (typeof key !== 'string' || key === '')
-    throw new TypeError("rtk-offline: createWebStorage needs a key, the name to store the data under, e.g. createWebStorage('my-app/mock-backend').")
+    throw new SyncSetupError("createWebStorage needs a key, the name to store the data under, e.g. createWebStorage('my-app/mock-backend').")
   if (storage !== undefined && (typeof storage?.getItem !== 'function' || typeof storage.setItem !== 'function'))
-    throw new TypeError('rtk-offline: createWebStorage\'s storage must have getItem and setItem, like localStorage; leave it out to use localStorage.')
+    throw new SyncSetupError('createWebStorage\'s storage must have getItem and setItem, like localStorage; leave it out to use localStorage.')
 
   // The backend skips rebuilding its state when load() returns the object it saw last, so hand out the
   // same object for as long as the stored text is unchanged.
@@ -25,7 +26,7 @@ export function createWebStorage(key: string, storage?: WebStorageLike): MockBac
   const target = (): WebStorageLike => {
     if (storage) return storage
     if (typeof localStorage === 'undefined')
-      throw new TypeError('rtk-offline: createWebStorage found no localStorage here (Node, a worker); pass one: createWebStorage(key, storage).')
+      throw new SyncSetupError('createWebStorage found no localStorage here (Node, a worker); pass one: createWebStorage(key, storage).')
     return localStorage
   }
 
@@ -38,7 +39,7 @@ export function createWebStorage(key: string, storage?: WebStorageLike): MockBac
           // The backend checks the shape of what it loads.
           last = JSON.parse(text) as MockBackendSnapshot
         } catch {
-          throw new TypeError(`rtk-offline: the mock backend's data under "${key}" is not JSON. Remove it (localStorage.removeItem('${key}')) to start empty.`)
+          throw new SyncSetupError(`the mock backend's data under "${key}" is not JSON. Remove it (localStorage.removeItem('${key}')) to start empty.`)
         }
         lastText = text
       }

@@ -1,3 +1,4 @@
+import { SyncSetupError } from 'rtk-offline'
 import type { Reply } from './reply'
 import type { MockFailure, MockFailureOptions } from './types'
 
@@ -46,19 +47,19 @@ export function failureReply({ failure, retryAfter, body }: InjectedFailure): Re
 }
 
 function readFailure(count: number, failure: MockFailure, options: MockFailureOptions): InjectedFailure {
-  if (!Number.isInteger(count) || count < 0) throw new TypeError(`rtk-offline: failNext's count must be an integer ≥ 0, got ${String(count)}.`)
+  if (!Number.isInteger(count) || count < 0) throw new SyncSetupError(`failNext's count must be an integer ≥ 0, got ${String(count)}.`)
   const isStatus = typeof failure === 'number' && Number.isInteger(failure) && failure >= 400 && failure <= 599
   if (!isStatus && failure !== 'network' && failure !== 'lost-response')
-    throw new TypeError(
-      `rtk-offline: failNext's failure must be an HTTP error status from 400 to 599, 'network' or 'lost-response', got ${JSON.stringify(failure)}.`,
+    throw new SyncSetupError(
+      `failNext's failure must be an HTTP error status from 400 to 599, 'network' or 'lost-response', got ${JSON.stringify(failure)}.`,
     )
   const { retryAfter, body, methods } = options
   if (!isStatus && (retryAfter !== undefined || body !== undefined))
-    throw new TypeError(`rtk-offline: failNext's retryAfter and body options only apply to a status failure, and '${String(failure)}' sends no answer. Leave them out.`)
+    throw new SyncSetupError(`failNext's retryAfter and body options only apply to a status failure, and '${String(failure)}' sends no answer. Leave them out.`)
   if (retryAfter !== undefined && !(typeof retryAfter === 'string' ? retryAfter.trim() !== '' : Number.isFinite(retryAfter) && retryAfter >= 0))
-    throw new TypeError(`rtk-offline: failNext's retryAfter must be seconds (a number ≥ 0 or a string like '3') or an HTTP date, got ${JSON.stringify(retryAfter)}.`)
+    throw new SyncSetupError(`failNext's retryAfter must be seconds (a number ≥ 0 or a string like '3') or an HTTP date, got ${JSON.stringify(retryAfter)}.`)
   if (methods !== undefined && (!Array.isArray(methods) || methods.length === 0 || !methods.every((method) => typeof method === 'string')))
-    throw new TypeError("rtk-offline: failNext's methods option must list at least one HTTP method, e.g. ['POST', 'PATCH', 'DELETE']; leave it out to fail any request.")
+    throw new SyncSetupError("failNext's methods option must list at least one HTTP method, e.g. ['POST', 'PATCH', 'DELETE']; leave it out to fail any request.")
   return {
     failure,
     ...(retryAfter === undefined ? {} : { retryAfter: String(retryAfter) }),

@@ -1,3 +1,4 @@
+import { SyncSetupError } from 'rtk-offline'
 import { isJsonObject } from './mergePatch'
 import type { MockBackendSnapshot } from './types'
 
@@ -9,8 +10,8 @@ export function readSnapshot(value: unknown): MockBackendSnapshot | null {
   if (value === null) return null
   const problem = findProblem(value)
   if (problem === undefined) return value as MockBackendSnapshot
-  throw new TypeError(
-    `rtk-offline: the mock backend's storage.load() returned a value that is not a snapshot saved by the backend (${problem}). Return null to start empty, or clear the stored data (for createWebStorage, localStorage.removeItem(key)).`,
+  throw new SyncSetupError(
+    `the mock backend's storage.load() returned a value that is not a snapshot saved by the backend (${problem}). Return null to start empty, or clear the stored data (for createWebStorage, localStorage.removeItem(key)).`,
   )
 }
 

@@ -220,8 +220,8 @@ export function createPersistence(config: PersistenceConfig): Persistence {
   const version = config.options.version ?? 1
   const throttleMs = config.options.throttleMs ?? 250
   if (!Number.isInteger(version) || version < 1)
-    throw new TypeError(`rtk-offline: persist.version must be an integer ≥ 1, got ${String(version)}.`)
-  if (!(throttleMs >= 0)) throw new TypeError(`rtk-offline: persist.throttleMs must be a number ≥ 0, got ${String(throttleMs)}.`)
+    throw new SyncSetupError(`persist.version must be an integer ≥ 1, got ${String(version)}.`)
+  if (!(throttleMs >= 0)) throw new SyncSetupError(`persist.throttleMs must be a number ≥ 0, got ${String(throttleMs)}.`)
 
   const storagePromise = config.options.storage ? Promise.resolve(config.options.storage) : defaultStorage(baseKey)
   let storage: SyncStorage | null = null
@@ -769,7 +769,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     },
     async switchUser(userId) {
       if (typeof userId !== 'string' && userId !== null)
-        throw new TypeError(`rtk-offline: switchUser takes a user id string or null, got ${String(userId)}.`)
+        throw new SyncSetupError(`switchUser takes a user id string or null, got ${String(userId)}.`)
       // Durability invariant 4: what the user who leaves has in flight is aborted at once, before the
       // app's credentials can change under it and before the new user's outbox (whose seqs start
       // again) is restored; its late answers are ignored, and the operations go again when that user is back.
@@ -788,7 +788,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     },
     async purge(userId) {
       if (outboxOf(config.store.getState()).userId === userId)
-        throw new TypeError('rtk-offline: purge() does not delete the signed-in user\'s outbox; switchUser() to someone else (or null) first.')
+        throw new SyncSetupError('purge() does not delete the signed-in user\'s outbox; switchUser() to someone else (or null) first.')
       storage ??= await storagePromise
       const target = storageKeys(baseKey, userId)
       const quarantined = `${target.namespace}/quarantine/`

@@ -1,4 +1,4 @@
-import { SyncError } from '../core/errors'
+import { SyncError, SyncSetupError } from '../core/errors'
 import type { SyncStorage } from './storage'
 
 /**
@@ -210,8 +210,8 @@ function parseEnvelope(name: string, stored: string): { iv: Uint8Array<ArrayBuff
 function assertAesGcmKey(key: CryptoKey): void {
   const usages: readonly string[] = key?.usages ?? []
   if (key?.algorithm?.name !== 'AES-GCM' || !usages.includes('encrypt') || !usages.includes('decrypt')) {
-    throw new TypeError(
-      'rtk-offline: encryptedStorage needs `key`: an AES-GCM CryptoKey allowed to encrypt and decrypt. ' +
+    throw new SyncSetupError(
+      'encryptedStorage needs `key`: an AES-GCM CryptoKey allowed to encrypt and decrypt. ' +
         'Make one with deriveStorageKey(passphrase, salt) or generateStorageKey().',
     )
   }
@@ -219,21 +219,21 @@ function assertAesGcmKey(key: CryptoKey): void {
 
 function assertDeriveInput(passphrase: string, salt: string | Uint8Array, iterations: number): void {
   if (typeof passphrase !== 'string' || passphrase.length === 0) {
-    throw new TypeError('rtk-offline: deriveStorageKey needs a non-empty passphrase.')
+    throw new SyncSetupError('deriveStorageKey needs a non-empty passphrase.')
   }
   if (!(typeof salt === 'string' || salt instanceof Uint8Array) || salt.length === 0) {
-    throw new TypeError('rtk-offline: deriveStorageKey needs a non-empty salt (a string or a Uint8Array), unique per user.')
+    throw new SyncSetupError('deriveStorageKey needs a non-empty salt (a string or a Uint8Array), unique per user.')
   }
   if (!Number.isSafeInteger(iterations) || iterations < 1) {
-    throw new TypeError(`rtk-offline: deriveStorageKey's \`iterations\` must be a positive integer, not ${iterations}.`)
+    throw new SyncSetupError(`deriveStorageKey's \`iterations\` must be a positive integer, not ${iterations}.`)
   }
 }
 
 function cryptoOf(crypto: Crypto | undefined): Crypto {
   const found = crypto ?? globalThis.crypto
   if (found?.subtle === undefined) {
-    throw new TypeError(
-      'rtk-offline: encrypted storage needs WebCrypto (crypto.subtle), which this runtime does not have. ' +
+    throw new SyncSetupError(
+      'encrypted storage needs WebCrypto (crypto.subtle), which this runtime does not have. ' +
         'Pass one with the `crypto` option (for example a polyfill in React Native). Browsers offer it only on HTTPS or localhost.',
     )
   }

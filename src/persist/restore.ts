@@ -1,4 +1,4 @@
-import { SyncStorageError } from '../core/errors'
+import { SyncSetupError, SyncStorageError } from '../core/errors'
 import type { StorageProblem, StoredEntity } from '../slices/actions'
 import type { SyncConflict } from '../slices/outboxSlice'
 import type { Operation } from '../types'
@@ -111,7 +111,7 @@ export async function restore(
   const selectIdOf = (entity: string) => options.selectIds?.[entity] ?? ((record: Record<string, unknown>) => record.id)
 
   if (typeof storage.keys !== 'function' && typeof storage.getAllKeys !== 'function')
-    throw new TypeError('rtk-offline: the persist storage must list its keys with keys() (localforage) or getAllKeys() (AsyncStorage).')
+    throw new SyncSetupError('the persist storage must list its keys with keys() (localforage) or getAllKeys() (AsyncStorage).')
   // One cursor pass where the storage has one (localforage's iterate): it gives the keys and the values
   // at once. A getItem per record or operation is a storage transaction each, and a keys() pass before it
   // walks every key a second time; at 10,000 of them those round trips are most of the restore.

@@ -1,3 +1,4 @@
+import { SyncSetupError } from '../core/errors'
 import { globalTimers, type Timers } from '../core/timers'
 
 /** Options of {@link createSenderElection}. */
@@ -209,13 +210,13 @@ function resolveChannelConfig(options: SenderElectionOptions): ChannelConfig {
   const heartbeatMs = options.heartbeatMs ?? 1000
   const timeoutMs = options.timeoutMs ?? 3000
   if (typeof options.name !== 'string' || options.name === '') {
-    throw new TypeError('rtk-offline: createSenderElection needs a `name`, the same in every tab (for example `rtk-offline:${storageKey}:sender`).')
+    throw new SyncSetupError('createSenderElection needs a `name`, the same in every tab (for example `rtk-offline:${storageKey}:sender`).')
   }
   if (!(heartbeatMs > 0 && Number.isFinite(heartbeatMs))) {
-    throw new TypeError(`rtk-offline: createSenderElection's \`heartbeatMs\` must be a positive number of milliseconds, not ${heartbeatMs}.`)
+    throw new SyncSetupError(`createSenderElection's \`heartbeatMs\` must be a positive number of milliseconds, not ${heartbeatMs}.`)
   }
   if (!(timeoutMs > heartbeatMs && Number.isFinite(timeoutMs))) {
-    throw new TypeError(`rtk-offline: createSenderElection's \`timeoutMs\` (${timeoutMs}) must be longer than \`heartbeatMs\` (${heartbeatMs}).`)
+    throw new SyncSetupError(`createSenderElection's \`timeoutMs\` (${timeoutMs}) must be longer than \`heartbeatMs\` (${heartbeatMs}).`)
   }
   return {
     name: options.name,

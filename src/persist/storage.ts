@@ -1,3 +1,5 @@
+import { SyncSetupError } from '../core/errors'
+
 /**
  * Where rtk-offline keeps its data: redux-persist's storage shape (string values) plus a way to list
  * keys. localforage, React Native's AsyncStorage, `localStorage` behind a small wrapper, and
@@ -22,5 +24,5 @@ export interface SyncStorage {
 export async function listKeys(storage: SyncStorage): Promise<string[]> {
   if (typeof storage.keys === 'function') return [...(await storage.keys())]
   if (typeof storage.getAllKeys === 'function') return [...(await storage.getAllKeys())]
-  throw new TypeError('rtk-offline: the persist storage must list its keys with keys() (localforage) or getAllKeys() (AsyncStorage).')
+  throw new SyncSetupError('the persist storage must list its keys with keys() (localforage) or getAllKeys() (AsyncStorage).')
 }

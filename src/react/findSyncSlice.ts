@@ -1,4 +1,4 @@
-import type { OutboxState } from 'rtk-offline'
+import { SyncSetupError, type OutboxState } from 'rtk-offline'
 
 /** Where `createOfflineSync` mounts its slice unless told otherwise. */
 export const defaultReducerPath = 'offline'
@@ -26,12 +26,12 @@ export function findSyncSlice(rootState: unknown): string {
   const found = Object.keys(root).filter((key) => isSyncSlice(root[key]))
   if (found.length === 1) return found[0]!
   if (found.length === 0)
-    throw new Error(
-      "rtk-offline/react: no sync slice in the store's state: mount it with `reducer: { [sync.reducerPath]: sync.reducer }`, " +
+    throw new SyncSetupError(
+      "no sync slice in the store's state: mount it with `reducer: { [sync.reducerPath]: sync.reducer }`, " +
         'or wrap the app in <OfflineSyncProvider sync={sync}>.',
     )
-  throw new Error(
-    `rtk-offline/react: the store holds ${found.length} sync slices (${found.join(', ')}): ` +
+  throw new SyncSetupError(
+    `the store holds ${found.length} sync slices (${found.join(', ')}): ` +
       'wrap the components in <OfflineSyncProvider sync={sync}> to say which one they show.',
   )
 }

@@ -179,10 +179,10 @@ const defaultSelectId = (record: unknown): EntityId => (record as { id: EntityId
  */
 export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord>): SyncedEntity<TRecord> {
   if (typeof options?.name !== 'string' || options.name === '')
-    throw new TypeError('rtk-offline: `name` is a required option for createSyncedEntity (the slice name, also the remote collection).')
+    throw new SyncSetupError('`name` is a required option for createSyncedEntity (the slice name, also the remote collection).')
   const name = options.name
   if (options.priority !== undefined && !Number.isFinite(options.priority))
-    throw new TypeError(`rtk-offline: \`priority\` of "${name}" must be a finite number, got ${String(options.priority)}.`)
+    throw new SyncSetupError(`\`priority\` of "${name}" must be a finite number, got ${String(options.priority)}.`)
   // The slice works on plain JSON records inside; the public types carry TRecord. (Immer's Draft of a
   // generic record type does not line up with the type itself, so the generics stop at this boundary.)
   type Rec = Record<string, unknown>

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createRestAdapter, type OutgoingOperation, type SyncOutcome } from '../../src'
-import { createTestStore, settle } from '../support/testStore'
+import { createTestStore } from '../support/testStore'
+import { advance } from '../support/driver'
 
 // Durability invariant 5 (nothing trusted): a response body is checked against what the route expects.
 // A 2xx whose body is not the record (a captive portal's HTML, text, another record) is a transient
@@ -90,10 +91,10 @@ describe('a 2xx answer whose body is not what the route expects', () => {
       const t = createTestStore({ push: adapter.push }, { now: () => Date.now() })
       t.store.dispatch(t.todos.actions.added({ id: 'a', title: 'A', done: false }))
       await vi.advanceTimersByTimeAsync(0)
-      await settle(30)
+      await advance()
       expect(t.status()).toMatchObject({ phase: 'backoff', pending: 1, failed: 0, lastError: { code: 'invalid-response' } })
       await vi.advanceTimersByTimeAsync(1000)
-      await settle(30)
+      await advance()
       expect(t.status()).toMatchObject({ phase: 'idle', pending: 0, failed: 0 })
       expect(t.view()).toEqual([{ id: 'a', title: 'A', done: false, version: 1 }])
       t.sync.stop()

@@ -1,24 +1,21 @@
 import { HttpResponse, http } from 'msw'
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createRestAdapter } from '../../src/adapters/rest'
 import type { RestAdapterOptions } from '../../src/adapters/rest'
 import type { OutgoingOperation, SyncAdapter, SyncOutcome } from '../../src/adapters/types'
-import { SyncTimeoutError } from '../../src/core/errors'
+import { SyncSetupError, SyncTimeoutError } from '../../src/core/errors'
 import type { Version } from '../../src/types'
 import { createRestBackend } from '../support/restBackend'
+import { useMswServer } from '../support/mswServer'
 
 const baseUrl = 'http://127.0.0.1:4000/api'
 const backend = createRestBackend({ baseUrl })
-const server = setupServer(...backend.handlers)
+const server = useMswServer(...backend.handlers)
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterEach(() => {
-  server.resetHandlers()
   backend.reset()
   vi.unstubAllGlobals()
 })
-afterAll(() => server.close())
 
 type Todo = Record<string, unknown> & { id: string }
 
@@ -60,26 +57,27 @@ function httpError(status: number, message: string) {
 
 describe('createRestAdapter', () => {
   describe('options', () => {
-    it('throws a TypeError saying what to pass when baseUrl is missing', () => {
+    it('throws a SyncSetupError saying what to pass when baseUrl is missing', () => {
       // @ts-expect-error baseUrl is required
       expect(() => createRestAdapter({})).toThrow(
-        new TypeError(
-          "rtk-offline: createRestAdapter needs a `baseUrl` string, e.g. createRestAdapter({ baseUrl: 'https://api.example.com/v1' }).",
-        ),
+        expect.objectContaining({
+          code: 'setup',
+          message: "rtk-offline: createRestAdapter needs a `baseUrl` string, e.g. createRestAdapter({ baseUrl: 'https://api.example.com/v1' }).",
+        }),
       )
       // @ts-expect-error options are required
-      expect(() => createRestAdapter()).toThrow(TypeError)
+      expect(() => createRestAdapter()).toThrow(SyncSetupError)
     })
 
-    it('throws a TypeError when baseUrl is not a string', () => {
+    it('throws a SyncSetupError when baseUrl is not a string', () => {
       // @ts-expect-error baseUrl must be a string
       expect(() => createRestAdapter({ baseUrl: new URL(baseUrl) })).toThrow(/needs a `baseUrl` string/)
     })
 
-    it('throws a TypeError when a function option is not a function', () => {
+    it('throws a SyncSetupError when a function option is not a function', () => {
       // @ts-expect-error fetch must be a function
       expect(() => createRestAdapter({ baseUrl, fetch: 'fetch' })).toThrow(
-        new TypeError("rtk-offline: createRestAdapter's `fetch` option must be a function; leave it out to use the default."),
+        new SyncSetupError("createRestAdapter's `fetch` option must be a function; leave it out to use the default."),
       )
       // @ts-expect-error routes are functions
       expect(() => createRestAdapter({ baseUrl, routes: { update: '/todos' } })).toThrow(/`routes.update` option must be a function/)

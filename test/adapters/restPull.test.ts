@@ -1,17 +1,14 @@
 import { HttpResponse, http } from 'msw'
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { createRestAdapter, SyncAdapterError, SyncHttpError, type PullPage } from '../../src'
+import { useMswServer } from '../support/mswServer'
 
 const baseUrl = 'http://127.0.0.1:4060/api'
 const seen: string[] = []
-const server = setupServer()
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+const server = useMswServer()
 afterEach(() => {
-  server.resetHandlers()
   seen.length = 0
 })
-afterAll(() => server.close())
 
 const page: PullPage = { changes: [{ id: 'a', record: { id: 'a', title: 'A', version: 3 } }, { id: 'b', record: null }], cursor: '42', hasMore: true }
 const signal = new AbortController().signal

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { SyncValidationError } from '../../src'
 import { createScriptedAdapter, ok } from '../support/scriptedAdapter'
-import { createTestStore, settle } from '../support/testStore'
+import { createTestStore } from '../support/testStore'
+import { advance } from '../support/driver'
 
 const milk = { id: 'a', title: 'Buy milk', done: false }
 
@@ -74,7 +75,7 @@ describe('a change dispatched offline', () => {
     scripted.autoRespond(() => ok({ ...milk, version: 1 }))
     const { store, todos, sync, network } = createTestStore(scripted.adapter)
     store.dispatch(todos.actions.added(milk))
-    return settle().then(() => {
+    return advance().then(() => {
       network.setOnline(false)
       store.dispatch(todos.actions.updated({ id: 'a', changes: { done: true } }))
       store.dispatch(todos.actions.removed('a'))

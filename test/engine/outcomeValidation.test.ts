@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createManualNetworkStatus, createOfflineSync, createSyncedEntity, type SyncOutcome } from '../../src'
 import type { Todo } from '../support/testStore'
 import { createScriptedAdapter, ok } from '../support/scriptedAdapter'
-import { createTestStore, settle } from '../support/testStore'
+import { createTestStore } from '../support/testStore'
+import { advance } from '../support/driver'
 
 // Durability invariant 5 (nothing trusted): every adapter outcome is checked at the adapter boundary; a
 // malformed one is an `adapter-failed` retry reported to onError, never a thrown reducer, a stuck
@@ -40,9 +41,9 @@ describe('a malformed adapter outcome', () => {
   it.each(malformed)('%s is an adapter-failed retry, reported, with the change kept and nothing stuck', async (_, outcome) => {
     const { store, todos, scripted, status, view, errors, sync } = setup()
     store.dispatch(todos.actions.added({ id: 'a', title: 'A', done: false }))
-    await settle()
+    await advance()
     expect(() => scripted.answer(() => outcome as SyncOutcome)).not.toThrow()
-    await settle(30)
+    await advance()
     expect(status()).toMatchObject({ phase: 'backoff', pending: 1, inflight: 0, lastError: { code: 'adapter-failed' } })
     expect(sync.selectors.selectOps(store.getState())[0]).toMatchObject({ status: 'pending', attempts: 1 })
     expect(view()).toEqual([{ id: 'a', title: 'A', done: false }])
@@ -51,7 +52,7 @@ describe('a malformed adapter outcome', () => {
     await vi.advanceTimersByTimeAsync(1000)
     expect(scripted.waitingCount()).toBe(1)
     scripted.answer((op) => ok({ ...op.data, version: 1 }))
-    await settle(30)
+    await advance()
     expect(status()).toMatchObject({ phase: 'idle', pending: 0, inflight: 0 })
     expect(view()).toEqual([{ id: 'a', title: 'A', done: false, version: 1 }])
   })
@@ -59,9 +60,9 @@ describe('a malformed adapter outcome', () => {
   it('a retry without an error on the last attempt fails the change visibly instead of throwing', async () => {
     const { store, todos, scripted, status, view } = setup({ retry: { maxAttempts: 1 } })
     store.dispatch(todos.actions.added({ id: 'a', title: 'A', done: false }))
-    await settle()
+    await advance()
     scripted.answer(() => ({ type: 'retry' }) as unknown as SyncOutcome)
-    await settle(30)
+    await advance()
     expect(status()).toMatchObject({ phase: 'idle', pending: 0, inflight: 0, failed: 1, lastError: { code: 'max-attempts-exceeded' } })
     expect(view()).toEqual([])
   })
@@ -72,14 +73,14 @@ describe('a malformed adapter outcome', () => {
       conflict: 'server-wins',
     })
     store.dispatch(todos.actions.added({ id: 'a', title: 'A', done: false }))
-    await settle()
+    await advance()
     const record = {
       get id(): string {
         throw new Error('boom')
       },
     }
     scripted.answer(() => ({ type: 'ok', record }) as unknown as SyncOutcome)
-    await settle(30)
+    await advance()
     expect(status()).toMatchObject({ phase: 'backoff', pending: 1, inflight: 0, lastError: { code: 'adapter-failed' } })
     expect(errors.map((error) => error.raisedBy)).toEqual(['adapter'])
   })
@@ -114,14 +115,14 @@ describe('a malformed adapter outcome', () => {
     })
     const status = () => sync.selectors.selectStatus(store.getState())
     store.dispatch(todos.actions.added({ id: 'a', title: 'A', done: false }))
-    await settle()
+    await advance()
     scripted.answer((op) => ok({ ...op.data, version: 1 }))
-    await settle(30)
+    await advance()
     expect(status()).toMatchObject({ phase: 'backoff', pending: 1, inflight: 0, lastError: { code: 'adapter-failed' } })
     expect(errors).toEqual([{ error: expect.objectContaining({ message: 'audit log full' }), raisedBy: 'drain' }])
     await vi.advanceTimersByTimeAsync(1000)
     scripted.answer((op) => ok({ ...op.data, version: 1 }))
-    await settle(30)
+    await advance()
     expect(status()).toMatchObject({ phase: 'idle', pending: 0, inflight: 0 })
     sync.stop()
   })

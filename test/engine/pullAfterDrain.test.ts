@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createManualNetworkStatus, createOfflineSync, createSyncedEntity } from '../../src'
 import { createPullScript } from '../support/pullScript'
 import { createScriptedAdapter, ok } from '../support/scriptedAdapter'
-import { settle, type Todo } from '../support/testStore'
+import { type Todo } from '../support/testStore'
+import { advance } from '../support/driver'
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 })
@@ -40,32 +41,32 @@ function setup() {
 describe('pulling after a drain', () => {
   it('one write pulls only the entity it touched, once', async () => {
     const { store, todos, pulls, pulled, sync } = setup()
-    await settle(30)
+    await advance()
     expect(pulled(0)).toEqual(['todos', 'notes'])
     const from = pulls.calls.length
     store.dispatch(todos.actions.added({ id: 'a', title: 'A', done: false }))
-    await settle(30)
+    await advance()
     expect(pulled(from)).toEqual(['todos'])
     sync.stop()
   })
 
   it('five quick edits while a pull runs cause one more pull of that entity, not one (or two) per edit', async () => {
     const { store, todos, pulls, pulled, scripted, sync } = setup()
-    await settle(30)
+    await advance()
     const from = pulls.calls.length
     pulls.setIdle(false)
     store.dispatch(todos.actions.added({ id: 'a', title: 'A', done: false }))
-    await settle(30)
+    await advance()
     expect(pulled(from)).toEqual(['todos'])
     for (let edit = 1; edit <= 5; edit++) {
       store.dispatch(todos.actions.updated({ id: 'a', changes: { title: `A${edit}` } }))
-      await settle(30)
+      await advance()
     }
     expect(scripted.calls).toHaveLength(6)
     pulls.answer({ changes: [], cursor: 'c1', hasMore: false })
-    await settle(30)
+    await advance()
     pulls.answer({ changes: [], cursor: 'c2', hasMore: false })
-    await settle(30)
+    await advance()
     expect(pulled(from)).toEqual(['todos', 'todos'])
     expect(pulls.waitingCount()).toBe(0)
     sync.stop()

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { PullPage } from '../../src'
 import { createPullScript } from '../support/pullScript'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
-import { createTestStore, settle } from '../support/testStore'
+import { createTestStore } from '../support/testStore'
+import { advance } from '../support/driver'
 
 // Durability invariant 5 (nothing trusted): a pulled page is checked before anything of it is applied.
 
@@ -23,9 +24,9 @@ describe('a malformed pulled page', () => {
     const pulls = createPullScript()
     pulls.setIdle(false)
     const t = createTestStore({ ...createScriptedAdapter().adapter, pull: pulls.pull }, { now: () => Date.now(), pullIntervalMs: 0 })
-    await settle()
+    await advance()
     pulls.answer(page as PullPage)
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([])
     expect(t.sync.selectors.selectPullProgress(t.store.getState()).entities.todos).toMatchObject({
       cursor: null,
@@ -36,7 +37,7 @@ describe('a malformed pulled page', () => {
     await vi.advanceTimersByTimeAsync(1000)
     expect(pulls.waitingCount()).toBe(1)
     pulls.answer({ changes: [{ id: 'a', record: { id: 'a', title: 'A', done: false, version: 1 } }], cursor: 'c1', hasMore: false })
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([{ id: 'a', title: 'A', done: false, version: 1 }])
     t.sync.stop()
   })

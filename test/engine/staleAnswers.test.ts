@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { pulledPage } from '../../src/slices/actions'
 import { createPullScript } from '../support/pullScript'
 import { createScriptedAdapter, ok, retry } from '../support/scriptedAdapter'
-import { createTestStore, settle } from '../support/testStore'
+import { createTestStore } from '../support/testStore'
+import { advance } from '../support/driver'
 
 // Durability invariant 3: confirmed state never moves backwards. An answer older (by version) than what a
 // pull already brought confirms its operation but does not replace the newer data.
@@ -24,9 +25,9 @@ function setup() {
 
 async function confirmedV1(t: ReturnType<typeof setup>) {
   t.store.dispatch(t.todos.actions.added({ id: 'a', title: 'A', done: false }))
-  await settle()
+  await advance()
   t.scripted.answer((op) => ok({ ...op.data, version: 1 }))
-  await settle(30)
+  await advance()
   expect(t.view()).toEqual([{ id: 'a', title: 'A', done: false, version: 1 }])
 }
 
@@ -38,17 +39,17 @@ describe('an answer older than what a pull brought', () => {
     await confirmedV1(t)
     t.pulls.setIdle(false)
     t.store.dispatch(t.todos.actions.updated({ id: 'a', changes: { title: 'mine' } }))
-    await settle()
+    await advance()
     expect(t.scripted.waitingCount()).toBe(1)
     // Someone else set done after our change reached the server: the pull brings v3.
     t.store.dispatch(t.sync.actions.pullNow('todos'))
-    await settle()
+    await advance()
     t.pulls.answer({ changes: [{ id: 'a', record: v3 }], cursor: 'c3', hasMore: false })
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([v3])
     // Now the answer to our change arrives, carrying v2.
     t.scripted.answer(() => ok({ id: 'a', title: 'mine', done: false, version: 2 }))
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([v3])
     expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
     expect(t.sync.selectors.selectIsPending(t.store.getState(), 'todos', 'a')).toBe(false)
@@ -59,20 +60,20 @@ describe('an answer older than what a pull brought', () => {
     await confirmedV1(t)
     t.pulls.setIdle(false)
     t.store.dispatch(t.todos.actions.updated({ id: 'a', changes: { title: 'mine' } }))
-    await settle()
+    await advance()
     // The server applied it (v2) but the answer was lost: a transient failure as far as we know.
     t.scripted.answer(() => retry())
-    await settle(30)
+    await advance()
     t.store.dispatch(t.sync.actions.pullNow('todos'))
-    await settle()
+    await advance()
     t.pulls.answer({ changes: [{ id: 'a', record: v3 }], cursor: 'c3', hasMore: false })
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([v3])
     // The retry gets the server's stored answer for the idempotency key: v2.
     await vi.advanceTimersByTimeAsync(10_000)
     expect(t.scripted.waitingCount()).toBe(1)
     t.scripted.answer(() => ok({ id: 'a', title: 'mine', done: false, version: 2 }))
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([v3])
     expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
   })
@@ -82,14 +83,14 @@ describe('an answer older than what a pull brought', () => {
     await confirmedV1(t)
     t.pulls.setIdle(false)
     t.store.dispatch(t.todos.actions.updated({ id: 'a', changes: { title: 'mine' } }))
-    await settle()
+    await advance()
     t.store.dispatch(t.sync.actions.pullNow('todos'))
-    await settle()
+    await advance()
     t.pulls.answer({ changes: [{ id: 'a', record: v3 }], cursor: 'c3', hasMore: false })
-    await settle(30)
+    await advance()
     // server-wins by default: the change is dropped, and the confirmed state stays at v3.
     t.scripted.answer(() => ({ type: 'conflict', remote: { id: 'a', title: 'theirs', done: false, version: 2 } }))
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([v3])
     expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
   })
@@ -104,13 +105,13 @@ describe('an answer about a record a pull has shown deleted since the change was
     await confirmedV1(t)
     t.pulls.setIdle(false)
     t.store.dispatch(t.todos.actions.updated({ id: 'a', changes: { title: 'mine' } }))
-    await settle()
+    await advance()
     expect(t.scripted.waitingCount()).toBe(1)
     // Someone else deleted the record after our change reached the server: the pull brings the tombstone.
     t.store.dispatch(t.sync.actions.pullNow('todos'))
-    await settle()
+    await advance()
     t.pulls.answer({ changes: [{ id: 'a', record: null }], cursor: 'c3', hasMore: false })
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([])
   }
 
@@ -118,7 +119,7 @@ describe('an answer about a record a pull has shown deleted since the change was
     const t = setup()
     await updateInFlightThenTombstone(t)
     t.scripted.answer(() => ok({ id: 'a', title: 'mine', done: false, version: 2 }))
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([])
     expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
     expect(t.sync.selectors.selectIsPending(t.store.getState(), 'todos', 'a')).toBe(false)
@@ -128,7 +129,7 @@ describe('an answer about a record a pull has shown deleted since the change was
     const t = setup()
     await updateInFlightThenTombstone(t)
     t.scripted.answer(() => ok())
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([])
     expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
   })
@@ -138,7 +139,7 @@ describe('an answer about a record a pull has shown deleted since the change was
     await updateInFlightThenTombstone(t)
     // server-wins by default: the change is dropped; the record stays as the newest news had it: deleted.
     t.scripted.answer(() => ({ type: 'conflict', remote: { id: 'a', title: 'theirs', done: false, version: 2 } }))
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([])
     expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
   })
@@ -147,10 +148,10 @@ describe('an answer about a record a pull has shown deleted since the change was
     const t = setup()
     await updateInFlightThenTombstone(t)
     t.scripted.answer(() => ok({ id: 'a', title: 'mine', done: false, version: 2 }))
-    await settle(30)
+    await advance()
     // The pull after the drain reads on from the tombstone's cursor.
     t.pulls.answer({ changes: [{ id: 'a', record: { id: 'a', title: 'again', done: false, version: 4 } }], cursor: 'c4', hasMore: false })
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([{ id: 'a', title: 'again', done: false, version: 4 }])
   })
 })
@@ -162,10 +163,10 @@ describe('an answer to a create a pull has shown deleted while it was possibly o
   async function createInFlightThenTombstone(t: ReturnType<typeof setup>) {
     t.pulls.setIdle(false)
     t.store.dispatch(t.todos.actions.added({ id: 'a', title: 'A', done: false }))
-    await settle()
+    await advance()
     expect(t.scripted.waitingCount()).toBe(1)
     t.store.dispatch(t.sync.actions.pullNow('todos'))
-    await settle()
+    await advance()
     t.pulls.answer({
       changes: [
         { id: 'a', record: { id: 'a', title: 'A', done: false, version: 1 } },
@@ -174,14 +175,14 @@ describe('an answer to a create a pull has shown deleted while it was possibly o
       cursor: 'c2',
       hasMore: false,
     })
-    await settle(30)
+    await advance()
   }
 
   it('an ok answer (the record as created) confirms the create and leaves the record deleted', async () => {
     const t = setup()
     await createInFlightThenTombstone(t)
     t.scripted.answer((op) => ok({ ...op.data, version: 1 }))
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([])
     expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
   })
@@ -190,11 +191,11 @@ describe('an answer to a create a pull has shown deleted while it was possibly o
     const t = setup()
     await createInFlightThenTombstone(t)
     t.scripted.answer((op) => ok({ ...op.data, version: 1 }))
-    await settle(30)
+    await advance()
     t.store.dispatch(t.todos.actions.added({ id: 'a', title: 'again', done: false }))
-    await settle(30)
+    await advance()
     t.scripted.answer((op) => ok({ ...op.data, version: 3 }))
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([{ id: 'a', title: 'again', done: false, version: 3 }])
   })
 })
@@ -207,14 +208,14 @@ describe('a delete answered after a pull brought the record created again', () =
     await confirmedV1(t)
     t.pulls.setIdle(false)
     t.store.dispatch(t.todos.actions.removed('a'))
-    await settle()
+    await advance()
     expect(t.scripted.waitingCount()).toBe(1)
     t.store.dispatch(t.sync.actions.pullNow('todos'))
-    await settle()
+    await advance()
     t.pulls.answer({ changes, cursor: 'c3', hasMore: false })
-    await settle(30)
+    await advance()
     t.scripted.answer(() => ok())
-    await settle(30)
+    await advance()
   }
 
   it('confirms the delete and leaves the new record in view', async () => {
@@ -233,20 +234,20 @@ describe('a delete answered after a pull brought the record created again', () =
     await confirmedV1(t)
     const v2 = { id: 'a', title: 'A', done: true, version: 2 }
     t.store.dispatch(t.sync.actions.pullNow('todos'))
-    await settle(30)
+    await advance()
     // The pull script is idle here (empty pages): the record reaches v2 by a page dispatched as the pull would.
     t.store.dispatch(pulledPage({ entity: 'todos', changes: [{ id: 'a', record: v2 }], cursor: 'c2', hasMore: false, at: 1 }))
     expect(t.view()).toEqual([v2])
     t.pulls.setIdle(false)
     t.store.dispatch(t.todos.actions.removed('a'))
-    await settle()
+    await advance()
     t.store.dispatch(t.sync.actions.pullNow('todos'))
-    await settle()
+    await advance()
     const again = { id: 'a', title: 'again', done: false, version: 1 }
     t.pulls.answer({ changes: [{ id: 'a', record: null }, { id: 'a', record: again }], cursor: 'c3', hasMore: false })
-    await settle(30)
+    await advance()
     t.scripted.answer(() => ok())
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([again])
   })
 
@@ -265,11 +266,11 @@ describe('an answer arriving after a pull brought the record deleted and created
     await confirmedV1(t)
     t.pulls.setIdle(false)
     t.store.dispatch(t.todos.actions.updated({ id: 'a', changes: { title: 'mine' } }))
-    await settle()
+    await advance()
     t.store.dispatch(t.sync.actions.pullNow('todos'))
-    await settle()
+    await advance()
     t.pulls.answer({ changes: [{ id: 'a', record: null }, { id: 'a', record: again }], cursor: 'c3', hasMore: false })
-    await settle(30)
+    await advance()
   }
   const again = { id: 'a', title: 'again', done: false, version: 1 }
 
@@ -277,7 +278,7 @@ describe('an answer arriving after a pull brought the record deleted and created
     const t = setup()
     await updateInFlightThenRecreated(t)
     t.scripted.answer(() => ({ type: 'conflict', remote: { id: 'a', title: 'theirs', done: false, version: 2 } }))
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([again])
     expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
   })
@@ -286,7 +287,7 @@ describe('an answer arriving after a pull brought the record deleted and created
     const t = setup()
     await updateInFlightThenRecreated(t)
     t.scripted.answer(() => ok({ id: 'a', title: 'mine', done: false, version: 2 }))
-    await settle(30)
+    await advance()
     expect(t.view()).toEqual([again])
   })
 })

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createScriptedAdapter, ok, retry } from '../support/scriptedAdapter'
-import { createTestStore, settle } from '../support/testStore'
+import { createTestStore } from '../support/testStore'
+import { advance } from '../support/driver'
 
 const todo = (id: string) => ({ id, title: id, done: false })
 const T0 = 1_000_000
@@ -24,7 +25,7 @@ describe('a transient failure', () => {
     const { store, todos, scripted, status, sync } = setup()
     scripted.autoRespond(() => retry())
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     expect(status()).toMatchObject({ phase: 'backoff', pending: 1, nextAttemptAt: T0 + 500, lastError: { status: 503 } })
     await vi.advanceTimersByTimeAsync(499)
     expect(scripted.calls).toHaveLength(1)
@@ -46,11 +47,11 @@ describe('a transient failure', () => {
     const { store, todos, scripted } = setup()
     scripted.autoRespond(() => retry(5000))
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     scripted.autoRespond(() => ok())
     store.dispatch(todos.actions.updated({ id: 'a', changes: { done: true } }))
     store.dispatch(todos.actions.added(todo('b')))
-    await settle()
+    await advance()
     expect(scripted.calls.map((call) => call.operations.map((op) => [op.recordId, op.kind]))).toEqual([
       [['a', 'create']],
       [['b', 'create']],
@@ -66,7 +67,7 @@ describe('a transient failure', () => {
     const { store, todos, scripted, status } = setup()
     scripted.autoRespond((op) => (op.recordId === 'a' ? retry() : ok()))
     store.dispatch(todos.actions.addedMany([todo('a'), todo('b')]))
-    await settle()
+    await advance()
     expect(status()).toMatchObject({ phase: 'backoff', pending: 1, lastError: { status: 503 } })
   })
 
@@ -74,7 +75,7 @@ describe('a transient failure', () => {
     const { store, todos, scripted, status } = setup()
     scripted.autoRespond(() => retry(7000))
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     expect(status().nextAttemptAt).toBe(T0 + 7000)
     await vi.advanceTimersByTimeAsync(6999)
     expect(scripted.calls).toHaveLength(1)
@@ -86,10 +87,10 @@ describe('a transient failure', () => {
     const { store, todos, scripted, network } = setup()
     scripted.autoRespond(() => retry(60_000))
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     network.setOnline(false)
     network.setOnline(true)
-    await settle()
+    await advance()
     expect(scripted.calls).toHaveLength(2)
   })
 
@@ -97,9 +98,9 @@ describe('a transient failure', () => {
     const { store, todos, scripted, sync } = setup()
     scripted.autoRespond(() => retry(60_000))
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     store.dispatch(sync.actions.syncNow())
-    await settle()
+    await advance()
     expect(scripted.calls).toHaveLength(2)
   })
 
@@ -107,7 +108,7 @@ describe('a transient failure', () => {
     const { store, todos, scripted, sync, view } = setup({ retry: { maxAttempts: 2, baseDelayMs: 100 } })
     scripted.autoRespond(() => retry())
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     await vi.advanceTimersByTimeAsync(100)
     expect(scripted.calls).toHaveLength(2)
     expect(view()).toEqual([])
@@ -120,7 +121,7 @@ describe('a transient failure', () => {
     expect(sync.selectors.selectFailed(store.getState())[0]!.lastError!.message).toMatch(/Gave up after 2 attempts; the last one failed with: HTTP 503/)
     scripted.autoRespond(() => ok())
     store.dispatch(sync.actions.retryFailed())
-    await settle()
+    await advance()
     expect(view()).toEqual([todo('a')])
     expect(sync.selectors.selectStatus(store.getState())).toMatchObject({ pending: 0, failed: 0 })
   })
@@ -128,9 +129,9 @@ describe('a transient failure', () => {
   it('treats a push that throws as transient and reports the error', async () => {
     const { store, todos, scripted, status, errors } = setup()
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     scripted.fail(new Error('socket hang up'))
-    await settle()
+    await advance()
     expect(status()).toMatchObject({ phase: 'backoff', pending: 1, lastError: { code: 'adapter-failed' } })
     expect(errors).toEqual([{ error: new Error('socket hang up'), raisedBy: 'adapter' }])
   })
@@ -138,7 +139,7 @@ describe('a transient failure', () => {
   it('treats an adapter that answers with the wrong number of outcomes as transient and reports it', async () => {
     const { store, todos, status, errors } = createTestStore({ push: async () => [] }, { now: () => Date.now() })
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     expect(status()).toMatchObject({ pending: 1, lastError: { code: 'adapter-failed' } })
     expect(errors[0]!.raisedBy).toBe('adapter')
   })
@@ -148,7 +149,7 @@ describe('a request timeout', () => {
   it('aborts the push and retries it', async () => {
     const { store, todos, scripted, status } = setup({ requestTimeoutMs: 5000 })
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     const signal = scripted.calls[0]!.signal
     await vi.advanceTimersByTimeAsync(4999)
     expect(signal.aborted).toBe(false)
@@ -167,7 +168,7 @@ describe('the circuit breaker', () => {
     })
     scripted.autoRespond(() => retry())
     store.dispatch(todos.actions.addedMany([todo('a'), todo('b')]))
-    await settle(50)
+    await advance()
     expect(scripted.calls).toHaveLength(3)
     expect(status()).toMatchObject({ phase: 'circuit-open', nextAttemptAt: T0 + 10_000 })
     await vi.advanceTimersByTimeAsync(9999)
@@ -186,7 +187,7 @@ describe('the circuit breaker', () => {
     })
     scripted.autoRespond(() => retry())
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     await vi.advanceTimersByTimeAsync(10_000)
     expect(scripted.calls).toHaveLength(2)
     expect(status()).toMatchObject({ phase: 'circuit-open', nextAttemptAt: T0 + 20_000 })
@@ -196,10 +197,10 @@ describe('the circuit breaker', () => {
     const { store, todos, scripted, sync } = setup({ circuitBreaker: { failureThreshold: 1, cooldownMs: 60_000 } })
     scripted.autoRespond(() => retry())
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     scripted.autoRespond(() => ok())
     store.dispatch(sync.actions.syncNow())
-    await settle()
+    await advance()
     expect(scripted.calls).toHaveLength(2)
     expect(sync.selectors.selectStatus(store.getState()).phase).toBe('idle')
   })
@@ -212,12 +213,12 @@ describe('credentials', () => {
     const { store, todos, scripted, status } = setup({ onAuthError })
     scripted.autoRespond(() => ({ type: 'auth', error: { name: 'SyncHttpError', message: 'expired', code: 'http-error', status: 401 } }))
     store.dispatch(todos.actions.addedMany([todo('a'), todo('b')]))
-    await settle()
+    await advance()
     expect(status()).toMatchObject({ phase: 'auth-required', pending: 2, inflight: 0 })
     expect(onAuthError).toHaveBeenCalledWith({ name: 'SyncHttpError', message: 'expired', code: 'http-error', status: 401 })
     scripted.autoRespond(() => ok())
     refresh(true)
-    await settle()
+    await advance()
     expect(scripted.sent()).toEqual([
       ['op-1', 'op-2'],
       ['op-1', 'op-2'],
@@ -229,13 +230,13 @@ describe('credentials', () => {
     const { store, todos, scripted, status, sync } = setup({ onAuthError: async () => false })
     scripted.autoRespond(() => ({ type: 'auth' }))
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     expect(status().phase).toBe('auth-required')
     await vi.advanceTimersByTimeAsync(120_000)
     expect(scripted.calls).toHaveLength(1)
     scripted.autoRespond(() => ok())
     store.dispatch(sync.actions.resume())
-    await settle()
+    await advance()
     expect(status()).toMatchObject({ phase: 'idle', pending: 0 })
   })
 
@@ -247,7 +248,7 @@ describe('credentials', () => {
     })
     scripted.autoRespond(() => ({ type: 'auth' }))
     store.dispatch(todos.actions.added(todo('a')))
-    await settle()
+    await advance()
     expect(status().phase).toBe('auth-required')
     expect(errors).toEqual([{ error: new Error('refresh endpoint down'), raisedBy: 'onAuthError' }])
   })

@@ -3,7 +3,7 @@ import { vi } from 'vitest'
 import { createRestAdapter } from '../../src'
 import { freshStorage, loadPage } from '../support/persistedStore'
 import { createScriptedAdapter, ok } from '../support/scriptedAdapter'
-import { settle } from '../support/testStore'
+import { advance } from '../support/driver'
 
 // Durability invariant 4: an answer is applied only to the operation it answers (by op id and user), and a
 // request carries the user it was made under and never goes out with another user's credentials.
@@ -50,7 +50,7 @@ describe('switching users while a batch is in flight', () => {
     const switching = page.persistor.switchUser('bob')
     auth.gate.open()
     await switching
-    await settle(30)
+    await advance()
     expect(sent.filter((request) => request.key === aliceOp && request.authorization === 'Bearer token-bob')).toEqual([])
     // Alice's change was not lost: it is still hers, pending, and goes when she is back.
     auth.token = 'token-alice'
@@ -76,7 +76,7 @@ describe('switching users while a batch is in flight', () => {
     expect(page.ops()).toEqual([expect.objectContaining({ seq: aliceSeq, recordId: 'b1', userId: 'bob', status: 'pending' })])
     // Alice's answer arrives late.
     scripted.answer((op) => ok({ ...op.data, version: 1 }))
-    await settle(30)
+    await advance()
     await page.persistor.flush()
     expect(page.ops()).toEqual([expect.objectContaining({ seq: aliceSeq, recordId: 'b1', userId: 'bob', status: 'pending' })])
     expect(page.view()).toEqual([{ id: 'b1', title: 'b1', done: false }])
@@ -101,7 +101,7 @@ describe('switching users while a batch is in flight', () => {
     // Coming online while the switch flushes Alice's work would start a drain of her outbox.
     page.network.setOnline(true)
     await switching
-    await settle(30)
+    await advance()
     expect(scripted.calls.flatMap((call) => call.operations.map((op) => op.userId))).not.toContain('alice')
   })
 })

@@ -1,10 +1,10 @@
 import { configureStore } from '@reduxjs/toolkit'
 import { HttpResponse, http } from 'msw'
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createManualNetworkStatus, createOfflineSync, createRestAdapter, createSyncedEntity, type OfflineSyncOptions } from '../../src'
 import { createManualTimers } from '../support/manualTimers'
 import { createRestBackend } from '../support/restBackend'
+import { useMswServer } from '../support/mswServer'
 
 interface Todo {
   id: string
@@ -15,14 +15,11 @@ interface Todo {
 
 const baseUrl = 'http://127.0.0.1:4010/api'
 const backend = createRestBackend({ baseUrl })
-const server = setupServer(...backend.handlers)
+const server = useMswServer(...backend.handlers)
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterEach(() => {
-  server.resetHandlers(...backend.handlers)
   backend.reset()
 })
-afterAll(() => server.close())
 
 function setup(options: Partial<Omit<OfflineSyncOptions, 'entities' | 'adapter' | 'network' | 'timers' | 'now'>> = {}, online = false) {
   const clock = createManualTimers()

@@ -1,15 +1,12 @@
 // @vitest-environment jsdom
-import { setupServer } from 'msw/node'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { createMockBackend, createWebStorage } from 'rtk-offline/msw'
+import { useMswServer } from '../support/mswServer'
 
 // In a page (here jsdom), a relative baseUrl resolves against the page's location, as the example app
 // uses it with setupWorker.
 const backend = createMockBackend({ baseUrl: '/api/' })
-const server = setupServer(...backend.handlers)
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterAll(() => server.close())
+useMswServer(...backend.handlers)
 
 it('serves a relative baseUrl on the page’s origin and logs paths relative to it', async () => {
   const response = await fetch(new URL('/api/todos', location.href), {

@@ -1,23 +1,20 @@
 import { http, HttpResponse } from 'msw'
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMockBackend, createWebStorage } from 'rtk-offline/msw'
 import type { MockBackendSnapshot, MockBackendStorage, MockPullPage, WebStorageLike } from 'rtk-offline/msw'
+import { useMswServer } from '../support/mswServer'
 
 const baseUrl = 'http://localhost/api'
 const T0 = 1_700_000_000_000
 let clock = T0
 const backend = createMockBackend({ baseUrl, now: () => clock })
-const server = setupServer(...backend.handlers)
+const server = useMswServer(...backend.handlers)
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterEach(() => {
   vi.useRealTimers()
-  server.resetHandlers(...backend.handlers)
   backend.reset()
   clock = T0
 })
-afterAll(() => server.close())
 
 interface Answer {
   status: number

@@ -1,21 +1,18 @@
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createRestAdapter, type SyncStorage } from '../../src'
 import { pulledPage } from '../../src/slices/actions'
 import { idPath, trieGet } from '../../src/core/trie'
 import { freshStorage, loadPage } from '../support/persistedStore'
 import { recordingStorage } from '../support/recordingStorage'
 import { createRestBackend } from '../support/restBackend'
+import { useMswServer } from '../support/mswServer'
 
 const baseUrl = 'http://127.0.0.1:4031/api'
 const backend = createRestBackend({ baseUrl })
-const server = setupServer(...backend.handlers)
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+useMswServer(...backend.handlers)
 afterEach(() => {
-  server.resetHandlers(...backend.handlers)
   backend.reset()
 })
-afterAll(() => server.close())
 
 const rest = () => createRestAdapter({ baseUrl })
 

@@ -1,20 +1,17 @@
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createRestAdapter, SyncStorageError, type SyncStorage } from '../../src'
 import { recordBucket } from '../../src/persist/storedShapes'
 import { freshStorage, loadPage } from '../support/persistedStore'
 import { createRestBackend } from '../support/restBackend'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
+import { useMswServer } from '../support/mswServer'
 
 const baseUrl = 'http://127.0.0.1:4020/api'
 const backend = createRestBackend({ baseUrl })
-const server = setupServer(...backend.handlers)
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+useMswServer(...backend.handlers)
 afterEach(() => {
-  server.resetHandlers(...backend.handlers)
   backend.reset()
 })
-afterAll(() => server.close())
 
 const todo = (id: string, title = `Todo ${id}`) => ({ id, title, done: false })
 const rest = () => createRestAdapter({ baseUrl })

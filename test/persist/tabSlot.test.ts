@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { claimTabSlot } from '../../src/persist/tabSlot'
 import { createFakeLocks } from '../support/fakeLocks'
 import { createManualTimers } from '../support/manualTimers'
+import { advance } from '../support/driver'
 
 let run = 0
 /** Lets BroadcastChannel messages between the claims be delivered (they go through the event loop). */
@@ -15,7 +16,7 @@ describe('Durability invariant 2: each tab claims a seq slot no other open tab h
     const [a, b, c] = [claim(), claim(), claim()]
     expect(await Promise.all([a.slot, b.slot, c.slot])).toEqual([0, 1, 2])
     b.release()
-    await Promise.resolve()
+    await advance()
     const d = claim()
     expect(await d.slot).toBe(1)
     const e = claim()

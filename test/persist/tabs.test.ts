@@ -1,20 +1,17 @@
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createRestAdapter } from '../../src'
 import { opsSent, pulledPage } from '../../src/slices/actions'
 import { createFakeLocks } from '../support/fakeLocks'
 import { freshStorage, loadPage } from '../support/persistedStore'
 import { createRestBackend } from '../support/restBackend'
+import { useMswServer } from '../support/mswServer'
 
 const baseUrl = 'http://127.0.0.1:4030/api'
 const backend = createRestBackend({ baseUrl })
-const server = setupServer(...backend.handlers)
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+useMswServer(...backend.handlers)
 afterEach(() => {
-  server.resetHandlers(...backend.handlers)
   backend.reset()
 })
-afterAll(() => server.close())
 
 /** Whether a tab's persistence is the sending one (internal: not on the public Persistor). */
 const isSender = (persistor: unknown) => (persistor as { isSender(): boolean }).isSender()

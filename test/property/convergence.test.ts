@@ -14,6 +14,7 @@ import {
 } from '../../src'
 import { replay } from '../../src/core/change'
 import { applyMergePatch } from '../../src/core/mergePatch'
+import { advance } from '../support/driver'
 
 type Rec = Record<string, unknown> & { id: string; version?: number }
 const ids = ['a', 'b', 'c'] as const
@@ -122,10 +123,6 @@ function createDevice(server: ReturnType<typeof createModelServer>, name: string
   return { held, items, sync, store, network, learned }
 }
 
-const settle = async () => {
-  for (let i = 0; i < 20; i++) await Promise.resolve()
-}
-
 const step = fc.oneof(
   fc.record({ t: fc.constant('add' as const), device: fc.nat(1), id: fc.constantFrom(...ids), title: fc.string({ maxLength: 2 }) }),
   fc.record({ t: fc.constant('update' as const), device: fc.nat(1), id: fc.constantFrom(...ids), title: fc.string({ maxLength: 2 }) }),
@@ -175,13 +172,13 @@ describe('two devices, pulls and pushes in any order', () => {
           } catch (error) {
             expect(error).toBeInstanceOf(SyncValidationError)
           }
-          await settle()
+          await advance()
           check()
         }
         // Deliver everything: both online, every push and pull answered, then a final pull each.
         for (const device of devices) device.network.setOnline(true)
         for (let round = 0; round < 200; round++) {
-          await settle()
+          await advance()
           let moved = false
           for (const device of devices) moved = device.held.answerPush() || device.held.answerPull() || moved
           if (!moved) {
@@ -193,10 +190,10 @@ describe('two devices, pulls and pushes in any order', () => {
         for (const device of devices) {
           device.store.dispatch(device.sync.actions.pullNow())
           for (let round = 0; round < 20 && device.held.busy(); round++) {
-            await settle()
+            await advance()
             if (!device.held.answerPull()) device.held.answerPush()
           }
-          await settle()
+          await advance()
           check()
         }
         const serverView = [...server.records.values()].sort((x, y) => x.id.localeCompare(y.id))

@@ -13,7 +13,7 @@ import {
 import { opsSettled } from '../../src/slices/actions'
 import { replay } from '../../src/core/change'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
-import { settle } from '../support/testStore'
+import { advance } from '../support/driver'
 
 type Rec = Record<string, unknown>
 const ids = ['a', 'b', 'c'] as const
@@ -158,7 +158,7 @@ async function run(steps: Step[]): Promise<void> {
       expect(error).toBeInstanceOf(SyncValidationError)
       expect(store.getState()).toBe(before)
     }
-    await settle()
+    await advance()
     check()
   }
 
@@ -168,7 +168,7 @@ async function run(steps: Step[]): Promise<void> {
   for (let round = 0; round < 50 && (scripted.waitingCount() > 0 || sync.selectors.selectPendingCount(store.getState()) > 0); round++) {
     if (scripted.waitingCount() > 0) scripted.answer((op) => serve(op, 'ok'))
     else store.dispatch(sync.actions.syncNow())
-    await settle()
+    await advance()
     check()
   }
   expect(sync.selectors.selectPendingCount(store.getState())).toBe(0)

@@ -92,7 +92,7 @@ describe('finding the sync instance', () => {
       </Provider>,
     )
     expect(screen.getByRole('alert').textContent).toBe(
-      'rtk-offline/react: the store holds 2 sync slices (todoSync, noteSync): wrap the components in ' +
+      'rtk-offline: the store holds 2 sync slices (todoSync, noteSync): wrap the components in ' +
         '<OfflineSyncProvider sync={sync}> to say which one they show.',
     )
     vi.restoreAllMocks()

@@ -5,7 +5,8 @@ import { Provider } from 'react-redux'
 import { createManualNetworkStatus, createOfflineSync, createSyncedEntity, type OfflineSyncOptions, type OutboxState } from 'rtk-offline'
 import { OfflineSyncProvider } from 'rtk-offline/react'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
-import { settle, type Todo } from '../support/testStore'
+import { type Todo } from '../support/testStore'
+import { advance } from '../support/driver'
 
 /** A slice sync knows nothing about, to check that changing it re-renders nothing. */
 const notes = createSlice({
@@ -63,7 +64,7 @@ export function createSyncStore<const TPath extends string = 'offline'>(
 export async function step(work: () => unknown = () => {}): Promise<void> {
   await act(async () => {
     work()
-    await settle()
+    await advance()
   })
 }
 

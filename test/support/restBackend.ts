@@ -3,7 +3,7 @@
  *
  * ```ts
  * const backend = createRestBackend({ baseUrl: 'http://127.0.0.1:4000/api' })
- * const server = setupServer(...backend.handlers)
+ * const server = useMswServer(...backend.handlers) // test/support/mswServer.ts
  * ```
  *
  * Routes: `GET {baseUrl}/{entity}` (all records, as an array), `POST {baseUrl}/{entity}` (create),

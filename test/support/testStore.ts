@@ -44,8 +44,3 @@ export function createTestStore(
   const status = () => sync.selectors.selectStatus(store.getState())
   return { store, todos, sync, network, clock, errors, view, status }
 }
-
-/** Lets queued promise callbacks (the drain's awaits) run. */
-export async function settle(rounds = 10): Promise<void> {
-  for (let i = 0; i < rounds; i++) await Promise.resolve()
-}

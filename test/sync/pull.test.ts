@@ -1,18 +1,16 @@
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMockBackend } from 'rtk-offline/msw'
 import { createClient, type Item } from '../support/client'
+import { useMswServer } from '../support/mswServer'
 
 const baseUrl = 'http://127.0.0.1:4050/api'
 const backend = createMockBackend({ baseUrl, pageSize: 100 })
-const server = setupServer(...backend.handlers)
+useMswServer(...backend.handlers)
 const stops: Array<() => void> = []
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterEach(() => {
   for (const stop of stops.splice(0)) stop()
   backend.reset()
 })
-afterAll(() => server.close())
 
 const item = (id: string, title = id, extra: Partial<Item> = {}): Item => ({ id, title, done: false, ...extra })
 const pulls = () => backend.requests.filter((request) => request.method === 'GET').map((request) => request.path)

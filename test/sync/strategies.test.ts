@@ -1,21 +1,19 @@
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { sumCounters, mergeAsSet, type ConflictStrategy } from 'rtk-offline'
 import { createMockBackend } from 'rtk-offline/msw'
 import { createClient, type Item } from '../support/client'
+import { useMswServer } from '../support/mswServer'
 
 const baseUrl = 'http://127.0.0.1:4040/api'
 let clock = 1_000_000
 const backend = createMockBackend({ baseUrl, now: () => clock })
-const server = setupServer(...backend.handlers)
+useMswServer(...backend.handlers)
 const stops: Array<() => void> = []
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterEach(() => {
   for (const stop of stops.splice(0)) stop()
   backend.reset()
   clock = 1_000_000
 })
-afterAll(() => server.close())
 
 const seeded: Item = { id: 'a', title: 'Rope', done: false, quantity: 10, tags: ['gear'] }
 

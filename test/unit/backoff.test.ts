@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { backoffDelay, resolveRetryOptions, type RetryOptions } from '../../src/core/backoff'
+import { SyncSetupError } from '../../src/core/errors'
 
 /** The largest double below 1: what Math.random can return at most. */
 const justUnderOne = 1 - Number.EPSILON / 2
@@ -48,9 +49,9 @@ describe('resolveRetryOptions', () => {
     [{ maxAttempts: 0 }, 'rtk-offline: retry.maxAttempts must be a number ≥ 1, got 0.'],
     [{ maxAttempts: 0.5 }, 'rtk-offline: retry.maxAttempts must be a number ≥ 1, got 0.5.'],
     [{ maxAttempts: Number.NaN }, 'rtk-offline: retry.maxAttempts must be a number ≥ 1, got NaN.'],
-  ])('throws a TypeError for %o', (options, message) => {
-    expect(() => resolveRetryOptions(options)).toThrowError(new TypeError(message))
-    expect(() => resolveRetryOptions(options)).toThrowError(TypeError)
+  ])('throws a SyncSetupError for %o', (options, message) => {
+    expect(() => resolveRetryOptions(options)).toThrowError(expect.objectContaining({ code: 'setup', message }))
+    expect(() => resolveRetryOptions(options)).toThrowError(SyncSetupError)
   })
 })
 

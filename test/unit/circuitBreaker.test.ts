@@ -7,6 +7,7 @@ import {
   type CircuitEvent,
   type CircuitState,
 } from '../../src/core/circuitBreaker'
+import { SyncSetupError } from '../../src/core/errors'
 
 const options = resolveCircuitBreakerOptions({ failureThreshold: 3, cooldownMs: 1000 })
 
@@ -47,9 +48,9 @@ describe('resolveCircuitBreakerOptions', () => {
     [{ cooldownMs: -1 }, 'rtk-offline: circuitBreaker.cooldownMs must be a number ≥ 0, got -1.'],
     [{ cooldownMs: Number.NaN }, 'rtk-offline: circuitBreaker.cooldownMs must be a number ≥ 0, got NaN.'],
     [{ cooldownMs: '10' as unknown as number }, 'rtk-offline: circuitBreaker.cooldownMs must be a number ≥ 0, got 10.'],
-  ])('throws a TypeError for %o', (given, message) => {
-    expect(() => resolveCircuitBreakerOptions(given)).toThrowError(new TypeError(message))
-    expect(() => resolveCircuitBreakerOptions(given)).toThrowError(TypeError)
+  ])('throws a SyncSetupError for %o', (given, message) => {
+    expect(() => resolveCircuitBreakerOptions(given)).toThrowError(expect.objectContaining({ code: 'setup', message }))
+    expect(() => resolveCircuitBreakerOptions(given)).toThrowError(SyncSetupError)
   })
 })
 

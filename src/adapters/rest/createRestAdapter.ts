@@ -1,4 +1,4 @@
-import { SyncAdapterError, SyncError, SyncHttpError, SyncInvalidResponseError, SyncNetworkError, toErrorInfo } from '../../core/errors'
+import { SyncAdapterError, SyncError, SyncHttpError, SyncInvalidResponseError, SyncNetworkError, SyncSetupError, toErrorInfo } from '../../core/errors'
 import type { SyncErrorInfo } from '../../core/errors'
 import type { Version } from '../../types'
 import type { EntityId } from '@reduxjs/toolkit'
@@ -72,8 +72,8 @@ export function createRestAdapter(options: RestAdapterOptions): SyncAdapter {
 function buildConfig(options: RestAdapterOptions | undefined): Config {
   const baseUrl: unknown = options?.baseUrl
   if (typeof baseUrl !== 'string') {
-    throw new TypeError(
-      "rtk-offline: createRestAdapter needs a `baseUrl` string, e.g. createRestAdapter({ baseUrl: 'https://api.example.com/v1' }).",
+    throw new SyncSetupError(
+      "createRestAdapter needs a `baseUrl` string, e.g. createRestAdapter({ baseUrl: 'https://api.example.com/v1' }).",
     )
   }
   const { fetch, parseRecord, parsePull, now, routes = {} } = options ?? {}
@@ -97,7 +97,7 @@ function buildConfig(options: RestAdapterOptions | undefined): Config {
 
 function assertOptionalFunction(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') {
-    throw new TypeError(`rtk-offline: createRestAdapter's \`${name}\` option must be a function; leave it out to use the default.`)
+    throw new SyncSetupError(`createRestAdapter's \`${name}\` option must be a function; leave it out to use the default.`)
   }
 }
 
