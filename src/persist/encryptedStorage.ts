@@ -1,4 +1,4 @@
-import { SyncError } from '../core/errors'
+import { SyncError } from 'rtk-offline'
 import type { SyncStorage } from './storage'
 
 /**

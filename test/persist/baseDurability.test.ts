@@ -1,6 +1,7 @@
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createRestAdapter, type SyncStorage } from '../../src'
+import { createRestAdapter } from '../../src'
+import type { SyncStorage } from '../../src/persist'
 import { pulledPage } from '../../src/slices/actions'
 import { idPath, trieGet } from '../../src/core/trie'
 import { freshStorage, loadPage } from '../support/persistedStore'
