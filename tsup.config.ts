@@ -1,8 +1,13 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  // One entry per public subpath: the core, the React bindings, the MSW test kit.
-  entry: { index: 'src/index.ts', 'react/index': 'src/react/index.ts', 'msw/index': 'src/msw/index.ts' },
+  // One entry per public subpath: the core, the React bindings, opt-in persistence, the MSW test kit.
+  entry: {
+    index: 'src/index.ts',
+    'react/index': 'src/react/index.ts',
+    'persist/index': 'src/persist/index.ts',
+    'msw/index': 'src/msw/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -5,15 +5,13 @@ import { resolveRetryOptions, type RetryOptions } from './core/backoff'
 import { resolveCircuitBreakerOptions, type CircuitBreakerOptions } from './core/circuitBreaker'
 import { buildDrainMiddleware, type ErrorSource } from './middleware/drainListener'
 import { buildEnqueueMiddleware } from './middleware/enqueueMiddleware'
-import { claimTabSlot } from './persist/tabSlot'
-import { defaultLocks } from './persist/senderElection'
 import { createBrowserNetworkStatus, type NetworkStatus } from './core/networkStatus'
 import { globalTimers, type Timers } from './core/timers'
 import { createSyncSelectors, type SyncSelectors } from './selectors'
 import { discardFailed, dismissConflicts, networkChanged, pause, pullNow, resolveConflict, resume, retryFailed, syncNow } from './slices/actions'
 import type { EntityInternals, SyncedEntityLike } from './slices/createSyncedEntity'
 import { buildOutboxSlice, type OutboxState } from './slices/outboxSlice'
-import { createPersistence, type Persistence, type PersistOptions, type Persistor } from './persist/createPersistence'
+import type { Persistor, StorePersistence, SyncPersistencePlugin } from './persistencePlugin'
 import { SyncSetupError } from './core/errors'
 import type { ConflictStrategy } from './conflicts/types'
 
@@ -96,10 +94,11 @@ export interface OfflineSyncOptions<TPath extends string = 'offline'> {
    */
   reducerPath?: TPath
   /**
-   * Keep the outbox and the synced slices in storage across reloads and crashes. Start it with
-   * `sync.persist(store)`; nothing is sent until the restore is done.
+   * Keep the outbox and the synced slices in storage across reloads and crashes:
+   * `createPersistence({ ... })` from `rtk-offline/persist`. Start it with `sync.persist(store)`;
+   * nothing is sent until the restore is done.
    */
-  persist?: PersistOptions
+  persist?: SyncPersistencePlugin
 }
 
 /** The actions an app dispatches to steer sync. */
@@ -145,20 +144,22 @@ export interface OfflineSync<TPath extends string = 'offline'> {
 /** One store this instance's middleware is part of. */
 interface StoreContext {
   getState: () => unknown
-  persistence: Persistence | null
+  persistence: StorePersistence | null
   /** This store's seq slot (0 until persistence with tabs has claimed one). */
   slot: number
   /** Set by the drain: aborts the store's requests in flight (a user switch). */
   abortInFlight?: (why: string) => void
 }
 
-/** Seq slots with tabs: at most this many tabs of one app open at once. */
-const SEQ_SLOTS = 1024
-
-/** A tab id for the tab channel (which ignores its own messages) and for ties between slot claims. */
-function newTabId(): string {
-  const random = globalThis.crypto?.randomUUID?.()
-  return random ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`
+/** The `persist` option, checked: made by createPersistence, not a plain options object (the shape before 0.2). */
+function persistencePlugin(persist: unknown): SyncPersistencePlugin | null {
+  if (persist === undefined) return null
+  const plugin = persist as Partial<SyncPersistencePlugin> | null
+  if (plugin === null || typeof plugin !== 'object' || plugin['~rtkOfflinePersistence'] !== true || typeof plugin.start !== 'function')
+    throw new SyncSetupError(
+      "the `persist` option takes createPersistence({ ... }) from 'rtk-offline/persist', not a plain object: import { createPersistence } from 'rtk-offline/persist' and pass `persist: createPersistence({ storage, key, ... })` (the same options as before).",
+    )
+  return plugin as SyncPersistencePlugin
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -200,18 +201,18 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
   const network = options.network ?? createBrowserNetworkStatus()
   const generateId = options.generateId ?? (() => crypto.randomUUID())
   const onError = options.onError ?? ((error, info) => console.error(`rtk-offline: error raised by ${info.raisedBy}:`, error))
-  // With tabs sharing one outbox, seqs interleave: counter × SEQ_SLOTS + the tab's slot. Each tab claims
-  // a slot no other open tab holds (tabSlot.ts), so two tabs never make the same seq (Durability
-  // invariant 2). Until the claim is done (before the restore) a store numbers with slot 0; the restore
-  // renumbers that work under the claimed slot before anything is stored or shared.
-  const tabs = options.persist !== undefined && options.persist.tabs !== false && typeof BroadcastChannel !== 'undefined'
-  const seqSlots = tabs ? SEQ_SLOTS : 1
+  const persist = persistencePlugin(options.persist)
+  // With tabs sharing one outbox (persistence decides), seqs interleave: counter × seqSlots + the tab's
+  // slot, claimed by persistence so that two tabs never make the same seq (Durability invariant 2). Until
+  // the claim is done (before the restore) a store numbers with slot 0; the restore renumbers that work
+  // under the claimed slot before anything is stored or shared.
+  const tabs = persist !== null && persist.sharesOutbox
+  const seqSlots = persist ? persist.seqSlots : 1
   const slotOf = (getState: () => unknown): number => {
     for (const context of contexts) if (context.getState === getState) return context.slot
     return 0
   }
   const seqConfig = { seqSlots, slot: slotOf }
-  const tabId = tabs ? newTabId() : null
   const now = options.now ?? (() => Date.now())
   const circuitBreaker = resolveCircuitBreakerOptions(options.circuitBreaker)
   const slice = buildOutboxSlice({
@@ -219,7 +220,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     priorities: new Map([...entities].map(([name, entity]) => [name, entity.priority])),
     circuitBreaker,
     isOnline: () => network.isOnline(),
-    persistent: options.persist !== undefined,
+    persistent: persist !== null,
     seqSlots: seqConfig.seqSlots,
   })
   const enqueue = buildEnqueueMiddleware({
@@ -287,13 +288,14 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     actions: { syncNow, pause, resume, retryFailed, discardFailed, dismissConflicts, resolveConflict, pullNow, networkChanged },
     selectors: createSyncSelectors(reducerPath),
     persist(store) {
-      if (!options.persist)
-        throw new SyncSetupError('persist(store) needs the `persist` option of createOfflineSync, e.g. createOfflineSync({ ..., persist: {} }).')
+      if (!persist)
+        throw new SyncSetupError(
+          "persist(store) needs the `persist` option of createOfflineSync, e.g. createOfflineSync({ ..., persist: createPersistence() }) with createPersistence from 'rtk-offline/persist'.",
+        )
       const context = [...contexts].find((candidate) => candidate.getState === store.getState)
       if (!context) throw new SyncSetupError('persist(store) needs a store made with sync.middleware (configureStore({ middleware: (g) => g().concat(sync.middleware) })).')
       if (context.persistence) throw new SyncSetupError('persist(store) was already called for this store; use the persistor it returned.')
-      context.persistence = createPersistence({
-        options: options.persist,
+      context.persistence = persist.start({
         reducerPath,
         entities,
         store: store as { getState(): unknown; dispatch(action: UnknownAction): unknown },
@@ -301,24 +303,10 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
         timers: options.timers ?? globalTimers,
         seqFor: (counter) => counter * seqSlots + context.slot,
         counterAfter: (seq) => Math.floor(seq / seqSlots) + 1,
-        claimSlot:
-          tabId === null
-            ? null
-            : (name) => {
-                const claim = claimTabSlot({
-                  name: `${name}:seq-slot`,
-                  slots: seqSlots,
-                  locks: options.persist!.locks === undefined ? defaultLocks() : options.persist!.locks,
-                  timers: options.timers ?? globalTimers,
-                  id: tabId,
-                })
-                return {
-                  slot: claim.slot.then((slot) => (context.slot = slot)),
-                  release: claim.release,
-                }
-              },
+        setSlot: (slot) => {
+          context.slot = slot
+        },
         onError: (error) => onError(error, { raisedBy: 'storage' }),
-        tabId,
         abortInFlight: (why) => context.abortInFlight?.(why),
       })
       return context.persistence

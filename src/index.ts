@@ -5,8 +5,6 @@ export { createOfflineSync } from './createOfflineSync'
 export { createSyncSelectors } from './selectors'
 export { createRestAdapter, parseRetryAfter } from './adapters/rest'
 export { createManualNetworkStatus, createBrowserNetworkStatus } from './core/networkStatus'
-export { encryptedStorage, deriveStorageKey, generateStorageKey, SyncDecryptionError } from './persist/encryptedStorage'
-export { createSenderElection } from './persist/senderElection'
 export { threeWayMerge, mergeAsSet, sumCounters, maxValue, lastWriteWinsField, deepMerge } from './conflicts'
 export {
   syncNow,
@@ -104,15 +102,7 @@ export type {
   StoredEntity,
   StorageProblem,
 } from './slices/actions'
-export type { PersistOptions, Persistor } from './persist/createPersistence'
-export type { PersistMigrations, PersistedState } from './persist/restore'
-export type { SyncStorage } from './persist/storage'
-export type {
-  EncryptedStorageOptions,
-  DeriveStorageKeyOptions,
-  GenerateStorageKeyOptions,
-  DecryptionFailure,
-} from './persist/encryptedStorage'
-export type { SenderElection, SenderElectionOptions } from './persist/senderElection'
+// The contract of the `persist` option; persistence itself is the opt-in entry rtk-offline/persist.
+export type { SyncPersistencePlugin, PersistenceStart, StorePersistence } from './persistencePlugin'
 export type { Change } from './core/change'
 export type { Trie } from './core/trie'

@@ -11,6 +11,7 @@ import {
   type SyncStatus,
   type SyncedEntityState,
 } from 'rtk-offline'
+import { createPersistence, type Persistor } from 'rtk-offline/persist'
 
 interface Todo {
   id: string
@@ -77,6 +78,17 @@ describe('createOfflineSync', () => {
     createOfflineSync({ entities: [todos], adapter: {} })
     // @ts-expect-error batchSize is a number
     createOfflineSync({ entities: [todos], adapter, batchSize: '10' })
+  })
+
+  it("takes persistence from rtk-offline/persist, not as a plain object", () => {
+    const sync = createOfflineSync({ entities: [todos], adapter, persist: createPersistence({ key: 'app', throttleMs: 100 }) })
+    const store = configureStore({
+      reducer: { todos: todos.reducer, [sync.reducerPath]: sync.reducer },
+      middleware: (getDefault) => getDefault().concat(sync.middleware),
+    })
+    expectTypeOf(sync.persist(store)).toEqualTypeOf<Persistor>()
+    // @ts-expect-error the options go to createPersistence from 'rtk-offline/persist'
+    createOfflineSync({ entities: [todos], adapter, persist: { key: 'app' } })
   })
 
   it("hands adapters the operation's user and the entity's way of reading a record id", () => {

@@ -1,5 +1,6 @@
 import { configureStore } from '@reduxjs/toolkit'
-import type { ManualNetworkStatus, Persistor, SyncAdapter, SyncStorage } from 'rtk-offline'
+import type { ManualNetworkStatus, SyncAdapter } from 'rtk-offline'
+import type { Persistor, SyncStorage } from 'rtk-offline/persist'
 import { defaultMiddlewareOptions, type CheckMode } from '../lib/checks'
 import type { RtkOffline } from '../lib/loadRtkOffline'
 import { entityState, type BenchRecord } from '../lib/records'
@@ -38,7 +39,7 @@ export function createRtkOfflineStore(options: RtkOfflineStoreOptions) {
     network,
     ...(options.coalesce === undefined ? {} : { coalesce: options.coalesce }),
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-    ...(options.storage ? { persist: { storage: options.storage, tabs: false } } : {}),
+    ...(options.storage ? { persist: lib.createPersistence({ storage: options.storage, tabs: false }) } : {}),
     onError: (error) => errors.push(error),
   })
   const initialTodos = todos.reducer(undefined, { type: 'bench/init' })

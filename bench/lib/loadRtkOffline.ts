@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type * as RtkOfflineModule from 'rtk-offline'
+import type * as RtkOfflinePersistModule from 'rtk-offline/persist'
 
-/** rtk-offline's public API, typed from src (tsconfig paths), loaded from the built dist/. */
-export type RtkOffline = typeof RtkOfflineModule
+/**
+ * rtk-offline's public API, typed from src (tsconfig paths), loaded from the built dist/: the core entry
+ * and the opt-in persistence entry (`rtk-offline/persist`) side by side.
+ */
+export type RtkOffline = typeof RtkOfflineModule & typeof RtkOfflinePersistModule
 
 /**
  * The built entry: dist/index.js, or the file named by RTK_OFFLINE_DIST (to measure a patched build
@@ -19,6 +23,12 @@ export const distEntry = process.env.RTK_OFFLINE_DIST
  * `npm run bench:smoke` build it first.
  */
 export async function loadRtkOffline(): Promise<RtkOffline> {
-  if (!existsSync(distEntry)) throw new Error(`bench: ${distEntry} is missing; run \`npm run build\` first (npm run bench does).`)
-  return (await import(pathToFileURL(distEntry).href)) as RtkOffline
+  // The persist entry sits beside the core's; it imports the core by the package's name (dist/index.js,
+  // so with RTK_OFFLINE_DIST set it still shares the committed build's core).
+  const persistEntry = resolve(dirname(distEntry), 'persist/index.js')
+  for (const entry of [distEntry, persistEntry])
+    if (!existsSync(entry)) throw new Error(`bench: ${entry} is missing; run \`npm run build\` first (npm run bench does).`)
+  const core = (await import(pathToFileURL(distEntry).href)) as typeof RtkOfflineModule
+  const persist = (await import(pathToFileURL(persistEntry).href)) as typeof RtkOfflinePersistModule
+  return { ...core, ...persist }
 }

@@ -84,7 +84,7 @@ export const drainContestants: { name: string; note: string; create: RunFactory 
   },
   {
     name: 'rtk-offline + persistence',
-    note: 'as above, with the durable outbox (`persist: { storage, tabs: false }`) on localforage over fake-indexeddb',
+    note: 'as above, with the durable outbox (`persist: createPersistence({ storage, tabs: false })`) on localforage over fake-indexeddb',
     create: (context) => rtkOfflineRun(context, {}, true),
   },
   {

@@ -13,6 +13,7 @@ export default defineConfig({
     alias: [
       { find: /^rtk-offline\/react$/, replacement: dist('react/index.js') },
       { find: /^rtk-offline\/msw$/, replacement: dist('msw/index.js') },
+      { find: /^rtk-offline\/persist$/, replacement: dist('persist/index.js') },
       { find: /^rtk-offline$/, replacement: dist('index.js') },
     ],
   },

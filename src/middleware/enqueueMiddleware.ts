@@ -10,7 +10,7 @@ import { mayHaveBeenSent, type OutboxState } from '../slices/outboxSlice'
 import { idPath, seqPath, trieEach, trieGet } from '../core/trie'
 import type { Version } from '../types'
 import { assertSerializable, isValidId, validateWithSchema } from './validation'
-import { isRemoteAction } from '../persist/tabChannel'
+import { isRemoteAction } from '../slices/remoteAction'
 
 type Rec = Record<string, unknown>
 

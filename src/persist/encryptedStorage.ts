@@ -1,4 +1,4 @@
-import { SyncError, SyncSetupError } from '../core/errors'
+import { SyncError, SyncSetupError } from 'rtk-offline'
 import type { SyncStorage } from './storage'
 
 /**

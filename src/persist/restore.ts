@@ -1,4 +1,4 @@
-import { SyncSetupError, SyncStorageError } from '../core/errors'
+import { SyncSetupError, SyncStorageError } from 'rtk-offline'
 import type { StorageProblem, StoredEntity } from '../slices/actions'
 import type { SyncConflict } from '../slices/outboxSlice'
 import type { Operation } from '../types'

@@ -1,4 +1,4 @@
-import { SyncSetupError } from '../core/errors'
+import { SyncSetupError } from 'rtk-offline'
 import { globalTimers, type Timers } from '../core/timers'
 
 /** Options of {@link createSenderElection}. */

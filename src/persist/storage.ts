@@ -1,4 +1,4 @@
-import { SyncSetupError } from '../core/errors'
+import { SyncSetupError } from 'rtk-offline'
 
 /**
  * Where rtk-offline keeps its data: redux-persist's storage shape (string values) plus a way to list

@@ -1,4 +1,4 @@
-import { SyncStorageError } from '../core/errors'
+import { SyncStorageError } from 'rtk-offline'
 import { globalTimers, type Timers } from '../core/timers'
 
 /**

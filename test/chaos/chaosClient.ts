@@ -12,8 +12,9 @@ import {
   type OutboxState,
   type SyncedEntityState,
 } from '../../src'
+import { createPersistence } from '../../src/persist'
 import { opsSettled, resolveConflict } from '../../src/slices/actions'
-import { isRemoteAction } from '../../src/persist/tabChannel'
+import { isRemoteAction } from '../../src/slices/remoteAction'
 import { crashable, type BaseStorage, type CrashableStorage } from './crashableStorage'
 import { createFaultyFetch, type Fault } from './faultyFetch'
 import type { Ledger } from './ledger'
@@ -187,7 +188,7 @@ export class ChaosClient {
         return true
       },
       onError: (error) => errors.push(error),
-      persist: { storage, throttleMs: THROTTLE_MS, tabs: this.config.tabs > 1, locks: this.config.locks, key: this.key },
+      persist: createPersistence({ storage, throttleMs: THROTTLE_MS, tabs: this.config.tabs > 1, locks: this.config.locks, key: this.key }),
     })
     const opBySeq = (state: unknown, seq: number): Operation | undefined =>
       sync.selectors.selectOps(state).find((op) => op.seq === seq)

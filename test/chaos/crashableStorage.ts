@@ -1,4 +1,4 @@
-import type { SyncStorage } from '../../src'
+import type { SyncStorage } from '../../src/persist'
 import type { Scheduler } from './scheduler'
 
 /**

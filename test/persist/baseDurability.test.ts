@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createRestAdapter, type SyncStorage } from '../../src'
+import { createRestAdapter } from '../../src'
+import type { SyncStorage } from '../../src/persist'
 import { pulledPage } from '../../src/slices/actions'
 import { idPath, trieGet } from '../../src/core/trie'
 import { freshStorage, loadPage } from '../support/persistedStore'

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createRestAdapter, SyncStorageError, type SyncStorage } from '../../src'
+import { createRestAdapter, SyncStorageError } from '../../src'
+import type { SyncStorage } from '../../src/persist'
 import { recordBucket } from '../../src/persist/storedShapes'
 import { freshStorage, loadPage } from '../support/persistedStore'
 import { createRestBackend } from '../support/restBackend'
@@ -310,7 +311,7 @@ describe('write cost', () => {
 
 describe('encryption at rest', () => {
   it('round-trips through a reload with the right key, and a wrong key leaves the data as it was', async () => {
-    const { encryptedStorage, generateStorageKey } = await import('../../src')
+    const { encryptedStorage, generateStorageKey } = await import('../../src/persist')
     const { storage: raw, snapshot } = mapStorage()
     const key = await generateStorageKey()
     const first = loadPage(encryptedStorage(raw, { key }), rest())

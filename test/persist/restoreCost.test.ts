@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { SyncStorage } from '../../src'
+import type { SyncStorage } from '../../src/persist'
 import { freshStorage, pageOpener } from '../support/persistedStore'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { SyncStorage } from '../../src'
+import type { SyncStorage } from '../../src/persist'
 import { expectNoOrphans } from '../support/crashableStorage'
 import { createFakeLocks } from '../support/fakeLocks'
 import { createIdempotentServer } from '../support/idempotentServer'

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { SyncAdapter, SyncStorage } from '../../src'
+import type { SyncAdapter } from '../../src'
+import type { SyncStorage } from '../../src/persist'
 import { crashableStorage, expectNoOrphans } from '../support/crashableStorage'
 import { createIdempotentServer } from '../support/idempotentServer'
 import { freshStorage, loadPage } from '../support/persistedStore'

@@ -1,5 +1,6 @@
 import { expect } from 'vitest'
-import type { Operation, SyncStorage } from '../../src'
+import type { Operation } from '../../src'
+import type { SyncStorage } from '../../src/persist'
 import { freshStorage } from './persistedStore'
 
 /**

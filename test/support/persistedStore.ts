@@ -7,10 +7,9 @@ import {
   createOfflineSync,
   createSyncedEntity,
   type OfflineSyncOptions,
-  type PersistOptions,
   type SyncAdapter,
-  type SyncStorage,
 } from '../../src'
+import { createPersistence, type PersistOptions, type SyncStorage } from '../../src/persist'
 
 export interface Todo {
   id: string
@@ -44,7 +43,7 @@ export function loadPage(
     random: () => 0.5,
     onError: (error) => errors.push(error),
     ...options,
-    persist: { storage, throttleMs: 10, tabs: false, ...options.persist },
+    persist: createPersistence({ storage, throttleMs: 10, tabs: false, ...options.persist }),
   })
   const store = configureStore({
     reducer: { todos: todos.reducer, [sync.reducerPath]: sync.reducer },

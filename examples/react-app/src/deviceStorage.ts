@@ -1,4 +1,4 @@
-import type { SyncStorage } from 'rtk-offline'
+import type { SyncStorage } from 'rtk-offline/persist'
 
 // localforage, loaded on first use as the library loads it for its default storage (a static import
 // here would only make the bundler say it cannot split it out).

@@ -1,5 +1,6 @@
 import { configureStore } from '@reduxjs/toolkit'
 import { createOfflineSync, createRestAdapter, createSyncedEntity } from 'rtk-offline'
+import { createPersistence } from 'rtk-offline/persist'
 import { deviceStorage } from './deviceStorage'
 import { apiBaseUrl, type Item, type Order } from './model'
 import { createAppNetwork } from './network'
@@ -24,7 +25,7 @@ export const sync = createOfflineSync({
   // Often, so edits made in the server panel show up within seconds.
   pullIntervalMs: 5000,
   // The outbox and the records survive reloads, shared by the app's tabs (see deviceStorage.ts).
-  persist: { storage: deviceStorage },
+  persist: createPersistence({ storage: deviceStorage }),
 })
 
 export const store = configureStore({

@@ -1,5 +1,5 @@
 import type { EntityId, UnknownAction } from '@reduxjs/toolkit'
-import { SyncSetupError, toErrorInfo } from '../core/errors'
+import { SyncSetupError, toErrorInfo } from 'rtk-offline'
 import type { Timers } from '../core/timers'
 import { opsAbandoned, opsSent, opsSettled, rehydrated, retryDue, senderElected, storageCorrupted, storageFailed, tabSynced, userSwitched, type OfflineMeta, type TabSnapshot } from '../slices/actions'
 import { isStampedEntityAction } from '../slices/outboxSlice'
@@ -7,73 +7,19 @@ import type { EntityInternals, PendingRecord, SyncedEntityState } from '../slice
 import type { OutboxState } from '../slices/outboxSlice'
 import { idPath, trieGet, trieValues, type Trie } from '../core/trie'
 import type { Operation } from '../types'
+import type { StorePersistence } from '../persistencePlugin'
+import type { PersistOptions } from './plugin'
 import { diffTrie } from './diffTrie'
-import { restore, type PersistMigrations } from './restore'
+import { restore } from './restore'
 import { listKeys, type SyncStorage } from './storage'
 import { storageKeys, type StorageKeys } from './storageKeys'
 import { recordBucket, type StoredRecord } from './storedShapes'
 import { createWriteQueue } from './writeQueue'
 import { createSenderElection, type SenderElection } from './senderElection'
-import { createTabChannel, isRemoteAction } from './tabChannel'
+import { isRemoteAction } from '../slices/remoteAction'
+import { createTabChannel } from './tabChannel'
 
-/** Persistence options of `createOfflineSync({ persist })`. */
-export interface PersistOptions {
-  /**
-   * Where to keep the data: any redux-persist style storage that can list its keys.
-   * @default a localforage instance (IndexedDB in browsers, falling back as localforage does)
-   */
-  storage?: SyncStorage
-  /**
-   * The key everything is stored under (each user's data under `<key>:user:<id>`).
-   * @default 'rtk-offline'
-   */
-  key?: string
-  /**
-   * The version of the stored shape. Raise it with a migration when the shape of your records changes.
-   * @default 1
-   */
-  version?: number
-  /** Migrations by the version they lead to. */
-  migrations?: PersistMigrations
-  /**
-   * How often, at most, the entity slices and metadata are written. Operations are written at once.
-   * @default 250
-   */
-  throttleMs?: number
-  /**
-   * Share the outbox with other tabs (or windows) on the same storage: every tab sees every change,
-   * and one tab, elected with the Web Locks API (BroadcastChannel where that is missing), sends.
-   * `false` for a single-page context such as React Native.
-   * @default true where BroadcastChannel exists
-   */
-  tabs?: boolean
-  /**
-   * The Web Locks API that elects the sending tab; null uses the BroadcastChannel heartbeat fallback.
-   * @default navigator.locks where it exists
-   */
-  locks?: LockManager | null
-}
-
-/** What `sync.persist(store)` returns. */
-export interface Persistor {
-  /** Resolves once storage is restored (sending starts then); rejects with a SyncStorageError when storage cannot be used. */
-  readonly ready: Promise<void>
-  /** Resolves once everything dispatched so far is in storage. */
-  flush(): Promise<void>
-  /**
-   * Signs another user in (or out, with null): what was dispatched so far is flushed under the current
-   * user, the slices empty, and the new user's outbox is restored. Nothing of one user is ever sent
-   * while another is signed in. The outbox of the user who left stays in storage until purged.
-   */
-  switchUser(userId: string | null): Promise<void>
-  /** Deletes a user's stored outbox and slices (not the quarantined values). Not for the signed-in user. */
-  purge(userId: string | null): Promise<void>
-  /** Stops writing and listening (tests, teardown). */
-  stop(): void
-  /** Characters and writes sent to storage so far. */
-  stats(): { bytes: number; writes: number }
-}
-
+/** What {@link startPersistence} needs: the options, and what the core handed the plugin for this store. */
 export interface PersistenceConfig {
   options: PersistOptions
   reducerPath: string
@@ -97,19 +43,6 @@ export interface PersistenceConfig {
   abortInFlight?: (why: string) => void
 }
 
-export interface Persistence extends Persistor {
-  /** Called by the middleware after every action, with the states before and after it. */
-  afterAction(before: unknown, after: unknown, action: UnknownAction): void
-  /**
-   * Resolves once every operation write asked for so far is done: nothing is sent before it is stored.
-   * With ids: true only if the records of those operations are stored as they are now (their last write
-   * succeeded); false when a write failed or nothing is written (storage not restored, stopped).
-   */
-  opsStored(ids?: readonly string[]): Promise<boolean>
-  /** Whether this tab is the one that sends (always, without tabs). */
-  isSender(): boolean
-}
-
 function openCount(outbox: OutboxState): number {
   let open = 0
   for (const conflict of outbox.conflicts) if (conflict.status === 'open') open += 1
@@ -122,7 +55,7 @@ async function defaultStorage(name: string): Promise<SyncStorage> {
     return localforage.createInstance({ name })
   } catch (cause) {
     throw new SyncSetupError(
-      `the default persist storage is localforage, which could not be loaded (${cause instanceof Error ? cause.message : String(cause)}); install localforage or pass persist.storage.`,
+      `persistence without a \`storage\` option uses localforage, which could not be loaded (${cause instanceof Error ? cause.message : String(cause)}): \`npm i localforage\`, or pass createPersistence({ storage }).`,
     )
   }
 }
@@ -215,7 +148,7 @@ function baseStored(before: WrittenRecord | undefined, entry: PendingRecord<Rec>
  *   them; it posts the changes it made before its restore first, and deletes the records of operations it
  *   restored that the live tabs had settled. Seqs come from per-tab slots (tabSlot.ts).
  */
-export function createPersistence(config: PersistenceConfig): Persistence {
+export function startPersistence(config: PersistenceConfig): StorePersistence {
   const baseKey = config.options.key ?? 'rtk-offline'
   const version = config.options.version ?? 1
   const throttleMs = config.options.throttleMs ?? 250
@@ -661,7 +594,7 @@ export function createPersistence(config: PersistenceConfig): Persistence {
     window.addEventListener('visibilitychange', onVisibility)
   }
 
-  const persistence: Persistence = {
+  const persistence: StorePersistence = {
     ready,
     afterAction(before, after, action) {
       if (!writable && !stopped && config.tabId !== null && isStampedEntityAction(action) && !isRemoteAction(action)) early.push(action)

@@ -1,0 +1,118 @@
+import type { PersistenceStart, StorePersistence, SyncPersistencePlugin } from '../persistencePlugin'
+import type { PersistMigrations } from './restore'
+import { defaultLocks } from './senderElection'
+import { startPersistence } from './startPersistence'
+import type { SyncStorage } from './storage'
+import { claimTabSlot } from './tabSlot'
+
+/** Options of {@link createPersistence}. */
+export interface PersistOptions {
+  /**
+   * Where to keep the data: any redux-persist style storage that can list its keys.
+   * @default a localforage instance (IndexedDB in browsers, falling back as localforage does)
+   */
+  storage?: SyncStorage
+  /**
+   * The key everything is stored under (each user's data under `<key>:user:<id>`).
+   * @default 'rtk-offline'
+   */
+  key?: string
+  /**
+   * The version of the stored shape. Raise it with a migration when the shape of your records changes.
+   * @default 1
+   */
+  version?: number
+  /** Migrations by the version they lead to. */
+  migrations?: PersistMigrations
+  /**
+   * How often, at most, the entity slices and metadata are written. Operations are written at once.
+   * @default 250
+   */
+  throttleMs?: number
+  /**
+   * Share the outbox with other tabs (or windows) on the same storage: every tab sees every change,
+   * and one tab, elected with the Web Locks API (BroadcastChannel where that is missing), sends.
+   * `false` for a single-page context such as React Native.
+   * @default true where BroadcastChannel exists
+   */
+  tabs?: boolean
+  /**
+   * The Web Locks API that elects the sending tab; null uses the BroadcastChannel heartbeat fallback.
+   * @default navigator.locks where it exists
+   */
+  locks?: LockManager | null
+}
+
+/** Seq slots with tabs: at most this many tabs of one app open at once. */
+const SEQ_SLOTS = 1024
+
+/** A tab id for the tab channel (which ignores its own messages) and for ties between slot claims. */
+function newTabId(): string {
+  const random = globalThis.crypto?.randomUUID?.()
+  return random ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`
+}
+
+/**
+ * Keeps the outbox and the synced slices in storage across reloads and crashes, shares them between the
+ * tabs of an app and switches between users: pass the result as the `persist` option of
+ * `createOfflineSync`, then start it with `sync.persist(store)` (nothing is sent until the restore is
+ * done). Without `storage` it uses localforage, an optional peer dependency (`npm i localforage`), loaded
+ * at the first restore. One `createPersistence` per `createOfflineSync`.
+ *
+ * @example
+ * ```ts
+ * import { createPersistence } from 'rtk-offline/persist'
+ *
+ * const sync = createOfflineSync({ entities: [todos], adapter, persist: createPersistence({ key: 'my-app' }) })
+ * const store = configureStore({ ... })
+ * await sync.persist(store).ready
+ * ```
+ */
+export function createPersistence(options: PersistOptions = {}): SyncPersistencePlugin {
+  // With tabs sharing one outbox, seqs interleave: counter × SEQ_SLOTS + the tab's slot. Each tab claims
+  // a slot no other open tab holds (tabSlot.ts), so two tabs never make the same seq (Durability
+  // invariant 2). Until the claim is done (before the restore) a store numbers with slot 0; the restore
+  // renumbers that work under the claimed slot before anything is stored or shared.
+  const sharesOutbox = options.tabs !== false && typeof BroadcastChannel !== 'undefined'
+  const seqSlots = sharesOutbox ? SEQ_SLOTS : 1
+  const tabId = sharesOutbox ? newTabId() : null
+  return {
+    '~rtkOfflinePersistence': true,
+    sharesOutbox,
+    seqSlots,
+    start(context: PersistenceStart): StorePersistence {
+      return startPersistence({
+        options,
+        reducerPath: context.reducerPath,
+        entities: context.entities,
+        store: context.store,
+        now: context.now,
+        timers: context.timers,
+        seqFor: context.seqFor,
+        counterAfter: context.counterAfter,
+        claimSlot:
+          tabId === null
+            ? null
+            : (name) => {
+                const claim = claimTabSlot({
+                  name: `${name}:seq-slot`,
+                  slots: seqSlots,
+                  locks: options.locks === undefined ? defaultLocks() : options.locks,
+                  timers: context.timers,
+                  id: tabId,
+                })
+                return {
+                  slot: claim.slot.then((slot) => {
+                    context.setSlot(slot)
+                    return slot
+                  }),
+                  release: claim.release,
+                }
+              },
+        onError: context.onError,
+        tabId,
+        abortInFlight: context.abortInFlight,
+      })
+    },
+  }
+}
