@@ -7,7 +7,7 @@ export { createRestAdapter, parseRetryAfter } from './adapters/rest'
 export { createManualNetworkStatus, createBrowserNetworkStatus } from './core/networkStatus'
 export { encryptedStorage, deriveStorageKey, generateStorageKey, SyncDecryptionError } from './persist/encryptedStorage'
 export { createSenderElection } from './persist/senderElection'
-export { threeWayMerge, mergeAsSet, sumCounters, maxValue, lastWriteWinsField, deepMerge } from './conflicts'
+export { lastWriteWins, mergeFields, threeWayMerge, mergeAsSet, sumCounters, maxValue, lastWriteWinsField, deepMerge } from './conflicts'
 export {
   syncNow,
   pause,
@@ -66,8 +66,9 @@ export type {
   ConflictResolver,
   ConflictStrategy,
   ConflictStrategyName,
-  MergeStrategy,
-  LastWriteWinsStrategy,
+  LastWriteWinsOptions,
+  MergeFieldsOptions,
+  MergeFallback,
   FieldMerger,
   FieldSides,
   ThreeWayMergeOptions,
