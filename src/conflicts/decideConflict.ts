@@ -54,7 +54,7 @@ export function decideConflict(
   if (typeof strategy === 'function') {
     const decided = strategy({ ...context, versionField: options.versionField })
     if (decided === 'manual') return { resolution: 'manual', fields: differingFields(local, remote) }
-    const fields = decided.fields ?? differingFields(local, remote)
+    const fields = decided.fields?.slice() ?? differingFields(local, remote)
     if ('manual' in decided) return { resolution: 'manual', fields }
     if ('choose' in decided) return decided.choose === 'local' ? clientWins(fields) : { resolution: 'server-wins', fields }
     return { resolution: 'merged', change: changeOnto(remote, decided.merged), fields }

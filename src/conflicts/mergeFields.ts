@@ -14,7 +14,7 @@ const fallbacks: readonly MergeFallback[] = ['manual', 'server-wins', 'client-wi
 /** Options of {@link mergeFields}. */
 export interface MergeFieldsOptions<TRecord = Rec> {
   /** How to merge particular top-level fields changed on both sides (counters, sets, …). */
-  fields?: { [K in keyof TRecord]?: FieldMerger }
+  fields?: { [K in Extract<keyof TRecord, string>]?: FieldMerger }
   /**
    * What decides a field changed on both sides to different values that no field merger settles, and
    * the whole record when one side deleted it. `'manual'` parks the conflict for a person.
@@ -42,7 +42,7 @@ export interface MergeFieldsOptions<TRecord = Rec> {
  * })
  * ```
  */
-export function mergeFields<TRecord = Rec>(options: MergeFieldsOptions<NoInfer<TRecord>> = {}): ConflictResolver<TRecord> {
+export function mergeFields<TRecord = Rec>(options: MergeFieldsOptions<TRecord> = {}): ConflictResolver<TRecord> {
   const fallback = options.fallback ?? 'manual'
   if (!fallbacks.includes(fallback))
     throw new SyncSetupError(`mergeFields's \`fallback\` must be one of ${fallbacks.map((name) => `'${name}'`).join(', ')}, not ${JSON.stringify(fallback)}.`)
