@@ -14,6 +14,7 @@ import { buildOutboxSlice, type OutboxState } from './slices/outboxSlice'
 import type { Persistor, StorePersistence, SyncPersistencePlugin } from './persistencePlugin'
 import { SyncSetupError } from './core/errors'
 import type { ConflictStrategy } from './conflicts/types'
+import { checkConflictStrategy } from './conflicts/checkConflictStrategy'
 
 /** Options of {@link createOfflineSync}. */
 export interface OfflineSyncOptions<TPath extends string = 'offline'> {
@@ -84,7 +85,8 @@ export interface OfflineSyncOptions<TPath extends string = 'offline'> {
    */
   pullIntervalMs?: number
   /**
-   * How conflicts of entities without a `conflict` option of their own are settled.
+   * How conflicts of entities without a `conflict` option of their own are settled: `'server-wins'`,
+   * `'client-wins'`, `'manual'` or a resolver function (see createSyncedEntity's `conflict`).
    * @default 'server-wins'
    */
   conflict?: ConflictStrategy
@@ -188,6 +190,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     throw new SyncSetupError('`entities` is a required option for createOfflineSync: a non-empty array of createSyncedEntity() results.')
   if (!options.adapter || typeof options.adapter.push !== 'function')
     throw new SyncSetupError('`adapter` is a required option for createOfflineSync: an object with push(operations, { signal }), such as createRestAdapter({ baseUrl }).')
+  checkConflictStrategy(options.conflict, 'createOfflineSync')
   const entities = new Map<string, EntityInternals>()
   for (const entity of options.entities) {
     if (!entity || typeof entity !== 'object' || !entity['~rtkOffline'])

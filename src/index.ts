@@ -5,7 +5,7 @@ export { createOfflineSync } from './createOfflineSync'
 export { createSyncSelectors } from './selectors'
 export { createRestAdapter, parseRetryAfter } from './adapters/rest'
 export { createManualNetworkStatus, createBrowserNetworkStatus } from './core/networkStatus'
-export { threeWayMerge, mergeAsSet, sumCounters, maxValue, lastWriteWinsField, deepMerge } from './conflicts'
+export { lastWriteWins, mergeFields, threeWayMerge, mergeAsSet, sumCounters, maxValue, lastWriteWinsField, deepMerge } from './conflicts'
 export {
   syncNow,
   pause,
@@ -64,8 +64,9 @@ export type {
   ConflictResolver,
   ConflictStrategy,
   ConflictStrategyName,
-  MergeStrategy,
-  LastWriteWinsStrategy,
+  LastWriteWinsOptions,
+  MergeFieldsOptions,
+  MergeFallback,
   FieldMerger,
   FieldSides,
   ThreeWayMergeOptions,

@@ -1,5 +1,5 @@
 /**
- * Ready-made conflict resolvers for what apps ask for most: field mergers for a `merge` strategy's
+ * Ready-made conflict resolvers for what apps ask for most: field mergers for mergeFields'
  * `fields` (sets, counters, maximum, last write wins) and one whole-record resolver (deep merge).
  */
 import { SyncSetupError } from '../core/errors'
@@ -36,7 +36,7 @@ function distinct(items: readonly unknown[]): unknown[] {
  * ```ts
  * const notes = createSyncedEntity<Note>({
  *   name: 'notes',
- *   conflict: { strategy: 'merge', fields: { tags: mergeAsSet() } },
+ *   conflict: mergeFields({ fields: { tags: mergeAsSet() } }),
  * })
  * // base ['a', 'b'], local ['a', 'b', 'c'], remote ['b'] → ['b', 'c']
  * ```
@@ -62,7 +62,7 @@ export function mergeAsSet(): FieldMerger {
  * ```ts
  * const items = createSyncedEntity<Item>({
  *   name: 'items',
- *   conflict: { strategy: 'merge', fields: { quantity: sumCounters(), tags: mergeAsSet() } },
+ *   conflict: mergeFields({ fields: { quantity: sumCounters(), tags: mergeAsSet() } }),
  * })
  * // base 10, local 8, remote 7 → 5
  * ```
@@ -102,7 +102,7 @@ function larger(local: unknown, remote: unknown): { value: unknown } | undefined
  * ```ts
  * const players = createSyncedEntity<Player>({
  *   name: 'players',
- *   conflict: { strategy: 'merge', fields: { bestScore: maxValue(), lastSeenAt: maxValue() } },
+ *   conflict: mergeFields({ fields: { bestScore: maxValue(), lastSeenAt: maxValue() } }),
  * })
  * ```
  */
@@ -119,7 +119,7 @@ export function maxValue(): FieldMerger {
  * ```ts
  * const contacts = createSyncedEntity<Contact>({
  *   name: 'contacts',
- *   conflict: { strategy: 'merge', fields: { phone: lastWriteWinsField() }, updatedAtField: 'updatedAt' },
+ *   conflict: mergeFields({ fields: { phone: lastWriteWinsField() }, updatedAtField: 'updatedAt' }),
  * })
  * ```
  */

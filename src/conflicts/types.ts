@@ -12,12 +12,28 @@ export interface ConflictContext<TRecord = Rec> {
   remote: TRecord | null
   /** The local operation the server refused. */
   op: Operation
+  /**
+   * The entity's version field (`versionField` of createSyncedEntity). The server sets it: a merged
+   * record should carry the remote record's value.
+   */
+  versionField: string
 }
 
-/** A decision: keep one side, or a merged record (null deletes the record). */
-export type ConflictResolution<TRecord = Rec> = { choose: 'local' | 'remote' } | { merged: TRecord | null }
+/**
+ * A decision: keep one side, a merged record (null deletes the record), or park the conflict for a
+ * person. `fields` names the fields the conflict is about, for the conflict list; without it, the
+ * top-level fields where `local` and `remote` differ.
+ */
+export type ConflictResolution<TRecord = Rec> =
+  | { choose: 'local' | 'remote'; fields?: string[] }
+  | { merged: TRecord | null; fields?: string[] }
+  | { manual: true; fields?: string[] }
 
-/** A custom strategy: decides a conflict, or returns 'manual' to park it for a person. */
+/**
+ * A strategy as a function: decides a conflict, or returns 'manual' (short for `{ manual: true }`) to
+ * park it for a person. Custom ones, and the opt-in strategies ({@link lastWriteWins},
+ * {@link mergeFields}, {@link deepMerge}), are resolvers.
+ */
 export type ConflictResolver<TRecord = Rec> = (context: ConflictContext<TRecord>) => ConflictResolution<TRecord> | 'manual'
 
 /** The three values of one field in a three-way merge (undefined: the field is absent on that side). */
@@ -37,33 +53,13 @@ export interface FieldSides {
  */
 export type FieldMerger = (sides: FieldSides) => { value: unknown } | undefined
 
-/** The named strategies. */
-export type ConflictStrategyName = 'server-wins' | 'client-wins' | 'last-write-wins' | 'merge' | 'manual'
+/**
+ * The built-in strategies named by a string: the server's record stands (`'server-wins'`, the
+ * default), the local change goes again on top of it (`'client-wins'`), or the conflict waits for a
+ * person (`'manual'`). The others are opt-in imports, so an app bundles only what it uses:
+ * {@link lastWriteWins}, {@link mergeFields}, {@link deepMerge}.
+ */
+export type ConflictStrategyName = 'server-wins' | 'client-wins' | 'manual'
 
-/** Three-way merge, field by field, against the state the change was made on. */
-export interface MergeStrategy<TRecord = Rec> {
-  strategy: 'merge'
-  /** How to merge particular top-level fields changed on both sides (counters, sets, …). */
-  fields?: { [K in keyof TRecord]?: FieldMerger }
-  /**
-   * What decides a field changed on both sides to different values that no field merger settles.
-   * @default 'manual'
-   */
-  fallback?: 'manual' | 'server-wins' | 'client-wins' | 'last-write-wins'
-  /** For a last-write-wins fallback: the remote record's updated-at field. @default 'updatedAt' */
-  updatedAtField?: string
-}
-
-/** The last write wins, by the operation's time against the remote record's updated-at field. */
-export interface LastWriteWinsStrategy {
-  strategy: 'last-write-wins'
-  /** @default 'updatedAt' */
-  updatedAtField?: string
-}
-
-/** How an entity's conflicts are settled. */
-export type ConflictStrategy<TRecord = Rec> =
-  | ConflictStrategyName
-  | ConflictResolver<TRecord>
-  | MergeStrategy<TRecord>
-  | LastWriteWinsStrategy
+/** How an entity's conflicts are settled: a built-in by name, or a resolver. */
+export type ConflictStrategy<TRecord = Rec> = ConflictStrategyName | ConflictResolver<TRecord>

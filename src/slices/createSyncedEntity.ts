@@ -12,6 +12,7 @@ import {
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { SyncSetupError } from '../core/errors'
 import type { ConflictStrategy } from '../conflicts/types'
+import { checkConflictStrategy } from '../conflicts/checkConflictStrategy'
 import {
   opsSettled,
   pulledPage,
@@ -55,9 +56,9 @@ export interface SyncedEntityOptions<TRecord> {
    */
   priority?: number
   /**
-   * How this entity's conflicts are settled: `'server-wins'`, `'client-wins'`, `'last-write-wins'`,
-   * `'merge'` (three-way, field by field), `'manual'` (parked for a person), a function, or an object
-   * form with options (`{ strategy: 'merge', fields, fallback }`).
+   * How this entity's conflicts are settled: `'server-wins'`, `'client-wins'`, `'manual'` (parked for a
+   * person), or a resolver function: one of your own, or an imported one such as `mergeFields({ fields,
+   * fallback })` (three-way, field by field), `lastWriteWins()` or `deepMerge()`.
    * @default the `conflict` option of createOfflineSync, itself 'server-wins' by default
    */
   conflict?: ConflictStrategy<TRecord>
@@ -183,6 +184,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
   const name = options.name
   if (options.priority !== undefined && !Number.isFinite(options.priority))
     throw new SyncSetupError(`\`priority\` of "${name}" must be a finite number, got ${String(options.priority)}.`)
+  checkConflictStrategy(options.conflict, `createSyncedEntity("${name}")`)
   // The slice works on plain JSON records inside; the public types carry TRecord. (Immer's Draft of a
   // generic record type does not line up with the type itself, so the generics stop at this boundary.)
   type Rec = Record<string, unknown>

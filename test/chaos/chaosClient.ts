@@ -6,6 +6,8 @@ import {
   createOfflineSync,
   createRestAdapter,
   createSyncedEntity,
+  lastWriteWins,
+  mergeFields,
   type ConflictStrategy,
   type ManualNetworkStatus,
   type Operation,
@@ -23,6 +25,7 @@ import type { Scheduler } from './scheduler'
 
 export type Todo = Record<string, unknown> & { id: string; title: string; version?: number }
 
+/** A scenario's strategy by name; the opt-in ones are made by their factories with default options. */
 export type StrategyName = 'server-wins' | 'client-wins' | 'last-write-wins' | 'merge' | 'manual'
 export const STRATEGIES: readonly StrategyName[] = ['server-wins', 'client-wins', 'last-write-wins', 'merge', 'manual']
 
@@ -240,7 +243,10 @@ export class ChaosClient {
   }
 
   private conflictStrategy(): ConflictStrategy<Todo> {
-    return this.config.strategy
+    const { strategy } = this.config
+    if (strategy === 'last-write-wins') return lastWriteWins()
+    if (strategy === 'merge') return mergeFields()
+    return strategy
   }
 
   /** The tab's page dies: storage cut off at this instant, engine and persistence stopped, nothing flushed. */

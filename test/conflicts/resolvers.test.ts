@@ -192,7 +192,7 @@ describe('deepMerge', () => {
     priority: 0,
     userId: null,
   }
-  const context = (base: Rec | null, local: Rec | null, remote: Rec | null): ConflictContext => ({ base, local, remote, op })
+  const context = (base: Rec | null, local: Rec | null, remote: Rec | null): ConflictContext => ({ base, local, remote, op, versionField: 'version' })
 
   const base = { id: 'p1', name: 'Ada', address: { city: 'Oslo', zip: '0150' }, tags: ['a'] }
   const local = { id: 'p1', name: 'Ada L.', address: { city: 'Bergen', zip: '0150' }, tags: ['a', 'b'] }

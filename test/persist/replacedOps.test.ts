@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { mergeFields, type ConflictStrategy } from '../../src'
 import { crashableStorage, expectNoOrphans, storedOpIds } from '../support/crashableStorage'
 import { createIdempotentServer } from '../support/idempotentServer'
 import { loadPage } from '../support/persistedStore'
@@ -6,7 +7,7 @@ import { loadPage } from '../support/persistedStore'
 const todo = (id: string, title = `Todo ${id}`) => ({ id, title, done: false })
 
 /** A record the client created and the server confirmed (v1), then changed by someone else (v2). */
-async function editedElsewhere(conflict: 'merge' | 'manual' | 'client-wins') {
+async function editedElsewhere(conflict: ConflictStrategy) {
   const disk = crashableStorage()
   const server = createIdempotentServer()
   const page = loadPage(disk.storage, server.adapter, { online: true, conflict })
@@ -19,7 +20,7 @@ async function editedElsewhere(conflict: 'merge' | 'manual' | 'client-wins') {
 
 describe('Durability invariant 6: a replaced operation leaves storage once what replaces it is stored', () => {
   it('after a reload, an automatically merged change the server confirmed is not sent or applied again', async () => {
-    const { disk, server, page } = await editedElsewhere('merge')
+    const { disk, server, page } = await editedElsewhere(mergeFields())
     page.store.dispatch(page.todos.actions.updated({ id: 'a', changes: { title: 'Mine' } }))
     await vi.waitFor(() => expect(server.applied).toHaveLength(2))
     await vi.waitFor(() => expect(page.status().pending).toBe(0))
@@ -28,7 +29,7 @@ describe('Durability invariant 6: a replaced operation leaves storage once what 
     page.sync.stop()
 
     const received = server.received.length
-    const again = loadPage(disk.inner, server.adapter, { online: true, conflict: 'merge' })
+    const again = loadPage(disk.inner, server.adapter, { online: true, conflict: mergeFields() })
     await again.persistor.ready
     expect(again.ops()).toEqual([])
     again.store.dispatch(again.sync.actions.syncNow())

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { lastWriteWins, mergeFields } from 'rtk-offline'
 import { createMockBackend } from 'rtk-offline/msw'
 import { createClient, type Item } from '../support/client'
 import { useMswServer } from '../support/mswServer'
@@ -69,7 +70,7 @@ describe('pull', () => {
 
   it('rebases pending changes on a pulled record: the view keeps the unsent change and shows newer server data', async () => {
     backend.seed('items', [item('a', 'Rope')])
-    const c = client({ conflict: 'merge' })
+    const c = client({ conflict: mergeFields() })
     c.network.setOnline(true)
     await vi.waitFor(() => expect(c.record('a')).toBeTruthy())
     c.network.setOnline(false)
@@ -152,8 +153,8 @@ describe('several clients on one backend', () => {
   it.each([
     ['server-wins', 'server-wins'],
     ['client-wins', 'client-wins'],
-    ['last-write-wins', 'last-write-wins'],
-    ['merge (server-wins for fields both changed)', { strategy: 'merge', fallback: 'server-wins' }],
+    ['lastWriteWins()', lastWriteWins<Item>()],
+    ['mergeFields (server-wins for fields both changed)', mergeFields<Item>({ fallback: 'server-wins' })],
   ] as const)(
     'converge to the same state under %s',
     async (_, strategy) => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { sumCounters, mergeAsSet, type ConflictStrategy } from 'rtk-offline'
+import { sumCounters, mergeAsSet, lastWriteWins, mergeFields, type ConflictStrategy } from 'rtk-offline'
 import { createMockBackend } from 'rtk-offline/msw'
 import { createClient, type Item } from '../support/client'
 import { useMswServer } from '../support/mswServer'
@@ -53,16 +53,16 @@ describe('conflict strategies', () => {
     expect(client.record('a')).toEqual(backend.record('items', 'a'))
   })
 
-  it('last-write-wins: the newer side wins by the operation time against updatedAt', async () => {
+  it('lastWriteWins: the newer side wins by the operation time against updatedAt', async () => {
     // The local change was made before the remote edit: the server wins.
-    const older = await conflictOn('last-write-wins', { title: 'Mine' }, { title: 'Theirs' })
+    const older = await conflictOn(lastWriteWins(), { title: 'Mine' }, { title: 'Theirs' })
     expect(backend.record('items', 'a')).toMatchObject({ title: 'Theirs' })
     expect(older.record('a')).toMatchObject({ title: 'Theirs' })
     for (const stop of stops.splice(0)) stop()
     backend.reset()
     // A local change made after the remote edit wins.
     backend.seed('items', [seeded])
-    const client = createClient(baseUrl, { conflict: 'last-write-wins', now: () => clock })
+    const client = createClient(baseUrl, { conflict: lastWriteWins(), now: () => clock })
     stops.push(() => client.sync.stop())
     client.network.setOnline(true)
     await vi.waitFor(() => expect(client.record('a')).toBeTruthy())
@@ -75,27 +75,27 @@ describe('conflict strategies', () => {
     await vi.waitFor(() => expect(backend.record('items', 'a')).toMatchObject({ title: 'Mine, later' }))
   })
 
-  it('merge: fields changed on one side only are merged and sent', async () => {
-    const client = await conflictOn('merge', { title: 'Mine' }, { done: true })
+  it('mergeFields: fields changed on one side only are merged and sent', async () => {
+    const client = await conflictOn(mergeFields(), { title: 'Mine' }, { done: true })
     expect(backend.record('items', 'a')).toMatchObject({ title: 'Mine', done: true })
     expect(client.record('a')).toEqual(backend.record('items', 'a'))
     expect(client.conflicts()[0]).toMatchObject({ resolution: 'merged', fields: [] })
   })
 
-  it('merge: a field changed on both sides falls back to manual by default, and to the chosen fallback', async () => {
-    const manual = await conflictOn('merge', { title: 'Mine', done: true }, { title: 'Theirs' })
+  it('mergeFields: a field changed on both sides falls back to manual by default, and to the chosen fallback', async () => {
+    const manual = await conflictOn(mergeFields(), { title: 'Mine', done: true }, { title: 'Theirs' })
     expect(manual.open()).toMatchObject([{ recordId: 'a', fields: ['title'], status: 'open' }])
     expect(manual.record('a')).toMatchObject({ title: 'Mine' })
     for (const stop of stops.splice(0)) stop()
     backend.reset()
-    const serverFallback = await conflictOn({ strategy: 'merge', fallback: 'server-wins' }, { title: 'Mine', done: true }, { title: 'Theirs' })
+    const serverFallback = await conflictOn(mergeFields({ fallback: 'server-wins' }), { title: 'Mine', done: true }, { title: 'Theirs' })
     expect(backend.record('items', 'a')).toMatchObject({ title: 'Theirs', done: true })
     expect(serverFallback.record('a')).toEqual(backend.record('items', 'a'))
   })
 
-  it('merge with field mergers: two sales from one stock are summed, tags merge as a set', async () => {
+  it('mergeFields with field mergers: two sales from one stock are summed, tags merge as a set', async () => {
     const client = await conflictOn(
-      { strategy: 'merge', fields: { quantity: sumCounters(), tags: mergeAsSet() } },
+      mergeFields({ fields: { quantity: sumCounters(), tags: mergeAsSet() } }),
       { quantity: 8, tags: ['gear', 'rope'] },
       { quantity: 7, tags: ['gear', 'sale'] },
     )

@@ -1,5 +1,5 @@
 import { configureStore } from '@reduxjs/toolkit'
-import { createOfflineSync, createRestAdapter, createSyncedEntity } from 'rtk-offline'
+import { createOfflineSync, createRestAdapter, createSyncedEntity, mergeFields } from 'rtk-offline'
 import { createPersistence } from 'rtk-offline/persist'
 import { deviceStorage } from './deviceStorage'
 import { apiBaseUrl, type Item, type Order } from './model'
@@ -10,7 +10,7 @@ import { createAppNetwork } from './network'
  * field by field against what it was made on: fields changed on one side only are merged for you, and
  * a field changed on both sides (the quantity here and on the server) waits for you in the conflict dialog.
  */
-export const items = createSyncedEntity<Item>({ name: 'items', priority: 1, conflict: { strategy: 'merge', fallback: 'manual' } })
+export const items = createSyncedEntity<Item>({ name: 'items', priority: 1, conflict: mergeFields({ fallback: 'manual' }) })
 export const orders = createSyncedEntity<Order>({ name: 'orders' })
 
 export const network = createAppNetwork()
