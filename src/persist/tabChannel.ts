@@ -19,6 +19,7 @@ import {
   syncNow,
 } from '../slices/actions'
 import { isStampedEntityAction } from '../slices/outboxSlice'
+import { isRemoteAction } from '../slices/remoteAction'
 
 /** The changes every tab of one outbox must see, so each tab's view and counts are right. */
 const isShared = isAnyOf(
@@ -46,14 +47,7 @@ export function isSharedAction(action: UnknownAction): boolean {
   return isStampedEntityAction(action) || isShared(action)
 }
 
-/** Marks an action that came from another tab: it is applied, not validated, stored or sent on again. */
-export interface RemoteMeta {
-  remoteTab: string
-}
-
-export function isRemoteAction(action: unknown): boolean {
-  return typeof (action as { meta?: Partial<RemoteMeta> }).meta?.remoteTab === 'string'
-}
+export { isRemoteAction, type RemoteMeta } from '../slices/remoteAction'
 
 /** What tabs say to each other: an action, a new tab's hello, or the answer to a hello. */
 type TabMessage =
