@@ -41,8 +41,9 @@ import { decideConflict } from '../conflicts/decideConflict'
 import { applyChange } from '../core/change'
 import type { Settlement } from '../slices/actions'
 
-/** Who raised an error reported to `onError`. */
-export type ErrorSource = 'adapter' | 'onAuthError' | 'drain' | 'storage' | 'conflict'
+import type { ErrorSource } from './errorSource'
+
+export type { ErrorSource } from './errorSource'
 
 export interface DrainConfig {
   reducerPath: string
