@@ -1,75 +1,24 @@
-import { createSlice, freeze, type UnknownAction } from '@reduxjs/toolkit'
-import type { SyncErrorInfo } from '../core/errors'
-import { closedCircuit, nextCircuit, type ResolvedCircuitBreakerOptions } from '../core/circuitBreaker'
-import type { Operation } from '../types'
-import {
-  authRestored,
-  discardFailed,
-  dismissConflicts,
-  drainWaiting,
-  networkChanged,
-  opsAbandoned,
-  opsSent,
-  opsSettled,
-  opsUnsent,
-  pause,
-  resume,
-  pulledPage,
-  pullFailed,
-  pullStarted,
-  rehydrated,
-  resolveConflict,
-  retryFailed,
-  senderElected,
-  storageCorrupted,
-  storageFailed,
-  syncNow,
-  tabSynced,
-  userSwitched,
-  type OfflineMeta,
-} from './actions'
-import type { OutboxCounts, OutboxState, PullProgress } from './outboxState'
-import { seqPath, trieDelete, trieEach, trieGet, trieSet, trieValues } from '../core/trie'
-import type { Change } from '../core/change'
+import { createSlice, type UnknownAction } from '@reduxjs/toolkit'
+import { closedCircuit } from '../core/circuitBreaker'
+import { userSwitched } from './actions'
+import { conflictListCases } from './outbox/conflictList'
+import { operationLedgerCases } from './outbox/operationLedger'
+import { pullProgressCases } from './outbox/pullProgress'
+import { storageHealthCases } from './outbox/storageHealth'
+import type { OutboxConfig, SyncCase } from './outbox/syncCase'
+import { syncStatusCases } from './outbox/syncStatus'
+import type { OutboxState } from './outboxState'
 
 export type { OutboxCounts, OutboxState, PullProgress, StorageProblem, SyncConflict } from './outboxState'
-
-/** Settled conflicts kept visible, at most; open ones are always kept. */
-const RESOLVED_CONFLICTS_KEPT = 100
-
-export interface OutboxConfig {
-  reducerPath: string
-  /** Priority of each entity, by name. */
-  priorities: ReadonlyMap<string, number>
-  circuitBreaker: ResolvedCircuitBreakerOptions
-  isOnline: () => boolean
-  /** With persistence, the outbox starts unhydrated and sends nothing until the restore. */
-  persistent: boolean
-  /** Seqs are `counter × seqSlots + slot`; `nextSeq` holds the counter. */
-  seqSlots: number
-}
+export type { OutboxConfig } from './outbox/syncCase'
+export { isStampedEntityAction, mayHaveBeenSent } from './outbox/operationLedger'
 
 /**
- * Durability invariant 1 (write-ahead): an operation that may have been sent (in flight, or sent at
- * least once: attempts > 0, which a restore keeps) is frozen: nothing is merged into it, its body and
- * idempotency key never change. The enqueue middleware asks this before coalescing.
+ * Builds the reducer of the sync slice for one `createOfflineSync` instance: its parts (./outbox) combined
+ * into one reducer over one state. For an action several parts handle, their cases run in this order: the
+ * conflict list and the status first (they read the operations an answer is about), then the operation
+ * ledger (which moves them), then pull progress and storage health.
  */
-export function mayHaveBeenSent(op: Operation): boolean {
-  return op.status !== 'pending' || op.attempts > 0
-}
-
-export function isStampedEntityAction(action: UnknownAction): action is UnknownAction & { meta: { offline: OfflineMeta } } {
-  const meta = (action as { meta?: { offline?: OfflineMeta } }).meta
-  return meta?.offline !== undefined && Array.isArray(meta.offline.stamps)
-}
-
-function bump(counts: OutboxCounts, entity: string, by: number): void {
-  counts.pending += by
-  counts.byEntity[entity] = (counts.byEntity[entity] ?? 0) + by
-  if (counts.byEntity[entity] === 0) delete counts.byEntity[entity]
-}
-
-/** Builds the reducer of the sync slice for one `createOfflineSync` instance. */
 export function buildOutboxSlice(config: OutboxConfig) {
   const initialState = (): OutboxState => ({
     nextSeq: 1,
@@ -90,412 +39,31 @@ export function buildOutboxSlice(config: OutboxConfig) {
     pull: {},
   })
 
-  const pullOf = (state: OutboxState, entity: string): PullProgress =>
-    (state.pull[entity] ??= {
-      cursor: null,
-      status: 'idle',
-      pages: 0,
-      records: 0,
-      attempts: 0,
-      lastPulledAt: null,
-      error: null,
-      nextAttemptAt: null,
-    })
-
-  /** Counters from scratch, after a restore replaced the operations. */
-  function recount(state: OutboxState): void {
-    const counts: OutboxCounts = { pending: 0, inflight: 0, parked: 0, failed: 0, byEntity: {} }
-    trieEach(state.ops, (op) => {
-      bump(counts, op.entity, 1)
-      if (op.status === 'inflight') counts.inflight += 1
-      if (op.status === 'conflict') counts.parked += 1
-    })
-    trieEach(state.failed, () => {
-      counts.failed += 1
-    })
-    state.counts = counts
-  }
-
-  /** Removes an unsettled operation, keeping the counters true. */
-  function take(state: OutboxState, seq: number): Operation | undefined {
-    const path = seqPath(seq)
-    const op = trieGet(state.ops, path)
-    if (!op) return undefined
-    trieDelete(state.ops, path)
-    bump(state.counts, op.entity, -1)
-    if (op.status === 'inflight') state.counts.inflight -= 1
-    if (op.status === 'conflict') state.counts.parked -= 1
-    return op
-  }
-
-  function fail(state: OutboxState, seq: number, error: SyncErrorInfo): void {
-    const op = take(state, seq)
-    if (!op) return
-    trieSet(state.failed, seqPath(seq), { ...op, status: 'failed', nextAttemptAt: null, lastError: error })
-    state.counts.failed += 1
-  }
-
-  /** Parks an operation for a person: not sent, and the record's later operations wait behind it. */
-  function park(state: OutboxState, op: Operation): void {
-    if (op.status === 'inflight') state.counts.inflight -= 1
-    if (op.status !== 'conflict') state.counts.parked += 1
-    op.status = 'conflict'
-    op.nextAttemptAt = null
-  }
-
-  /**
-   * The operation again, with a new id (a new idempotency key for a new body), as if never sent. The only
-   * place a sent operation's id and body change (Durability invariant 1: a sent one is otherwise frozen).
-   * It names the id it replaces, so storage drops that record once this one is stored (invariant 6).
-   */
-  function requeue(state: OutboxState, op: Operation, next: { id: string; change: Change }): void {
-    if (op.status === 'inflight') state.counts.inflight -= 1
-    if (op.status === 'conflict') state.counts.parked -= 1
-    op.replaces = op.id
-    op.id = next.id
-    op.kind = next.change.kind
-    op.data = next.change.data
-    op.status = 'pending'
-    op.attempts = 0
-    op.nextAttemptAt = null
-    op.lastError = null
-  }
-
-  function trimResolved(state: OutboxState): void {
-    let resolved = state.conflicts.filter((conflict) => conflict.status === 'resolved').length
-    if (resolved <= RESOLVED_CONFLICTS_KEPT) return
-    state.conflicts = state.conflicts.filter((conflict) => conflict.status === 'open' || resolved-- <= RESOLVED_CONFLICTS_KEPT)
-  }
-
-  /** Lets every waiting operation go at once (back online, or the app asked to sync now). */
-  function clearBackoff(state: OutboxState): void {
-    trieEach(state.ops, (op) => {
-      if (op.nextAttemptAt !== null) op.nextAttemptAt = null
-    })
-    state.nextAttemptAt = null
-  }
-
-  const ownsEntity = (entity: string) => config.priorities.has(entity)
-  // A Lamport counter: past every seq seen, from this tab or another.
-  const counterAfter = (seq: number) => Math.floor(seq / config.seqSlots) + 1
+  const cases: SyncCase[] = [
+    ...conflictListCases(config),
+    ...syncStatusCases(config),
+    ...operationLedgerCases(config),
+    ...pullProgressCases(config),
+    ...storageHealthCases(),
+  ]
+  const byType = new Map<string, Array<SyncCase['reduce']>>()
+  for (const item of cases) if ('type' in item) byType.set(item.type, [...(byType.get(item.type) ?? []), item.reduce])
 
   return createSlice({
     name: config.reducerPath,
     initialState,
     reducers: {},
     extraReducers: (builder) => {
-      builder
-        .addCase(opsSent, (state, { payload }) => {
-          for (const seq of payload.seqs) {
-            const op = trieGet(state.ops, seqPath(seq))
-            if (!op || op.status !== 'pending') continue
-            op.status = 'inflight'
-            op.attempts += 1
-            op.nextAttemptAt = null
-            state.counts.inflight += 1
-          }
-          state.nextAttemptAt = null
-          if (payload.probe) state.circuit = nextCircuit(state.circuit, 'probe', payload.at, config.circuitBreaker)
+      // Another user signed in (or out): that user's outbox starts empty, waiting for its restore.
+      builder.addCase(userSwitched, (state, { payload }) => {
+        const fresh = initialState()
+        return { ...fresh, online: state.online, paused: state.paused, userId: payload.userId, hydrated: payload.hydrated }
+      })
+      for (const [type, reducers] of byType)
+        builder.addCase(type, (state, action: UnknownAction) => {
+          for (const reduce of reducers) reduce(state, action)
         })
-        .addCase(opsUnsent, (state, { payload }) => {
-          // Never sent: the mark is taken back, so attempts count only requests that left.
-          for (const seq of payload.seqs) {
-            const op = trieGet(state.ops, seqPath(seq))
-            if (!op || op.status !== 'inflight') continue
-            op.status = 'pending'
-            op.attempts = Math.max(0, op.attempts - 1)
-            op.nextAttemptAt = payload.nextAttemptAt
-            op.lastError = payload.error
-            state.counts.inflight -= 1
-          }
-          state.lastError = payload.error
-        })
-        .addCase(opsSettled, (state, { payload }) => {
-          for (const result of payload.results) {
-            if (!ownsEntity(result.entity)) continue
-            // Durability invariant 4: an answer is applied only to the operation it answers, of the
-            // signed-in user. An answer to another user's operation, or to an operation since replaced at
-            // that seq (seqs restart per user), changes nothing.
-            const answered = trieGet(state.ops, seqPath(result.seq))
-            if (!answered || answered.id !== result.opId || answered.userId !== state.userId) continue
-            switch (result.type) {
-              case 'confirmed':
-                take(state, result.seq)
-                break
-              case 'conflict': {
-                const op = trieGet(state.ops, seqPath(result.seq))
-                if (!op) break
-                state.conflicts.push({
-                  id: op.id,
-                  seq: op.seq,
-                  entity: op.entity,
-                  recordId: op.recordId,
-                  kind: op.kind,
-                  base: result.base,
-                  local: result.local,
-                  remote: result.remote,
-                  fields: result.fields,
-                  resolution: result.resolution,
-                  status: result.resolution === 'manual' ? 'open' : 'resolved',
-                  choice: null,
-                  detectedAt: payload.at,
-                })
-                trimResolved(state)
-                if (result.resolution === 'manual') {
-                  park(state, op)
-                  // A parked op's body may change form for display, under its old id: safe under
-                  // invariant 1, since a parked op never goes out again under that id (it leaves only
-                  // by resolveConflict, through requeue with a new id, or is taken).
-                  if (result.parked) {
-                    op.kind = result.parked.kind
-                    op.data = result.parked.data
-                  }
-                }
-                else if (result.next) requeue(state, op, result.next)
-                else take(state, result.seq)
-                break
-              }
-              case 'retry':
-              case 'auth': {
-                const op = trieGet(state.ops, seqPath(result.seq))
-                if (!op) break
-                if (op.status === 'inflight') state.counts.inflight -= 1
-                op.status = 'pending'
-                op.nextAttemptAt = result.type === 'retry' ? result.nextAttemptAt : null
-                op.lastError = result.error
-                if (result.type === 'auth') state.authRequired = true
-                break
-              }
-              case 'failed': {
-                fail(state, result.seq, result.error)
-                const because = {
-                  name: 'SyncError',
-                  code: 'dependency-failed',
-                  message: `Not sent: an earlier operation on the same record failed (${result.error.message}).`,
-                }
-                for (const dependent of result.dependents) fail(state, dependent, because)
-                break
-              }
-            }
-            if (result.type === 'retry' || result.type === 'failed') state.lastError = result.error
-          }
-          if (payload.verdict === 'answered') {
-            state.lastSyncedAt = payload.at
-            // The backend answered, but a retry or failure in the same batch is still the latest news.
-            if (payload.results.every((result) => result.type === 'confirmed' || result.type === 'conflict')) state.lastError = null
-            state.circuit = nextCircuit(state.circuit, 'success', payload.at, config.circuitBreaker)
-          } else if (payload.verdict === 'transient')
-            state.circuit = nextCircuit(state.circuit, 'failure', payload.at, config.circuitBreaker)
-        })
-        .addCase(drainWaiting, (state, { payload }) => {
-          state.nextAttemptAt = payload.nextAttemptAt
-        })
-        .addCase(syncNow, (state) => {
-          clearBackoff(state)
-          // A probe may go at once through an open circuit.
-          if (state.circuit.state === 'open') state.circuit.openUntil = 0
-        })
-        .addCase(pause, (state) => {
-          state.paused = true
-        })
-        .addCase(resume, (state) => {
-          state.paused = false
-          state.authRequired = false
-        })
-        .addCase(authRestored, (state) => {
-          state.authRequired = false
-        })
-        .addCase(networkChanged, (state, { payload }) => {
-          if (payload.online === state.online) return
-          state.online = payload.online
-          if (payload.online) {
-            clearBackoff(state)
-            state.circuit = closedCircuit
-          }
-        })
-        .addCase(retryFailed, (state, { payload }) => {
-          for (const revived of payload.revived) {
-            if (!ownsEntity(revived.entity)) continue
-            const path = seqPath(revived.fromSeq)
-            const op = trieGet(state.failed, path)
-            if (!op) continue
-            trieDelete(state.failed, path)
-            state.counts.failed -= 1
-            trieSet<Operation>(state.ops, seqPath(revived.seq), {
-              ...op,
-              // Durability invariant 6: storage drops the failed record once this one is stored.
-              replaces: op.id,
-              id: revived.id,
-              seq: revived.seq,
-              ...revived.change,
-              status: 'pending',
-              attempts: 0,
-              nextAttemptAt: null,
-              lastError: null,
-            })
-            bump(state.counts, op.entity, 1)
-            state.nextSeq = Math.max(state.nextSeq, counterAfter(revived.seq))
-          }
-        })
-        .addCase(discardFailed, (state, { payload }) => {
-          const ids = payload.opIds === null ? null : new Set(payload.opIds)
-          const seqs: number[] = []
-          trieEach(state.failed, (op) => {
-            if (ids === null || ids.has(op.id)) seqs.push(op.seq)
-          })
-          for (const seq of seqs) trieDelete(state.failed, seqPath(seq))
-          state.counts.failed -= seqs.length
-        })
-        .addCase(rehydrated, (state, { payload }) => {
-          const renumber = new Map(payload.renumber)
-          const waiting = trieValues(state.ops)
-          const failed = trieValues(state.failed)
-          state.ops = {}
-          state.failed = {}
-          // Each stored operation frozen as immer would freeze it, in one pass: immer then takes it as is
-          // rather than walking it for drafts first (10,000 of them on a restore).
-          for (const op of payload.ops) {
-            if (!ownsEntity(op.entity)) continue
-            trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(op.seq), freeze(op, true))
-          }
-          // Work made before the restore finished goes after the stored work, in the order it was made.
-          for (const op of [...waiting, ...failed]) {
-            const seq = renumber.get(op.seq) ?? op.seq
-            trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(seq), { ...op, seq })
-          }
-          state.nextSeq = Math.max(state.nextSeq, payload.nextSeq)
-          state.conflicts = [...payload.conflicts, ...state.conflicts]
-          for (const [entity, cursor] of Object.entries(payload.cursors ?? {}))
-            if (ownsEntity(entity) && state.pull[entity]?.cursor == null) pullOf(state, entity).cursor = cursor
-          state.userId = payload.userId
-          state.hydrated = true
-          recount(state)
-        })
-        .addCase(userSwitched, (state, { payload }) => {
-          const fresh = initialState()
-          return { ...fresh, online: state.online, paused: state.paused, userId: payload.userId, hydrated: payload.hydrated }
-        })
-        .addCase(tabSynced, (state, { payload }) => {
-          state.ops = {}
-          state.failed = {}
-          for (const op of payload.ops) {
-            if (!ownsEntity(op.entity)) continue
-            const inflight = payload.resetInflight && op.status === 'inflight'
-            trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(op.seq), inflight ? { ...op, status: 'pending' } : op)
-          }
-          state.conflicts = payload.conflicts
-          state.nextSeq = Math.max(state.nextSeq, payload.nextSeq)
-          for (const [entity, cursor] of Object.entries(payload.cursors)) if (ownsEntity(entity)) pullOf(state, entity).cursor = cursor
-          recount(state)
-        })
-        .addCase(opsAbandoned, (state, { payload }) => {
-          for (const seq of payload.seqs) {
-            const op = trieGet(state.ops, seqPath(seq))
-            if (!op || op.status !== 'inflight') continue
-            op.status = 'pending'
-            state.counts.inflight -= 1
-          }
-        })
-        .addCase(senderElected, (state) => {
-          // Sent by a tab that is gone: nobody waits for the answer, so they go again (same idempotency key).
-          trieEach(state.ops, (op) => {
-            if (op.status === 'inflight') op.status = 'pending'
-          })
-          state.counts.inflight = 0
-          // Waiting for credentials was the tab that is gone's wait (it asked the app, and its answer may
-          // never come): the new sender tries, and asks the app itself if the server says 401 again.
-          state.authRequired = false
-        })
-        .addCase(storageCorrupted, (state, { payload }) => {
-          state.storage.problems.push(payload)
-        })
-        .addCase(storageFailed, (state, { payload }) => {
-          state.storage.error = payload
-        })
-        .addCase(pullStarted, (state, { payload }) => {
-          if (!ownsEntity(payload.entity)) return
-          const pull = pullOf(state, payload.entity)
-          pull.status = 'pulling'
-          pull.pages = 0
-          pull.records = 0
-        })
-        .addCase(pulledPage, (state, { payload }) => {
-          if (!ownsEntity(payload.entity)) return
-          const pull = pullOf(state, payload.entity)
-          pull.cursor = payload.cursor
-          pull.pages += 1
-          pull.records += payload.changes.length
-          pull.status = payload.hasMore ? 'pulling' : 'idle'
-          pull.attempts = 0
-          pull.error = null
-          pull.nextAttemptAt = null
-          pull.lastPulledAt = payload.at
-        })
-        .addCase(pullFailed, (state, { payload }) => {
-          if (!ownsEntity(payload.entity)) return
-          const pull = pullOf(state, payload.entity)
-          pull.status = 'error'
-          pull.attempts += 1
-          pull.error = payload.error
-          pull.nextAttemptAt = payload.nextAttemptAt
-          state.lastError = payload.error
-          if (payload.auth) state.authRequired = true
-        })
-        .addCase(resolveConflict, (state, { payload }) => {
-          const resolved = payload.resolved
-          if (!resolved || !ownsEntity(resolved.entity)) return
-          const conflict = state.conflicts.find((item) => item.id === payload.id && item.status === 'open')
-          if (conflict) {
-            conflict.status = 'resolved'
-            conflict.choice = 'merged' in payload ? 'merged' : payload.choose
-          }
-          const op = trieGet(state.ops, seqPath(resolved.seq))
-          if (!op || op.status !== 'conflict') return
-          if (resolved.next) requeue(state, op, resolved.next)
-          else take(state, resolved.seq)
-        })
-        .addCase(dismissConflicts, (state, { payload }) => {
-          const ids = payload.ids === null ? null : new Set(payload.ids)
-          // An open conflict is settled with resolveConflict, not dismissed: its operation is still parked.
-          state.conflicts = state.conflicts.filter((conflict) => conflict.status === 'open' || (ids !== null && !ids.has(conflict.id)))
-        })
-        .addMatcher(isStampedEntityAction, (state, action) => {
-          const meta = action.meta.offline
-          if (!ownsEntity(meta.entity)) return
-          const priority = config.priorities.get(meta.entity) ?? 0
-          for (const stamp of meta.stamps) {
-            const path = seqPath(stamp.seq)
-            if (stamp.coalesced) {
-              const op = trieGet(state.ops, path)
-              if (!op) continue
-              if (stamp.queued === null) take(state, stamp.seq)
-              else {
-                op.kind = stamp.queued.kind
-                op.data = stamp.queued.data
-              }
-              continue
-            }
-            if (stamp.queued === null || trieGet(state.ops, path)) continue
-            trieSet<Operation>(state.ops, path, {
-              id: stamp.id,
-              seq: stamp.seq,
-              entity: meta.entity,
-              recordId: stamp.recordId,
-              kind: stamp.queued.kind,
-              data: stamp.queued.data,
-              baseVersion: stamp.baseVersion,
-              enqueuedAt: meta.at,
-              attempts: 0,
-              nextAttemptAt: null,
-              status: 'pending',
-              lastError: null,
-              priority,
-              userId: meta.userId,
-            })
-            bump(state.counts, meta.entity, 1)
-            state.nextSeq = Math.max(state.nextSeq, counterAfter(stamp.seq))
-          }
-        })
+      for (const item of cases) if ('matcher' in item) builder.addMatcher(item.matcher, item.reduce)
     },
   })
 }
