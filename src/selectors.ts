@@ -1,7 +1,7 @@
 import { createSelector, type EntityId } from '@reduxjs/toolkit'
 import type { SyncErrorInfo } from './core/errors'
 import { selectOutbox } from './slices/selectOutbox'
-import type { OutboxState, PullProgress, SyncConflict } from './slices/outboxSlice'
+import type { OutboxState, PullProgress, SyncConflict } from './slices/outboxState'
 import { idPath, trieGet, trieValues, type Trie } from './core/trie'
 import type { Operation } from './types'
 

@@ -19,7 +19,7 @@ import {
   tabSynced,
   type Settlement,
 } from '../../slices/actions'
-import { isStampedEntityAction } from '../../slices/outboxSlice'
+import { isStampedEntityAction } from '../../slices/outbox/operationLedger'
 import { pushBatch } from '../pushBatch'
 import { settleOutcomes } from '../settleOutcomes'
 import { alarm } from '../shared/alarm'
