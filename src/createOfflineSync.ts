@@ -3,7 +3,8 @@ import type { SyncAdapter } from './adapters/types'
 import type { SyncErrorInfo } from './core/errors'
 import { resolveRetryOptions, type RetryOptions } from './core/backoff'
 import { resolveCircuitBreakerOptions, type CircuitBreakerOptions } from './core/circuitBreaker'
-import { buildDrainMiddleware, type ErrorSource } from './middleware/drainListener'
+import { buildSyncMiddleware } from './middleware/buildSyncMiddleware'
+import type { ErrorSource } from './middleware/errorSource'
 import { buildEnqueueMiddleware } from './middleware/enqueueMiddleware'
 import { createBrowserNetworkStatus, type NetworkStatus } from './core/networkStatus'
 import { globalTimers, type Timers } from './core/timers'
@@ -149,7 +150,7 @@ interface StoreContext {
   persistence: StorePersistence | null
   /** This store's seq slot (0 until persistence with tabs has claimed one). */
   slot: number
-  /** Set by the drain: aborts the store's requests in flight (a user switch). */
+  /** Set by the engine: aborts the store's requests in flight (a user switch). */
   abortInFlight?: (why: string) => void
 }
 
@@ -245,7 +246,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     },
     ...seqConfig,
   })
-  const drain = buildDrainMiddleware({
+  const engine = buildSyncMiddleware({
     reducerPath,
     defaultConflict: options.conflict ?? 'server-wins',
     pullIntervalMs: options.pullIntervalMs ?? 60_000,
@@ -265,13 +266,13 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
   // Each store the middleware is part of, found again by `persist(store)` through its getState (Redux
   // hands middleware the store's own getState function).
   const contexts = new Set<StoreContext>()
-  // Enqueue first (validate and stamp), then the drain listener, which reacts after the reducers ran,
+  // Enqueue first (validate and stamp), then the engine's handlers (push, pull, …), which react after the reducers ran,
   // then persistence, which writes what the action changed.
   const middleware: Middleware = (api) => {
     const context: StoreContext = { getState: api.getState, persistence: null, slot: 0 }
     contexts.add(context)
     const enqueueNext = enqueue(api)
-    const drainNext = drain.middleware(api, context)
+    const engineNext = engine.middleware(api, context)
     return (next) => {
       const persistNext = (action: unknown) => {
         const persistence = context.persistence
@@ -281,7 +282,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
         persistence.afterAction(before, api.getState(), action as UnknownAction)
         return result
       }
-      return enqueueNext(drainNext(persistNext))
+      return enqueueNext(engineNext(persistNext))
     }
   }
   return {
@@ -318,7 +319,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
       await Promise.all([...contexts].map((context) => context.persistence?.flush()))
     },
     stop() {
-      drain.stop()
+      engine.stop()
       for (const context of contexts) context.persistence?.stop()
     },
   }

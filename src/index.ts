@@ -6,29 +6,25 @@ export { createSyncSelectors } from './selectors'
 export { createRestAdapter, parseRetryAfter } from './adapters/rest'
 export { createManualNetworkStatus, createBrowserNetworkStatus } from './core/networkStatus'
 export { lastWriteWins, mergeFields, threeWayMerge, mergeAsSet, sumCounters, maxValue, lastWriteWinsField, deepMerge } from './conflicts'
+// The actions an app dispatches (or the react entry dispatches for it). The engine's own events
+// (opsSent, opsSettled, pulledPage, rehydrated, userSwitched, …) stay internal: the other entries import
+// them by relative path.
 export {
+  // Ask for a drain now.
   syncNow,
+  // Stop and start sending.
   pause,
   resume,
+  // Handle failed operations.
   retryFailed,
   discardFailed,
+  // Handle conflicts.
   dismissConflicts,
-  networkChanged,
-  opsSent,
-  opsSettled,
-  drainWaiting,
-  authRestored,
-  retryDue,
-  rehydrated,
-  storageCorrupted,
-  storageFailed,
-  userSwitched,
-  senderElected,
   resolveConflict,
+  // Pull now (a WebSocket or SSE handler's hook).
   pullNow,
-  pullStarted,
-  pulledPage,
-  pullFailed,
+  // Tell the engine the device went online or offline, where `network` cannot see it.
+  networkChanged,
 } from './slices/actions'
 export {
   SyncError,
@@ -49,14 +45,14 @@ export type {
   SyncedEntityOptions,
   SyncedEntityActions,
   SyncedEntityState,
-  EntityInternals,
   EntityActionMeta,
   PendingRecord,
   PendingChange,
   RecordUpdate,
 } from './slices/createSyncedEntity'
 export type { OfflineSync, OfflineSyncOptions, OfflineSyncActions } from './createOfflineSync'
-export type { OutboxState, OutboxCounts, SyncConflict, PullProgress } from './slices/outboxSlice'
+// The sync slice's state, as `state[reducerPath]` and the selectors show it.
+export type { OutboxState, OutboxCounts, SyncConflict, PullProgress, StorageProblem } from './slices/outboxState'
 export type { SyncSelectors, SyncStatus, SyncPhase, PullStatus } from './selectors'
 export type {
   ConflictContext,
@@ -90,20 +86,12 @@ export type { NetworkStatus, ManualNetworkStatus } from './core/networkStatus'
 export type { RetryOptions } from './core/backoff'
 export type { CircuitBreakerOptions, CircuitState } from './core/circuitBreaker'
 export type { Timers } from './core/timers'
-export type { ErrorSource } from './middleware/drainListener'
+// `raisedBy` of the onError option.
+export type { ErrorSource } from './middleware/errorSource'
 export type { Operation, OperationKind, OperationStatus, Version, EntityId } from './types'
 export type { SyncErrorInfo, SyncErrorCode } from './core/errors'
-export type {
-  OpStamp,
-  OfflineMeta,
-  Settlement,
-  BatchVerdict,
-  RevivedOp,
-  RehydratePayload,
-  StoredEntity,
-  StorageProblem,
-} from './slices/actions'
+// `meta.offline` of an entity action the engine has seen (EntityActionMeta.offline).
+export type { OfflineMeta } from './slices/actions'
 // The contract of the `persist` option; persistence itself is the opt-in entry rtk-offline/persist.
 export type { SyncPersistencePlugin, PersistenceStart, StorePersistence } from './persistencePlugin'
 export type { Change } from './core/change'
-export type { Trie } from './core/trie'

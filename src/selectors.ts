@@ -1,7 +1,7 @@
 import { createSelector, type EntityId } from '@reduxjs/toolkit'
 import { SyncSetupError, type SyncErrorInfo } from './core/errors'
-import { selectOutbox } from './middleware/enqueueMiddleware'
-import type { OutboxState, PullProgress, SyncConflict } from './slices/outboxSlice'
+import { selectOutbox } from './slices/selectOutbox'
+import type { OutboxState, PullProgress, SyncConflict } from './slices/outboxState'
 import { idPath, trieGet, trieValues, type Trie } from './core/trie'
 import type { Operation } from './types'
 

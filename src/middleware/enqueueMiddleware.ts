@@ -7,6 +7,7 @@ import { applyChange, coalesce, type Change } from '../core/change'
 import type { EntityActionMeta, EntityInternals } from '../slices/createSyncedEntity'
 import { applyMergePatch, isJsonObject } from '../core/mergePatch'
 import { mayHaveBeenSent, type OutboxState } from '../slices/outboxSlice'
+import { selectOutbox } from '../slices/selectOutbox'
 import { idPath, seqPath, trieEach, trieGet } from '../core/trie'
 import type { Version } from '../types'
 import { assertSerializable, isValidId, validateWithSchema } from './validation'
@@ -47,12 +48,6 @@ interface RecordCursor {
   serverHasRecord: boolean
 }
 
-export function selectOutbox(rootState: unknown, reducerPath: string): OutboxState {
-  const outbox = (rootState as Record<string, OutboxState | undefined>)?.[reducerPath]
-  if (!outbox || typeof outbox !== 'object' || !('ops' in outbox))
-    throw new SyncSetupError(`the sync slice is not mounted: add \`${reducerPath}: sync.reducer\` to the store's reducer.`)
-  return outbox
-}
 
 function versionOf(record: Rec | null, field: string): Version | null {
   const version = record?.[field]

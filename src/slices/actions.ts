@@ -2,7 +2,9 @@ import { createAction, type EntityId } from '@reduxjs/toolkit'
 import type { SyncErrorInfo } from '../core/errors'
 import type { Operation, OperationKind, Version } from '../types'
 import type { Change } from '../core/change'
-import type { SyncConflict } from './outboxSlice'
+import type { StorageProblem, SyncConflict } from './outboxState'
+
+export type { StorageProblem } from './outboxState'
 import type { ConflictResolutionKind } from '../conflicts/decideConflict'
 
 /**
@@ -122,18 +124,6 @@ export interface RehydratePayload {
   ops: Operation[]
   /** Operations made before the restore finished get new seqs after the stored ones: [old, new]. */
   renumber: Array<[number, number]>
-}
-
-/** A stored value that could not be used, moved aside (never deleted). */
-export interface StorageProblem {
-  /** The key it was read from. */
-  key: string
-  /** Where it was moved, or null when it could not even be read (then it was left where it was). */
-  quarantineKey: string | null
-  reason: string
-  /** The first characters of the bad value, when it could be read. */
-  preview: string | null
-  at: number
 }
 
 const prefix = 'offline'

@@ -13,7 +13,7 @@ import {
   useSyncStatus,
 } from 'rtk-offline/react'
 import { ok, reject, retry } from '../support/scriptedAdapter'
-import { pulledPage, pullStarted } from 'rtk-offline'
+import { pulledPage, pullStarted } from '../../src/slices/actions'
 import { createSyncStore, renderCounter, step, todo } from './renderWithSync'
 
 const stops: Array<() => void> = []

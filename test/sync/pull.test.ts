@@ -98,7 +98,7 @@ describe('pull', () => {
     c.store.dispatch(c.items.actions.updated({ id: 'a', changes: { title: 'new' } }))
     await vi.waitFor(() => expect(c.record('a')).toMatchObject({ version: 2 }))
     c.store.dispatch(c.sync.actions.pullNow())
-    const { pulledPage } = await import('rtk-offline')
+    const { pulledPage } = await import('../../src/slices/actions')
     c.store.dispatch(pulledPage({ entity: 'items', changes: [{ id: 'a', record: { ...item('a', 'old'), version: 1 } }], cursor: null, hasMore: false, at: 0 }))
     expect(c.record('a')).toMatchObject({ title: 'new', version: 2 })
   })

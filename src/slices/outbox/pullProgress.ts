@@ -1,0 +1,57 @@
+import type { OutboxState, PullProgress } from '../outboxState'
+import { pulledPage, pullFailed, pullStarted, rehydrated, tabSynced } from '../actions'
+import { on, type OutboxConfig, type SyncCase } from './syncCase'
+
+/** An entity's pull progress, made when first needed. */
+export const pullOf = (state: OutboxState, entity: string): PullProgress =>
+  (state.pull[entity] ??= {
+    cursor: null,
+    status: 'idle',
+    pages: 0,
+    records: 0,
+    attempts: 0,
+    lastPulledAt: null,
+    error: null,
+    nextAttemptAt: null,
+  })
+
+/** Pull progress and cursors, by entity (`state.pull`). */
+export function pullProgressCases(config: OutboxConfig): SyncCase[] {
+  const ownsEntity = (entity: string) => config.priorities.has(entity)
+  return [
+    on(pullStarted, (state, { payload }) => {
+      if (!ownsEntity(payload.entity)) return
+      const pull = pullOf(state, payload.entity)
+      pull.status = 'pulling'
+      pull.pages = 0
+      pull.records = 0
+    }),
+    on(pulledPage, (state, { payload }) => {
+      if (!ownsEntity(payload.entity)) return
+      const pull = pullOf(state, payload.entity)
+      pull.cursor = payload.cursor
+      pull.pages += 1
+      pull.records += payload.changes.length
+      pull.status = payload.hasMore ? 'pulling' : 'idle'
+      pull.attempts = 0
+      pull.error = null
+      pull.nextAttemptAt = null
+      pull.lastPulledAt = payload.at
+    }),
+    on(pullFailed, (state, { payload }) => {
+      if (!ownsEntity(payload.entity)) return
+      const pull = pullOf(state, payload.entity)
+      pull.status = 'error'
+      pull.attempts += 1
+      pull.error = payload.error
+      pull.nextAttemptAt = payload.nextAttemptAt
+    }),
+    on(rehydrated, (state, { payload }) => {
+      for (const [entity, cursor] of Object.entries(payload.cursors ?? {}))
+        if (ownsEntity(entity) && state.pull[entity]?.cursor == null) pullOf(state, entity).cursor = cursor
+    }),
+    on(tabSynced, (state, { payload }) => {
+      for (const [entity, cursor] of Object.entries(payload.cursors)) if (ownsEntity(entity)) pullOf(state, entity).cursor = cursor
+    }),
+  ]
+}
