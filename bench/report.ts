@@ -317,7 +317,7 @@ function goalsTable(results: BenchResults): string {
   const rows = [
     [
       `dispatch ≤ ${GOALS.dispatchVsFloor}× the plain RTK floor (production)`,
-      ratios.map((ratio, index) => `${formatRatio(ratio)} at ${formatCount(production[index]!.options.pending)} pending`).join(', '),
+      ratios.length === 0 ? '—' : ratios.map((ratio, index) => `${formatRatio(ratio)} at ${formatCount(production[index]!.options.pending)} pending`).join(', '),
       met(worst <= GOALS.dispatchVsFloor),
     ],
     [
