@@ -2,7 +2,7 @@
  * rtk-offline's benchmarks, side by side with redux-offline. Prints a markdown report on stdout and
  * progress on stderr; exits non-zero when any workload fails its own checks.
  *
- *   npm run bench                 # the standard profile (about 8 minutes on 2 cores)
+ *   npm run bench                 # the standard profile (20–35 minutes on 2 cores, by load)
  *   npm run bench -- --full       # the issue's 100,000 updates per dispatch contestant (longer)
  *   npm run bench:smoke           # CI: tiny sizes, the same code paths, no judgement of speed
  *   npm run bench -- --only=drain # some workloads: dispatch, dispatch-size, drain, stored, rehydrate, restore-browser, memory, size
