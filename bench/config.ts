@@ -2,6 +2,8 @@ import type { DispatchOptions } from './workloads/dispatch'
 import type { DrainOptions } from './workloads/drain'
 import type { MemoryOptions } from './workloads/memory'
 import type { RehydrateOptions } from './workloads/rehydrate'
+import type { RestoreBrowserOptions } from './workloads/restoreBrowser'
+import type { StoredOptions } from './workloads/stored'
 
 /** How big each workload runs. `standard` is `npm run bench`; `smoke` is CI's; `full` takes the issue's 100,000 updates. */
 export type Profile = 'smoke' | 'standard' | 'full'
@@ -10,7 +12,11 @@ export interface BenchConfig {
   profile: Profile
   latencyMs: number
   dispatch: DispatchOptions[]
+  /** Dispatch cost by record count (production, nothing pending): what a dispatch adds over the floor at each size. */
+  dispatchBySize: DispatchOptions[]
   drain: DrainOptions[]
+  stored: StoredOptions
+  restoreBrowser: RestoreBrowserOptions
   memory: MemoryOptions
   rehydrate: RehydrateOptions
 }
@@ -42,22 +48,61 @@ function dispatchSeries(profile: Profile): DispatchOptions[] {
   ]
 }
 
+function dispatchBySize(profile: Profile): DispatchOptions[] {
+  const sizes = profile === 'smoke' ? [10, 100] : [10, 100, 1000]
+  const counts =
+    profile === 'smoke'
+      ? { warmupUpdates: 50, roundUpdates: 100, rounds: 2 }
+      : { warmupUpdates: 2000, roundUpdates: 6000, rounds: profile === 'full' ? 6 : 5 }
+  return sizes.map((records): DispatchOptions => ({ mode: 'production', records, pending: 0, chunk: 1000, ...counts }))
+}
+
+/** One change per record: nothing to merge, so rtk-offline sends as many requests as the others. */
+const ONE_PER_RECORD: DrainOptions['contestants'] = ['rtk-offline', 'rtk-offline + persistence', 'TanStack Query, scope per record, 20 at a time']
+const ONE_PER_RECORD_PURPOSE = 'One change per record: no coalescing benefit, every contestant sends one request per operation, 20 in flight.'
+
 export function benchConfig(profile: Profile): BenchConfig {
   if (profile === 'smoke')
     return {
       profile,
       latencyMs: 1,
       dispatch: dispatchSeries(profile),
-      drain: [{ operations: 100, records: 10, warmups: 0, rounds: 1, timeoutMs: 60_000, persisted: { mode: 'rounds' }, fetchLoop: true }],
+      dispatchBySize: dispatchBySize(profile),
+      drain: [
+        { operations: 100, records: 10, warmups: 0, rounds: 1, timeoutMs: 60_000, persisted: { mode: 'rounds' }, fetchLoop: true },
+        {
+          operations: 100,
+          records: 100,
+          warmups: 0,
+          rounds: 1,
+          timeoutMs: 60_000,
+          persisted: { mode: 'rounds' },
+          fetchLoop: false,
+          contestants: ONE_PER_RECORD,
+          purpose: ONE_PER_RECORD_PURPOSE,
+        },
+      ],
+      stored: { operations: 20 },
+      restoreBrowser: { records: 100, warmups: 1, rounds: 1 },
       memory: { records: 10, checkpoints: [0, 200, 1000], timeoutMs: 60_000 },
-      rehydrate: { records: 100, warmups: 0, rounds: 1 },
+      rehydrate: { records: 100, warmups: 1, rounds: 1 },
     }
   return {
     profile,
     latencyMs: 1,
     dispatch: dispatchSeries(profile),
+    dispatchBySize: dispatchBySize(profile),
     drain: [
-      { operations: 1000, records: 100, warmups: 1, rounds: 3, timeoutMs: 120_000, persisted: { mode: 'rounds' }, fetchLoop: true },
+      {
+        operations: 1000,
+        records: 100,
+        warmups: 1,
+        rounds: 3,
+        timeoutMs: 120_000,
+        persisted: { mode: 'rounds' },
+        fetchLoop: true,
+        purpose: 'Ten changes per record; the one-at-a-time rows (batchSize 1, TanStack Query in one scope, redux-offline, the fetch loop) send the same 1,000 requests.',
+      },
       {
         operations: 10_000,
         records: 1000,
@@ -66,11 +111,33 @@ export function benchConfig(profile: Profile): BenchConfig {
         timeoutMs: 300_000,
         persisted: { mode: 'capped', capMs: 45_000 },
         fetchLoop: false,
+        // TanStack Query one request at a time would add about 20 s a round and say nothing the 1,000-operation drain does not.
+        contestants: [
+          'rtk-offline',
+          'rtk-offline + persistence',
+          'rtk-offline, no coalescing, batchSize 1',
+          'rtk-offline, no coalescing, batchSize 20',
+          'TanStack Query, scope per record, 20 at a time',
+          'redux-offline',
+          'redux-offline + persistence',
+        ],
+      },
+      {
+        operations: 10_000,
+        records: 10_000,
+        warmups: 1,
+        rounds: 3,
+        timeoutMs: 300_000,
+        persisted: { mode: 'skip', reason: 'not run' },
+        fetchLoop: false,
+        contestants: ONE_PER_RECORD,
+        purpose: ONE_PER_RECORD_PURPOSE,
       },
     ],
+    stored: { operations: 1000 },
+    restoreBrowser: { records: 10_000, warmups: 1, rounds: 5 },
     memory: { records: 100, checkpoints: [0, 10_000, 100_000], timeoutMs: 300_000 },
-    // One round: rtk-offline's restore is quadratic in this build (see BENCHMARKS.md); a warm-up and
-    // alternating rounds would take minutes each.
-    rehydrate: { records: 10_000, warmups: 0, rounds: 1 },
+    // A warm-up round (not counted) first: the first restore in a process also pays for compiling the code.
+    rehydrate: { records: 10_000, warmups: 1, rounds: 3 },
   }
 }

@@ -5,7 +5,9 @@ import type { MemoryReport } from './workloads/memoryChild'
 import type { DispatchResult } from './workloads/dispatch'
 import type { DrainResult, DrainRow } from './workloads/drain'
 import type { RehydrateRow } from './workloads/rehydrate'
-import type { SizeBreakdown, SizeRow } from './workloads/size'
+import type { RestoreBrowserResult } from './workloads/restoreBrowser'
+import { SIZE_ROWS, type SizeBreakdown, type SizeRow } from './workloads/size'
+import type { StoredRow } from './workloads/stored'
 
 export interface BenchResults {
   config: BenchConfig
@@ -13,8 +15,11 @@ export interface BenchResults {
   startedAt: Date
   seconds: number
   dispatch: DispatchResult[]
+  dispatchBySize: DispatchResult[]
   drain: DrainResult[]
+  stored: StoredRow[]
   rehydrate: RehydrateRow[]
+  restoreBrowser: RestoreBrowserResult | null
   memory: MemoryReport[]
   size: SizeRow[]
   sizeBreakdown: SizeBreakdown
@@ -64,7 +69,8 @@ function dispatchTable(results: DispatchResult[]): string {
 }
 
 function drainTable(result: DrainResult): string {
-  const redux = result.rows.find((row) => row.name === 'redux-offline')!
+  // Ratios against redux-offline where it ran, else against TanStack Query.
+  const base = result.rows.find((row) => row.name === 'redux-offline' && !row.skipped) ?? result.rows.find((row) => row.name.startsWith('TanStack Query'))!
   const rows = result.rows.map((row: DrainRow) => {
     if (row.skipped) return [row.name, 'skipped', '—', '—', '—', row.skipped]
     if (row.capped)
@@ -81,12 +87,12 @@ function drainTable(result: DrainResult): string {
       row.name,
       formatMs(row.medianMs),
       formatCount(row.medianRequests),
-      formatRatio(redux.medianMs / row.medianMs),
-      formatRatio(redux.medianRequests / row.medianRequests),
+      formatRatio(base.medianMs / row.medianMs),
+      formatRatio(base.medianRequests / row.medianRequests),
       dropped > 0 ? `${row.note}; **dropped ${formatCount(dropped)} operation(s)** over the rounds (network errors, which its default discard drops)` : row.note,
     ]
   })
-  return markdownTable(['contestant', 'wall time (median)', 'HTTP requests', 'speed-up vs redux-offline', 'fewer requests vs redux-offline', 'how'], rows)
+  return markdownTable(['contestant', 'wall time (median)', 'HTTP requests', `speed-up vs ${base.name}`, `fewer requests vs ${base.name}`, 'how'], rows)
 }
 
 function persistenceSection(results: BenchResults): string {
@@ -150,13 +156,142 @@ function memoryTable(reports: MemoryReport[], checkpoints: number[]): string {
 
 function sizeTable(rows: SizeRow[]): string {
   return markdownTable(
-    ['bundle', 'up front: min', 'up front: min+gzip', 'lazy chunks: min+gzip', 'external'],
+    ['bundle', 'up front: min', 'up front: min+gzip', 'lazy chunks: min+gzip', 'up front + lazy: min+gzip', 'external'],
     rows.map((row) => [
       row.name,
       formatBytes(row.upFront.minified),
       `**${formatBytes(row.upFront.gzipped)}**`,
       row.lazy.gzipped === 0 ? '—' : `${formatBytes(row.lazy.gzipped)} (${row.lazy.inputs.join(', ')})`,
+      formatBytes(row.upFront.gzipped + row.lazy.gzipped),
       row.external.join(', '),
+    ]),
+  )
+}
+
+/** What issue 10 asks; judged from the run, each met or missed by how much. */
+const ISSUE10 = {
+  quickStartGzip: 8 * 1024,
+  reactGzip: 2.5 * 1024,
+  dispatchOverFloorUs: 40,
+  oneAtATimeVsFetchLoop: 1.2,
+  restoreMs: 250,
+}
+
+const TANSTACK_PARALLEL = 'TanStack Query, scope per record, 20 at a time'
+
+/** `met` or `**missed** by …`, for a measured value against an upper bound. */
+function atMost(value: number, bound: number, format: (value: number) => string): string {
+  if (!Number.isFinite(value)) return '—'
+  return value <= bound ? 'met' : `**missed** by ${format(value - bound)}`
+}
+
+function issue10Goals(results: BenchResults): string[][] {
+  const rows: string[][] = []
+  const size = (name: string) => results.size.find((row) => row.name === name)
+  const quickStart = size(SIZE_ROWS.quickStart)
+  const persisted = size(SIZE_ROWS.quickStartPersisted)
+  const react = size(SIZE_ROWS.react)
+  const persistEntry = size(SIZE_ROWS.persist)
+  const core = size(SIZE_ROWS.core)
+  if (quickStart)
+    rows.push([
+      `quick start (createSyncedEntity + createOfflineSync + createRestAdapter) ≤ ${formatBytes(ISSUE10.quickStartGzip)} min+gzip`,
+      `${formatBytes(quickStart.upFront.gzipped)} up front${persisted ? `; with persistence on, localforage counted: ${formatBytes(persisted.upFront.gzipped + persisted.lazy.gzipped)}` : ''}${core ? `; whole core entry ${formatBytes(core.upFront.gzipped)}` : ''}${persistEntry ? `; rtk-offline/persist ${formatBytes(persistEntry.upFront.gzipped)}` : ''}`,
+      atMost(quickStart.upFront.gzipped, ISSUE10.quickStartGzip, formatBytes),
+    ])
+  if (react)
+    rows.push([`rtk-offline/react ≤ ${formatBytes(ISSUE10.reactGzip)} min+gzip`, formatBytes(react.upFront.gzipped), atMost(react.upFront.gzipped, ISSUE10.reactGzip, formatBytes)])
+  const usable = (row: DrainRow | undefined) => (row && !row.skipped && !row.capped && Number.isFinite(row.medianMs) ? row : undefined)
+  for (const drain of results.drain) {
+    const find = (name: string) => usable(drain.rows.find((row) => row.name === name))
+    const label = `${formatCount(drain.options.operations)} ops on ${formatCount(drain.options.records)} records`
+    const tanstack = find(TANSTACK_PARALLEL)
+    // Same requests, same 20 in flight: rtk-offline as configured to send as many requests as TanStack Query does.
+    const ours = ['rtk-offline', 'rtk-offline, no coalescing, batchSize 20'].map(find).find((row) => row && tanstack && row.medianRequests === tanstack.medianRequests)
+    if (tanstack && ours) {
+      const ratio = ours.medianMs / tanstack.medianMs
+      rows.push([
+        `drain ≥ as fast as TanStack Query at the same requests (${label})`,
+        `${ours.name}: ${formatMs(ours.medianMs)} vs ${formatMs(tanstack.medianMs)}, ${formatCount(ours.medianRequests)} requests each`,
+        ratio <= 1 ? 'met' : `**missed**: ${formatRatio(ratio)} TanStack Query's time`,
+      ])
+    }
+    const serial = find('rtk-offline, no coalescing, batchSize 1')
+    const redux = find('redux-offline')
+    if (serial && redux) {
+      const ratio = serial.medianMs / redux.medianMs
+      rows.push([
+        `one request at a time ≥ as fast as redux-offline (${label})`,
+        `${formatMs(serial.medianMs)} vs ${formatMs(redux.medianMs)}`,
+        ratio <= 1 ? 'met' : `**missed**: ${formatRatio(ratio)} redux-offline's time`,
+      ])
+    }
+    const loop = find('plain fetch loop')
+    if (serial && loop) {
+      const ratio = serial.medianMs / loop.medianMs
+      rows.push([
+        `one request at a time ≤ ${ISSUE10.oneAtATimeVsFetchLoop}× a plain \`await fetch\` loop (${label})`,
+        `${formatRatio(ratio)} (${formatMs(serial.medianMs)} vs ${formatMs(loop.medianMs)})`,
+        ratio <= ISSUE10.oneAtATimeVsFetchLoop ? 'met' : `**missed** by ${formatRatio(ratio / ISSUE10.oneAtATimeVsFetchLoop)} (${formatMs(serial.medianMs - ISSUE10.oneAtATimeVsFetchLoop * loop.medianMs)} too slow)`,
+      ])
+    }
+  }
+  for (const result of results.dispatchBySize) {
+    const added = result.medianUs['rtk-offline']! - result.medianUs['plain RTK']!
+    rows.push([
+      `dispatch ≤ ${ISSUE10.dispatchOverFloorUs} µs over the plain entity-adapter update at ${formatCount(result.options.records)} records`,
+      `${formatUs(added)} over (${formatUs(result.medianUs['rtk-offline']!)} vs ${formatUs(result.medianUs['plain RTK']!)})`,
+      atMost(added, ISSUE10.dispatchOverFloorUs, formatUs),
+    ])
+  }
+  const restored = results.rehydrate.find((row) => row.name === 'rtk-offline')
+  if (restored)
+    rows.push([
+      `restore ${formatCount(results.config.rehydrate.records)} ops + records ≤ ${ISSUE10.restoreMs} ms, Node (localforage over fake-indexeddb)`,
+      formatMs(restored.medianMs),
+      atMost(restored.medianMs, ISSUE10.restoreMs, formatMs),
+    ])
+  const browser = results.restoreBrowser
+  if (browser)
+    rows.push([
+      `restore ${formatCount(browser.options.records)} ops + records ≤ ${ISSUE10.restoreMs} ms, Chromium's IndexedDB`,
+      browser.skipped ? `not run: ${browser.skipped}` : formatMs(browser.medianMs),
+      browser.skipped ? '—' : atMost(browser.medianMs, ISSUE10.restoreMs, formatMs),
+    ])
+  return rows
+}
+
+function dispatchBySizeTable(results: DispatchResult[]): string {
+  return markdownTable(
+    ['records', 'plain RTK (floor)', 'rtk-offline', 'added over the floor', 'rtk-offline ÷ floor', 'redux-offline', 'redux-offline added over the floor'],
+    results.map((result) => {
+      const floor = result.medianUs['plain RTK']!
+      const ours = result.medianUs['rtk-offline']!
+      const theirs = result.medianUs['redux-offline']
+      return [
+        formatCount(result.options.records),
+        formatUs(floor),
+        formatUs(ours),
+        `**${formatUs(ours - floor)}**`,
+        formatRatio(ours / floor),
+        theirs === undefined ? '—' : formatUs(theirs),
+        theirs === undefined ? '—' : formatUs(theirs - floor),
+      ]
+    }),
+  )
+}
+
+function storedTable(rows: StoredRow[]): string {
+  return markdownTable(
+    ['contestant', 'operations made (one per record)', 'setItem / removeItem', 'written', 'written per operation', 'storage grew by', 'stored per operation'],
+    rows.map((row) => [
+      row.name,
+      formatCount(row.operations),
+      `${formatCount(row.writes)} / ${formatCount(row.removes)}`,
+      formatBytes(row.written),
+      `**${formatBytes(row.written / row.operations)}**`,
+      formatBytes(row.grown),
+      formatBytes(row.grown / row.operations),
     ]),
   )
 }
@@ -182,7 +317,7 @@ function goalsTable(results: BenchResults): string {
   const rows = [
     [
       `dispatch ≤ ${GOALS.dispatchVsFloor}× the plain RTK floor (production)`,
-      ratios.map((ratio, index) => `${formatRatio(ratio)} at ${formatCount(production[index]!.options.pending)} pending`).join(', '),
+      ratios.length === 0 ? '—' : ratios.map((ratio, index) => `${formatRatio(ratio)} at ${formatCount(production[index]!.options.pending)} pending`).join(', '),
       met(worst <= GOALS.dispatchVsFloor),
     ],
     [
@@ -234,7 +369,11 @@ export function renderReport(results: BenchResults): string {
   out.push(`## Results (${config.profile} profile)`, '')
   out.push(`Machine: ${results.machine}. Run ${results.startedAt.toISOString()}, ${Math.round(results.seconds)} s in all.`, '')
   if (config.profile === 'smoke') out.push('Smoke profile: sizes far too small to judge speed; goals not evaluated.', '')
-  else out.push('### Goals', '', goalsTable(results), '')
+  else {
+    const issue10 = issue10Goals(results)
+    if (issue10.length > 0) out.push('### Issue 10 goals', '', markdownTable(['goal', 'measured', ''], issue10), '')
+    out.push('### Earlier goals', '', goalsTable(results), '')
+  }
   if (sample) {
     out.push(
       '### 1. Dispatch cost, production (RTK dev checks off)',
@@ -256,10 +395,22 @@ export function renderReport(results: BenchResults): string {
       ...(skipped ? [`¹ redux-offline at ${formatCount(dev.at(-1)?.options.pending ?? 0)} pending: ${skipped}.`, ''] : []),
     )
   }
+  if (results.dispatchBySize.length > 0) {
+    const first = results.dispatchBySize[0]!.options
+    out.push(
+      '### 1c. Dispatch cost by record count, production',
+      '',
+      `Median µs per dispatch over ${first.rounds} alternating rounds of ${formatCount(first.roundUpdates)} updates (after ${formatCount(first.warmupUpdates)} warm-up updates), nothing pending before; what rtk-offline adds over the plain entity-adapter update at each size.`,
+      '',
+      dispatchBySizeTable(results.dispatchBySize),
+      '',
+    )
+  }
   for (const drain of results.drain) {
     out.push(
       `### 2. Drain: ${formatCount(drain.options.operations)} operations on ${formatCount(drain.options.records)} records`,
       '',
+      ...(drain.options.purpose ? [drain.options.purpose, ''] : []),
       `Median of ${drain.options.rounds} alternating rounds${drain.options.warmups ? ` after ${drain.options.warmups} warm-up round` : ''}; ${config.latencyMs} ms added per request by the server.`,
       '',
       drainTable(drain),
@@ -273,6 +424,15 @@ export function renderReport(results: BenchResults): string {
       persistenceSection(results),
       '',
     )
+  if (results.stored.length > 0)
+    out.push(
+      '### 3a. Bytes per stored operation (localforage over fake-indexeddb)',
+      '',
+      'What persistence writes while operations are made offline, one dispatch per operation, until storage is quiet (values are ASCII JSON: characters are bytes).',
+      '',
+      storedTable(results.stored),
+      '',
+    )
   if (results.rehydrate.length > 0)
     out.push(
       '### 3b. Rehydration',
@@ -280,6 +440,25 @@ export function renderReport(results: BenchResults): string {
       `From the storage each library filled itself; ${results.config.rehydrate.rounds} alternating round(s)${results.config.rehydrate.warmups ? ` after ${results.config.rehydrate.warmups} warm-up` : ', no warm-up'}.`,
       '',
       rehydrateTable(results.rehydrate, results.config.rehydrate.records),
+      '',
+    )
+  if (results.restoreBrowser)
+    out.push(
+      "### 3c. Restore in Chromium's IndexedDB",
+      '',
+      results.restoreBrowser.skipped
+        ? `Skipped: ${results.restoreBrowser.skipped}.`
+        : markdownTable(
+            ['browser', `restore ${formatCount(results.restoreBrowser.options.records)} records + ${formatCount(results.restoreBrowser.options.records)} operations (median)`, 'rounds', 'keys stored'],
+            [
+              [
+                results.restoreBrowser.browser,
+                `**${formatMs(results.restoreBrowser.medianMs)}**`,
+                `${results.restoreBrowser.samples.map((ms) => formatMs(ms)).join(', ')} (after ${results.restoreBrowser.options.warmups} warm-up)`,
+                formatCount(results.restoreBrowser.keys),
+              ],
+            ],
+          ),
       '',
     )
   if (results.memory.length > 0)

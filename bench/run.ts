@@ -2,10 +2,10 @@
  * rtk-offline's benchmarks, side by side with redux-offline. Prints a markdown report on stdout and
  * progress on stderr; exits non-zero when any workload fails its own checks.
  *
- *   npm run bench                 # the standard profile (about 8 minutes on 2 cores)
+ *   npm run bench                 # the standard profile (20–35 minutes on 2 cores, by load)
  *   npm run bench -- --full       # the issue's 100,000 updates per dispatch contestant (longer)
  *   npm run bench:smoke           # CI: tiny sizes, the same code paths, no judgement of speed
- *   npm run bench -- --only=drain # one workload: dispatch, drain, rehydrate, memory, size
+ *   npm run bench -- --only=drain # some workloads: dispatch, dispatch-size, drain, stored, rehydrate, restore-browser, memory, size
  *
  * Both scripts build dist/ first; the benchmarks load rtk-offline from there (what users install).
  */
@@ -18,9 +18,11 @@ import { runDispatch } from './workloads/dispatch'
 import { runDrain } from './workloads/drain'
 import { runMemory } from './workloads/memory'
 import { runRehydrate } from './workloads/rehydrate'
+import { runRestoreBrowser } from './workloads/restoreBrowser'
 import { runSize, runSizeBreakdown } from './workloads/size'
+import { runStored } from './workloads/stored'
 
-const WORKLOADS = ['dispatch', 'drain', 'rehydrate', 'memory', 'size'] as const
+const WORKLOADS = ['dispatch', 'dispatch-size', 'drain', 'stored', 'rehydrate', 'restore-browser', 'memory', 'size'] as const
 type Workload = (typeof WORKLOADS)[number]
 
 function parseArgs(argv: readonly string[]): { profile: Profile; only: Set<Workload> } {
@@ -54,8 +56,11 @@ async function main(): Promise<void> {
     startedAt: new Date(),
     seconds: 0,
     dispatch: [],
+    dispatchBySize: [],
     drain: [],
+    stored: [],
     rehydrate: [],
+    restoreBrowser: null,
     memory: [],
     size: [],
     sizeBreakdown: { files: [], minified: 0 },
@@ -66,6 +71,7 @@ async function main(): Promise<void> {
     results.sizeBreakdown = await runSizeBreakdown()
   }
   if (only.has('dispatch')) for (const options of config.dispatch) results.dispatch.push(await runDispatch(lib, options, log))
+  if (only.has('dispatch-size')) for (const options of config.dispatchBySize) results.dispatchBySize.push(await runDispatch(lib, options, log))
   if (only.has('drain')) {
     const server = await startBenchServer({ latencyMs: config.latencyMs })
     try {
@@ -74,7 +80,12 @@ async function main(): Promise<void> {
       await server.close()
     }
   }
+  if (only.has('stored')) results.stored = await runStored(lib, config.stored, log)
   if (only.has('rehydrate')) results.rehydrate = await runRehydrate(lib, config.rehydrate, log)
+  if (only.has('restore-browser')) {
+    results.restoreBrowser = await runRestoreBrowser(config.restoreBrowser, log)
+    if (results.restoreBrowser.skipped) log(`restore-browser: skipped, ${results.restoreBrowser.skipped}`)
+  }
   if (only.has('memory')) results.memory = await runMemory(config.memory, log)
   results.seconds = (performance.now() - started) / 1000
   log('done')

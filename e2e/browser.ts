@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
-/** Debian's Chromium (`apt-get install -y chromium`); never a downloaded browser. */
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** Debian's Chromium (`apt-get install -y chromium`); never a downloaded browser. `CHROMIUM_PATH` names another. */
+export const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -4,6 +4,7 @@ import type { Persistor, SyncStorage } from 'rtk-offline/persist'
 import { defaultMiddlewareOptions, type CheckMode } from '../lib/checks'
 import type { RtkOffline } from '../lib/loadRtkOffline'
 import { entityState, type BenchRecord } from '../lib/records'
+import { rtkOfflinePersist } from './rtkOfflinePersist'
 
 export interface RtkOfflineStoreOptions {
   lib: RtkOffline
@@ -14,7 +15,7 @@ export interface RtkOfflineStoreOptions {
   online: boolean
   coalesce?: boolean
   batchSize?: number
-  /** The durable outbox on this storage (one context: `tabs: false`); started at once with `sync.persist(store)`. */
+  /** The durable outbox on this storage (see rtkOfflinePersist.ts); started at once with `sync.persist(store)`. */
   storage?: SyncStorage
   /** Leave the `todos` view empty (a store that will be filled by rehydration). */
   emptyView?: boolean
@@ -39,7 +40,7 @@ export function createRtkOfflineStore(options: RtkOfflineStoreOptions) {
     network,
     ...(options.coalesce === undefined ? {} : { coalesce: options.coalesce }),
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-    ...(options.storage ? { persist: lib.createPersistence({ storage: options.storage, tabs: false }) } : {}),
+    ...(options.storage ? { persist: rtkOfflinePersist(lib, options.storage) } : {}),
     onError: (error) => errors.push(error),
   })
   const initialTodos = todos.reducer(undefined, { type: 'bench/init' })

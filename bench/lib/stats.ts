@@ -34,12 +34,13 @@ export function formatRatio(ratio: number): string {
   return `${ratio.toFixed(2)}×`
 }
 
+/** Binary units: 1 KiB = 1,024 B, 1 MiB = 1,024 KiB. */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return '—'
   const sign = bytes < 0 ? '−' : ''
   const size = Math.abs(bytes)
   if (size >= 1024 * 1024) return `${sign}${(size / 1024 / 1024).toFixed(2)} MiB`
-  if (size >= 1024) return `${sign}${(size / 1024).toFixed(1)} kB`
+  if (size >= 1024) return `${sign}${(size / 1024).toFixed(1)} KiB`
   return `${sign}${size.toFixed(0)} B`
 }
 

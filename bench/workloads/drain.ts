@@ -1,5 +1,7 @@
 import { createReduxOfflineStore } from '../contestants/reduxOfflineStore'
+import { RTK_OFFLINE_PERSIST_SETUP } from '../contestants/rtkOfflinePersist'
 import { createRtkOfflineStore } from '../contestants/rtkOfflineStore'
+import { createTanstackQueryClient } from '../contestants/tanstackQueryClient'
 import { runAlternating, type Contestant } from '../lib/alternate'
 import { createCountingStorage, type CountingStorage } from '../lib/countingStorage'
 import type { RtkOffline } from '../lib/loadRtkOffline'
@@ -26,6 +28,10 @@ export interface DrainOptions {
   persisted: { mode: 'rounds' } | { mode: 'capped'; capMs: number } | { mode: 'skip'; reason: string }
   /** Include the plain fetch loop (an orientation figure; at large sizes it only costs time). */
   fetchLoop: boolean
+  /** Run only these contestants (by name); all of them when left out. */
+  contestants?: readonly DrainContestantName[]
+  /** What this drain is for, printed above its table. */
+  purpose?: string
 }
 
 export interface DrainSample {
@@ -76,7 +82,20 @@ interface RunContext {
 
 type RunFactory = (context: RunContext) => Run
 
-export const drainContestants: { name: string; note: string; create: RunFactory }[] = [
+export const DRAIN_CONTESTANTS = [
+  'rtk-offline',
+  'rtk-offline + persistence',
+  'rtk-offline, no coalescing, batchSize 1',
+  'rtk-offline, no coalescing, batchSize 20',
+  'TanStack Query, scope per record, 20 at a time',
+  'TanStack Query, one scope',
+  'redux-offline',
+  'redux-offline + persistence',
+  'plain fetch loop',
+] as const
+export type DrainContestantName = (typeof DRAIN_CONTESTANTS)[number]
+
+export const drainContestants: { name: DrainContestantName; note: string; create: RunFactory }[] = [
   {
     name: 'rtk-offline',
     note: 'coalescing on, batchSize 20 (defaults), REST adapter',
@@ -84,7 +103,7 @@ export const drainContestants: { name: string; note: string; create: RunFactory 
   },
   {
     name: 'rtk-offline + persistence',
-    note: 'as above, with the durable outbox (`persist: createPersistence({ storage, tabs: false })`) on localforage over fake-indexeddb',
+    note: `as above, with the durable outbox (${RTK_OFFLINE_PERSIST_SETUP}) on localforage over fake-indexeddb`,
     create: (context) => rtkOfflineRun(context, {}, true),
   },
   {
@@ -96,6 +115,16 @@ export const drainContestants: { name: string; note: string; create: RunFactory 
     name: 'rtk-offline, no coalescing, batchSize 20',
     note: 'one request per operation, up to 20 records in parallel',
     create: (context) => rtkOfflineRun(context, { coalesce: false }),
+  },
+  {
+    name: 'TanStack Query, scope per record, 20 at a time',
+    note: "`@tanstack/query-core` paused mutations (`networkMode: 'online'`), one PATCH each, a `scope` per record, resumed with `resumePausedMutations()`, at most 20 requests in flight; no merging, no view update, no persistence",
+    create: (context) => tanstackRun(context, 'record'),
+  },
+  {
+    name: 'TanStack Query, one scope',
+    note: 'the same, every mutation in one `scope`: one request at a time, in order',
+    create: (context) => tanstackRun(context, 'one'),
   },
   {
     name: 'redux-offline',
@@ -215,6 +244,29 @@ function reduxOfflineRun({ server, options, capMs }: RunContext, persisted: bool
   return run
 }
 
+function tanstackRun({ server, options }: RunContext, scope: 'one' | 'record'): Run {
+  let client: ReturnType<typeof createTanstackQueryClient> | undefined
+  const run: Run = {
+    async prepare() {
+      client = createTanstackQueryClient({ baseUrl: server.url, scope, concurrency: 20 })
+      client.goOffline()
+      for (const { id, changes } of updatesFor(options)) client.update(id, changes)
+      await nextMacrotask()
+      if (client.paused() !== options.operations)
+        throw new Error(`drain: TanStack Query has ${client.paused()} paused mutations, expected ${options.operations}`)
+    },
+    async drain() {
+      const { failures } = await client!.drain()
+      run.dropped = failures
+      return options.operations - failures
+    },
+    dispose() {
+      client?.dispose()
+    },
+  }
+  return run
+}
+
 function fetchLoopRun({ server, options }: RunContext): Run {
   return {
     async prepare() {},
@@ -282,11 +334,12 @@ export async function runDrain(
   log: (message: string) => void,
 ): Promise<DrainResult> {
   const context: RunContext = { lib, server, options }
-  const inRounds = drainContestants.filter(
+  const included = drainContestants.filter(
     (contestant) =>
-      (contestant.name !== 'redux-offline + persistence' || options.persisted.mode === 'rounds') &&
+      (options.contestants === undefined || options.contestants.includes(contestant.name)) &&
       (contestant.name !== 'plain fetch loop' || options.fetchLoop),
   )
+  const inRounds = included.filter((contestant) => contestant.name !== 'redux-offline + persistence' || options.persisted.mode === 'rounds')
   const samples = await runAlternating(
     inRounds.map(
       (contestant): Contestant<DrainSample> => ({
@@ -300,9 +353,7 @@ export async function runDrain(
       onProgress: (message) => log(`drain (${options.operations} ops on ${options.records} records) ${message}`),
     },
   )
-  const rows: DrainRow[] = drainContestants
-    .filter((contestant) => contestant.name !== 'plain fetch loop' || options.fetchLoop)
-    .map((contestant) => {
+  const rows: DrainRow[] = included.map((contestant) => {
     const taken = samples.get(contestant.name) ?? []
     return {
       name: contestant.name,
@@ -312,9 +363,9 @@ export async function runDrain(
       medianRequests: median(taken.map((sample) => sample.requests)),
     }
   })
-  const persistedRow = rows.find((row) => row.name === 'redux-offline + persistence')!
-  if (options.persisted.mode === 'skip') persistedRow.skipped = options.persisted.reason
-  if (options.persisted.mode === 'capped') {
+  const persistedRow = rows.find((row) => row.name === 'redux-offline + persistence')
+  if (persistedRow && options.persisted.mode === 'skip') persistedRow.skipped = options.persisted.reason
+  if (persistedRow && options.persisted.mode === 'capped') {
     const { capMs } = options.persisted
     log(`drain (${options.operations} ops on ${options.records} records) once, capped at ${capMs / 1000} s: redux-offline + persistence`)
     const contestant = drainContestants.find((entry) => entry.name === persistedRow.name)!
