@@ -1,5 +1,4 @@
 import {
-  freeze,
   current,
   createEntityAdapter,
   createSlice,
@@ -25,6 +24,7 @@ import {
   type Settlement,
 } from './actions'
 import { applyChange, replay, type Change } from '../core/change'
+import { deepFreeze } from '../core/deepFreeze'
 import { jsonEqual } from '../core/mergePatch'
 import { idPath, trieDelete, trieGet, trieSet, trieValues, type Trie } from '../core/trie'
 
@@ -378,9 +378,9 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     // Records the app had before the restore that storage does not know (preloaded state) stay.
     for (const id of state.ids) if (!view.has(id) && !changes.has(id)) view.set(id, state.entities[id]!)
     const pending: Trie<PendingRecord<Rec>> = {}
-    const ids: EntityId[] = [...bases.keys()]
-    for (const id of changes.keys()) if (!bases.has(id)) ids.push(id)
-    for (const id of ids) {
+    const touched: EntityId[] = [...bases.keys()]
+    for (const id of changes.keys()) if (!bases.has(id)) touched.push(id)
+    for (const id of touched) {
       const base = bases.has(id) ? bases.get(id)! : (view.get(id) ?? null)
       const list = changes.get(id) ?? []
       const record = replay(base, list)
@@ -391,11 +391,19 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       if (list.length > 0)
         trieSet(pending, idPath(id), { id, base, madeOn: madeOn.has(id) ? madeOn.get(id)! : base, changes: list })
     }
-    const records = [...view.values()]
-    // Frozen before the adapter's own produce takes them (they end up frozen anyway): immer then takes
-    // each as is rather than walking it for drafts.
-    for (const record of records) freeze(record, true)
-    return { ...adapter.setAll(adapter.getInitialState({ pending: {} }), records), pending }
+    // The view built directly as the adapter's setAll builds it (ids in order, the first of an id kept):
+    // setAll on a plain state runs an immer produce of its own that proxies every record.
+    const ids: EntityId[] = []
+    const entities: Record<EntityId, Rec> = {}
+    const seen = new Set<EntityId>()
+    for (const record of view.values()) {
+      const id = selectId(record)
+      if (seen.has(id)) continue
+      seen.add(id)
+      ids.push(id)
+      entities[id] = record
+    }
+    return { ...adapter.getInitialState({ pending: {} }), ids, entities, pending }
   }
 
   const marker = { offlineEntity: name }
@@ -419,8 +427,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       // `current`: the merge builds a fresh state from a plain snapshot rather than through the draft.
       // Frozen here, deeply, as immer would freeze it: a new state returned unfrozen is walked by immer
       // first, value by value, for drafts it might hold (it holds none), which at 10,000 records cost a
-      // third of a restore. A frozen one it takes as is.
-      builder.addCase(rehydrated, (state, action) => freeze(merge(current(state) as State, action.payload), true))
+      // third of a restore. A frozen one it takes as is. (deepFreeze: immer's freeze costs 3× on JSON.)
+      builder.addCase(rehydrated, (state, action) => deepFreeze(merge(current(state) as State, action.payload)))
       builder.addCase(userSwitched, () => adapter.getInitialState({ pending: {} }))
       builder.addCase(tabSynced, (state, { payload }) => {
         // The live tab's slice, as is (its view, confirmed shadows and pending changes belong together).
