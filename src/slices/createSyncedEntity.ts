@@ -239,6 +239,14 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     if (entry.changes.length === 0) trieDelete(state.pending, idPath(entry.id))
   }
 
+  /** {@link rebuild} on a stamp target. */
+  function rebuildOn(target: StampTarget<Rec>, entry: PendingRecord<Rec>, path: TriePath): void {
+    const record = replay(entry.base, entry.changes)
+    if (record === null) target.removeRecord(entry.id)
+    else target.setRecord(record)
+    if (entry.changes.length === 0) target.dropEntry(path)
+  }
+
   /** The stamps of an entity action, or a setup error when the middleware did not stamp it. */
   function stampsOf(action: EntityAction<unknown>): OfflineMeta {
     const meta = action.meta?.offline
@@ -286,10 +294,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         // ends with the same view.
         entry = target.writableEntry(path, entry)
         entry.changes.sort((a, b) => a.seq - b.seq)
-        const record = replay(entry.base, entry.changes)
-        if (record === null) target.removeRecord(entry.id)
-        else target.setRecord(record)
-        if (entry.changes.length === 0) target.dropEntry(path)
+        rebuildOn(target, entry, path)
         continue
       }
       const next = applyChange(target.record(stamp.recordId) ?? null, stamp.change)
@@ -316,15 +321,14 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
   }
 
   /**
-   * The state after an entity action, built copy-on-write beside the frozen state instead of through
-   * immer: only the nodes on the way to what changed are copied (the entity map once, the two trie
-   * nodes and the entry of each record touched), then frozen as immer would leave them. Under immer a
-   * dispatch paid for proxies, a copy of each node read and a walk of each copied node to finalise it,
-   * about three quarters of what the synced entity added to a plain entity-adapter update (measured
-   * with bench/profile/dispatchParts.ts).
+   * A copy-on-write view of a frozen state: only the nodes on the way to what changes are copied (the
+   * entity map once, the two trie nodes and the entry of each record touched); `finish` freezes them as
+   * immer would leave them and returns the new state (the same state when nothing changed). Under immer
+   * a dispatch paid for proxies, a copy of each node read and a walk of each copied node to finalise it,
+   * about three quarters of what the synced entity added to a plain entity-adapter update (measured with
+   * bench/profile/dispatchParts.ts).
    */
-  function stampedState(state: State, action: EntityAction<unknown>): State {
-    const meta = stampsOf(action)
+  function copyOnWrite(state: State): { target: StampTarget<Rec>; finish(): State } {
     let entities = state.entities
     let ids = state.ids
     let pending = state.pending
@@ -394,31 +398,54 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         own.add(ids)
       },
     }
-    applyStampsTo(target, meta)
-    if (own.size === 0) return state
-    // Frozen as immer freezes what a reducer leaves: the new values (records above; here the changes and
-    // the states they were made on, most frozen already) deeply, and the nodes copied to hold them.
-    for (const entry of entries) {
-      for (const change of entry.changes) deepFreeze(change)
-      deepFreeze(entry.base)
-      deepFreeze(entry.madeOn)
+    return {
+      target,
+      finish: () => {
+        if (own.size === 0) return state
+        // Frozen as immer freezes what a reducer leaves: the new values (records above; here the changes and
+        // the states they were made on, most frozen already) deeply, and the nodes copied to hold them.
+        for (const entry of entries) {
+          for (const change of entry.changes) deepFreeze(change)
+          deepFreeze(entry.base)
+          deepFreeze(entry.madeOn)
+        }
+        for (const made of own) Object.freeze(made)
+        return Object.freeze({ ...state, ids, entities, pending })
+      },
     }
-    for (const made of own) Object.freeze(made)
-    return Object.freeze({ ...state, ids, entities, pending })
   }
 
-  function settle(state: State, result: Settlement): void {
+  /** The state after an entity action, built copy-on-write beside the frozen state instead of through immer. */
+  function stampedState(state: State, action: EntityAction<unknown>): State {
+    const meta = stampsOf(action)
+    const { target, finish } = copyOnWrite(state)
+    applyStampsTo(target, meta)
+    return finish()
+  }
+
+  /** The state after answers (opsSettled), built the same way. */
+  function settledState(state: State, results: readonly Settlement[]): State {
+    const { target, finish } = copyOnWrite(state)
+    for (const result of results) settleOn(target, result)
+    return finish()
+  }
+
+  function settleOn(target: StampTarget<Rec>, result: Settlement): void {
     if (result.entity !== name) return
-    const entry = trieGet(state.pending, idPath(result.recordId))
-    if (!entry) return
-    const index = entry.changes.findIndex((change) => change.seq === result.seq)
+    const path = idPath(result.recordId)
+    const found = target.entry(path)
+    if (!found) return
+    const index = found.changes.findIndex((change) => change.seq === result.seq)
     if (index < 0) return
+    // A retry or an auth answer leaves the record as it is.
+    if (result.type === 'retry' || result.type === 'auth') return
+    const entry = target.writableEntry(path, found)
     const change = entry.changes[index]!
     const deleted = deletedSinceMade(entry)
     // Durability invariant 3: the pulled state after a tombstone is newer than this answer (see `gone`).
     const pulledSinceTombstone = deleted || entry.gone === true
     // The changes after this one are sent after it is settled, so after the pull that set `gone`.
-    if (result.type !== 'retry' && result.type !== 'auth') delete entry.gone
+    delete entry.gone
     switch (result.type) {
       case 'confirmed':
         // The server's copy (with its new version) becomes the confirmed state; without one, our change
@@ -471,11 +498,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         entry.changes = entry.changes.filter((pending) => !dropped.has(pending.seq))
         break
       }
-      case 'retry':
-      case 'auth':
-        return
     }
-    rebuild(state, entry)
+    rebuildOn(target, entry, path)
   }
 
   /**
@@ -561,7 +585,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     },
     extraReducers: (builder) => {
       builder.addCase(opsSettled, (state, action) => {
-        for (const result of action.payload.results) settle(state, result)
+        const target = draftTarget(state)
+        for (const result of action.payload.results) settleOn(target, result)
       })
       // `current`: the merge builds a fresh state from a plain snapshot rather than through the draft.
       // Frozen here, deeply, as immer would freeze it: a new state returned unfrozen is walked by immer
@@ -627,13 +652,15 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     },
   })
 
-  // The entity actions skip immer (stampedState), unless the state is a draft already (the slice
-  // reduced inside another immer reducer); everything else goes through the slice as usual.
+  // The entity actions and answers skip immer (copyOnWrite), unless the state is a draft already (the
+  // slice reduced inside another immer reducer); everything else goes through the slice as usual.
   const entityActionTypes = new Set<string>(Object.values(slice.actions).map((creator) => creator.type))
-  const reducer = (state: State | undefined, action: UnknownAction): State =>
-    state !== undefined && entityActionTypes.has(action.type) && !isDraft(state)
-      ? stampedState(state, action as EntityAction<unknown>)
-      : slice.reducer(state, action)
+  const reducer = (state: State | undefined, action: UnknownAction): State => {
+    if (state === undefined || isDraft(state)) return slice.reducer(state, action)
+    if (entityActionTypes.has(action.type)) return stampedState(state, action as EntityAction<unknown>)
+    if (opsSettled.match(action)) return settledState(state, action.payload.results)
+    return slice.reducer(state, action)
+  }
 
   const selectState = (rootState: unknown): State => {
     const state = (rootState as Record<string, State | undefined>)?.[name]
