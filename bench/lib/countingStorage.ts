@@ -11,6 +11,13 @@ export interface CountingStorage extends PersistStorage {
   keys(callback?: (error: unknown, keys: string[]) => void): Promise<string[]>
   /** localforage's cursor walk over every stored value, passed through as a localforage instance offers it. */
   iterate(visit: (value: unknown, key: string) => unknown): Promise<unknown>
+  /**
+   * localforage's readiness, driver and connection, passed through (reads are not counted): with them a
+   * restore reads the way it does from a localforage instance an app passes in (two IndexedDB requests).
+   */
+  ready(): Promise<void>
+  driver(): string | null
+  readonly _dbInfo: unknown
   /** setItem calls so far. */
   readonly writes: number
   /** removeItem calls so far. */
@@ -65,6 +72,11 @@ export async function createCountingStorage(): Promise<CountingStorage> {
     },
     keys: (callback) => store.keys(callback as never),
     iterate: (visit) => store.iterate(visit),
+    ready: () => store.ready(),
+    driver: () => store.driver(),
+    get _dbInfo() {
+      return (store as unknown as { _dbInfo: unknown })._dbInfo
+    },
     async storedChars() {
       let chars = 0
       await store.iterate((value: unknown) => {

@@ -11,7 +11,9 @@ import type { EntityId } from './types'
  */
 export type Trie<TValue> = Record<string, Record<string, Record<string, TValue>>>
 
-type Path = readonly [top: string, mid: string, leaf: string]
+/** Where a value sits: its top node, its middle node and its key among the leaves. */
+export type TriePath = readonly [top: string, mid: string, leaf: string]
+type Path = TriePath
 
 /**
  * The path of a sequence number. The top level is unbounded and all keys are integers, which JavaScript

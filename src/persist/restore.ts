@@ -2,6 +2,7 @@ import { SyncSetupError, SyncStorageError } from 'rtk-offline'
 import type { StorageProblem, StoredEntity } from '../slices/actions'
 import type { SyncConflict } from '../slices/outboxSlice'
 import type { Operation } from '../types'
+import { readAllUnder } from './bulkRead'
 import { listKeys, type SyncStorage } from './storage'
 import type { StorageKeys } from './storageKeys'
 import { isOperation, readLegacyEntity, readMeta, readRecordBucket, type StoredRecord } from './storedShapes'
@@ -119,9 +120,18 @@ export async function restore(
   /** Keys the pass saw with a value that is not a string: read (and checked) with getItem, as without iterate. */
   const unread = new Set<string>()
   let all: string[] | null = null
-  if (typeof storage.iterate === 'function') {
+  const prefix = `${keys.namespace}/`
+  // Faster still: two requests in all where the storage is localforage on IndexedDB (see bulkRead.ts).
+  const bulk = await readAllUnder(storage, prefix)
+  if (bulk !== null) {
+    all = []
+    for (const [key, value] of bulk) {
+      all.push(key)
+      if (typeof value === 'string') prefetched.set(key, value)
+      else unread.add(key)
+    }
+  } else if (typeof storage.iterate === 'function') {
     const seen: string[] = []
-    const prefix = `${keys.namespace}/`
     try {
       await storage.iterate((value, key) => {
         if (!key.startsWith(prefix)) return

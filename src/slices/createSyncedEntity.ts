@@ -1,6 +1,6 @@
 import {
-  freeze,
   current,
+  isDraft,
   createEntityAdapter,
   createSlice,
   type EntityId,
@@ -8,6 +8,7 @@ import {
   type EntityState,
   type PayloadAction,
   type Reducer,
+  type UnknownAction,
 } from '@reduxjs/toolkit'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { SyncSetupError } from '../core/errors'
@@ -26,8 +27,9 @@ import {
   type Settlement,
 } from './actions'
 import { applyChange, replay, type Change } from '../core/change'
+import { deepFreeze } from '../core/deepFreeze'
 import { jsonEqual } from '../core/mergePatch'
-import { idPath, trieDelete, trieGet, trieSet, trieValues, type Trie } from '../core/trie'
+import { idPath, trieDelete, trieGet, trieSet, trieValues, type Trie, type TriePath } from '../core/trie'
 
 /** Options of {@link createSyncedEntity}. */
 export interface SyncedEntityOptions<TRecord> {
@@ -165,6 +167,19 @@ export interface SyncedEntity<TRecord> extends SyncedEntityLike {
   readonly selectors: EntitySelectors<TRecord, Record<string, unknown>, EntityId>
 }
 
+/** What applying stamps reads and changes of an entity slice: a draft, or a copy-on-write view of a frozen state. */
+interface StampTarget<TRecord> {
+  entry(path: TriePath): PendingRecord<TRecord> | undefined
+  /** Adds a new entry and returns it as it can be changed. */
+  addEntry(path: TriePath, entry: PendingRecord<TRecord>): PendingRecord<TRecord>
+  /** The entry as it can be changed in place (its changes array too). */
+  writableEntry(path: TriePath, entry: PendingRecord<TRecord>): PendingRecord<TRecord>
+  dropEntry(path: TriePath): void
+  record(id: EntityId): TRecord | undefined
+  setRecord(record: TRecord): void
+  removeRecord(id: EntityId): void
+}
+
 const defaultSelectId = (record: unknown): EntityId => (record as { id: EntityId }).id
 
 /**
@@ -226,65 +241,213 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     if (entry.changes.length === 0) trieDelete(state.pending, idPath(entry.id))
   }
 
-  function applyStamps(state: State, action: EntityAction<unknown>): void {
+  /** {@link rebuild} on a stamp target. */
+  function rebuildOn(target: StampTarget<Rec>, entry: PendingRecord<Rec>, path: TriePath): void {
+    const record = replay(entry.base, entry.changes)
+    if (record === null) target.removeRecord(entry.id)
+    else target.setRecord(record)
+    if (entry.changes.length === 0) target.dropEntry(path)
+  }
+
+  /** The stamps of an entity action, or a setup error when the middleware did not stamp it. */
+  function stampsOf(action: EntityAction<unknown>): OfflineMeta {
     const meta = action.meta?.offline
     if (!meta)
       throw new SyncSetupError(
         `"${action.type}" reached the "${name}" reducer without being queued: add sync.middleware to configureStore ` +
           `(middleware: (getDefault) => getDefault().concat(sync.middleware)) and list this entity in createOfflineSync({ entities }).`,
       )
+    return meta
+  }
+
+  /**
+   * Applies an entity action's stamps: each record's change to the view and to its pending changes.
+   * Written once over {@link StampTarget}, so the same steps run on an immer draft (the slice nested in
+   * an immer reducer) and, the usual case, copy-on-write on the frozen state (see stampedState).
+   */
+  function applyStampsTo(target: StampTarget<Rec>, meta: OfflineMeta): void {
     for (const stamp of meta.stamps) {
       const path = idPath(stamp.recordId)
-      let entry = trieGet(state.pending, path)
+      let entry = target.entry(path)
       if (!entry) {
         // The view equals the confirmed state for a record without pending changes: it becomes the shadow.
-        const confirmed = state.entities[stamp.recordId] ?? null
+        const confirmed = target.record(stamp.recordId) ?? null
         // Durability invariant 3: the change was made on the state the dispatching tab had confirmed. When
         // another tab's action comes after a pull here showed the record deleted, that state is the record,
         // not its absence (deletedSinceMade): an answer meets the deletion with the record the change was
         // made on (client-wins creates it again), never with nothing (chaos seed 8859: the edit vanished).
         const madeOn = stamp.madeOn !== undefined && stamp.madeOn !== null && confirmed === null ? (stamp.madeOn as Rec) : confirmed
-        entry = { id: stamp.recordId, base: confirmed, madeOn, changes: [] }
-        trieSet(state.pending, path, entry)
-        entry = trieGet(state.pending, path)!
+        entry = target.addEntry(path, { id: stamp.recordId, base: confirmed, madeOn, changes: [] })
       }
       if (stamp.coalesced) {
         const index = entry.changes.findIndex((change) => change.seq === stamp.seq)
+        entry = target.writableEntry(path, entry)
         if (stamp.queued === null) entry.changes.splice(index, 1)
         else entry.changes[index] = { seq: stamp.seq, ...stamp.queued }
       } else if (stamp.queued) {
         // Seen already (the same change can reach a tab twice: its own restore and another tab's message).
         if (entry.changes.some((change) => change.seq === stamp.seq)) continue
+        entry = target.writableEntry(path, entry)
         entry.changes.push({ seq: stamp.seq, ...stamp.queued })
       }
       const last = entry.changes[entry.changes.length - 1]
       if (last !== undefined && last.seq !== stamp.seq && entry.changes.some((change) => change.seq > stamp.seq)) {
         // Another tab's change with a later seq came first: keep seq order and replay, so every tab
         // ends with the same view.
+        entry = target.writableEntry(path, entry)
         entry.changes.sort((a, b) => a.seq - b.seq)
-        rebuild(state, entry)
+        rebuildOn(target, entry, path)
         continue
       }
-      const current = state.entities[stamp.recordId] ?? null
-      const next = applyChange(current, stamp.change)
-      if (next === null) adapter.removeOne(state, stamp.recordId)
-      else adapter.setOne(state, next)
-      if (entry.changes.length === 0) trieDelete(state.pending, path)
+      const next = applyChange(target.record(stamp.recordId) ?? null, stamp.change)
+      if (next === null) target.removeRecord(stamp.recordId)
+      else target.setRecord(next)
+      if (entry.changes.length === 0) target.dropEntry(path)
     }
   }
 
-  function settle(state: State, result: Settlement): void {
+  /** The draft itself as a stamp target (the slice reduced inside another immer reducer). */
+  function draftTarget(state: State): StampTarget<Rec> {
+    return {
+      entry: (path) => trieGet(state.pending, path),
+      addEntry: (path, entry) => {
+        trieSet(state.pending, path, entry)
+        return trieGet(state.pending, path)!
+      },
+      writableEntry: (_path, entry) => entry,
+      dropEntry: (path) => trieDelete(state.pending, path),
+      record: (id) => state.entities[id],
+      setRecord: (record) => adapter.setOne(state, record),
+      removeRecord: (id) => adapter.removeOne(state, id),
+    }
+  }
+
+  /**
+   * A copy-on-write view of a frozen state: only the nodes on the way to what changes are copied (the
+   * entity map once, the two trie nodes and the entry of each record touched); `finish` freezes them as
+   * immer would leave them and returns the new state (the same state when nothing changed). Under immer
+   * a dispatch paid for proxies, a copy of each node read and a walk of each copied node to finalise it,
+   * about three quarters of what the synced entity added to a plain entity-adapter update (measured with
+   * bench/profile/dispatchParts.ts).
+   */
+  function copyOnWrite(state: State): { target: StampTarget<Rec>; finish(): State } {
+    let entities = state.entities
+    let ids = state.ids
+    let pending = state.pending
+    /** Nodes this call made (copies it may change in place), frozen before they are returned. */
+    const own = new Set<object>()
+    /** The pending entries among them: their changes (and confirmed states) are new values to freeze. */
+    const entries: PendingRecord<Rec>[] = []
+    const copy = <T extends object>(value: T): T => {
+      const made = (Array.isArray(value) ? [...value] : { ...value }) as T
+      own.add(made)
+      return made
+    }
+    const writableLeaves = ([top, mid]: TriePath) => {
+      if (!own.has(pending)) pending = copy(pending)
+      let middle = pending[top]
+      if (!middle || !own.has(middle)) pending[top] = middle = middle ? copy(middle) : copy({})
+      let leaves = middle[mid]
+      if (!leaves || !own.has(leaves)) middle[mid] = leaves = leaves ? copy(leaves) : copy({})
+      return leaves
+    }
+    const writableEntities = () => {
+      if (!own.has(entities)) entities = copy(entities)
+      return entities
+    }
+    const target: StampTarget<Rec> = {
+      entry: (path) => trieGet(pending, path),
+      addEntry: (path, entry) => {
+        own.add(entry.changes)
+        own.add(entry)
+        entries.push(entry)
+        writableLeaves(path)[path[2]] = entry
+        return entry
+      },
+      writableEntry: (path, entry) => {
+        if (own.has(entry)) return entry
+        const made = copy(entry)
+        made.changes = copy(entry.changes)
+        entries.push(made)
+        writableLeaves(path)[path[2]] = made
+        return made
+      },
+      dropEntry: (path) => {
+        const [top, mid, leaf] = path
+        if (trieGet(pending, path) === undefined) return
+        const leaves = writableLeaves(path)
+        delete leaves[leaf]
+        for (const _ in leaves) return
+        delete pending[top]![mid]
+        for (const _ in pending[top]) return
+        delete pending[top]
+      },
+      record: (id) => entities[id],
+      setRecord: (record) => {
+        // As the adapter's setOne: a new id goes last in `ids`.
+        const id = selectId(record)
+        if (!(id in entities)) {
+          if (!own.has(ids)) ids = copy(ids)
+          ids.push(id)
+        }
+        writableEntities()[id] = deepFreeze(record)
+      },
+      removeRecord: (id) => {
+        // As the adapter's removeOne.
+        if (!(id in entities)) return
+        delete writableEntities()[id]
+        ids = ids.filter((known) => known in entities)
+        own.add(ids)
+      },
+    }
+    return {
+      target,
+      finish: () => {
+        if (own.size === 0) return state
+        // Frozen as immer freezes what a reducer leaves: the new values (records above; here the changes and
+        // the states they were made on, most frozen already) deeply, and the nodes copied to hold them.
+        for (const entry of entries) {
+          for (const change of entry.changes) deepFreeze(change)
+          deepFreeze(entry.base)
+          deepFreeze(entry.madeOn)
+        }
+        for (const made of own) Object.freeze(made)
+        return Object.freeze({ ...state, ids, entities, pending })
+      },
+    }
+  }
+
+  /** The state after an entity action, built copy-on-write beside the frozen state instead of through immer. */
+  function stampedState(state: State, action: EntityAction<unknown>): State {
+    const meta = stampsOf(action)
+    const { target, finish } = copyOnWrite(state)
+    applyStampsTo(target, meta)
+    return finish()
+  }
+
+  /** The state after answers (opsSettled), built the same way. */
+  function settledState(state: State, results: readonly Settlement[]): State {
+    const { target, finish } = copyOnWrite(state)
+    for (const result of results) settleOn(target, result)
+    return finish()
+  }
+
+  function settleOn(target: StampTarget<Rec>, result: Settlement): void {
     if (result.entity !== name) return
-    const entry = trieGet(state.pending, idPath(result.recordId))
-    if (!entry) return
-    const index = entry.changes.findIndex((change) => change.seq === result.seq)
+    const path = idPath(result.recordId)
+    const found = target.entry(path)
+    if (!found) return
+    const index = found.changes.findIndex((change) => change.seq === result.seq)
     if (index < 0) return
+    // A retry or an auth answer leaves the record as it is.
+    if (result.type === 'retry' || result.type === 'auth') return
+    const entry = target.writableEntry(path, found)
     const change = entry.changes[index]!
     const deleted = deletedSinceMade(entry)
     // Durability invariant 3: the pulled state after a tombstone is newer than this answer (see `gone`).
     const pulledSinceTombstone = deleted || entry.gone === true
     // The changes after this one are sent after it is settled, so after the pull that set `gone`.
-    if (result.type !== 'retry' && result.type !== 'auth') delete entry.gone
+    delete entry.gone
     switch (result.type) {
       case 'confirmed':
         // The server's copy (with its new version) becomes the confirmed state; without one, our change
@@ -337,11 +500,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         entry.changes = entry.changes.filter((pending) => !dropped.has(pending.seq))
         break
       }
-      case 'retry':
-      case 'auth':
-        return
     }
-    rebuild(state, entry)
+    rebuildOn(target, entry, path)
   }
 
   /**
@@ -380,9 +540,9 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     // Records the app had before the restore that storage does not know (preloaded state) stay.
     for (const id of state.ids) if (!view.has(id) && !changes.has(id)) view.set(id, state.entities[id]!)
     const pending: Trie<PendingRecord<Rec>> = {}
-    const ids: EntityId[] = [...bases.keys()]
-    for (const id of changes.keys()) if (!bases.has(id)) ids.push(id)
-    for (const id of ids) {
+    const touched: EntityId[] = [...bases.keys()]
+    for (const id of changes.keys()) if (!bases.has(id)) touched.push(id)
+    for (const id of touched) {
       const base = bases.has(id) ? bases.get(id)! : (view.get(id) ?? null)
       const list = changes.get(id) ?? []
       const record = replay(base, list)
@@ -393,12 +553,23 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       if (list.length > 0)
         trieSet(pending, idPath(id), { id, base, madeOn: madeOn.has(id) ? madeOn.get(id)! : base, changes: list })
     }
-    const records = [...view.values()]
-    // Frozen before the adapter's own produce takes them (they end up frozen anyway): immer then takes
-    // each as is rather than walking it for drafts.
-    for (const record of records) freeze(record, true)
-    return { ...adapter.setAll(adapter.getInitialState({ pending: {} }), records), pending }
+    // The view built directly as the adapter's setAll builds it (ids in order, the first of an id kept):
+    // setAll on a plain state runs an immer produce of its own that proxies every record.
+    const ids: EntityId[] = []
+    const entities: Record<EntityId, Rec> = {}
+    const seen = new Set<EntityId>()
+    for (const record of view.values()) {
+      const id = selectId(record)
+      if (seen.has(id)) continue
+      seen.add(id)
+      ids.push(id)
+      entities[id] = record
+    }
+    return { ...adapter.getInitialState({ pending: {} }), ids, entities, pending }
   }
+
+  /** The case reducer of the entity actions, on a draft (see `reducer` below for the usual path). */
+  const applyStamps = (state: State, action: EntityAction<unknown>): void => applyStampsTo(draftTarget(state), stampsOf(action))
 
   const marker = { offlineEntity: name }
   const prepare = <TPayload>(payload: TPayload) => ({ payload, meta: { ...marker } as EntityActionMeta })
@@ -416,13 +587,14 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     },
     extraReducers: (builder) => {
       builder.addCase(opsSettled, (state, action) => {
-        for (const result of action.payload.results) settle(state, result)
+        const target = draftTarget(state)
+        for (const result of action.payload.results) settleOn(target, result)
       })
       // `current`: the merge builds a fresh state from a plain snapshot rather than through the draft.
       // Frozen here, deeply, as immer would freeze it: a new state returned unfrozen is walked by immer
       // first, value by value, for drafts it might hold (it holds none), which at 10,000 records cost a
-      // third of a restore. A frozen one it takes as is.
-      builder.addCase(rehydrated, (state, action) => freeze(merge(current(state) as State, action.payload), true))
+      // third of a restore. A frozen one it takes as is. (deepFreeze: immer's freeze costs 3× on JSON.)
+      builder.addCase(rehydrated, (state, action) => deepFreeze(merge(current(state) as State, action.payload)))
       builder.addCase(userSwitched, () => adapter.getInitialState({ pending: {} }))
       builder.addCase(tabSynced, (state, { payload }) => {
         // The live tab's slice, as is (its view, confirmed shadows and pending changes belong together).
@@ -482,6 +654,16 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     },
   })
 
+  // The entity actions and answers skip immer (copyOnWrite), unless the state is a draft already (the
+  // slice reduced inside another immer reducer); everything else goes through the slice as usual.
+  const entityActionTypes = new Set<string>(Object.values(slice.actions).map((creator) => creator.type))
+  const reducer = (state: State | undefined, action: UnknownAction): State => {
+    if (state === undefined || isDraft(state)) return slice.reducer(state, action)
+    if (entityActionTypes.has(action.type)) return stampedState(state, action as EntityAction<unknown>)
+    if (opsSettled.match(action)) return settledState(state, action.payload.results)
+    return slice.reducer(state, action)
+  }
+
   const selectState = (rootState: unknown): State => {
     const state = (rootState as Record<string, State | undefined>)?.[name]
     if (!state || typeof state !== 'object' || !('pending' in state))
@@ -491,7 +673,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
 
   return {
     name,
-    reducer: slice.reducer as unknown as Reducer<SyncedEntityState<TRecord>>,
+    reducer: reducer as unknown as Reducer<SyncedEntityState<TRecord>>,
     actions: slice.actions as unknown as SyncedEntityActions<TRecord>,
     selectors: adapter.getSelectors(selectState as (root: Record<string, unknown>) => State) as unknown as EntitySelectors<
       TRecord,

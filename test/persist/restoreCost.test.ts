@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { SyncStorage } from '../../src/persist'
 import { freshStorage, pageOpener } from '../support/persistedStore'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
@@ -47,6 +47,32 @@ describe('cost of a restore', () => {
     expect(page.view()).toHaveLength(200)
     expect(page.status().pending).toBe(200)
     expect(reads).toEqual({ keys: 0, getItem: 0, iterate: 1 })
+  })
+
+  it('a restore from a localforage instance on IndexedDB reads it in one transaction: no cursor walk, no listing, no getItem', async () => {
+    const storage = (await storedOutbox()) as SyncStorage & { iterate: () => unknown; keys: () => unknown }
+    const iterate = vi.spyOn(storage, 'iterate')
+    const keys = vi.spyOn(storage, 'keys')
+    const getItem = vi.spyOn(storage, 'getItem')
+    const page = open(storage, createScriptedAdapter().adapter)
+    await page.persistor.ready
+    expect(page.view()).toHaveLength(200)
+    expect(page.status().pending).toBe(200)
+    expect([iterate.mock.calls.length, keys.mock.calls.length, getItem.mock.calls.length]).toEqual([0, 0, 0])
+  })
+
+  it('a localforage instance whose one-transaction read fails is read with its cursor walk instead', async () => {
+    const storage = (await storedOutbox()) as SyncStorage & { iterate: () => unknown; _dbInfo: { db: IDBDatabase } }
+    const iterate = vi.spyOn(storage, 'iterate')
+    vi.spyOn(storage._dbInfo.db, 'transaction').mockImplementation(() => {
+      throw new DOMException('The database connection is closing.', 'InvalidStateError')
+    })
+    const page = open(storage, createScriptedAdapter().adapter)
+    await page.persistor.ready
+    vi.restoreAllMocks()
+    expect(page.view()).toHaveLength(200)
+    expect(page.status().pending).toBe(200)
+    expect(iterate).toHaveBeenCalledTimes(1)
   })
 
   it('a restore from a storage without iterate lists the keys and reads each value', async () => {
