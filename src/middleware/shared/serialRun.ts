@@ -6,6 +6,11 @@
 export interface SerialRun<Ask> {
   /** Runs now, or merges `ask` into the next run. Resolves true once this call's runs are done, false when merged. */
   ask(ask: Ask): Promise<boolean>
+  /**
+   * Merges `ask` into the next run when a run is going on (true), else does nothing (false): what `ask`
+   * does while running, without a promise, for a caller that must not start a run itself.
+   */
+  joinRunning(ask: Ask): boolean
 }
 
 /** `idle` runs when a run (with the asks merged into it) ends, even by an error. */
@@ -17,13 +22,16 @@ export function serialRun<Ask>(
   let running = false
   let queued: Ask | undefined
   let hasQueued = false
+  const joinRunning = (ask: Ask): boolean => {
+    if (!running) return false
+    queued = merge(hasQueued ? queued : undefined, ask)
+    hasQueued = true
+    return true
+  }
   return {
+    joinRunning,
     async ask(ask) {
-      if (running) {
-        queued = merge(hasQueued ? queued : undefined, ask)
-        hasQueued = true
-        return false
-      }
+      if (joinRunning(ask)) return false
       running = true
       try {
         let next: Ask | undefined = ask
