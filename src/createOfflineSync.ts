@@ -161,7 +161,7 @@ function persistencePlugin(persist: unknown): SyncPersistencePlugin | null {
   const plugin = persist as Partial<SyncPersistencePlugin> | null
   if (plugin === null || typeof plugin !== 'object' || plugin['~rtkOfflinePersistence'] !== true || typeof plugin.start !== 'function')
     throw new SyncSetupError(
-      "the `persist` option takes createPersistence({ storage, key, ... }) from 'rtk-offline/persist' (the same options as before), not a plain object.",
+      "the `persist` option takes createPersistence({ ... }) from 'rtk-offline/persist', not a plain object: pass `persist: createPersistence({ storage, key, ... })` (the same options as before).",
     )
   return plugin as SyncPersistencePlugin
 }
