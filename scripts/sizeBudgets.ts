@@ -11,11 +11,11 @@ export const budgetsKiB: Record<string, number> = {
   'quick start': 20.3,
   // The issue's goal is 2.5 KiB; measured 2.05 KiB, budget + 0.3.
   'rtk-offline/react': 2.35,
-  // Reported, with 0.3 KiB of room: measured 21.59 KiB (29.8 KiB with persistence in it).
+  // Reported, with 0.3 KiB of room: measured 21.60 KiB (29.8 KiB with persistence in it).
   'rtk-offline (whole core entry)': 21.9,
   // Reported, with 0.3 KiB of room: measured 11.76 KiB on its own (the core code it shares counted),
   // localforage not counted (9.4 KiB more, loaded at the first restore when no `storage` is passed).
   'rtk-offline/persist': 12.06,
-  // What a persisting app pays up front: measured 29.07 KiB, budget + 0.3.
-  'quick start + createPersistence': 29.37,
+  // What a persisting app pays up front: measured 29.08 KiB, budget + 0.3.
+  'quick start + createPersistence': 29.38,
 }
