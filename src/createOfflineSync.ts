@@ -14,6 +14,7 @@ import type { EntityInternals, SyncedEntityLike } from './slices/createSyncedEnt
 import { buildOutboxSlice, type OutboxState } from './slices/outboxSlice'
 import type { Persistor, StorePersistence, SyncPersistencePlugin } from './persistencePlugin'
 import { SyncSetupError } from './core/errors'
+import { checkNumber } from './core/checkNumber'
 import type { ConflictStrategy } from './conflicts/types'
 import { checkConflictStrategy } from './conflicts/checkConflictStrategy'
 
@@ -160,16 +161,14 @@ function persistencePlugin(persist: unknown): SyncPersistencePlugin | null {
   const plugin = persist as Partial<SyncPersistencePlugin> | null
   if (plugin === null || typeof plugin !== 'object' || plugin['~rtkOfflinePersistence'] !== true || typeof plugin.start !== 'function')
     throw new SyncSetupError(
-      "the `persist` option takes createPersistence({ ... }) from 'rtk-offline/persist', not a plain object: import { createPersistence } from 'rtk-offline/persist' and pass `persist: createPersistence({ storage, key, ... })` (the same options as before).",
+      "the `persist` option takes createPersistence({ ... }) from 'rtk-offline/persist', not a plain object: pass `persist: createPersistence({ storage, key, ... })` (the same options as before).",
     )
   return plugin as SyncPersistencePlugin
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!Number.isInteger(value) || value < 1) throw new SyncSetupError(`\`${name}\` must be an integer ≥ 1, got ${String(value)}.`)
-  return value
-}
+/** An optional integer option ≥ 1, or its default. */
+const positiveInteger = (name: string, value: number | undefined, fallback: number): number =>
+  value === undefined ? fallback : checkNumber(`\`${name}\``, value, 1, true)
 
 /**
  * Creates the sync engine for a set of entities: a reducer for the outbox and status, a middleware that

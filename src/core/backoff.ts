@@ -1,4 +1,4 @@
-import { SyncSetupError } from './errors'
+import { checkNumber } from './checkNumber'
 
 /** Retry timing options of `createOfflineSync`. */
 export interface RetryOptions {
@@ -29,9 +29,7 @@ export function definedOnly<T extends object>(options: T): Partial<T> {
 
 export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
   const resolved = { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: Infinity, ...definedOnly(options) }
-  for (const [name, value] of Object.entries(resolved))
-    if (typeof value !== 'number' || Number.isNaN(value) || value < (name === 'maxAttempts' ? 1 : 0))
-      throw new SyncSetupError(`retry.${name} must be a ${name === 'maxAttempts' ? 'number ≥ 1' : 'number ≥ 0'}, got ${String(value)}.`)
+  for (const [name, value] of Object.entries(resolved)) checkNumber(`retry.${name}`, value, name === 'maxAttempts' ? 1 : 0)
   return resolved
 }
 

@@ -1,5 +1,5 @@
 import { definedOnly } from './backoff'
-import { SyncSetupError } from './errors'
+import { checkNumber } from './checkNumber'
 
 /** Circuit breaker options of `createOfflineSync`. */
 export interface CircuitBreakerOptions {
@@ -32,10 +32,8 @@ export const closedCircuit: CircuitState = { state: 'closed', failures: 0, openU
 
 export function resolveCircuitBreakerOptions(options: CircuitBreakerOptions = {}): ResolvedCircuitBreakerOptions {
   const resolved = { failureThreshold: 5, cooldownMs: 30_000, ...definedOnly(options) }
-  if (!Number.isInteger(resolved.failureThreshold) || resolved.failureThreshold < 1)
-    throw new SyncSetupError(`circuitBreaker.failureThreshold must be an integer ≥ 1, got ${String(resolved.failureThreshold)}.`)
-  if (typeof resolved.cooldownMs !== 'number' || !(resolved.cooldownMs >= 0))
-    throw new SyncSetupError(`circuitBreaker.cooldownMs must be a number ≥ 0, got ${String(resolved.cooldownMs)}.`)
+  checkNumber('circuitBreaker.failureThreshold', resolved.failureThreshold, 1, true)
+  checkNumber('circuitBreaker.cooldownMs', resolved.cooldownMs, 0)
   return resolved
 }
 

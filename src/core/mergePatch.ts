@@ -10,6 +10,8 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key)
+
 /** Sets a field as an own property: `__proto__` parsed from JSON is data, and assigning it would set the prototype. */
 function setField(object: JsonObject, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true })
@@ -23,7 +25,7 @@ export function applyMergePatch(target: JsonObject, patch: JsonObject): JsonObje
     const value = patch[key]
     if (value === null) delete result[key]
     else if (isJsonObject(value)) {
-      const current = Object.prototype.hasOwnProperty.call(result, key) ? result[key] : undefined
+      const current = hasOwn(result, key) ? result[key] : undefined
       setField(result, key, applyMergePatch(isJsonObject(current) ? current : {}, value))
     } else setField(result, key, value)
   }
@@ -40,7 +42,7 @@ export function composeMergePatch(first: JsonObject, second: JsonObject): JsonOb
   const result: JsonObject = { ...first }
   for (const key of Object.keys(second)) {
     const next = second[key]
-    const previous = Object.prototype.hasOwnProperty.call(first, key) ? first[key] : undefined
+    const previous = hasOwn(first, key) ? first[key] : undefined
     if (isJsonObject(next) && previous !== undefined) {
       if (!isJsonObject(previous)) return undefined
       const nested = composeMergePatch(previous, next)
@@ -58,9 +60,9 @@ export function composeMergePatch(first: JsonObject, second: JsonObject): JsonOb
  */
 export function createMergePatch(from: JsonObject, to: JsonObject): JsonObject {
   const patch: JsonObject = {}
-  for (const key of Object.keys(from)) if (!Object.prototype.hasOwnProperty.call(to, key)) setField(patch, key, null)
+  for (const key of Object.keys(from)) if (!hasOwn(to, key)) setField(patch, key, null)
   for (const key of Object.keys(to)) {
-    const before = Object.prototype.hasOwnProperty.call(from, key) ? from[key] : undefined
+    const before = hasOwn(from, key) ? from[key] : undefined
     const after = to[key]
     if (isJsonObject(before) && isJsonObject(after)) {
       const nested = createMergePatch(before, after)
@@ -78,5 +80,5 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, i) => jsonEqual(item, (b as unknown[])[i]))
   const keysA = Object.keys(a)
   const keysB = Object.keys(b)
-  return keysA.length === keysB.length && keysA.every((key) => Object.prototype.hasOwnProperty.call(b, key) && jsonEqual((a as JsonObject)[key], (b as JsonObject)[key]))
+  return keysA.length === keysB.length && keysA.every((key) => hasOwn(b, key) && jsonEqual((a as JsonObject)[key], (b as JsonObject)[key]))
 }

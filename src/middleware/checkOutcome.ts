@@ -1,13 +1,10 @@
 import type { EntityId } from '@reduxjs/toolkit'
 import type { OutgoingOperation, SyncOutcome } from '../adapters/types'
 import type { SyncErrorInfo } from '../core/errors'
+import { isJsonObject as isPlainObject } from '../core/mergePatch'
 
 /** Reads a record's id the way its entity does, or throws when it cannot. */
 export type RecordIdOf = (entity: string, record: Record<string, unknown>) => EntityId | undefined
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function isErrorInfo(value: unknown): value is SyncErrorInfo {
   return (

@@ -237,28 +237,12 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       for (const item of input) one(item)
     }
 
-    switch (kind) {
-      case 'added':
-        create(action.payload)
-        break
-      case 'addedMany':
-        many(action.payload, create)
-        break
-      case 'updated':
-        update(action.payload)
-        break
-      case 'updatedMany':
-        many(action.payload, update)
-        break
-      case 'removed':
-        remove(action.payload)
-        break
-      case 'removedMany':
-        many(action.payload, remove)
-        break
-      default:
-        throw new SyncValidationError(name, undefined, `"${action.type}" is not an action rtk-offline knows how to queue.`)
-    }
+    // added, updated, removed and their …Many forms.
+    const single = kind.endsWith('Many') ? kind.slice(0, -4) : kind
+    const one = single === 'added' ? create : single === 'updated' ? update : single === 'removed' ? remove : undefined
+    if (!one) throw new SyncValidationError(name, undefined, `"${action.type}" is not an action rtk-offline knows how to queue.`)
+    if (single === kind) one(action.payload)
+    else many(action.payload, one)
     const offline: OfflineMeta = { entity: name, at: config.now(), userId: outbox.userId, stamps }
     return { ...action, meta: { ...action.meta, offline } }
   }

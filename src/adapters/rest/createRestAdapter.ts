@@ -1,13 +1,12 @@
 import { SyncAdapterError, SyncError, SyncHttpError, SyncInvalidResponseError, SyncNetworkError, SyncSetupError, toErrorInfo } from '../../core/errors'
 import type { SyncErrorInfo } from '../../core/errors'
 import type { Version } from '../../types'
+import { isJsonObject, type JsonObject } from '../../core/mergePatch'
 import type { EntityId } from '@reduxjs/toolkit'
 import type { OutgoingOperation, PushOptions, SyncAdapter, SyncOutcome } from '../types'
 import { parseRetryAfter } from './retryAfter'
 import type { ParsePull, ParseRecord, RestAdapterOptions, RestFetch, RestHeaders, RestRequest, RestRoutes } from './types'
 import type { PullPage, PullRequest } from '../types'
-
-type JsonObject = Record<string, unknown>
 
 /** The adapter's options with every default filled in. */
 interface Config {
@@ -38,9 +37,8 @@ interface Failed {
   error: SyncErrorInfo
 }
 
-const TRANSIENT_STATUSES = new Set([408, 425, 429])
-const GONE_STATUSES = new Set([404, 410])
 const MAX_DETAIL_LENGTH = 200
+const isGone = (status: number) => status === 404 || status === 410
 
 /**
  * Creates a {@link SyncAdapter} for a JSON REST API: one request per operation (`POST` to create,
@@ -141,11 +139,7 @@ function defaultParsePull(body: unknown): PullPage {
 async function pullPage(config: Config, pull: PullRequest): Promise<PullPage> {
   const { signal, ...request } = pull
   const route = config.routes.pull(request, { baseUrl: config.baseUrl })
-  const headers = new Headers({ Accept: 'application/json' })
-  const extra = typeof config.headers === 'function' ? await config.headers(null) : config.headers
-  setAll(headers, extra)
-  setAll(headers, route.headers ?? {})
-  const result = await send(config, route, headers, signal)
+  const result = await send(config, route, await buildHeaders(config, null, route), signal)
   if (result.type === 'failed') throw new SyncError(result.error.code as SyncError['code'], result.error.message)
   if (result.status < 200 || result.status >= 300) throw httpError(describe(config, route), result)
   // A captive portal's or a proxy's HTML is not a page of changes: say so, and the engine asks again.
@@ -164,10 +158,6 @@ const defaultRecordIdOf: RecordIdOf = (_, record) => record.id as EntityId | und
 
 function defaultParseRecord(body: unknown): JsonObject | undefined {
   return isJsonObject(body) ? body : undefined
-}
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** Sends one operation and maps what happened to its outcome. Never rejects. */
@@ -193,28 +183,20 @@ async function pushOne(config: Config, operation: OutgoingOperation, signal: Abo
 
 /**
  * The adapter's own headers, then the `headers` option, then the route's, later ones winning. Writes
- * carry the idempotency key and base version; the conflict read does not need them.
+ * carry the idempotency key and base version; the conflict read does not need them. A pull (no
+ * operation) gets only `Accept` of the adapter's own.
  */
-async function buildHeaders(
-  config: Config,
-  operation: OutgoingOperation,
-  request: RestRequest,
-  isWrite: boolean,
-): Promise<Headers> {
+async function buildHeaders(config: Config, operation: OutgoingOperation | null, request: RestRequest, isWrite?: boolean): Promise<Headers> {
   const headers = new Headers({ Accept: 'application/json' })
-  if (request.body !== undefined) headers.set('Content-Type', 'application/json')
-  if (isWrite) {
+  if (operation && request.body !== undefined) headers.set('Content-Type', 'application/json')
+  if (isWrite && operation) {
     headers.set('Idempotency-Key', operation.id)
     if (operation.baseVersion !== null) headers.set('If-Match', formatIfMatch(operation.baseVersion))
   }
-  const extra = typeof config.headers === 'function' ? await config.headers(operation) : config.headers
-  setAll(headers, extra)
-  setAll(headers, request.headers ?? {})
+  const extra: RestHeaders = typeof config.headers === 'function' ? await config.headers(operation) : config.headers
+  for (const values of [extra, request.headers ?? {}])
+    for (const [name, value] of Object.entries(values)) if (value !== undefined) headers.set(name, value)
   return headers
-}
-
-function setAll(headers: Headers, values: RestHeaders): void {
-  for (const [name, value] of Object.entries(values)) if (value !== undefined) headers.set(name, value)
 }
 
 /** An entity tag is a quoted string; a version that already is one (strong or weak) goes as it is. */
@@ -288,20 +270,19 @@ async function toOutcome(
     // login page, text that is not JSON or another record mean the backend may never have seen the
     // change: retry it (the idempotency key makes that safe) and say why.
     const body = ownRecord(config, operation, response, recordIdOf)
-    if (operation.kind === 'delete') {
-      // A delete has no record to check; any JSON answer will do, but HTML or text may not be the backend's.
-      if (body.type !== 'not-json') return { type: 'ok' }
-    } else if (body.type === 'record') return body.identified ? { type: 'ok', record: body.record } : { type: 'ok' }
-    else if (body.type === 'none') return { type: 'ok' }
-    return { type: 'retry', error: toErrorInfo(invalidResponse(config, request, response, body.problem)) }
+    const isDelete = operation.kind === 'delete'
+    // A delete has no record to check; any JSON answer will do, but HTML or text may not be the backend's.
+    if (typeof body !== 'string' || (isDelete && response.json !== undefined))
+      return body && !isDelete ? { type: 'ok', record: body as JsonObject } : { type: 'ok' }
+    return { type: 'retry', error: toErrorInfo(invalidResponse(config, request, response, body)) }
   }
-  if (GONE_STATUSES.has(status) && operation.kind === 'delete') return { type: 'ok' }
-  if (GONE_STATUSES.has(status) && operation.kind === 'update') return { type: 'conflict', remote: null }
+  if (isGone(status) && operation.kind === 'delete') return { type: 'ok' }
+  if (isGone(status) && operation.kind === 'update') return { type: 'conflict', remote: null }
   if (status === 409 || status === 412) {
     // Only a body that is the record in question is the server's copy; an error message, another
     // record or an HTML page is not, so read the record (routes.read) as for an empty body.
     const body = ownRecord(config, operation, response, recordIdOf)
-    if (body.type === 'record' && body.identified) return { type: 'conflict', remote: body.record }
+    if (isJsonObject(body)) return { type: 'conflict', remote: body }
     return readRemote(config, operation, request, response, signal, recordIdOf)
   }
   const error = toErrorInfo(httpError(describe(config, request), response))
@@ -311,7 +292,7 @@ async function toOutcome(
 }
 
 function isTransient(status: number): boolean {
-  return TRANSIENT_STATUSES.has(status) || status >= 500
+  return status === 408 || status === 425 || status === 429 || status >= 500
 }
 
 function retryOutcome(config: Config, error: SyncErrorInfo, response: Received): SyncOutcome {
@@ -319,39 +300,33 @@ function retryOutcome(config: Config, error: SyncErrorInfo, response: Received):
   return retryAfterMs === undefined ? { type: 'retry', error } : { type: 'retry', error, retryAfterMs }
 }
 
-/** What a response body holds for an operation: its record, nothing, or something else (and what). */
-type OwnRecord =
-  | { type: 'record'; record: JsonObject; identified: boolean }
-  | { type: 'none' }
-  | { type: 'not-json'; problem: string }
-  | { type: 'other'; problem: string }
-
 /**
- * Reads the record of `operation` from a response body. The record is the one in question when its id
- * (read with the entity's `selectId` the engine passes, else its `id` field) equals the operation's
- * record id as a string. A record without any id is taken as the operation's but marked unidentified
- * (a partial answer such as `{ version: 4 }`); a record with another id is not.
+ * Reads the record of `operation` from a response body: the record when it is the one in question (its
+ * id, read with the entity's `selectId` the engine passes, else its `id` field, equals the operation's
+ * record id as a string); `undefined` for a record without any id (a partial answer such as
+ * `{ version: 4 }`, taken as the operation's but unidentified); `null` when the body holds nothing; else
+ * what the body holds instead (JSON that is no record, another record, or a body that is not JSON: the
+ * only problem of a response whose `json` is undefined).
  */
-function ownRecord(config: Config, operation: OutgoingOperation, response: Received, recordIdOf: RecordIdOf): OwnRecord {
-  if (response.status === 204 || response.text.trim() === '' || response.json === null) return { type: 'none' }
+function ownRecord(config: Config, operation: OutgoingOperation, response: Received, recordIdOf: RecordIdOf): JsonObject | string | null | undefined {
+  if (response.status === 204 || response.text.trim() === '' || response.json === null) return null
   if (response.json === undefined) {
     const contentType = response.headers.get('Content-Type')
-    return { type: 'not-json', problem: `a body that is not JSON${contentType ? ` (${contentType})` : ''}` }
+    return `a body that is not JSON${contentType ? ` (${contentType})` : ''}`
   }
   const record = config.parseRecord(response.json, operation)
   // A parseRecord of the app's that finds no record says the body holds none (`{ status: 'queued' }`).
-  if ((record === undefined || record === null) && config.parseRecord !== defaultParseRecord) return { type: 'none' }
-  if (!isJsonObject(record)) return { type: 'other', problem: 'JSON that holds no record (check the `parseRecord` option)' }
+  if ((record === undefined || record === null) && config.parseRecord !== defaultParseRecord) return null
+  if (!isJsonObject(record)) return 'JSON that holds no record (check the `parseRecord` option)'
   let id: EntityId | undefined
   try {
     id = recordIdOf(operation.entity, record)
   } catch {
-    return { type: 'other', problem: 'a record whose id cannot be read' }
+    return 'a record whose id cannot be read'
   }
-  if (id === undefined || id === null) return { type: 'record', record, identified: false }
-  if (String(id) !== String(operation.recordId))
-    return { type: 'other', problem: `another record (id ${JSON.stringify(id)}, not ${JSON.stringify(operation.recordId)})` }
-  return { type: 'record', record, identified: true }
+  if (id === undefined || id === null) return undefined
+  if (String(id) !== String(operation.recordId)) return `another record (id ${JSON.stringify(id)}, not ${JSON.stringify(operation.recordId)})`
+  return record
 }
 
 function invalidResponse(config: Config, request: RestRequest, response: Received, problem: string): SyncInvalidResponseError {
@@ -374,18 +349,17 @@ async function readRemote(
   recordIdOf: RecordIdOf,
 ): Promise<SyncOutcome> {
   const request = config.routes.read(operation, { baseUrl: config.baseUrl })
-  const headers = await buildHeaders(config, operation, request, false)
-  const result = await send(config, request, headers, signal)
+  const result = await send(config, request, await buildHeaders(config, operation, request), signal)
   if (result.type === 'failed') return { type: 'retry', error: result.error }
   const conflict = `${describe(config, conflictRequest)} conflicted with ${conflictResponse.status}, and reading the current record with`
   if (result.status >= 200 && result.status < 300) {
     const body = ownRecord(config, operation, result, recordIdOf)
-    if (body.type === 'record' && body.identified) return { type: 'conflict', remote: body.record }
-    const problem = body.type === 'record' ? 'a record without its id' : body.type === 'none' ? 'no record' : body.problem
+    if (isJsonObject(body)) return { type: 'conflict', remote: body }
+    const problem = body === undefined ? 'a record without its id' : (body ?? 'no record')
     const message = `${conflict} ${describe(config, request)} returned ${problem}. Check the adapter's \`routes.read\` and \`parseRecord\` options; the operation will be retried.`
     return { type: 'retry', error: toErrorInfo(new SyncInvalidResponseError(message, { status: result.status })) }
   }
-  if (GONE_STATUSES.has(result.status)) return { type: 'conflict', remote: null }
+  if (isGone(result.status)) return { type: 'conflict', remote: null }
   return retryOutcome(config, toErrorInfo(httpError(`${conflict} ${describe(config, request)}`, result)), result)
 }
 
