@@ -6,6 +6,11 @@
  *
  *   node --expose-gc --import tsx bench/profile/drain.ts [--operations=1000] [--records=100] [--rounds=3]
  *   node --expose-gc --import tsx bench/profile/drain.ts --profile=/tmp/drain.cpuprofile   # rtk-offline's drains only
+ *
+ * Scaling (one change per record: CPU per operation should not grow with the store), one round each:
+ *
+ *   node --expose-gc --import tsx bench/profile/drain.ts --operations=1000 --records=1000 --rounds=1
+ *   node --expose-gc --import tsx bench/profile/drain.ts --operations=10000 --records=10000 --rounds=1
  */
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
