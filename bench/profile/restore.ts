@@ -26,9 +26,11 @@ const rounds = Number(arg('rounds') ?? 5)
 /** From dist/ (`--dist`), another source tree (`--src=/path/to/src`, to compare with a baseline), or this src. */
 async function load(): Promise<RtkOffline> {
   if (args.includes('--dist')) return loadRtkOffline()
-  const src = arg('src')
-  if (src) return (await import(pathToFileURL(resolve(src, 'index.ts')).href)) as RtkOffline
-  return (await import('../../src/index')) as unknown as RtkOffline
+  // The core entry and the opt-in persistence entry (src/persist) side by side, as loadRtkOffline does for dist/.
+  const src = resolve(arg('src') ?? new URL('../../src', import.meta.url).pathname)
+  const core = (await import(pathToFileURL(resolve(src, 'index.ts')).href)) as object
+  const persist = (await import(pathToFileURL(resolve(src, 'persist/index.ts')).href)) as object
+  return { ...core, ...persist } as RtkOffline
 }
 
 const lib = await load()

@@ -12,6 +12,11 @@ function isLocalforageOnIndexedDb(storage: SyncStorage): storage is SyncStorage 
   return typeof candidate.ready === 'function' && typeof candidate.driver === 'function' && typeof IDBKeyRange !== 'undefined'
 }
 
+/** IndexedDB 3.0's `getAllRecords` (Chrome 141+, fake-indexeddb 6.1+): keys and values in one walk of the range. */
+interface WithGetAllRecords {
+  getAllRecords(options: { query: IDBKeyRange }): IDBRequest<Array<{ key: IDBValidKey; value: unknown }>>
+}
+
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result)
@@ -41,9 +46,16 @@ export async function readAllUnder(storage: SyncStorage, prefix: string): Promis
     if (prefix === '') return null
     const above = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)
     const range = IDBKeyRange.bound(prefix, above, false, true)
+    const entries: Array<[string, unknown]> = []
+    const withRecords = store as IDBObjectStore & Partial<WithGetAllRecords>
+    if (typeof withRecords.getAllRecords === 'function') {
+      // One request and one walk of the range where the engine has it, rather than one for the keys and one for the values.
+      for (const { key, value } of await request(withRecords.getAllRecords({ query: range })))
+        if (typeof key === 'string' && key.startsWith(prefix)) entries.push([key, value])
+      return entries
+    }
     const [keys, values] = await Promise.all([request(store.getAllKeys(range)), request(store.getAll(range))])
     if (keys.length !== values.length) return null
-    const entries: Array<[string, unknown]> = []
     for (let index = 0; index < keys.length; index++) {
       const key = keys[index]
       if (typeof key === 'string' && key.startsWith(prefix)) entries.push([key, values[index]])

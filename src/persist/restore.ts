@@ -27,10 +27,10 @@ export interface RestoreResult {
   /** The stored version was older: everything is written again in the current shape. */
   migrated: boolean
   /**
-   * What the record keys hold, by entity and record id (as a string), before migrations: what
-   * persistence compares the state with to write only what changed.
+   * What the record keys hold, by entity and bucket (each bucket's records, of distinct ids), before
+   * migrations: what persistence compares the state with to write only what changed.
    */
-  records: Map<string, Map<string, StoredRecord>>
+  records: Map<string, Map<string, StoredRecord[]>>
   /** Above every stored record's place. */
   nextOrder: number
   /** Keys of the single-blob layout of earlier versions, to remove once their records are stored in buckets. */
@@ -175,7 +175,7 @@ export async function restore(
     )
 
   // Records: a key per bucket, grouped by entity. Keys of entities this app does not have are left alone.
-  const records = new Map<string, Map<string, StoredRecord>>(options.entityNames.map((name) => [name, new Map()]))
+  const records = new Map<string, Map<string, StoredRecord[]>>(options.entityNames.map((name) => [name, new Map()]))
   let nextOrder = 0
   const repair: Array<[string, string]> = []
   for (const key of all) {
@@ -188,8 +188,8 @@ export async function restore(
     } catch {
       continue
     }
-    const byId = slash < 0 ? undefined : records.get(entity)
-    if (!byId) continue
+    const byBucket = slash < 0 ? undefined : records.get(entity)
+    if (!byBucket) continue
     const selectId = selectIdOf(entity)
     const bucket = rest.slice(slash + 1)
     const loaded = load(
@@ -203,10 +203,11 @@ export async function restore(
       known(key),
     )
     const stored = loaded instanceof Promise ? await loaded : loaded
-    for (const record of stored ?? []) {
-      byId.set(String(record.id), record)
-      nextOrder = Math.max(nextOrder, record.o + 1)
-    }
+    if (!stored || stored.length === 0) continue
+    for (const record of stored) nextOrder = Math.max(nextOrder, record.o + 1)
+    // Two keys of one bucket (the entity's name encoded two ways): one record per id, the later key's.
+    const earlier = byBucket.get(bucket)
+    byBucket.set(bucket, earlier ? [...new Map([...earlier, ...stored].map((record) => [String(record.id), record])).values()] : stored)
   }
 
   const entities: Record<string, StoredEntity> = {}
@@ -224,18 +225,20 @@ export async function restore(
     )
     if (legacy) legacyKeys.push(keys.entity(name))
     // Buckets are newer than a blob of the old layout (a restore stopped while moving it).
-    const byId = records.get(name)!
-    const stored = [...byId.values()].sort((a, b) => a.o - b.o)
+    const stored: StoredRecord[] = []
+    for (const list of records.get(name)!.values()) for (const record of list) stored.push(record)
+    stored.sort((a, b) => a.o - b.o)
+    const ids = legacy ? new Set(stored.map((record) => String(record.id))) : null
     const entity: StoredEntity = {
-      records: (legacy?.records ?? []).filter((record) => !byId.has(String(selectId(record)))),
-      bases: (legacy?.bases ?? []).filter((entry) => !byId.has(String(entry[0]))),
+      records: ids ? legacy!.records.filter((record) => !ids.has(String(selectId(record)))) : [],
+      bases: ids ? legacy!.bases.filter((entry) => !ids.has(String(entry[0]))) : [],
     }
     for (const record of stored) {
       if (record.view !== undefined) entity.records.push(record.view)
       if ('base' in record)
         entity.bases.push('madeOn' in record ? [record.id, record.base!, record.madeOn!] : [record.id, record.base!])
     }
-    if (legacy || byId.size > 0) entities[name] = entity
+    if (legacy || stored.length > 0) entities[name] = entity
   }
 
   const ops: Operation[] = []

@@ -521,13 +521,12 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
       }),
     )
     written = new Map()
-    for (const [name, records] of result.records) {
+    for (const [name, buckets] of result.records) {
       const byBucket = new Map<string, Map<string, WrittenRecord>>()
-      for (const [id, record] of records) {
-        const bucket = recordBucket(id)
-        let byId = byBucket.get(bucket)
-        if (!byId) byBucket.set(bucket, (byId = new Map()))
-        byId.set(id, writtenFrom(record))
+      for (const [bucket, records] of buckets) {
+        const byId = new Map<string, WrittenRecord>()
+        for (const record of records) byId.set(String(record.id), writtenFrom(record))
+        byBucket.set(bucket, byId)
       }
       written.set(name, byBucket)
     }

@@ -25,6 +25,7 @@ import {
   type OfflineMeta,
   type RehydratePayload,
   type Settlement,
+  type StoredEntity,
 } from './actions'
 import { applyChange, replay, type Change } from '../core/change'
 import { deepFreeze } from '../core/deepFreeze'
@@ -514,28 +515,23 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     const renumber = new Map(payload.renumber)
     const view = new Map<EntityId, Rec>()
     for (const record of stored.records) view.set(selectId(record), record)
-    const bases = new Map<EntityId, Rec | null>()
-    // Older stores kept only the base; then the changes were made on it.
-    const madeOn = new Map<EntityId, Rec | null>()
-    for (const entry of stored.bases) {
-      bases.set(entry[0], entry[1])
-      madeOn.set(entry[0], entry.length > 2 ? entry[2]! : entry[1])
-    }
+    // Each record's confirmed state (the base) and the one its changes were made on, as stored: one Map
+    // of the stored entries themselves. Older stores kept only the base; then the changes were made on it.
+    const bases = new Map<EntityId, StoredEntity['bases'][number]>()
+    for (const entry of stored.bases) bases.set(entry[0], entry)
     const changes = new Map<EntityId, PendingChange[]>()
     for (const op of payload.ops) {
       if (op.entity !== name || op.status === 'failed') continue
-      const list = changes.get(op.recordId) ?? []
-      list.push({ seq: op.seq, kind: op.kind, data: op.data })
-      changes.set(op.recordId, list)
+      const list = changes.get(op.recordId)
+      const change: PendingChange = { seq: op.seq, kind: op.kind, data: op.data }
+      if (list) list.push(change)
+      else changes.set(op.recordId, [change])
     }
     for (const entry of trieValues(state.pending)) {
-      const list = changes.get(entry.id) ?? []
+      let list = changes.get(entry.id)
+      if (!list) changes.set(entry.id, (list = []))
       for (const change of entry.changes) list.push({ ...change, seq: renumber.get(change.seq) ?? change.seq })
-      changes.set(entry.id, list)
-      if (!bases.has(entry.id) && !view.has(entry.id)) {
-        bases.set(entry.id, entry.base)
-        madeOn.set(entry.id, entry.madeOn)
-      }
+      if (!bases.has(entry.id) && !view.has(entry.id)) bases.set(entry.id, [entry.id, entry.base, entry.madeOn])
     }
     // Records the app had before the restore that storage does not know (preloaded state) stay.
     for (const id of state.ids) if (!view.has(id) && !changes.has(id)) view.set(id, state.entities[id]!)
@@ -543,7 +539,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     const touched: EntityId[] = [...bases.keys()]
     for (const id of changes.keys()) if (!bases.has(id)) touched.push(id)
     for (const id of touched) {
-      const base = bases.has(id) ? bases.get(id)! : (view.get(id) ?? null)
+      const shadow = bases.get(id)
+      const base = shadow ? shadow[1] : (view.get(id) ?? null)
       const list = changes.get(id) ?? []
       const record = replay(base, list)
       // Built in a Map and set once below: an adapter call per record would copy the whole entity map
@@ -551,7 +548,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       if (record === null) view.delete(id)
       else view.set(id, record)
       if (list.length > 0)
-        trieSet(pending, idPath(id), { id, base, madeOn: madeOn.has(id) ? madeOn.get(id)! : base, changes: list })
+        trieSet(pending, idPath(id), { id, base, madeOn: shadow && shadow.length > 2 ? shadow[2]! : base, changes: list })
     }
     // The view built directly as the adapter's setAll builds it (ids in order, the first of an id kept):
     // setAll on a plain state runs an immer produce of its own that proxies every record.

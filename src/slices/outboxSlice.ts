@@ -2,7 +2,7 @@ import { createSlice, isDraft, type UnknownAction } from '@reduxjs/toolkit'
 import { closedCircuit } from '../core/circuitBreaker'
 import { deepFreeze } from '../core/deepFreeze'
 import { seqPath } from '../core/trie'
-import { opsSent, opsSettled, userSwitched } from './actions'
+import { opsSent, opsSettled, rehydrated, userSwitched } from './actions'
 import { conflictListCases } from './outbox/conflictList'
 import { isStampedEntityAction, operationLedgerCases } from './outbox/operationLedger'
 import { pullProgressCases } from './outbox/pullProgress'
@@ -144,10 +144,28 @@ export function buildOutboxSlice(config: OutboxConfig) {
     return deepFreeze(next)
   }
 
+  const rehydratedCases = byType.get(rehydrated.type) ?? []
+  /**
+   * A restore (10,000 stored operations and more) skips immer too: writing each into a draft trie cost
+   * proxies per node and a finalize walk. The very same cases run on a copy whose parts they write are
+   * fresh objects: the root, the conflict list and each entity's pull progress (the ledger replaces the
+   * tries and the counters whole, reading the old ones only). Then frozen once (the stored operations
+   * are frozen by the ledger as it files them, so deepFreeze walks only the new trie nodes).
+   */
+  function reduceRehydratedCopyOnWrite(state: OutboxState, action: UnknownAction): OutboxState {
+    const pull: OutboxState['pull'] = {}
+    for (const entity of Object.keys(state.pull)) pull[entity] = { ...state.pull[entity]! }
+    const next: OutboxState = { ...state, conflicts: [...state.conflicts], pull }
+    for (const reduce of rehydratedCases) reduce(next, action)
+    for (const item of matcherCases) if (item.matcher(action)) item.reduce(next, action)
+    return deepFreeze(next)
+  }
+
   const reducer = (state: OutboxState | undefined, action: UnknownAction): OutboxState => {
     if (state === undefined || isDraft(state)) return slice.reducer(state, action)
     if (isStampedEntityAction(action)) return reduceStampsCopyOnWrite(state, action)
     if (action.type === opsSent.type || action.type === opsSettled.type) return reduceDrainCopyOnWrite(state, action)
+    if (rehydrated.match(action)) return reduceRehydratedCopyOnWrite(state, action)
     return slice.reducer(state, action)
   }
   return { ...slice, reducer }

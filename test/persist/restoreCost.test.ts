@@ -61,6 +61,28 @@ describe('cost of a restore', () => {
     expect([iterate.mock.calls.length, keys.mock.calls.length, getItem.mock.calls.length]).toEqual([0, 0, 0])
   })
 
+  it('on an IndexedDB without getAllRecords (before IndexedDB 3.0) it reads the keys and the values in two requests, still no cursor walk', async () => {
+    const storage = (await storedOutbox()) as SyncStorage & { iterate: () => unknown; keys: () => unknown }
+    const iterate = vi.spyOn(storage, 'iterate')
+    const getItem = vi.spyOn(storage, 'getItem')
+    const proto = IDBObjectStore.prototype as IDBObjectStore & { getAllRecords?: unknown }
+    const getAllRecords = proto.getAllRecords
+    expect(typeof getAllRecords).toBe('function')
+    const getAll = vi.spyOn(proto, 'getAll')
+    delete proto.getAllRecords
+    try {
+      const page = open(storage, createScriptedAdapter().adapter)
+      await page.persistor.ready
+      expect(page.view()).toHaveLength(200)
+      expect(page.status().pending).toBe(200)
+    } finally {
+      proto.getAllRecords = getAllRecords
+    }
+    expect(getAll).toHaveBeenCalledTimes(1)
+    getAll.mockRestore()
+    expect([iterate.mock.calls.length, getItem.mock.calls.length]).toEqual([0, 0])
+  })
+
   it('a localforage instance whose one-transaction read fails is read with its cursor walk instead', async () => {
     const storage = (await storedOutbox()) as SyncStorage & { iterate: () => unknown; _dbInfo: { db: IDBDatabase } }
     const iterate = vi.spyOn(storage, 'iterate')
