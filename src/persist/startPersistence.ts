@@ -1,13 +1,12 @@
 import type { EntityId, UnknownAction } from '@reduxjs/toolkit'
 import { SyncSetupError, toErrorInfo } from 'rtk-offline'
-import type { Timers } from '../core/timers'
 import { opsAbandoned, opsSent, opsSettled, rehydrated, retryDue, senderElected, storageCorrupted, storageFailed, tabSynced, userSwitched, type OfflineMeta, type TabSnapshot } from '../slices/actions'
 import { isStampedEntityAction } from '../slices/outboxSlice'
-import type { EntityInternals, PendingRecord, SyncedEntityState } from '../slices/createSyncedEntity'
+import type { PendingRecord, SyncedEntityState } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxSlice'
 import { idPath, trieGet, trieValues, type Trie } from '../core/trie'
 import type { Operation } from '../types'
-import type { StorePersistence } from '../persistencePlugin'
+import type { PersistenceStart, StorePersistence } from '../persistencePlugin'
 import type { PersistOptions } from './persistOptions'
 import { diffTrie } from './diffTrie'
 import { restore } from './restore'
@@ -19,28 +18,20 @@ import { createSenderElection, type SenderElection } from './senderElection'
 import { isRemoteAction } from '../slices/remoteAction'
 import { createTabChannel } from './tabChannel'
 
-/** What {@link startPersistence} needs: the options, and what the core handed the plugin for this store. */
-export interface PersistenceConfig {
+/**
+ * What {@link startPersistence} needs: what the core handed the plugin for this store (less `setSlot`,
+ * which the plugin turns into `claimSlot`), the options, and the plugin's tab identity.
+ */
+export interface PersistenceConfig extends Omit<PersistenceStart, 'setSlot' | 'abortInFlight'> {
   options: PersistOptions
-  reducerPath: string
-  entities: ReadonlyMap<string, EntityInternals>
-  store: { getState(): unknown; dispatch(action: UnknownAction): unknown }
-  now: () => number
-  timers: Timers
-  /** The seq an operation gets from a counter (see the enqueue middleware). */
-  seqFor: (counter: number) => number
-  /** The counter that comes after a seq (the inverse of `seqFor`, plus one). */
-  counterAfter: (seq: number) => number
   /**
    * With tabs: claims this tab's seq slot, held for the tab's life (see tabSlot.ts); the restore waits
    * for it, so the work dispatched before it is renumbered under the claimed slot. Null without tabs.
    */
   claimSlot: ((namespace: string) => { slot: Promise<number>; release(): void }) | null
-  onError: (error: unknown) => void
   /** This tab's id, when the outbox is shared between tabs. */
   tabId: string | null
-  /** Aborts the store's requests in flight and drops their answers (called when another user signs in). */
-  abortInFlight?: (why: string) => void
+  abortInFlight?: PersistenceStart['abortInFlight']
 }
 
 function openCount(outbox: OutboxState): number {
