@@ -13,8 +13,9 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { build, type BuildOptions, type Metafile } from 'esbuild'
+import { build, type BuildOptions } from 'esbuild'
 import { budgetsKiB } from './sizeBudgets'
+import { upFrontOutputs } from './upFrontOutputs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = (file: string) => `${root}dist/${file}`
@@ -39,21 +40,6 @@ const options: BuildOptions = {
   write: false,
   metafile: true,
   logLevel: 'silent',
-}
-
-/** The outputs loaded with the entry: the entry and, transitively, the chunks it imports statically. */
-function upFrontOutputs(metafile: Metafile): Set<string> {
-  const entry = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint !== undefined)?.[0]
-  if (!entry) throw new Error('size: esbuild produced no entry output')
-  const seen = new Set<string>()
-  const visit = (path: string) => {
-    if (seen.has(path)) return
-    seen.add(path)
-    for (const imported of metafile.outputs[path]?.imports ?? [])
-      if (!imported.external && imported.kind === 'import-statement') visit(imported.path)
-  }
-  visit(entry)
-  return seen
 }
 
 async function measure(name: string, contents: string, external: string[]): Promise<Row> {

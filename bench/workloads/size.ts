@@ -3,8 +3,9 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { build, type Metafile } from 'esbuild'
+import { build } from 'esbuild'
 import { distEntry } from '../lib/loadRtkOffline'
+import { upFrontOutputs } from '../../scripts/upFrontOutputs'
 
 /**
  * Workload 5, size: an entry bundled by esbuild the same way for both (ESM for browsers, minified,
@@ -41,21 +42,6 @@ const options = {
   metafile: true,
   logLevel: 'silent',
 } as const
-
-/** The outputs loaded with the entry: the entry and, transitively, the chunks it imports statically. */
-function upFrontOutputs(metafile: Metafile): Set<string> {
-  const entry = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint !== undefined)?.[0] ?? Object.keys(metafile.outputs).find((path) => path.endsWith('/app.js') || path.endsWith('stdin.js'))
-  if (!entry) throw new Error('size: esbuild produced no entry output')
-  const seen = new Set<string>()
-  const visit = (path: string) => {
-    if (seen.has(path)) return
-    seen.add(path)
-    for (const imported of metafile.outputs[path]?.imports ?? [])
-      if (!imported.external && imported.kind === 'import-statement') visit(imported.path)
-  }
-  visit(entry)
-  return seen
-}
 
 async function measure(name: string, entry: string | { contents: string }, external: string[]): Promise<SizeRow> {
   const input =
