@@ -8,29 +8,16 @@
  * Prints the median µs of CPU time per dispatch of 5 alternating rounds and the difference to the floor.
  */
 import { createPlainRtkStore } from '../contestants/plainRtkStore'
-import { resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { createInProcessAdapter, createRtkOfflineStore } from '../contestants/rtkOfflineStore'
-import type { RtkOffline } from '../lib/loadRtkOffline'
-import { loadRtkOffline } from '../lib/loadRtkOffline'
 import { makeRecords, updateAt } from '../lib/records'
 import { median } from '../lib/stats'
 import { collectGarbage, nextMacrotask } from '../lib/tick'
+import { arg, loadLib } from './profileSupport'
 
-const args = process.argv.slice(2)
-const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const recordCounts = (arg('records') ?? '10,100,1000').split(',').map(Number)
 const updates = Number(arg('updates') ?? 20_000)
 const only = arg('only')
 const rounds = 5
-
-/** From dist/ (`--dist`), another source tree (`--src=/path/to/src`, to compare with a baseline), or this src. */
-async function load(): Promise<RtkOffline> {
-  if (args.includes('--dist')) return loadRtkOffline()
-  const src = arg('src')
-  if (src) return (await import(pathToFileURL(resolve(src, 'index.ts')).href)) as RtkOffline
-  return (await import('../../src/index')) as unknown as RtkOffline
-}
 
 interface Target {
   update(id: string, changes: { title: string; n: number }): unknown
@@ -50,7 +37,7 @@ async function time(target: Target, records: number, from: number, count: number
 }
 
 async function main(): Promise<void> {
-  const lib = await load()
+  const lib = await loadLib()
   for (const records of recordCounts) {
     const todos = makeRecords('r', records)
     const targets: [string, Target][] = []

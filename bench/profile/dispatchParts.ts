@@ -6,24 +6,18 @@
  *
  *   node --expose-gc --import tsx bench/profile/dispatchParts.ts [--records=10,100,1000] [--updates=20000] [--src=/other/src]
  */
-import { resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { configureStore, type Middleware, type UnknownAction } from '@reduxjs/toolkit'
 import { createPlainRtkStore } from '../contestants/plainRtkStore'
 import { createInProcessAdapter } from '../contestants/rtkOfflineStore'
 import { defaultMiddlewareOptions } from '../lib/checks'
-import type { RtkOffline } from '../lib/loadRtkOffline'
 import { entityState, makeRecords, updateAt, type BenchRecord } from '../lib/records'
 import { median } from '../lib/stats'
 import { collectGarbage } from '../lib/tick'
+import { arg, loadLib } from './profileSupport'
 
-const args = process.argv.slice(2)
-const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const recordCounts = (arg('records') ?? '10,100,1000').split(',').map(Number)
 const updates = Number(arg('updates') ?? 20_000)
-// From this src, or another source tree (`--src=/path/to/src`, to compare with a baseline).
-const src = arg('src')
-const lib = (src ? await import(pathToFileURL(resolve(src, 'index.ts')).href) : await import('../../src/index')) as RtkOffline
+const lib = await loadLib()
 
 function timeUs(count: number, run: (index: number) => void): number {
   const samples: number[] = []

@@ -12,39 +12,20 @@
  *   node --expose-gc --import tsx bench/profile/drain.ts --operations=1000 --records=1000 --rounds=1
  *   node --expose-gc --import tsx bench/profile/drain.ts --operations=10000 --records=10000 --rounds=1
  */
-import { writeFileSync } from 'node:fs'
-import { Session } from 'node:inspector/promises'
-import { resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { createRtkOfflineStore } from '../contestants/rtkOfflineStore'
-import { loadRtkOffline, type RtkOffline } from '../lib/loadRtkOffline'
 import { makeRecords, updateAt } from '../lib/records'
 import { median } from '../lib/stats'
 import { collectGarbage, nextMacrotask, waitUntil } from '../lib/tick'
 import { startBenchServer } from '../server/startBenchServer'
+import { arg, cpuProfiler, loadLib } from './profileSupport'
 
-const args = process.argv.slice(2)
-const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const operations = Number(arg('operations') ?? 1000)
 const records = Number(arg('records') ?? 100)
 const rounds = Number(arg('rounds') ?? 3)
 
-async function load(): Promise<RtkOffline> {
-  if (args.includes('--dist')) return loadRtkOffline()
-  const src = arg('src')
-  if (src) return (await import(pathToFileURL(resolve(src, 'index.ts')).href)) as RtkOffline
-  return (await import('../../src/index')) as unknown as RtkOffline
-}
-
-const lib = await load()
+const lib = await loadLib()
 const server = await startBenchServer({ latencyMs: 1 })
-const profile = arg('profile')
-const session = profile ? new Session() : null
-if (session) {
-  session.connect()
-  await session.post('Profiler.enable')
-  await session.post('Profiler.setSamplingInterval', { interval: 200 })
-}
+const profiler = await cpuProfiler()
 
 interface Sample {
   wallMs: number
@@ -74,15 +55,12 @@ async function rtkRound(): Promise<Sample> {
   })
   client.updateMany(Array.from({ length: operations }, (_, index) => updateAt('r', records, index)))
   await nextMacrotask()
-  if (session) await session.post('Profiler.start')
+  await profiler.start()
   const sample = await timed(async () => {
     client.network.setOnline(true)
     await waitUntil(client.store.subscribe, client.isDrained, 300_000)
   })
-  if (session) {
-    const { profile: result } = await session.post('Profiler.stop')
-    writeFileSync(profile!, JSON.stringify(result))
-  }
+  await profiler.stop()
   client.stop()
   if (client.errors.length > 0 || client.pending() !== 0) throw new Error(`drain: ${String(client.errors[0] ?? 'not drained')}`)
   return sample
@@ -123,6 +101,6 @@ try {
   const ratio = median(rtk.map((s) => s.wallMs)) / median(loop.map((s) => s.wallMs))
   console.log(`${operations} operations over ${records} records, one at a time: ${show('rtk-offline', rtk)}; ${show('fetch loop', loop)}; wall ratio ${ratio.toFixed(2)}×`)
 } finally {
-  session?.disconnect()
+  profiler.close()
   await server.close()
 }

@@ -7,33 +7,17 @@
  *   node --expose-gc --import tsx bench/profile/restore.ts --profile=/tmp/restore.cpuprofile   # the restore rounds only
  *   node --import tsx bench/profile/summarize.ts /tmp/restore.cpuprofile
  */
-import { writeFileSync } from 'node:fs'
-import { Session } from 'node:inspector/promises'
-import { resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { createInProcessAdapter, createRtkOfflineStore } from '../contestants/rtkOfflineStore'
 import { createCountingStorage } from '../lib/countingStorage'
-import { loadRtkOffline, type RtkOffline } from '../lib/loadRtkOffline'
 import { makeRecords, updateAt } from '../lib/records'
 import { median } from '../lib/stats'
 import { collectGarbage } from '../lib/tick'
+import { arg, cpuProfiler, loadLib } from './profileSupport'
 
-const args = process.argv.slice(2)
-const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const records = Number(arg('records') ?? 10_000)
 const rounds = Number(arg('rounds') ?? 5)
 
-/** From dist/ (`--dist`), another source tree (`--src=/path/to/src`, to compare with a baseline), or this src. */
-async function load(): Promise<RtkOffline> {
-  if (args.includes('--dist')) return loadRtkOffline()
-  // The core entry and the opt-in persistence entry (src/persist) side by side, as loadRtkOffline does for dist/.
-  const src = resolve(arg('src') ?? new URL('../../src', import.meta.url).pathname)
-  const core = (await import(pathToFileURL(resolve(src, 'index.ts')).href)) as object
-  const persist = (await import(pathToFileURL(resolve(src, 'persist/index.ts')).href)) as object
-  return { ...core, ...persist } as RtkOffline
-}
-
-const lib = await load()
+const lib = await loadLib()
 const storage = await createCountingStorage()
 try {
   const filler = createRtkOfflineStore({ lib, mode: 'production', adapter: createInProcessAdapter(), todos: makeRecords('r', records), online: false, storage })
@@ -45,14 +29,8 @@ try {
   const samples: number[] = []
   // CPU time of this process too: on a shared machine wall time includes waiting for a core.
   const cpuSamples: number[] = []
-  const profile = arg('profile')
-  const session = profile ? new Session() : null
-  if (session) {
-    session.connect()
-    await session.post('Profiler.enable')
-    await session.post('Profiler.setSamplingInterval', { interval: 200 })
-    await session.post('Profiler.start')
-  }
+  const profiler = await cpuProfiler()
+  await profiler.start()
   for (let round = 0; round < rounds; round++) {
     collectGarbage()
     const start = performance.now()
@@ -67,11 +45,8 @@ try {
     client.stop()
     await storage.settle(300, 60_000)
   }
-  if (session) {
-    const { profile: result } = await session.post('Profiler.stop')
-    writeFileSync(profile!, JSON.stringify(result))
-    session.disconnect()
-  }
+  await profiler.stop()
+  profiler.close()
   console.log(`restore of ${records} records + ${records} operations: median ${median(samples).toFixed(0)} ms (rounds: ${samples.map((ms) => ms.toFixed(0)).join(', ')} ms); CPU time median ${median(cpuSamples).toFixed(0)} ms`)
 } finally {
   await storage.drop()
