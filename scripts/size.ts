@@ -13,9 +13,9 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { build, type BuildOptions } from 'esbuild'
+import { build } from 'esbuild'
 import { budgetsKiB } from './sizeBudgets'
-import { upFrontOutputs } from './upFrontOutputs'
+import { appBundleOptions, upFrontOutputs } from './appBundle'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = (file: string) => `${root}dist/${file}`
@@ -28,24 +28,11 @@ interface Row {
   inputs: string[]
 }
 
-const options: BuildOptions = {
-  bundle: true,
-  minify: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  define: { 'process.env.NODE_ENV': '"production"' },
-  outdir: 'size-out',
-  write: false,
-  metafile: true,
-  logLevel: 'silent',
-}
 
 async function measure(name: string, contents: string, external: string[]): Promise<Row> {
   // The subpath entries import the core by its package name: bundled from dist/ unless counted apart.
   const alias = external.includes('rtk-offline') ? {} : { alias: { 'rtk-offline': dist('index.js') } }
-  const result = await build({ ...options, ...alias, stdin: { contents, resolveDir: root, sourcefile: 'app.js', loader: 'js' }, external })
+  const result = await build({ ...appBundleOptions, ...alias, stdin: { contents, resolveDir: root, sourcefile: 'app.js', loader: 'js' }, external })
   const upFront = upFrontOutputs(result.metafile!)
   const row: Row = { name, upFront: { minified: 0, gzipped: 0 }, lazy: { minified: 0, gzipped: 0 }, inputs: [] }
   for (const file of result.outputFiles!) {
@@ -101,7 +88,7 @@ async function main(): Promise<number> {
     }
 
   // Persistence is opt-in: the core entry must not hold any of it, whether bundled from source or from dist.
-  const fromSource = await build({ ...options, entryPoints: [`${root}src/index.ts`], external: peers })
+  const fromSource = await build({ ...appBundleOptions, entryPoints: [`${root}src/index.ts`], external: peers })
   const fromDist = rows.find((row) => row.name === 'rtk-offline (whole core entry)')!
   const quick = rows.find((row) => row.name === 'quick start')!
   const leaks = [

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 import { distEntry } from '../lib/loadRtkOffline'
-import { upFrontOutputs } from '../../scripts/upFrontOutputs'
+import { appBundleOptions, upFrontOutputs } from '../../scripts/appBundle'
 
 /**
  * Workload 5, size: an entry bundled by esbuild the same way for both (ESM for browsers, minified,
@@ -29,31 +29,18 @@ export interface SizeBreakdown {
   minified: number
 }
 
-const options = {
-  bundle: true,
-  minify: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  define: { 'process.env.NODE_ENV': '"production"' },
-  outdir: 'bench-size-out',
-  write: false,
-  metafile: true,
-  logLevel: 'silent',
-} as const
 
 async function measure(name: string, entry: string | { contents: string }, external: string[]): Promise<SizeRow> {
   const input =
     typeof entry === 'string'
       ? { entryPoints: [entry] }
       : { stdin: { contents: entry.contents, resolveDir: fileURLToPath(new URL('.', import.meta.url)), sourcefile: 'app.js' } }
-  const result = await build({ ...options, ...input, external })
+  const result = await build({ ...appBundleOptions, ...input, external })
   const upFront = upFrontOutputs(result.metafile)
   const row: SizeRow = { name, entry: typeof entry === 'string' ? entry : entry.contents, external, upFront: { minified: 0, gzipped: 0 }, lazy: { minified: 0, gzipped: 0, inputs: [] } }
   for (const file of result.outputFiles) {
     if (file.path.endsWith('.map')) continue
-    const key = Object.keys(result.metafile.outputs).find((path) => file.path.endsWith(path.replace(/^.*bench-size-out/, '')))
+    const key = Object.keys(result.metafile.outputs).find((path) => file.path.endsWith(path.replace(/^.*size-out/, '')))
     const target = key !== undefined && upFront.has(key) ? row.upFront : row.lazy
     target.minified += file.contents.byteLength
     target.gzipped += gzipSync(file.contents, { level: 9 }).byteLength
@@ -99,7 +86,7 @@ export async function runSize(): Promise<SizeRow[]> {
 /** Which source files the up-front bytes come from: src/index.ts bundled the same way, per input. */
 export async function runSizeBreakdown(): Promise<SizeBreakdown> {
   const entry = fileURLToPath(new URL('../../src/index.ts', import.meta.url))
-  const result = await build({ ...options, entryPoints: [entry], external: ['@reduxjs/toolkit'] })
+  const result = await build({ ...appBundleOptions, entryPoints: [entry], external: ['@reduxjs/toolkit'] })
   const totals = new Map<string, number>()
   for (const path of upFrontOutputs(result.metafile))
     for (const [input, { bytesInOutput }] of Object.entries(result.metafile.outputs[path]!.inputs))
