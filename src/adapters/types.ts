@@ -68,6 +68,15 @@ export interface PullRequest {
   /** The entity's selective-sync parameters (filters, fields…), passed through as they are. */
   params: Record<string, string>
   signal: AbortSignal
+  /**
+   * Ids of this entity's operations that may have reached the backend without their answer reaching
+   * the client (the answer was lost, or the app crashed mid-request). A backend that keeps what it
+   * applied (the reference server's idempotency table) answers their outcomes in
+   * {@link PullPage.answered}, so they are settled without being sent again. Not in flight now. The
+   * engine leaves it out when there are none; an adapter that cannot ask may ignore it (the operations
+   * are then sent again under the same idempotency key, as before).
+   */
+  unanswered?: readonly string[]
 }
 
 /** One page of remote changes. */
@@ -78,6 +87,13 @@ export interface PullPage {
   cursor: string | null
   /** Whether more changes follow at once. */
   hasMore: boolean
+  /**
+   * The outcomes of operations named in {@link PullRequest.unanswered} that the backend has already
+   * applied (or refused), as the backend answered them then; operations it never received are left
+   * out and are sent again. The engine settles each like an answer to `push`, after applying the
+   * page's changes, and never lets such an answer's record replace a newer one it has pulled.
+   */
+  answered?: Array<{ id: string; outcome: SyncOutcome }>
 }
 
 /**
@@ -92,4 +108,12 @@ export interface SyncAdapter {
    * reject) on failure; the pull is retried with backoff and the cursor stays where it was.
    */
   pull?(request: PullRequest): Promise<PullPage>
+  /**
+   * Listens for the backend's word that something changed (a Server-Sent Events poke, a WebSocket
+   * message) and calls `onChange` with the entity that changed, or with no argument for any. The engine
+   * then pulls at once (as `pullNow` does). Optional; it stops listening when `signal` is aborted (the
+   * engine stops, or another user signs in). It must not throw; it reconnects on its own after a
+   * dropped connection.
+   */
+  subscribe?(onChange: (entity?: string) => void, options: { signal: AbortSignal }): void
 }
