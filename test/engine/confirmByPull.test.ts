@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { PullPage, SyncOutcome } from '../../src'
-import { userSwitched } from '../../src/slices/actions'
+import { opsSent, userSwitched } from '../../src/slices/actions'
 import { advance } from '../support/driver'
 import { createPullScript } from '../support/pullScript'
 import { createScriptedAdapter, ok, reject, retry } from '../support/scriptedAdapter'
@@ -214,33 +214,58 @@ describe('answers a pull must not apply', () => {
     expect(t.view()).toEqual([v2])
   })
 
-  it('ignores an answer for an operation that went out again meanwhile: its own answer settles it', async () => {
+  it('holds the operation from the drain while the pull asks about it, and sends it once the backend says it does not have it', async () => {
     const t = setup()
     await updateWithLostAnswer(t)
     t.store.dispatch(t.sync.actions.pullNow('todos'))
     await advance()
-    // The retry time comes while the pull waits: the operation goes out again.
+    // Its retry time comes while the pull waits: it is not sent meanwhile.
     await advance(10_000)
-    expect(ops(t)).toMatchObject([{ id: 'op-2', status: 'inflight' }])
-    t.pulls.answer(page([{ id: 'op-2', outcome: { type: 'reject', error: { name: 'E', message: 'not applied', code: 'http-error' } } }]))
+    expect(t.scripted.sent()).toEqual([['op-1'], ['op-2']])
+    expect(ops(t)).toMatchObject([{ id: 'op-2', status: 'pending' }])
+    t.pulls.answer(page([]))
+    await advance()
+    expect(t.scripted.sent()).toEqual([['op-1'], ['op-2'], ['op-2']])
+  })
+
+  it('ignores an answer for an operation in flight by then (sent by another tab, say): its own answer settles it', async () => {
+    const t = setup()
+    await updateWithLostAnswer(t)
+    t.store.dispatch(t.sync.actions.pullNow('todos'))
+    await advance()
+    // Marked sent while the page is on its way, as a message from the tab that sends would mark it.
+    t.store.dispatch(opsSent({ seqs: [ops(t)[0]!.seq], at: Date.now(), probe: false }))
+    t.pulls.answer(page([{ id: 'op-2', outcome: reject('not applied') }]))
     await advance()
     expect(ops(t)).toMatchObject([{ id: 'op-2', status: 'inflight' }])
     expect(t.sync.selectors.selectFailed(t.store.getState())).toEqual([])
-    // The replayed stored answer settles it.
-    t.scripted.answer(() => ok({ id: 'a', title: 'mine', done: false, version: 2 }))
-    await advance()
-    expect(pending(t)).toBe(0)
   })
 
-  it('ignores an answer for an operation its push answer settled meanwhile', async () => {
+  it('sends the operation after a pull that asked about it failed', async () => {
     const t = setup()
     await updateWithLostAnswer(t)
     t.store.dispatch(t.sync.actions.pullNow('todos'))
     await advance()
     await advance(10_000)
-    t.scripted.answer(() => ok({ id: 'a', title: 'mine', done: false, version: 2 }))
+    t.pulls.fail(new Error('offline for a moment'))
+    await advance()
+    expect(t.scripted.sent()).toEqual([['op-1'], ['op-2'], ['op-2']])
+  })
+
+  it('ignores an answer for an operation settled meanwhile (a pull that asked about it in another run)', async () => {
+    const t = setup()
+    await updateWithLostAnswer(t)
+    t.store.dispatch(t.sync.actions.pullNow('todos'))
+    await advance()
+    const first = t.pulls.calls.at(-1)!
+    // The same operation settled while this page was on its way: a second pull, answered first, says so.
+    t.pulls.answer(page([{ id: 'op-2', outcome: { type: 'ok', record: { id: 'a', title: 'mine', done: false, version: 2 } } }]))
     await advance()
     expect(pending(t)).toBe(0)
+    expect(first.unanswered).toEqual(['op-2'])
+    t.store.dispatch(t.sync.actions.pullNow('todos'))
+    await advance()
+    expect(t.pulls.calls.at(-1)!.unanswered).toBeUndefined()
     t.pulls.answer(page([{ id: 'op-2', outcome: { type: 'conflict', remote: { id: 'a', title: 'theirs', version: 2 } } }]))
     await advance()
     expect(t.sync.selectors.selectConflicts(t.store.getState())).toEqual([])

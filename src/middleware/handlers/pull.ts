@@ -103,47 +103,58 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
       const unanswered = unansweredOf(engine.outbox(), name, asked)
       const request: Omit<PullRequest, 'signal'> = { entity: name, cursor, limit, params }
       if (unanswered.length > 0) request.unanswered = unanswered
-      let result: PullPage
+      // The drain holds them while the backend is asked (not sent again meanwhile) and looks again after.
+      for (const id of unanswered) engine.asking.add(id)
       try {
-        result = await withTimeout((signal) => adapter.pull!({ ...request, signal }), config.requestTimeoutMs, config.timers, outer)
-        if (!isCurrent()) return
-        const problem = pulledPageProblem(entity, result)
-        if (problem !== null)
-          throw new SyncAdapterError(`The adapter's pull of "${name}" returned a malformed page: ${problem}. Nothing of it was applied; it will be asked for again.`)
-      } catch (cause) {
-        if (!isCurrent()) return
-        const info = toErrorInfo(cause)
-        // 401/403: credentials are needed, as for a push: pause, ask the app, and go on once it has them.
-        if (info.status === 401 || info.status === 403 || info.code === 'auth-required') {
+        let result: PullPage
+        try {
+          result = await withTimeout((signal) => adapter.pull!({ ...request, signal }), config.requestTimeoutMs, config.timers, outer)
+          if (!isCurrent()) return
+          const problem = pulledPageProblem(entity, result)
+          if (problem !== null)
+            throw new SyncAdapterError(`The adapter's pull of "${name}" returned a malformed page: ${problem}. Nothing of it was applied; it will be asked for again.`)
+        } catch (cause) {
+          if (!isCurrent()) return
+          const info = toErrorInfo(cause)
+          // 401/403: credentials are needed, as for a push: pause, ask the app, and go on once it has them.
+          if (info.status === 401 || info.status === 403 || info.code === 'auth-required') {
+            const now = config.now()
+            api.dispatch(pullFailed({ entity: name, error: info, nextAttemptAt: now, at: now, auth: true }))
+            if (await handlers.auth.refreshCredentials(info)) continue
+            // Without fresh credentials it waits: resume() (or authRestored) pulls again.
+            return
+          }
+          // 410 Gone: the server no longer knows the cursor (its history was reset or pruned). Start over
+          // from the beginning, once; the first page has no cursor to be gone.
+          if (info.status === 410 && cursor !== null) {
+            api.dispatch(pulledPage({ entity: name, changes: [], cursor: null, hasMore: true, at: config.now() }))
+            continue
+          }
+          if (cause instanceof SyncAdapterError) config.onError(cause, { raisedBy: 'adapter' })
+          const attempts = (engine.outbox().pull[name]?.attempts ?? 0) + 1
+          const wait = backoffDelay(attempts, config.retry, config.random)
           const now = config.now()
-          api.dispatch(pullFailed({ entity: name, error: info, nextAttemptAt: now, at: now, auth: true }))
-          if (await handlers.auth.refreshCredentials(info)) continue
-          // Without fresh credentials it waits: resume() (or authRestored) pulls again.
+          api.dispatch(pullFailed({ entity: name, error: toErrorInfo(cause), nextAttemptAt: now + wait, at: now }))
+          timers.set(
+            name,
+            config.timers.setTimeout(() => api.dispatch(pullNow(name)), wait),
+          )
           return
         }
-        // 410 Gone: the server no longer knows the cursor (its history was reset or pruned). Start over
-        // from the beginning, once; the first page has no cursor to be gone.
-        if (info.status === 410 && cursor !== null) {
-          api.dispatch(pulledPage({ entity: name, changes: [], cursor: null, hasMore: true, at: config.now() }))
-          continue
+        api.dispatch(pulledPage({ entity: name, changes: result.changes, cursor: result.cursor, hasMore: result.hasMore, at: config.now() }))
+        if (unanswered.length > 0) {
+          for (const id of unanswered) asked.add(id)
+          if (!(await settleAnswers(name, unanswered, result.answered))) return
         }
-        if (cause instanceof SyncAdapterError) config.onError(cause, { raisedBy: 'adapter' })
-        const attempts = (engine.outbox().pull[name]?.attempts ?? 0) + 1
-        const wait = backoffDelay(attempts, config.retry, config.random)
-        const now = config.now()
-        api.dispatch(pullFailed({ entity: name, error: toErrorInfo(cause), nextAttemptAt: now + wait, at: now }))
-        timers.set(
-          name,
-          config.timers.setTimeout(() => api.dispatch(pullNow(name)), wait),
-        )
-        return
+        if (!result.hasMore) return
+      } finally {
+        if (unanswered.length > 0) {
+          for (const id of unanswered) engine.asking.delete(id)
+          // Held, or settled: a confirmation lets the record's next change go, a conflict may have
+          // re-queued the change, a retry set its time. The drain looks again.
+          if (!engine.signal.aborted) api.dispatch(retryDue())
+        }
       }
-      api.dispatch(pulledPage({ entity: name, changes: result.changes, cursor: result.cursor, hasMore: result.hasMore, at: config.now() }))
-      if (unanswered.length > 0) {
-        for (const id of unanswered) asked.add(id)
-        if (!(await settleAnswers(name, unanswered, result.answered))) return
-      }
-      if (!result.hasMore) return
     }
   }
 
@@ -163,9 +174,6 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
     // Synced only when the backend's answer settles something (a retry or auth answer settles nothing).
     const settled = results.some((result) => result.type === 'confirmed' || result.type === 'conflict' || result.type === 'failed')
     api.dispatch(opsSettled({ at: config.now(), verdict: settled ? 'pulled' : 'local', results }))
-    // A confirmation lets the record's next change go, a conflict may have re-queued the change, a
-    // retry set its time: the drain looks (it is not running for these, none was in flight).
-    api.dispatch(retryDue())
     const auth = results.find((result) => result.type === 'auth')
     return auth ? handlers.auth.refreshCredentials(auth.type === 'auth' ? auth.error : null) : true
   }
