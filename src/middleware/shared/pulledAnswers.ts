@@ -55,6 +55,10 @@ export function unansweredOf(state: OutboxState, entity: string, skip: ReadonlyS
  * reported to `onError` and ignored: the operation is then sent again under its idempotency key, as it
  * would have been without confirmation by pull.
  *
+ * Durability invariant 1 (a sent operation is frozen: its id and body never change) is what makes a
+ * stored answer for an id the answer for this very operation; invariant 7 (exactly-once needs the
+ * server) is why it can be trusted: the backend stored it with the change, in one transaction.
+ *
  * Durability invariant 3 (confirmed state never moves backwards) is kept by the order: the page is
  * applied first, so an answer's record older than what the page brought confirms the operation without
  * replacing the newer record (createSyncedEntity's settle compares versions as for a late push answer).
