@@ -31,6 +31,7 @@ export function buildSyncMiddleware(config: SyncEngineConfig): {
       store,
       signal: controller.signal,
       requests: inFlightRequests(controller.signal),
+      asking: new Set(),
       outbox: () => selectOutbox(api.getState(), config.reducerPath),
     }
     const auth = buildAuthHandler(engine)

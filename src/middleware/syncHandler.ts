@@ -54,6 +54,12 @@ export interface SyncEngine {
   readonly signal: AbortSignal
   /** The requests in flight: their signal, aborted when the engine stops or another user signs in. */
   readonly requests: InFlightRequests
+  /**
+   * Ids of operations a pull in flight asks the backend about (confirmation by pull): the drain holds
+   * them until that pull's answer is settled, so an operation whose answer was lost is not sent again
+   * while the backend is telling whether it has it.
+   */
+  readonly asking: Set<string>
   /** The sync slice of this store, now. */
   outbox(): OutboxState
 }

@@ -41,7 +41,9 @@ const MAX_TIMEOUT_MS = 2_147_483_647
  * the id exists), `GET`, `PATCH` (JSON merge patch) and `DELETE {baseUrl}/{entity}/{id}` (404 when
  * unknown; 412 with the current record when `If-Match` names another version), and
  * `GET {baseUrl}/{entity}?since=&limit=&<field>=` pulls changes page by page. A repeated
- * `Idempotency-Key` on a write gets its first successful answer again and changes nothing.
+ * `Idempotency-Key` on a write gets its first successful answer again and changes nothing. A pull with
+ * `&unanswered=<key>` (repeated; the REST adapter's `confirmByPull`) also gets, in `answered`, the
+ * remembered answers of those keys' writes to that collection (confirmation by pull).
  *
  * @example
  * const backend = createMockBackend({ baseUrl: 'http://localhost/api' })

@@ -17,6 +17,7 @@ export type {
   MockFailureOptions,
   MockPullPage,
   MockPullChange,
+  MockAnsweredWrite,
   LoggedRequest,
   WebStorageLike,
 } from './types'

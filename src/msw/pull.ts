@@ -1,6 +1,6 @@
 import type { DataStore } from './dataStore'
 import { errorReply, type Reply } from './reply'
-import type { MockChange, MockPullChange, MockPullPage, MockRecord } from './types'
+import type { MockAnsweredWrite, MockChange, MockPullChange, MockPullPage, MockRecord } from './types'
 
 /** A pull request's query: `since` and `limit`; every other parameter is an equality filter. */
 export interface PullQuery {
@@ -9,9 +9,13 @@ export interface PullQuery {
   limit: number
   /** Field → the values it may have (`?listId=7&listId=8` keeps either). */
   filters: ReadonlyMap<string, readonly string[]>
+  /** Idempotency keys the client asks about (confirmation by pull, `?unanswered=<key>` repeated). */
+  unanswered: readonly string[]
 }
 
 const DIGITS = /^\d+$/
+/** Query parameters that are not filters. */
+const RESERVED = new Set(['since', 'limit', 'unanswered'])
 
 /** Reads `?since=&limit=&<field>=…`, or says in a 400 (410 for a cursor from the future) what is wrong. */
 export function parsePullQuery(params: URLSearchParams, pageSize: number, head: number): { query: PullQuery } | { error: Reply } {
@@ -32,8 +36,8 @@ export function parsePullQuery(params: URLSearchParams, pageSize: number, head: 
     limit = Math.min(Number(limitText), pageSize)
   }
   const filters = new Map<string, string[]>()
-  for (const field of new Set(params.keys())) if (field !== 'since' && field !== 'limit') filters.set(field, params.getAll(field))
-  return { query: { since, limit, filters } }
+  for (const field of new Set(params.keys())) if (!RESERVED.has(field)) filters.set(field, params.getAll(field))
+  return { query: { since, limit, filters, unanswered: params.getAll('unanswered') } }
 }
 
 /**
@@ -46,7 +50,34 @@ export function parsePullQuery(params: URLSearchParams, pageSize: number, head: 
  * with it (after a crash, say) gives the next page; the last page's cursor is the newest change of the
  * whole backend, so the next pull starts after everything seen.
  */
-export function buildPullPage(store: DataStore, entity: string, { since, limit, filters }: PullQuery): MockPullPage {
+export function buildPullPage(store: DataStore, entity: string, { since, limit, filters, unanswered }: PullQuery): MockPullPage {
+  const page = changesPage(store, entity, since, limit, filters)
+  return unanswered.length > 0 ? { ...page, answered: storedAnswers(store, entity, unanswered) } : page
+}
+
+/**
+ * Confirmation by pull: the remembered answers to the writes of `entity` among `keys`, as they were
+ * answered (status and body), for a client whose answer was lost. The backend remembers successes only
+ * (see createMockBackend), so a write it refused, or never received, is left out, and the client sends it again.
+ */
+function storedAnswers(store: DataStore, entity: string, keys: readonly string[]): MockAnsweredWrite[] {
+  const answered: MockAnsweredWrite[] = []
+  for (const key of new Set(keys)) {
+    const remembered = store.remembered(key)
+    // A key of another collection is another client's business (or a guess): not answered here.
+    if (!remembered || (remembered.path !== `/${entity}` && !remembered.path.startsWith(`/${entity}/`))) continue
+    answered.push(remembered.body === undefined ? { id: key, status: remembered.status } : { id: key, status: remembered.status, body: remembered.body })
+  }
+  return answered
+}
+
+function changesPage(
+  store: DataStore,
+  entity: string,
+  since: number | null,
+  limit: number,
+  filters: ReadonlyMap<string, readonly string[]>,
+): MockPullPage {
   const matches = (record: MockRecord): boolean =>
     [...filters].every(([field, values]) => Object.hasOwn(record, field) && values.includes(String(record[field])))
 

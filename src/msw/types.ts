@@ -161,6 +161,20 @@ export interface MockPullPage {
   cursor: string
   /** True when more changes follow this page: pull again with `cursor` at once. */
   hasMore: boolean
+  /**
+   * Only when the pull named `unanswered` keys (confirmation by pull, the REST adapter's `confirmByPull`):
+   * the remembered answer of each of those writes to this collection, as the backend first answered it.
+   * Writes it never applied are left out.
+   */
+  answered?: MockAnsweredWrite[]
+}
+
+/** The stored answer of one write, by its `Idempotency-Key` (`id`), as a pull hands it back. */
+export interface MockAnsweredWrite {
+  id: string
+  status: number
+  /** The answer's JSON body (the record for 200 and 201); absent for 204. */
+  body?: unknown
 }
 
 /** What {@link createMockBackend} returns: the MSW handlers and the controls a test drives. */

@@ -81,9 +81,11 @@ export type Settlement = { seq: number; opId: string; entity: string; recordId: 
 /**
  * How a batch went, for the circuit breaker: the backend answered, the batch failed transiently, credentials
  * were missing, or the engine settled it without asking the backend (`local`: changes made on a record the
- * server does not have; neither a success nor a failure of the backend).
+ * server does not have; neither a success nor a failure of the backend). `pulled`: a pull's answers about
+ * operations whose push answer was lost (confirmation by pull): the backend answered them, so they count
+ * as synced, but no push went, so the circuit breaker (which judges pushes) is left as it is.
  */
-export type BatchVerdict = 'answered' | 'transient' | 'auth' | 'local'
+export type BatchVerdict = 'answered' | 'transient' | 'auth' | 'local' | 'pulled'
 
 /** An operation brought back from the failed list by `retryFailed`, re-applied as the newest change of its record. */
 export interface RevivedOp {

@@ -68,3 +68,62 @@ describe('versionInBody', () => {
     expect(bodies).toEqual([[{ title: 'x', expectedVersion: 3 }, '"3"']])
   })
 })
+
+describe('the REST adapter pull with confirmByPull', () => {
+  const answeredBody = {
+    ...page,
+    answered: [
+      { id: 'op-created', status: 201, body: { id: 'a', title: 'A', version: 1 } },
+      { id: 'op-deleted', status: 204 },
+      { id: 'op-stale', status: 412, body: { id: 'b', title: 'B', version: 4 } },
+      { id: 'op-refused', status: 422, body: { message: 'title is required' } },
+      // Left out: a 404 needs the kind of write to read, a 503 is transient, a 412 with a message is no record.
+      { id: 'op-missing', status: 404, body: { message: 'gone' } },
+      { id: 'op-busy', status: 503 },
+      { id: 'op-412-text', status: 412, body: 'Precondition failed' },
+      { status: 200 },
+    ],
+  }
+
+  it('sends each id asked about as `unanswered` and reads the stored answers it can read without the operation', async () => {
+    server.use(
+      http.get(`${baseUrl}/todos`, ({ request }) => {
+        seen.push(new URL(request.url).search)
+        return HttpResponse.json(answeredBody)
+      }),
+    )
+    const adapter = createRestAdapter({ baseUrl, confirmByPull: true })
+    const result = await adapter.pull!({ entity: 'todos', cursor: '42', limit: 50, params: {}, signal, unanswered: ['op-created', 'op-b'] })
+    expect(seen).toEqual(['?since=42&limit=50&unanswered=op-created&unanswered=op-b'])
+    expect(result.answered).toEqual([
+      { id: 'op-created', outcome: { type: 'ok', record: { id: 'a', title: 'A', version: 1 } } },
+      { id: 'op-deleted', outcome: { type: 'ok' } },
+      { id: 'op-stale', outcome: { type: 'conflict', remote: { id: 'b', title: 'B', version: 4 } } },
+      {
+        id: 'op-refused',
+        outcome: {
+          type: 'reject',
+          error: {
+            name: 'SyncHttpError',
+            code: 'http-error',
+            status: 422,
+            message: 'The backend refused operation op-refused with 422: title is required (its stored answer, read by a pull).',
+          },
+        },
+      },
+    ])
+  })
+
+  it('without confirmByPull asks about nothing and ignores an `answered` in the body', async () => {
+    server.use(
+      http.get(`${baseUrl}/todos`, ({ request }) => {
+        seen.push(new URL(request.url).search)
+        return HttpResponse.json(answeredBody)
+      }),
+    )
+    const adapter = createRestAdapter({ baseUrl })
+    const result = await adapter.pull!({ entity: 'todos', cursor: null, limit: 50, params: {}, signal, unanswered: ['op-created'] })
+    expect(seen).toEqual(['?limit=50'])
+    expect(result).toEqual(page)
+  })
+})

@@ -91,6 +91,25 @@ describe('the chaos convergence suite', () => {
   )
 
   it(
+    'with lost answers only, the seeds that confirm by pull settle operations by a pull answer, and exactly-once and convergence hold',
+    async () => {
+      const lostAnswers: ChaosFeatures = { ...DEFAULT_FEATURES, faults: ['drop-after', 'slow'] }
+      let settledByPull = 0
+      const failures: string[] = []
+      // Seeds 3, 9 and 17 confirm by pull and lose answers their pulls then confirm (found with --faults=drop-after,slow).
+      for (const seed of [3, 9, 17]) {
+        const result = await runScenario(seed, lostAnswers)
+        expect(result.confirmByPull).toBe(true)
+        settledByPull += result.settledByPull
+        if (result.findings.length > 0) failures.push(`seed ${seed}: ${result.findings.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`)
+      }
+      expect(failures).toEqual([])
+      expect(settledByPull).toBeGreaterThanOrEqual(4)
+    },
+    120_000,
+  )
+
+  it(
     `${SEEDS} seeded scenarios with faults, crashes, reloads, user switches and every strategy: lost=0 dup=0 diverged=0 stuck=0 orphans=0`,
     async () => {
       const failures = await runSeeds(FROM, SEEDS, DEFAULT_FEATURES)

@@ -12,6 +12,7 @@ import {
   type ManualNetworkStatus,
   type Operation,
   type OutboxState,
+  type SyncAdapter,
   type SyncedEntityState,
 } from '../../src'
 import { createPersistence } from '../../src/persist'
@@ -51,6 +52,17 @@ export interface ClientConfig {
   tabs: number
   /** The browser's Web Locks, shared by the client's tabs. */
   locks: LockManager
+  /** Confirmation by pull: the REST adapter's `confirmByPull`, and a pull right after each lost answer. */
+  confirmByPull?: boolean
+  /** Live pokes through the adapter's `subscribe` (the engine pulls), instead of the harness dispatching pullNow. */
+  subscribe?: boolean
+}
+
+/** An open live subscription of a page: the scope whose writes it hears of, until its signal aborts. */
+interface Subscription {
+  scope: string
+  onChange: (entity?: string) => void
+  signal: AbortSignal
 }
 
 export interface RootState {
@@ -101,6 +113,10 @@ export class ChaosClient {
   readonly faults: Fault[] = []
   private generation = 0
   private opCounter = 0
+  /** Operations settled by what a pull answered (confirmation by pull), for the figures. */
+  settledByPull = 0
+  /** Live subscriptions the engine opened (`subscribe`), of every page of the client. */
+  readonly subscriptions: Subscription[] = []
   private readonly base: BaseStorage & { dropInstance(): Promise<void> }
   private readonly fetch
 
@@ -128,7 +144,33 @@ export class ChaosClient {
       isExpired: () => this.tokenExpired,
       expire: () => (this.tokenExpired = true),
       log: config.trace && ((line) => config.trace!(`${this.name} ${line}`)),
+      onLostAnswer: () => {
+        if (!config.confirmByPull) return
+        // The app pulls soon after the failure (a poke, the periodic pull, the user): the pull asks
+        // about the operation whose answer was lost. A turn later, once the engine has settled the failure.
+        const done = config.scheduler.track()
+        setImmediate(() =>
+          setImmediate(() => {
+            done()
+            for (const page of this.pages) if (!page.dead) page.store.dispatch(page.sync.actions.pullNow())
+          }),
+        )
+      },
     })
+  }
+
+  /** The server wrote in `scope`: every live subscription of that scope hears of it, a turn later. */
+  poke(scope: string): void {
+    for (const subscription of this.subscriptions.splice(0)) {
+      if (subscription.signal.aborted) continue
+      this.subscriptions.push(subscription)
+      if (subscription.scope !== scope) continue
+      const done = this.config.scheduler.track()
+      setImmediate(() => {
+        done()
+        if (!subscription.signal.aborted) subscription.onChange('todos')
+      })
+    }
   }
 
   /** The first tab. */
@@ -155,9 +197,10 @@ export class ChaosClient {
     const network = createManualNetworkStatus(this.online)
     const errors: unknown[] = []
     const page = { generation, tab, dead: false } as Page
-    const adapter = createRestAdapter({
+    const rest = createRestAdapter({
       baseUrl: BASE_URL,
       now: scheduler.now,
+      confirmByPull: config.confirmByPull === true,
       // The app's token provider (README's async token example): the token of whoever is signed in now,
       // or of the operation's own user when the engine says who that is.
       headers: async (operation) => {
@@ -172,6 +215,15 @@ export class ChaosClient {
         return this.fetch(input, init)
       },
     })
+    // Live pokes as an SSE adapter delivers them: for the user whose credentials opened the stream.
+    const adapter: SyncAdapter = config.subscribe
+      ? {
+          ...rest,
+          subscribe: (onChange, { signal }) => {
+            if (!page.dead) this.subscriptions.push({ scope: scopeOf(this.user), onChange, signal })
+          },
+        }
+      : rest
     const sync = createOfflineSync({
       entities: [todos],
       adapter,
@@ -216,6 +268,7 @@ export class ChaosClient {
         ledger.supersede(op.data, why)
       }
       if (opsSettled.match(action)) {
+        if (action.payload.verdict === 'pulled' && !isRemoteAction(action)) this.settledByPull += action.payload.results.length
         for (const result of action.payload.results) {
           if (result.type !== 'conflict' || result.resolution !== 'server-wins') continue
           dropped(opBySeq(api.getState(), result.seq), result.base, result.remote, `server-wins conflict on ${this.name}`)

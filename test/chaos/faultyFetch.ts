@@ -68,6 +68,8 @@ export interface FaultyFetchConfig {
   expire?(): void
   /** Each request and what became of it, for traces. */
   log?(line: string): void
+  /** A request the server applied reached the client as a failure (`drop-after`, `slow`): its answer is lost. */
+  onLostAnswer?(): void
 }
 
 class NetworkFailure extends TypeError {
@@ -129,7 +131,7 @@ export function createFaultyFetch(config: FaultyFetchConfig): RestFetch {
         reject(abortError(signal))
         return
       }
-      const answerAfter = (ms: number, reply: Reply | null) => {
+      const answerAfter = (ms: number, reply: Reply | null, lost = false) => {
         // Waiting on the clock is not "busy": the harness may move time on meanwhile.
         done()
         const timer = scheduler.timers.setTimeout(() => {
@@ -140,6 +142,7 @@ export function createFaultyFetch(config: FaultyFetchConfig): RestFetch {
         const onAbort = () => {
           scheduler.timers.clearTimeout(timer)
           reject(abortError(signal))
+          if (lost) config.onLostAnswer?.()
         }
         signal?.addEventListener('abort', onAbort, { once: true })
       }
@@ -154,7 +157,10 @@ export function createFaultyFetch(config: FaultyFetchConfig): RestFetch {
           return later(() => reject(new NetworkFailure()))
         case 'drop-after':
           serve()
-          return later(() => reject(new NetworkFailure()))
+          return later(() => {
+            reject(new NetworkFailure())
+            config.onLostAnswer?.()
+          })
         case '500':
         case '503':
           return later(() => resolve(toResponse({ status: Number(fault), body: { message: `Injected ${fault}` } })))
@@ -171,7 +177,7 @@ export function createFaultyFetch(config: FaultyFetchConfig): RestFetch {
           )
         case 'slow': {
           const reply = serve()
-          return answerAfter(config.requestTimeoutMs * 2, reply)
+          return answerAfter(config.requestTimeoutMs * 2, reply, true)
         }
         case 'stall':
           return answerAfter(config.requestTimeoutMs * 2, null)

@@ -10,6 +10,8 @@
  *   replayed to every repeat with the same request; a repeat with another method, path or body is refused
  *   with 422 and changes nothing (`refusals`).
  * - A change feed per scope (`GET /todos?since=<cursor>&limit=<n>`), tombstones as `record: null`.
+ * - Confirmation by pull: a pull naming `&unanswered=<key>` (repeated) also gets, in `answered`, the
+ *   stored answer (status and body) of each of those keys of the scope it has one for; the others are left out.
  * - Every APPLICATION of a change is logged with the edit tokens (`t_*` fields) it carried. A token
  *   applied to a record that already holds it was applied twice (`dupTokens`).
  */
@@ -68,6 +70,8 @@ export class ReferenceBackend {
   private readonly feeds = new Map<string, Array<{ n: number; id: string; record: Rec | null }>>()
   private readonly answered = new Map<string, { fingerprint: string; reply: Reply }>()
   private feedSeq = 0
+  /** Stored answers handed back by pulls (confirmation by pull), for the figures. */
+  answeredByPull = 0
   /** Called after every write, like a server's real-time poke (SSE or WebSocket) to its clients. */
   onWrite: ((scope: string) => void) | null = null
 
@@ -234,10 +238,23 @@ export class ReferenceBackend {
     const rest = this.feed(scope).filter((entry) => entry.n > after)
     const page = rest.slice(0, limit)
     const cursor = page.length > 0 ? String(page[page.length - 1]!.n) : since
-    return {
-      status: 200,
-      body: { changes: page.map(({ id, record }) => ({ id, record: record && structuredClone(record) })), cursor, hasMore: rest.length > page.length },
+    const body: Record<string, unknown> = {
+      changes: page.map(({ id, record }) => ({ id, record: record && structuredClone(record) })),
+      cursor,
+      hasMore: rest.length > page.length,
     }
+    const unanswered = url.searchParams.getAll('unanswered')
+    if (unanswered.length > 0) {
+      const answered = unanswered.flatMap((key) => {
+        const stored = this.answered.get(`${scope}\u0000${key}`)
+        if (!stored) return []
+        const { status, body: answer } = stored.reply
+        return [answer === undefined ? { id: key, status } : { id: key, status, body: structuredClone(answer) }]
+      })
+      this.answeredByPull += answered.length
+      body.answered = answered
+    }
+    return { status: 200, body }
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `npm run chaos -- --seeds N [--from S] [--seed S] [--verbose] [--trace] [--no-crashes] [--no-restore-races]
- *   [--no-tabs] [--no-pokes] [--no-switches] [--no-deletes] [--faults=a,b|none] [--strategies=a,b]`
+ *   [--no-tabs] [--no-pokes] [--no-confirm-by-pull] [--no-switches] [--no-deletes] [--faults=a,b|none] [--strategies=a,b]`
  *
  * `--seed S` replays one seed and prints its notes; `--trace` adds every step, request and server
  * application. The `--no-…`, `--faults=` and `--strategies=` flags turn features off to bisect a failure.
@@ -22,6 +22,7 @@ export function parseFeatures(args: readonly string[], base: ChaosFeatures = DEF
     else if (arg === '--no-switches') features.userSwitches = false
     else if (arg === '--no-tabs') features.tabs = false
     else if (arg === '--no-pokes') features.pokes = false
+    else if (arg === '--no-confirm-by-pull') features.confirmByPull = false
     else if (arg === '--no-deletes') features.deletes = false
     else if (arg.startsWith('--faults=')) {
       const list = arg.slice('--faults='.length)
@@ -57,12 +58,16 @@ async function main(): Promise<number> {
   let ops = 0
   let faults = 0
   let crashes = 0
+  let settledByPull = 0
+  let confirming = 0
   const started = performance.now()
   for (let seed = from; seed < from + count; seed++) {
     const result = await runScenario(seed, features, args.includes('--trace') ? { trace: (line) => console.log(`  | ${line}`) } : {})
     ops += result.ops
     faults += result.faults
     crashes += result.crashes
+    settledByPull += result.settledByPull
+    if (result.confirmByPull) confirming += 1
     const counts = summarize(result.findings)
     for (const kind of Object.keys(totals) as Array<keyof typeof totals>) totals[kind] += counts[kind]
     if (result.findings.length > 0) {
@@ -76,6 +81,7 @@ async function main(): Promise<number> {
   }
   const seconds = (performance.now() - started) / 1000
   console.error(`(${seconds.toFixed(1)} s, ${((seconds * 1000) / count).toFixed(0)} ms per seed)`)
+  console.error(`(confirmation by pull in ${confirming} seeds: ${settledByPull} operations settled by a pull's answer)`)
   console.log(
     `chaos: ${count} seeds, ${ops} ops, ${faults} faults, ${crashes} crashes: ` +
       `lost=${totals.lost} dup=${totals.dup} diverged=${totals.diverged} stuck=${totals.stuck} orphans=${totals.orphans}`,

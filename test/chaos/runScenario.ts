@@ -14,6 +14,10 @@ export interface ScenarioResult {
   ops: number
   faults: number
   crashes: number
+  /** Operations settled by a pull's answer (confirmation by pull) instead of a push's. */
+  settledByPull: number
+  /** Whether the seed confirms by pull. */
+  confirmByPull: boolean
   findings: Finding[]
   /** Things worth knowing that are not failures (a dispatch the engine refused, keys reused, errors reported). */
   notes: string[]
@@ -91,10 +95,18 @@ async function runScenarioInner(
         onFault: () => (faults += 1),
         tabs: scenario.tabs[index] ?? 1,
         locks: createFakeLocks(),
+        confirmByPull: scenario.confirmByPull,
+        // Pokes through the adapter's subscribe in the seeds that confirm by pull (the sync protocol's
+        // client), through pullNow dispatched by the harness in the others (as the seeds before had them).
+        subscribe: scenario.pokes && scenario.confirmByPull,
         trace: traced ? trace : undefined,
       }),
   )
-  if (scenario.pokes)
+  if (scenario.pokes && scenario.confirmByPull)
+    backend.onWrite = (scope) => {
+      for (const client of clients) client.poke(scope)
+    }
+  else if (scenario.pokes)
     backend.onWrite = (scope) => {
       for (const client of clients) {
         if (scopeOf(client.user) !== scope) continue
@@ -192,7 +204,9 @@ async function runScenarioInner(
       dispatch(client, sync.actions.resolveConflict({ id: conflict.id, choose: choices() ? 'local' : 'remote' }))
   }
 
-  trace(`clients: ${scenario.strategies.map((s, i) => `c${i}=${s}${(scenario.tabs[i] ?? 1) > 1 ? ' (2 tabs)' : ''}`).join(' ')}; ${scenario.sharedRecords} shared records${scenario.pokes ? ', pokes' : ''}`)
+  trace(
+    `clients: ${scenario.strategies.map((s, i) => `c${i}=${s}${(scenario.tabs[i] ?? 1) > 1 ? ' (2 tabs)' : ''}`).join(' ')}; ${scenario.sharedRecords} shared records${scenario.pokes ? ', pokes' : ''}${scenario.confirmByPull ? ', confirmation by pull' : ''}`,
+  )
   for (const step of scenario.steps) {
     trace(`t=${scheduler.now() - 1_700_000_000_000} tick=${ledger.tick()} ${JSON.stringify(step)}`)
     const client = 'c' in step ? clients[step.c]! : undefined
@@ -348,8 +362,9 @@ async function runScenarioInner(
   }
   for (const a of backend.applications) trace(`applied tick=${a.tick} ${a.scope}/${a.id} ${a.kind} key=${a.key} tokens=${a.tokens.join(',')}`)
   const ops = ledger.tokens.size + ledger.deletes.length
+  const settledByPull = clients.reduce((sum, client) => sum + client.settledByPull, 0)
   for (const client of clients) await client.dispose()
-  return { seed, ops, faults, crashes, findings, notes }
+  return { seed, ops, faults, crashes, settledByPull, confirmByPull: scenario.confirmByPull, findings, notes }
 }
 
 /** The command that replays one seed. */

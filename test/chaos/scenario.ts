@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { STRATEGIES, type StrategyName } from './chaosClient'
 import { ALL_FAULTS, type Fault } from './faultyFetch'
+import { createPrng } from './prng'
 
 /**
  * What a scenario may do. Each feature can be turned off, so a failure can be bisected to the feature
@@ -15,6 +16,11 @@ export interface ChaosFeatures {
   tabs: boolean
   /** The server pokes every client of a scope after each write (real-time), so they pull at once. */
   pokes: boolean
+  /**
+   * Confirmation by pull for about half the seeds: the REST adapter's `confirmByPull`, the server answering
+   * `unanswered`, and a pull right after each lost answer (`drop-after`, `slow`).
+   */
+  confirmByPull: boolean
   /** Switching the signed-in user, often while a batch is in flight (clients with one tab). */
   userSwitches: boolean
   /** Deletes of own and shared records. */
@@ -35,6 +41,7 @@ export const DEFAULT_FEATURES: ChaosFeatures = {
   restoreRaces: true,
   tabs: true,
   pokes: true,
+  confirmByPull: true,
   userSwitches: true,
   deletes: true,
   faults: ALL_FAULTS,
@@ -73,6 +80,8 @@ export interface Scenario {
   tabs: number[]
   /** Whether the server pokes its clients after writes. */
   pokes: boolean
+  /** Whether the clients confirm by pull (see ChaosFeatures.confirmByPull). */
+  confirmByPull: boolean
   /** Records every scope holds before the scenario starts (shared by all clients of that scope). */
   sharedRecords: number
   steps: Step[]
@@ -109,7 +118,7 @@ function stepArbitrary(clients: number, features: ChaosFeatures): fc.Arbitrary<S
   return fc.oneof(...weighted)
 }
 
-export function scenarioArbitrary(seed: number, features: ChaosFeatures): fc.Arbitrary<Scenario> {
+export function scenarioArbitrary(seed: number, features: ChaosFeatures): fc.Arbitrary<Omit<Scenario, 'confirmByPull'>> {
   return fc.integer({ min: features.minClients, max: features.maxClients }).chain((clients) =>
     fc.record({
       seed: fc.constant(seed),
@@ -125,5 +134,9 @@ export function scenarioArbitrary(seed: number, features: ChaosFeatures): fc.Arb
 
 /** The scenario of a seed: the same seed and features always give the same scenario. */
 export function generateScenario(seed: number, features: ChaosFeatures = DEFAULT_FEATURES): Scenario {
-  return fc.sample(scenarioArbitrary(seed, features), { seed, numRuns: 1 })[0]!
+  const scenario = fc.sample(scenarioArbitrary(seed, features), { seed, numRuns: 1 })[0]!
+  // Drawn apart from the steps, so every seed keeps the steps it had before this feature (and the seeds
+  // named in regression tests still replay what they found); odd draws leave it off.
+  const confirmByPull = features.confirmByPull && createPrng(seed ^ 0x5eed_c0f)() < 0.5
+  return { ...scenario, confirmByPull }
 }

@@ -454,6 +454,26 @@ describe('pull', () => {
   })
 })
 
+describe('pull with unanswered keys (confirmation by pull)', () => {
+  it("answers the remembered answers of this collection's writes among the keys, and nothing for the rest", async () => {
+    backend.seed('todos', [{ id: '1', title: 'Buy milk' }])
+    await call('POST', '/todos', { body: { id: '2', title: 'New' }, headers: { 'Idempotency-Key': 'k-create' } })
+    await call('DELETE', '/todos/1', { headers: { 'Idempotency-Key': 'k-delete' } })
+    await call('POST', '/lists', { body: { id: 'l' }, headers: { 'Idempotency-Key': 'k-list' } })
+    // A refusal is not remembered (judged afresh when sent again), so it is not answered either.
+    await call('PATCH', '/todos/1', { body: { title: 'x' }, headers: { 'Idempotency-Key': 'k-refused' } })
+    const page = await pull('?since=2&unanswered=k-create&unanswered=k-delete&unanswered=k-list&unanswered=k-refused&unanswered=k-never')
+    expect(page.answered).toEqual([
+      { id: 'k-create', status: 201, body: { id: '2', title: 'New', version: 1, updatedAt: T0 } },
+      { id: 'k-delete', status: 204 },
+    ])
+    // `unanswered` is not a filter: the changes are those of a pull without it.
+    const { answered: _answered, ...rest } = page
+    expect(rest).toEqual(await pull('?since=2'))
+    expect((await pull('?since=2')).answered).toBeUndefined()
+  })
+})
+
 describe('controls', () => {
   it('seeds records as given, with version 1 and updatedAt stamped when missing', () => {
     backend.seed('todos', [{ id: '1', title: 'A' }, { id: 2, version: 5, updatedAt: 42 }])

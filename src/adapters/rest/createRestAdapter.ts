@@ -18,6 +18,7 @@ interface Config {
   parsePull: ParsePull
   now: () => number
   versionInBody: string | undefined
+  confirmByPull: boolean
 }
 
 /** A response that arrived whole, with its body read once and parsed if it is JSON. */
@@ -87,8 +88,9 @@ function buildConfig(options: RestAdapterOptions | undefined): Config {
     fetch: fetch ?? ((input, init) => globalThis.fetch(input, init)),
     routes: { ...defaultRoutes, ...routes },
     parseRecord: parseRecord ?? defaultParseRecord,
-    parsePull: parsePull ?? defaultParsePull,
+    parsePull: parsePull ?? (options?.confirmByPull === true ? parsePullWithAnswers : defaultParsePull),
     versionInBody: options?.versionInBody,
+    confirmByPull: options?.confirmByPull === true,
     now: now ?? (() => Date.now()),
   }
 }
@@ -108,12 +110,49 @@ const defaultRoutes: Required<RestRoutes> = {
   update: (operation, { baseUrl }) => ({ method: 'PATCH', url: recordUrl(operation, baseUrl), body: operation.data }),
   delete: (operation, { baseUrl }) => ({ method: 'DELETE', url: recordUrl(operation, baseUrl) }),
   read: (operation, { baseUrl }) => ({ method: 'GET', url: recordUrl(operation, baseUrl) }),
-  pull: ({ entity, cursor, limit, params }, { baseUrl }) => {
+  pull: ({ entity, cursor, limit, params, unanswered }, { baseUrl }) => {
     const query = new URLSearchParams(params)
     if (cursor !== null) query.set('since', cursor)
     query.set('limit', String(limit))
+    // Only with confirmByPull: pullPage leaves `unanswered` out of the request otherwise.
+    for (const id of unanswered ?? []) query.append('unanswered', id)
     return { method: 'GET', url: `${baseUrl}/${entity}?${query}` }
   },
+}
+
+/** The default parsePull, with `answered` read (confirmByPull): see {@link RestAdapterOptions.confirmByPull}. */
+function parsePullWithAnswers(body: unknown): PullPage {
+  const page = defaultParsePull(body)
+  const wire = (body as { answered?: unknown }).answered
+  if (wire === undefined) return page
+  // Not a list: handed on as it is, so the engine reports it (onError) and still applies the page.
+  if (!Array.isArray(wire)) return { ...page, answered: wire as PullPage['answered'] }
+  const answered: NonNullable<PullPage['answered']> = []
+  for (const entry of wire as unknown[]) {
+    if (!isJsonObject(entry) || typeof entry.id !== 'string' || typeof entry.status !== 'number') continue
+    const outcome = storedAnswerOutcome(entry.id, entry.status, entry.body)
+    if (outcome) answered.push({ id: entry.id, outcome })
+  }
+  return { ...page, answered }
+}
+
+/**
+ * The outcome of a write as the backend stored its answer, when the status alone says it: the same
+ * mapping as a push answer's (toOutcome), without the operation, so a 404 (`ok` for a delete, a
+ * conflict for an update) and anything else that needs a second look are left out (undefined).
+ */
+function storedAnswerOutcome(id: string, status: number, body: unknown): SyncOutcome | undefined {
+  if (status >= 200 && status < 300) {
+    if (body === undefined || body === null) return { type: 'ok' }
+    return isJsonObject(body) ? { type: 'ok', record: body } : undefined
+  }
+  if (status === 409 || status === 412) return isJsonObject(body) ? { type: 'conflict', remote: body } : undefined
+  if (status >= 400 && status < 500 && ![401, 403, 404, 408, 410, 425, 429].includes(status)) {
+    const detail = isJsonObject(body) ? jsonErrorMessage(body) : typeof body === 'string' ? shorten(body) : undefined
+    const message = `The backend refused operation ${id} with ${status}${detail ? `: ${detail}` : ''} (its stored answer, read by a pull).`
+    return { type: 'reject', error: toErrorInfo(new SyncHttpError(status, message)) }
+  }
+  return undefined
 }
 
 function defaultParsePull(body: unknown): PullPage {
@@ -129,7 +168,8 @@ function defaultParsePull(body: unknown): PullPage {
     (body.cursor === null || typeof body.cursor === 'string') &&
     typeof body.hasMore === 'boolean'
   )
-    return body as unknown as PullPage
+    // The three fields only: an `answered` is read by parsePullWithAnswers, with confirmByPull on.
+    return { changes: body.changes as PullPage['changes'], cursor: body.cursor, hasMore: body.hasMore }
   throw new SyncAdapterError(
     "A pull response must be { changes: [{ id, record | null }], cursor, hasMore }; pass the REST adapter's parsePull option to read another shape.",
   )
@@ -137,7 +177,9 @@ function defaultParsePull(body: unknown): PullPage {
 
 /** One page of remote changes; throws a SyncError when it cannot be had, and the engine retries. */
 async function pullPage(config: Config, pull: PullRequest): Promise<PullPage> {
-  const { signal, ...request } = pull
+  const { signal, unanswered, ...asked } = pull
+  // Without confirmByPull the backend is not asked about operations (it may not keep answers).
+  const request: Omit<PullRequest, 'signal'> = config.confirmByPull && unanswered && unanswered.length > 0 ? { ...asked, unanswered } : asked
   const route = config.routes.pull(request, { baseUrl: config.baseUrl })
   const result = await send(config, route, await buildHeaders(config, null, route), signal)
   if (result.type === 'failed') throw new SyncError(result.error.code as SyncError['code'], result.error.message)

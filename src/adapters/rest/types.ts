@@ -58,8 +58,10 @@ export interface RestRoutes {
    */
   read?: RestRoute
   /**
-   * How to ask for a page of remote changes.
-   * @default GET {baseUrl}/{entity}?since=<cursor>&limit=<limit>&<params> (no `since` on the first pull)
+   * How to ask for a page of remote changes. With `confirmByPull`, the request carries `unanswered`
+   * (the ids to ask about) when there are some; without it, never.
+   * @default GET {baseUrl}/{entity}?since=<cursor>&limit=<limit>&<params> (no `since` on the first pull),
+   * and `&unanswered=<id>` for each id asked about
    */
   pull?: (request: Omit<PullRequest, 'signal'>, context: RestRouteContext) => RestRequest
 }
@@ -124,8 +126,27 @@ export interface RestAdapterOptions {
    * parseRecord: body => (body as { data?: Record<string, unknown> }).data
    */
   parseRecord?: ParseRecord
-  /** How to read a pull response. */
+  /**
+   * How to read a pull response.
+   * @default the body when it is `{ changes: [{ id, record | null }], cursor, hasMore }` (and, with
+   * `confirmByPull`, its `answered` read as described there)
+   */
   parsePull?: ParsePull
+  /**
+   * Confirmation by pull, for backends that keep their answer per `Idempotency-Key` (the mock backend of
+   * `rtk-offline/msw` does; so must yours, in the same transaction as the change). Each pull then names
+   * the operations whose answer may have been lost as repeated `unanswered=<operation id>` query
+   * parameters (the default `routes.pull`), and the page's `answered: [{ id, status, body }]` (the status
+   * and JSON body the backend answered that write with) settles them without sending them again: a 2xx
+   * confirms (its body, when an object, is the server's record), a 409 or 412 whose body is the record
+   * is a conflict, another 4xx but 401, 403, 404, 408, 410, 425 and 429 is a refusal. Anything else (a
+   * 404, whose meaning depends on the kind of write, a transient status, a body that is not the record)
+   * is left out, and the operation is sent again under its key, as without this option.
+   *
+   * Off, the adapter sends no `unanswered` and ignores an `answered` in the body.
+   * @default false
+   */
+  confirmByPull?: boolean
   /**
    * Also send the base version in the body of updates, under this field (for APIs that check it there
    * rather than in `If-Match`).

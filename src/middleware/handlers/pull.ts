@@ -1,9 +1,23 @@
 import type { UnknownAction } from '@reduxjs/toolkit'
-import type { PullPage } from '../../adapters/types'
+import type { PullPage, PullRequest } from '../../adapters/types'
 import { backoffDelay } from '../../core/backoff'
 import { SyncAdapterError, toErrorInfo } from '../../core/errors'
 import { withTimeout } from '../../core/withTimeout'
-import { networkChanged, pulledPage, pullFailed, pullNow, pullStarted, rehydrated, resume, senderElected } from '../../slices/actions'
+import {
+  networkChanged,
+  opsSettled,
+  pulledPage,
+  pullFailed,
+  pullNow,
+  pullStarted,
+  rehydrated,
+  resume,
+  retryDue,
+  senderElected,
+} from '../../slices/actions'
+import { conflictOf } from '../shared/conflictSettlement'
+import { dependentsOf } from '../shared/pendingRecords'
+import { settlePulledAnswers, unansweredOf } from '../shared/pulledAnswers'
 import { pulledPageProblem } from '../shared/pulledPageProblem'
 import { serialRun } from '../shared/serialRun'
 import type { SyncEngine, SyncHandler } from '../syncHandler'
@@ -20,9 +34,11 @@ export interface PullHandler extends SyncHandler {
 
 /**
  * The pull handler. Pulls at start (after the restore, with persistence), on coming online, when a tab
- * becomes the sender, on `resume`, on `pullNow` (a WebSocket or SSE handler's hook) and every
- * `pullIntervalMs`; one entity at a time, page by page from its stored cursor. A failed pull is tried
- * again after a backoff; a 401 or 403 asks the auth handler for fresh credentials.
+ * becomes the sender, on `resume`, on `pullNow` (a WebSocket or SSE handler's hook), on the adapter's
+ * pokes (`subscribe`) and every `pullIntervalMs`; one entity at a time, page by page from its stored
+ * cursor. A failed pull is tried again after a backoff; a 401 or 403 asks the auth handler for fresh
+ * credentials. Each pull also asks about the entity's operations whose answer may have been lost and
+ * settles those the backend answers (confirmation by pull, see shared/pulledAnswers.ts).
  */
 export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandler }): PullHandler {
   const { config, api } = engine
@@ -30,6 +46,14 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
   /** Each entity's retry timer, and the periodic pull's. */
   const timers = new Map<string, unknown>()
   const PERIODIC = '\u0000periodic'
+  const settleContext = {
+    retry: config.retry,
+    random: config.random,
+    dependentsOf: dependentsOf.bind(null, engine),
+    conflictOf: conflictOf.bind(null, engine),
+  }
+  /** The live subscription (`adapter.subscribe`) while one is open. */
+  let live: AbortController | null = null
   engine.signal.addEventListener(
     'abort',
     () => {
@@ -66,6 +90,8 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
     if (timer !== undefined) config.timers.clearTimeout(timer)
     timers.delete(name)
     api.dispatch(pullStarted({ entity: name, at: config.now() }))
+    /** Operations this pull asked about already (each page asks about the next ones). */
+    const asked = new Set<string>()
     // Bounded, so a backend that always says hasMore cannot keep the loop forever.
     for (let page = 0; page < 100_000 && mayPull(); page++) {
       const cursor = engine.outbox().pull[name]?.cursor ?? null
@@ -73,43 +99,120 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
       const userId = engine.outbox().userId
       // A page asked for before the engine stopped or another user signed in is not applied.
       const isCurrent = () => !engine.signal.aborted && !outer.aborted && engine.outbox().userId === userId
-      let result: PullPage
+      // Confirmation by pull: the operations whose answer may have been lost; left out when there are none.
+      const unanswered = unansweredOf(engine.outbox(), name, asked)
+      const request: Omit<PullRequest, 'signal'> = { entity: name, cursor, limit, params }
+      if (unanswered.length > 0) request.unanswered = unanswered
+      // The drain holds them while the backend is asked (not sent again meanwhile) and looks again after.
+      for (const id of unanswered) engine.asking.add(id)
       try {
-        result = await withTimeout((signal) => adapter.pull!({ entity: name, cursor, limit, params, signal }), config.requestTimeoutMs, config.timers, outer)
-        if (!isCurrent()) return
-        const problem = pulledPageProblem(entity, result)
-        if (problem !== null)
-          throw new SyncAdapterError(`The adapter's pull of "${name}" returned a malformed page: ${problem}. Nothing of it was applied; it will be asked for again.`)
-      } catch (cause) {
-        if (!isCurrent()) return
-        const info = toErrorInfo(cause)
-        // 401/403: credentials are needed, as for a push: pause, ask the app, and go on once it has them.
-        if (info.status === 401 || info.status === 403 || info.code === 'auth-required') {
+        let result: PullPage
+        try {
+          result = await withTimeout((signal) => adapter.pull!({ ...request, signal }), config.requestTimeoutMs, config.timers, outer)
+          if (!isCurrent()) return
+          const problem = pulledPageProblem(entity, result)
+          if (problem !== null)
+            throw new SyncAdapterError(`The adapter's pull of "${name}" returned a malformed page: ${problem}. Nothing of it was applied; it will be asked for again.`)
+        } catch (cause) {
+          if (!isCurrent()) return
+          const info = toErrorInfo(cause)
+          // 401/403: credentials are needed, as for a push: pause, ask the app, and go on once it has them.
+          if (info.status === 401 || info.status === 403 || info.code === 'auth-required') {
+            const now = config.now()
+            api.dispatch(pullFailed({ entity: name, error: info, nextAttemptAt: now, at: now, auth: true }))
+            if (await handlers.auth.refreshCredentials(info)) continue
+            // Without fresh credentials it waits: resume() (or authRestored) pulls again.
+            return
+          }
+          // 410 Gone: the server no longer knows the cursor (its history was reset or pruned). Start over
+          // from the beginning, once; the first page has no cursor to be gone.
+          if (info.status === 410 && cursor !== null) {
+            api.dispatch(pulledPage({ entity: name, changes: [], cursor: null, hasMore: true, at: config.now() }))
+            continue
+          }
+          if (cause instanceof SyncAdapterError) config.onError(cause, { raisedBy: 'adapter' })
+          const attempts = (engine.outbox().pull[name]?.attempts ?? 0) + 1
+          const wait = backoffDelay(attempts, config.retry, config.random)
           const now = config.now()
-          api.dispatch(pullFailed({ entity: name, error: info, nextAttemptAt: now, at: now, auth: true }))
-          if (await handlers.auth.refreshCredentials(info)) continue
-          // Without fresh credentials it waits: resume() (or authRestored) pulls again.
+          api.dispatch(pullFailed({ entity: name, error: toErrorInfo(cause), nextAttemptAt: now + wait, at: now }))
+          timers.set(
+            name,
+            config.timers.setTimeout(() => api.dispatch(pullNow(name)), wait),
+          )
           return
         }
-        // 410 Gone: the server no longer knows the cursor (its history was reset or pruned). Start over
-        // from the beginning, once; the first page has no cursor to be gone.
-        if (info.status === 410 && cursor !== null) {
-          api.dispatch(pulledPage({ entity: name, changes: [], cursor: null, hasMore: true, at: config.now() }))
-          continue
+        api.dispatch(pulledPage({ entity: name, changes: result.changes, cursor: result.cursor, hasMore: result.hasMore, at: config.now() }))
+        if (unanswered.length > 0) {
+          for (const id of unanswered) asked.add(id)
+          if (!(await settleAnswers(name, unanswered, result.answered))) return
         }
-        if (cause instanceof SyncAdapterError) config.onError(cause, { raisedBy: 'adapter' })
-        const attempts = (engine.outbox().pull[name]?.attempts ?? 0) + 1
-        const wait = backoffDelay(attempts, config.retry, config.random)
-        const now = config.now()
-        api.dispatch(pullFailed({ entity: name, error: toErrorInfo(cause), nextAttemptAt: now + wait, at: now }))
-        timers.set(
-          name,
-          config.timers.setTimeout(() => api.dispatch(pullNow(name)), wait),
-        )
+        if (!result.hasMore) return
+      } finally {
+        if (unanswered.length > 0) {
+          for (const id of unanswered) engine.asking.delete(id)
+          // Held, or settled: a confirmation lets the record's next change go, a conflict may have
+          // re-queued the change, a retry set its time. The drain looks again.
+          if (!engine.signal.aborted) api.dispatch(retryDue())
+        }
+      }
+    }
+  }
+
+  /**
+   * Settles what a page answered about operations it was asked about, after the page is applied
+   * (Durability invariant 3: an answer older than the pulled record confirms its operation and leaves
+   * the newer record; invariant 4: only operations asked about, still waiting for a lost answer; see
+   * settlePulledAnswers). False when pulling must stop: credentials are needed and the app has none.
+   */
+  async function settleAnswers(name: string, unanswered: readonly string[], answered: unknown): Promise<boolean> {
+    // Another tab sends now (the election moved while the page was on its way): it settles these
+    // operations by its own answers and pulls. Two tabs settling one operation could each requeue it
+    // under another id after a conflict; one settling keeps the tabs agreeing.
+    if (engine.store.persistence && !engine.store.persistence.isSender()) return true
+    const results = settlePulledAnswers(engine, name, unanswered, answered, { now: config.now(), ...settleContext })
+    if (results.length === 0) return true
+    // Synced only when the backend's answer settles something (a retry or auth answer settles nothing).
+    const settled = results.some((result) => result.type === 'confirmed' || result.type === 'conflict' || result.type === 'failed')
+    api.dispatch(opsSettled({ at: config.now(), verdict: settled ? 'pulled' : 'local', results }))
+    const auth = results.find((result) => result.type === 'auth')
+    return auth ? handlers.auth.refreshCredentials(auth.type === 'auth' ? auth.error : null) : true
+  }
+
+  /**
+   * Live pokes: opens the adapter's subscription (`subscribe`) when a pull may run, once, in the tab that
+   * sends. It ends with the requests' signal: when the engine stops, and when another user signs in (the
+   * old user's stream stops before the new user's credentials are handed out); the first pull after that
+   * (the new user's restore, a tab becoming the sender) opens it again, under the new user.
+   */
+  function listen(): void {
+    const { subscribe } = config.adapter
+    if (!subscribe || live !== null || !mayPull()) return
+    const requests = engine.requests.signal
+    const controller = new AbortController()
+    live = controller
+    const end = () => {
+      controller.abort()
+      if (live === controller) live = null
+    }
+    requests.addEventListener('abort', end, { once: true })
+    const onChange = (entity?: string) => {
+      if (controller.signal.aborted) return
+      // A tab that no longer sends stops listening: the sender pulls for every tab.
+      if (engine.store.persistence && !engine.store.persistence.isSender()) {
+        requests.removeEventListener('abort', end)
+        end()
         return
       }
-      api.dispatch(pulledPage({ entity: name, changes: result.changes, cursor: result.cursor, hasMore: result.hasMore, at: config.now() }))
-      if (!result.hasMore) return
+      const known = typeof entity === 'string' ? config.entities.get(entity) : undefined
+      // An entity that is never pulled has nothing to fetch; a name we do not know (or none) pulls all.
+      if (known && known.pull === false) return
+      request(known ? entity! : null).catch((error: unknown) => config.onError(error, { raisedBy: 'drain' }))
+    }
+    try {
+      subscribe.call(config.adapter, onChange, { signal: controller.signal })
+    } catch (error) {
+      // The contract says it must not throw; if it does, pulls still come on the other triggers.
+      config.onError(error, { raisedBy: 'adapter' })
     }
   }
 
@@ -129,6 +232,7 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
   // Pulls run one at a time; asks made meanwhile run once after it. After each run the periodic pull is set again.
   const pulls = serialRun<PullAsk>(
     async (ask) => {
+      listen()
       for (const name of ask === 'all' ? pulledEntities.map(([name]) => name) : [...ask]) await pullEntity(name)
     },
     (queued, ask) => (queued === 'all' || ask === 'all' ? 'all' : new Set([...(queued ?? []), ...ask])),

@@ -7,7 +7,7 @@ import { pendingOf } from './pendingRecords'
 
 /**
  * The oldest sendable operations (the first unsettled one of each record, of the signed-in user, whose
- * retry time has come), at most `limit`, highest priority first; and the earliest retry time of the rest.
+ * retry time has come, that no pull in flight is asking about), at most `limit`, highest priority first; and the earliest retry time of the rest.
  * With one priority everywhere, sequence order is send order and the walk stops early.
  */
 export function pickBatch(engine: SyncEngine, state: OutboxState, now: number, limit: number, distinctPriorities: boolean) {
@@ -17,6 +17,8 @@ export function pickBatch(engine: SyncEngine, state: OutboxState, now: number, l
   trieEach(state.ops, (op) => {
     // Another user's operation is never handed to the adapter.
     if (op.status !== 'pending' || op.userId !== state.userId) return
+    // A pull in flight is asking the backend about it (confirmation by pull); the pull kicks the drain when done.
+    if (engine.asking.has(op.id)) return
     if (op.nextAttemptAt !== null && op.nextAttemptAt > now) {
       if (earliest === null || op.nextAttemptAt < earliest) earliest = op.nextAttemptAt
       return

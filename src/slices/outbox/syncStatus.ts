@@ -37,11 +37,11 @@ export function syncStatusCases(config: OutboxConfig): SyncCase[] {
         if (result.type === 'auth') state.authRequired = true
         if (result.type === 'retry' || result.type === 'failed') state.lastError = result.error
       }
-      if (payload.verdict === 'answered') {
+      if (payload.verdict === 'answered' || payload.verdict === 'pulled') {
         state.lastSyncedAt = payload.at
         // The backend answered, but a retry or failure in the same batch is still the latest news.
         if (payload.results.every((result) => result.type === 'confirmed' || result.type === 'conflict')) state.lastError = null
-        state.circuit = nextCircuit(state.circuit, 'success', payload.at, config.circuitBreaker)
+        if (payload.verdict === 'answered') state.circuit = nextCircuit(state.circuit, 'success', payload.at, config.circuitBreaker)
       } else if (payload.verdict === 'transient') state.circuit = nextCircuit(state.circuit, 'failure', payload.at, config.circuitBreaker)
     }),
     on(drainWaiting, (state, { payload }) => {
