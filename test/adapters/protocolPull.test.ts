@@ -14,7 +14,7 @@ const adapter = createSyncProtocolAdapter({ baseUrl, clientId: 'client-1', heade
 const pull = (request: Partial<PullRequest> = {}) => adapter.pull!({ entity: 'todos', cursor: null, limit: 50, params: {}, signal, ...request })
 
 /** Answers every pull with `body` (JSON) and `status`. */
-function answerPull(body: unknown, status = 200) {
+function answerPull(body: Record<string, unknown>, status = 200) {
   server.use(http.post(`${baseUrl}/sync/pull`, () => HttpResponse.json(body, { status })))
 }
 
