@@ -1,5 +1,4 @@
-import { SyncError, SyncNetworkError, toErrorInfo } from '../../core/errors'
-import type { SyncErrorInfo } from '../../core/errors'
+import { SyncError, SyncNetworkError } from '../../core/errors'
 
 /** The `fetch` an HTTP adapter calls: anything with the shape of the global `fetch`. */
 export type HttpFetch = (input: string, init: RequestInit) => Promise<Response>
@@ -23,25 +22,33 @@ export interface Received {
   json: unknown
 }
 
-/** A request that got no response: the network failed or the signal aborted it. */
+/** A request that got no response: the network failed or the signal aborted it (with the engine's timeout, say). */
 export interface Failed {
   type: 'failed'
-  error: SyncErrorInfo
+  /** What to throw (a pull) or to keep, as `toErrorInfo(error)`, in a retry (a push). */
+  error: SyncError
+}
+
+/** What sending needs of an adapter's options. */
+export interface HttpTarget {
+  /** The adapter's `baseUrl`, without a trailing slash. */
+  baseUrl: string
+  fetch: HttpFetch
 }
 
 /**
- * Sends a request and reads its whole body; a failure to do either is a network failure or an abort.
- * `what` names the request in messages (`POST /sync/push`). A body JSON cannot hold throws (the caller's
+ * Sends a request and reads its whole body; a failure to do either is a network failure or an abort,
+ * named in messages as {@link describeRequest} does. A body JSON cannot hold throws (the caller's
  * mistake, which each adapter reports in its own words); nothing else does.
  */
-export async function sendRequest(fetch: HttpFetch, request: HttpRequest, headers: Headers, signal: AbortSignal, what: string): Promise<Received | Failed> {
+export async function sendRequest(target: HttpTarget, request: HttpRequest, headers: Headers, signal: AbortSignal): Promise<Received | Failed> {
   const init: RequestInit = { method: request.method, headers, signal }
   if (request.body !== undefined) init.body = JSON.stringify(request.body)
   try {
     // Aborted while the headers were being made (the engine stopped, another user signed in, whose
     // credentials `headers` may already return): the request must not leave at all.
     if (signal.aborted) throw signal.reason
-    const response = await fetch(request.url, init)
+    const response = await target.fetch(request.url, init)
     // A body cut off half-way is as good as no answer: the idempotency key makes the retry safe.
     const text = await response.text()
     return {
@@ -53,7 +60,7 @@ export async function sendRequest(fetch: HttpFetch, request: HttpRequest, header
       json: parseJson(text),
     }
   } catch (error) {
-    return { type: 'failed', error: toErrorInfo(transportError(what, signal, error)) }
+    return { type: 'failed', error: transportError(describeRequest(target, request), signal, error) }
   }
 }
 
@@ -83,7 +90,13 @@ function transportError(what: string, signal: AbortSignal, error: unknown): Sync
 }
 
 /** `PATCH /todos/1`: the URL relative to `baseUrl` when it is under it, which is what people read. */
-export function describeRequest(baseUrl: string, request: HttpRequest): string {
+export function describeRequest({ baseUrl }: { baseUrl: string }, request: HttpRequest): string {
   const isUnderBase = baseUrl !== '' && (request.url.startsWith(`${baseUrl}/`) || request.url.startsWith(`${baseUrl}?`))
   return `${request.method.toUpperCase()} ${isUnderBase ? request.url.slice(baseUrl.length) : request.url}`
+}
+
+/** `a body that is not JSON (text/html)`: how messages name a body a proxy or a captive portal may have sent. */
+export function notJson(response: Received): string {
+  const contentType = response.headers.get('Content-Type')
+  return `a body that is not JSON${contentType ? ` (${contentType})` : ''}`
 }

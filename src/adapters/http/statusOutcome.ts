@@ -4,31 +4,18 @@ import type { SyncOutcome } from '../types'
 import { parseRetryAfter } from './retryAfter'
 
 /**
- * What an HTTP status says about one operation, the same for a whole REST response and for one result
- * of a batch push (docs/sync-protocol.md):
- * - `applied`: 2xx; the body (or result) must still be checked before it is trusted;
- * - `already-gone`: a delete of a record that is not there (404, 410): done;
- * - `gone`: an update of a record that is not there (404, 410): a conflict with null;
- * - `conflict`: 409, 412;
- * - `retry`: transient (408, 425, 429, 5xx);
- * - `auth`: 401, 403;
- * - `reject`: any other status (permanent).
+ * The outcome an HTTP status that is neither a success (2xx) nor a conflict (409, 412) means for one
+ * operation, the same for a whole REST response, for one result of a batch push and for a whole push
+ * request (as if for a create), as in the table of docs/sync-protocol.md: a delete of a record that is
+ * not there (404, 410) is done, an update of one is a conflict with null; 408, 425, 429 and 5xx retry
+ * (not before `Retry-After`); 401 and 403 need credentials; any other status is a permanent `reject`.
+ * `error` is what a retry, `auth` or `reject` carries. A success or a conflict has a body the caller
+ * must read and check first.
  */
-export type StatusMeaning = 'applied' | 'already-gone' | 'gone' | 'conflict' | 'retry' | 'auth' | 'reject'
-
-export function statusMeaning(status: number, kind: OperationKind): StatusMeaning {
-  if (status >= 200 && status < 300) return 'applied'
-  if ((status === 404 || status === 410) && kind === 'delete') return 'already-gone'
-  if ((status === 404 || status === 410) && kind === 'update') return 'gone'
-  if (status === 409 || status === 412) return 'conflict'
-  if (isTransient(status)) return 'retry'
-  if (status === 401 || status === 403) return 'auth'
-  return 'reject'
-}
-
-/** 408, 425, 429 and 5xx: worth trying again later. */
-export function isTransient(status: number): boolean {
-  return status === 408 || status === 425 || status === 429 || status >= 500
+export function statusOutcome(status: number, kind: OperationKind, error: SyncErrorInfo, headers: Headers, now: number): SyncOutcome {
+  if ((status === 404 || status === 410) && kind !== 'create') return kind === 'delete' ? { type: 'ok' } : { type: 'conflict', remote: null }
+  if (status === 408 || status === 425 || status === 429 || status >= 500) return retryOutcome(error, headers, now)
+  return { type: status === 401 || status === 403 ? 'auth' : 'reject', error }
 }
 
 /** A retry, not before the response's `Retry-After` when it has one that can be read. */

@@ -1,9 +1,9 @@
-import { SyncError, SyncHttpError, SyncInvalidResponseError } from '../../core/errors'
+import { SyncHttpError, SyncInvalidResponseError } from '../../core/errors'
 import { isJsonObject } from '../../core/mergePatch'
 import type { PullPage, PullRequest, SyncOutcome } from '../types'
 import { httpError } from '../http/httpError'
 import { isPullPageShape } from '../http/pullPageShape'
-import { describeRequest, sendRequest, type HttpRequest } from '../http/sendRequest'
+import { describeRequest, notJson, sendRequest, type HttpRequest } from '../http/sendRequest'
 import { requestHeaders, type ProtocolConfig } from './protocolConfig'
 import { readResult, resultOutcome } from './resultOutcome'
 
@@ -20,16 +20,16 @@ export async function pullChanges(config: ProtocolConfig, pull: PullRequest): Pr
     url: `${config.baseUrl}/sync/pull`,
     body: { clientId: config.clientId, collection: entity, cursor, limit, params, unanswered },
   }
-  const what = `${describeRequest(config.baseUrl, request)} of ${entity}`
-  const result = await sendRequest(config.fetch, request, await requestHeaders(config, null, 'application/json', true), signal, what)
-  if (result.type === 'failed') throw new SyncError(result.error.code as SyncError['code'], result.error.message)
+  const what = `${describeRequest(config, request)} of ${entity}`
+  const result = await sendRequest(config, request, await requestHeaders(config, null, 'application/json', true), signal)
+  if (result.type === 'failed') throw result.error
   if (result.status === 410)
     throw new SyncHttpError(410, `${what} failed with 410: the server no longer knows the cursor ${JSON.stringify(cursor)} (its data was reset); the next pull starts from the beginning.`)
   if (result.status < 200 || result.status >= 300) throw httpError(what, result)
   const body = result.json
   if (!isPullPageShape(body)) {
     // A captive portal's or a proxy's HTML is not a page of changes: say so, and the engine asks again.
-    const problem = body === undefined ? `a body that is not JSON${result.headers.get('Content-Type') ? ` (${result.headers.get('Content-Type')})` : ''}` : 'JSON that is not a page { changes: [{ id, record | null }], cursor, hasMore }'
+    const problem = body === undefined ? notJson(result) : 'JSON that is not a page { changes: [{ id, record | null }], cursor, hasMore }'
     throw new SyncInvalidResponseError(`${what} answered ${result.status} with ${problem}; a captive portal or a proxy may have answered instead of the server. The pull will be retried.`, { status: result.status })
   }
   const page: PullPage = { changes: body.changes, cursor: body.cursor, hasMore: body.hasMore }

@@ -4,8 +4,8 @@ import { isJsonObject } from '../../core/mergePatch'
 import type { OutgoingOperation, SyncOutcome } from '../types'
 import { httpError } from '../http/httpError'
 import { identifyRecord, type RecordIdOf } from '../http/recordIdentity'
-import { describeRequest, sendRequest, type HttpRequest, type Received } from '../http/sendRequest'
-import { isTransient, retryOutcome } from '../http/statusOutcome'
+import { describeRequest, notJson, sendRequest, type HttpRequest, type Received } from '../http/sendRequest'
+import { statusOutcome } from '../http/statusOutcome'
 import { requestHeaders, type ProtocolConfig } from './protocolConfig'
 import { readResult, resultOutcome } from './resultOutcome'
 
@@ -54,18 +54,18 @@ async function pushBatch(config: ProtocolConfig, items: Item[], signal: AbortSig
       operations: items.map(({ operation: { id, entity, recordId, kind, data, baseVersion } }) => ({ id, collection: entity, recordId, kind, data, baseVersion })),
     },
   }
-  const what = describeRequest(config.baseUrl, request)
+  const what = describeRequest(config, request)
   const all = (outcome: SyncOutcome): Array<[number, SyncOutcome]> => items.map(({ index }) => [index, outcome])
   let result
   try {
     const headers = await requestHeaders(config, items[0]!.operation, 'application/json', true)
-    result = await sendRequest(config.fetch, request, headers, signal, what)
+    result = await sendRequest(config, request, headers, signal)
   } catch (error) {
     // Only our callers' code lands here (`headers`, or data JSON cannot hold). Retrying keeps the changes.
     const message = `The sync protocol adapter failed while making ${what}: ${error instanceof Error ? error.message : String(error)}. Check the adapter's \`headers\` option and that the records are JSON.`
     return all({ type: 'retry', error: toErrorInfo(new SyncAdapterError(message, { cause: error })) })
   }
-  if (result.type === 'failed') return all({ type: 'retry', error: result.error })
+  if (result.type === 'failed') return all({ type: 'retry', error: toErrorInfo(result.error) })
   const { status } = result
   if (status === 413) {
     // The body is over the server's limit: send each half on its own, down to single operations.
@@ -74,11 +74,12 @@ async function pushBatch(config: ProtocolConfig, items: Item[], signal: AbortSig
     return [...(await pushBatch(config, items.slice(0, half), signal, recordIdOf)), ...(await pushBatch(config, items.slice(half), signal, recordIdOf))]
   }
   if (status >= 200 && status < 300) return readResults(config, items, result, what, recordIdOf)
-  if (status >= 400 && isTransient(status)) return all(retryOutcome(toErrorInfo(httpError(what, result)), result.headers, config.now()))
-  if (status === 401 || status === 403) return all({ type: 'auth', error: toErrorInfo(httpError(what, result)) })
-  if (status >= 400) return all({ type: 'reject', error: toErrorInfo(httpError(what, result)) })
   // A 1xx or 3xx that fetch handed over is no answer to the push: the operations may not have arrived.
-  return all({ type: 'retry', error: invalid(what, status, `HTTP ${status}, not the push's results`) })
+  if (status < 400) return all({ type: 'retry', error: invalid(what, status, `HTTP ${status}, not the push's results`) })
+  // The whole request failed: 408, 425, 429, 5xx retry; 401, 403 auth; any other 4xx (a 409 or 412 of
+  // the request itself included) reject, each with the server's message.
+  const error = toErrorInfo(httpError(what, result))
+  return all(status === 409 || status === 412 ? { type: 'reject', error } : statusOutcome(status, 'create', error, result.headers, config.now()))
 }
 
 /**
@@ -90,7 +91,7 @@ async function pushBatch(config: ProtocolConfig, items: Item[], signal: AbortSig
 function readResults(config: ProtocolConfig, items: Item[], response: Received, what: string, recordIdOf: RecordIdOf): Array<[number, SyncOutcome]> {
   const { json } = response
   if (!isJsonObject(json) || !Array.isArray(json.results)) {
-    const problem = json === undefined ? `a body that is not JSON${response.headers.get('Content-Type') ? ` (${response.headers.get('Content-Type')})` : ''}` : 'JSON without a `results` list'
+    const problem = json === undefined ? notJson(response) : 'JSON without a `results` list'
     const error = invalid(what, response.status, `${problem}; a captive portal or a proxy may have answered instead of the server`)
     return items.map(({ index }) => [index, { type: 'retry', error }])
   }

@@ -3,7 +3,7 @@ import { isJsonObject, type JsonObject } from '../../core/mergePatch'
 import type { OperationKind } from '../../types'
 import type { SyncOutcome } from '../types'
 import { jsonErrorMessage } from '../http/httpError'
-import { retryOutcome, statusMeaning } from '../http/statusOutcome'
+import { statusOutcome } from '../http/statusOutcome'
 
 /** One result of a push (`results[i]`) or of a pull's `answered`, its shape checked. */
 export interface ProtocolResult {
@@ -50,35 +50,23 @@ export function readResult(value: unknown): ProtocolResult | string {
 export function resultOutcome(result: ProtocolResult, target: ResultTarget): SyncOutcome | string {
   const { status } = result
   if ((status === 404 || status === 410) && target.kind === undefined) return `a ${status} for an operation of unknown kind`
-  switch (statusMeaning(status, target.kind ?? 'create')) {
-    case 'applied': {
-      // A delete has no record to check; 204 says there is none.
-      if (target.kind === 'delete' || status === 204 || result.record === undefined || result.record === null) return { type: 'ok' }
-      const record = target.identify(result.record)
-      if (typeof record === 'string') return `${record}, not the record it sent`
-      // A record without an id is taken as the operation's but cannot replace what the client holds.
-      return record === undefined ? { type: 'ok' } : { type: 'ok', record }
-    }
-    case 'already-gone':
-      return { type: 'ok' }
-    case 'gone':
-      return { type: 'conflict', remote: null }
-    case 'conflict': {
-      if (result.record === undefined) return `a ${status} without the current record`
-      if (result.record === null) return { type: 'conflict', remote: null }
-      const record = target.identify(result.record)
-      // The remote replaces what the client holds: it must be the record in question.
-      if (typeof record === 'string') return `a ${status} with ${record} as the current record`
-      if (record === undefined) return `a ${status} whose current record has no id`
-      return { type: 'conflict', remote: record }
-    }
-    case 'retry':
-      return retryOutcome(errorOf(result, target), target.headers, target.now)
-    case 'auth':
-      return { type: 'auth', error: errorOf(result, target) }
-    case 'reject':
-      return { type: 'reject', error: errorOf(result, target) }
+  const isConflict = status === 409 || status === 412
+  if (!isConflict && (status < 200 || status >= 300)) return statusOutcome(status, target.kind ?? 'create', errorOf(result, target), target.headers, target.now)
+  if (isConflict) {
+    if (result.record === undefined) return `a ${status} without the current record`
+    if (result.record === null) return { type: 'conflict', remote: null }
+    const record = target.identify(result.record)
+    // The remote replaces what the client holds: it must be the record in question.
+    if (typeof record === 'string') return `a ${status} with ${record} as the current record`
+    if (record === undefined) return `a ${status} whose current record has no id`
+    return { type: 'conflict', remote: record }
   }
+  // A delete has no record to check; 204 says there is none.
+  if (target.kind === 'delete' || status === 204 || result.record === undefined || result.record === null) return { type: 'ok' }
+  const record = target.identify(result.record)
+  if (typeof record === 'string') return `${record}, not the record it sent`
+  // A record without an id is taken as the operation's but cannot replace what the client holds.
+  return record === undefined ? { type: 'ok' } : { type: 'ok', record }
 }
 
 /** `POST /sync/push: the update of todos "t2" failed with 422: title is required`. */

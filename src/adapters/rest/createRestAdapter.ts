@@ -1,10 +1,10 @@
-import { SyncAdapterError, SyncError, SyncInvalidResponseError, SyncSetupError, toErrorInfo } from '../../core/errors'
+import { SyncAdapterError, SyncInvalidResponseError, SyncSetupError, toErrorInfo } from '../../core/errors'
 import type { Version } from '../../types'
 import { isJsonObject, type JsonObject } from '../../core/mergePatch'
 import type { OutgoingOperation, SyncAdapter, SyncOutcome } from '../types'
-import { describeRequest, sendRequest, type Received, type Failed } from '../http/sendRequest'
+import { describeRequest as describe, notJson, sendRequest, type Received } from '../http/sendRequest'
 import { httpError } from '../http/httpError'
-import { retryOutcome, statusMeaning } from '../http/statusOutcome'
+import { retryOutcome, statusOutcome } from '../http/statusOutcome'
 import { defaultRecordIdOf, identifyRecord, type RecordIdOf } from '../http/recordIdentity'
 import { isPullPageShape } from '../http/pullPageShape'
 import type { ParsePull, ParseRecord, RestAdapterOptions, RestFetch, RestHeaders, RestRequest, RestRoutes } from './types'
@@ -109,13 +109,13 @@ function defaultParsePull(body: unknown): PullPage {
 async function pullPage(config: Config, pull: PullRequest): Promise<PullPage> {
   const { signal, ...request } = pull
   const route = config.routes.pull(request, { baseUrl: config.baseUrl })
-  const result = await send(config, route, await buildHeaders(config, null, route), signal)
-  if (result.type === 'failed') throw new SyncError(result.error.code as SyncError['code'], result.error.message)
+  const result = await sendRequest(config, route, await buildHeaders(config, null, route), signal)
+  if (result.type === 'failed') throw result.error
   if (result.status < 200 || result.status >= 300) throw httpError(describe(config, route), result)
   // A captive portal's or a proxy's HTML is not a page of changes: say so, and the engine asks again.
   if (result.json === undefined && result.text.trim() !== '')
     throw new SyncInvalidResponseError(
-      `${describe(config, route)} answered ${result.status} with a body that is not JSON${result.headers.get('Content-Type') ? ` (${result.headers.get('Content-Type')})` : ''}; a captive portal or a proxy may have answered instead of the backend. The pull will be retried.`,
+      `${describe(config, route)} answered ${result.status} with ${notJson(result)}; a captive portal or a proxy may have answered instead of the backend. The pull will be retried.`,
       { status: result.status },
     )
   return config.parsePull(result.json, request)
@@ -133,8 +133,8 @@ async function pushOne(config: Config, operation: OutgoingOperation, signal: Abo
     if (config.versionInBody && operation.kind === 'update' && operation.baseVersion !== null && typeof request.body === 'object' && request.body !== null)
       request = { ...request, body: { ...(request.body as JsonObject), [config.versionInBody]: operation.baseVersion } }
     const headers = await buildHeaders(config, operation, request, true)
-    const result = await send(config, request, headers, signal)
-    if (result.type === 'failed') return { type: 'retry', error: result.error }
+    const result = await sendRequest(config, request, headers, signal)
+    if (result.type === 'failed') return { type: 'retry', error: toErrorInfo(result.error) }
     return await toOutcome(config, operation, request, result, signal, recordIdOf)
   } catch (error) {
     // Only our callers' code lands here (a route, `headers`, `parseRecord`, a body that JSON cannot
@@ -170,11 +170,6 @@ function formatIfMatch(version: Version): string {
   return text.startsWith('"') || text.startsWith('W/"') ? text : `"${text}"`
 }
 
-/** Sends a request and reads its whole body; a failure to do either is a network failure or an abort. */
-function send(config: Config, request: RestRequest, headers: Headers, signal: AbortSignal): Promise<Received | Failed> {
-  return sendRequest(config.fetch, request, headers, signal, describe(config, request))
-}
-
 async function toOutcome(
   config: Config,
   operation: OutgoingOperation,
@@ -184,37 +179,26 @@ async function toOutcome(
   recordIdOf: RecordIdOf,
 ): Promise<SyncOutcome> {
   const { status } = response
-  switch (statusMeaning(status, operation.kind)) {
-    case 'applied': {
-      // Durability invariant 5 (nothing trusted): a success is a confirmation only when its body is what
-      // the route answers (nothing, or the record in question). HTML from a captive portal or a proxy's
-      // login page, text that is not JSON or another record mean the backend may never have seen the
-      // change: retry it (the idempotency key makes that safe) and say why.
-      const body = ownRecord(config, operation, response, recordIdOf)
-      const isDelete = operation.kind === 'delete'
-      // A delete has no record to check; any JSON answer will do, but HTML or text may not be the backend's.
-      if (typeof body !== 'string' || (isDelete && response.json !== undefined))
-        return body && !isDelete ? { type: 'ok', record: body as JsonObject } : { type: 'ok' }
-      return { type: 'retry', error: toErrorInfo(invalidResponse(config, request, response, body)) }
-    }
-    case 'already-gone':
-      return { type: 'ok' }
-    case 'gone':
-      return { type: 'conflict', remote: null }
-    case 'conflict': {
-      // Only a body that is the record in question is the server's copy; an error message, another
-      // record or an HTML page is not, so read the record (routes.read) as for an empty body.
-      const body = ownRecord(config, operation, response, recordIdOf)
-      if (isJsonObject(body)) return { type: 'conflict', remote: body }
-      return readRemote(config, operation, request, response, signal, recordIdOf)
-    }
-    case 'retry':
-      return retryOutcome(toErrorInfo(httpError(describe(config, request), response)), response.headers, config.now())
-    case 'auth':
-      return { type: 'auth', error: toErrorInfo(httpError(describe(config, request), response)) }
-    case 'reject':
-      return { type: 'reject', error: toErrorInfo(httpError(describe(config, request), response)) }
+  const isConflict = status === 409 || status === 412
+  if (!isConflict && (status < 200 || status >= 300))
+    return statusOutcome(status, operation.kind, toErrorInfo(httpError(describe(config, request), response)), response.headers, config.now())
+  // What the body holds instead of the record in question, if anything: checked for a success and a conflict alike.
+  const body = ownRecord(config, operation, response, recordIdOf)
+  if (isConflict) {
+    // Only a body that is the record in question is the server's copy; an error message, another
+    // record or an HTML page is not, so read the record (routes.read) as for an empty body.
+    if (isJsonObject(body)) return { type: 'conflict', remote: body }
+    return readRemote(config, operation, request, response, signal, recordIdOf)
   }
+  // Durability invariant 5 (nothing trusted): a success is a confirmation only when its body is what
+  // the route answers (nothing, or the record in question). HTML from a captive portal or a proxy's
+  // login page, text that is not JSON or another record mean the backend may never have seen the
+  // change: retry it (the idempotency key makes that safe) and say why.
+  const isDelete = operation.kind === 'delete'
+  // A delete has no record to check; any JSON answer will do, but HTML or text may not be the backend's.
+  if (typeof body !== 'string' || (isDelete && response.json !== undefined))
+    return body && !isDelete ? { type: 'ok', record: body as JsonObject } : { type: 'ok' }
+  return { type: 'retry', error: toErrorInfo(invalidResponse(config, request, response, body)) }
 }
 
 /**
@@ -227,10 +211,7 @@ async function toOutcome(
  */
 function ownRecord(config: Config, operation: OutgoingOperation, response: Received, recordIdOf: RecordIdOf): JsonObject | string | null | undefined {
   if (response.status === 204 || response.text.trim() === '' || response.json === null) return null
-  if (response.json === undefined) {
-    const contentType = response.headers.get('Content-Type')
-    return `a body that is not JSON${contentType ? ` (${contentType})` : ''}`
-  }
+  if (response.json === undefined) return notJson(response)
   const record = config.parseRecord(response.json, operation)
   // A parseRecord of the app's that finds no record says the body holds none (`{ status: 'queued' }`).
   if ((record === undefined || record === null) && config.parseRecord !== defaultParseRecord) return null
@@ -258,8 +239,8 @@ async function readRemote(
   recordIdOf: RecordIdOf,
 ): Promise<SyncOutcome> {
   const request = config.routes.read(operation, { baseUrl: config.baseUrl })
-  const result = await send(config, request, await buildHeaders(config, operation, request), signal)
-  if (result.type === 'failed') return { type: 'retry', error: result.error }
+  const result = await sendRequest(config, request, await buildHeaders(config, operation, request), signal)
+  if (result.type === 'failed') return { type: 'retry', error: toErrorInfo(result.error) }
   const conflict = `${describe(config, conflictRequest)} conflicted with ${conflictResponse.status}, and reading the current record with`
   if (result.status >= 200 && result.status < 300) {
     const body = ownRecord(config, operation, result, recordIdOf)
@@ -272,7 +253,3 @@ async function readRemote(
   return retryOutcome(toErrorInfo(httpError(`${conflict} ${describe(config, request)}`, result)), result.headers, config.now())
 }
 
-/** `PATCH /todos/1`: the URL relative to `baseUrl` when it is under it, which is what people read. */
-function describe(config: Config, request: RestRequest): string {
-  return describeRequest(config.baseUrl, request)
-}
