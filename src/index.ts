@@ -4,6 +4,7 @@ export { createSyncedEntity } from './slices/createSyncedEntity'
 export { createOfflineSync } from './createOfflineSync'
 export { createSyncSelectors } from './selectors'
 export { createRestAdapter, parseRetryAfter } from './adapters/rest'
+export { createSyncProtocolAdapter } from './adapters/protocol'
 export { createManualNetworkStatus, createBrowserNetworkStatus } from './core/networkStatus'
 export { lastWriteWins, mergeFields, threeWayMerge, mergeAsSet, sumCounters, maxValue, lastWriteWinsField, deepMerge } from './conflicts'
 // The actions an app dispatches (or the react entry dispatches for it). The engine's own events
@@ -82,6 +83,7 @@ export type {
   ParseRecord,
   ParsePull,
 } from './adapters/rest'
+export type { SyncProtocolAdapterOptions, ReconnectOptions } from './adapters/protocol'
 export type { NetworkStatus, ManualNetworkStatus } from './core/networkStatus'
 export type { RetryOptions } from './core/backoff'
 export type { CircuitBreakerOptions, CircuitState } from './core/circuitBreaker'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseRetryAfter } from '../../src/adapters/rest/retryAfter'
+import { parseRetryAfter } from '../../src/adapters/http/retryAfter'
 
 const now = Date.parse('2015-10-21T07:28:00Z')
 

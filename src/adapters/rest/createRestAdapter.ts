@@ -1,10 +1,12 @@
-import { SyncAdapterError, SyncError, SyncHttpError, SyncInvalidResponseError, SyncNetworkError, SyncSetupError, toErrorInfo } from '../../core/errors'
-import type { SyncErrorInfo } from '../../core/errors'
+import { SyncAdapterError, SyncHttpError, SyncInvalidResponseError, SyncSetupError, toErrorInfo } from '../../core/errors'
 import type { Version } from '../../types'
 import { isJsonObject, type JsonObject } from '../../core/mergePatch'
-import type { EntityId } from '@reduxjs/toolkit'
-import type { OutgoingOperation, PushOptions, SyncAdapter, SyncOutcome } from '../types'
-import { parseRetryAfter } from './retryAfter'
+import type { OutgoingOperation, SyncAdapter, SyncOutcome } from '../types'
+import { describeRequest as describe, notJson, sendRequest, type Received } from '../http/sendRequest'
+import { httpError, jsonErrorMessage, shorten } from '../http/httpError'
+import { retryOutcome, statusOutcome } from '../http/statusOutcome'
+import { defaultRecordIdOf, identifyRecord, type RecordIdOf } from '../http/recordIdentity'
+import { isPullPageShape } from '../http/pullPageShape'
 import type { ParsePull, ParseRecord, RestAdapterOptions, RestFetch, RestHeaders, RestRequest, RestRoutes } from './types'
 import type { PullPage, PullRequest } from '../types'
 
@@ -20,26 +22,6 @@ interface Config {
   versionInBody: string | undefined
   confirmByPull: boolean
 }
-
-/** A response that arrived whole, with its body read once and parsed if it is JSON. */
-interface Received {
-  type: 'received'
-  status: number
-  statusText: string
-  headers: Headers
-  text: string
-  /** The parsed body, or undefined when it is empty or not JSON. */
-  json: unknown
-}
-
-/** A request that got no response: the network failed or the signal aborted it. */
-interface Failed {
-  type: 'failed'
-  error: SyncErrorInfo
-}
-
-const MAX_DETAIL_LENGTH = 200
-const isGone = (status: number) => status === 404 || status === 410
 
 /**
  * Creates a {@link SyncAdapter} for a JSON REST API: one request per operation (`POST` to create,
@@ -156,20 +138,8 @@ function storedAnswerOutcome(id: string, status: number, body: unknown): SyncOut
 }
 
 function defaultParsePull(body: unknown): PullPage {
-  if (
-    isJsonObject(body) &&
-    Array.isArray(body.changes) &&
-    body.changes.every(
-      (change) =>
-        isJsonObject(change) &&
-        (typeof change.id === 'string' || typeof change.id === 'number') &&
-        (change.record === null || isJsonObject(change.record)),
-    ) &&
-    (body.cursor === null || typeof body.cursor === 'string') &&
-    typeof body.hasMore === 'boolean'
-  )
-    // The three fields only: an `answered` is read by parsePullWithAnswers, with confirmByPull on.
-    return { changes: body.changes as PullPage['changes'], cursor: body.cursor, hasMore: body.hasMore }
+  // The three fields only: an `answered` is read by parsePullWithAnswers, with confirmByPull on.
+  if (isPullPageShape(body)) return { changes: body.changes, cursor: body.cursor, hasMore: body.hasMore }
   throw new SyncAdapterError(
     "A pull response must be { changes: [{ id, record | null }], cursor, hasMore }; pass the REST adapter's parsePull option to read another shape.",
   )
@@ -181,22 +151,17 @@ async function pullPage(config: Config, pull: PullRequest): Promise<PullPage> {
   // Without confirmByPull the backend is not asked about operations (it may not keep answers).
   const request: Omit<PullRequest, 'signal'> = config.confirmByPull && unanswered && unanswered.length > 0 ? { ...asked, unanswered } : asked
   const route = config.routes.pull(request, { baseUrl: config.baseUrl })
-  const result = await send(config, route, await buildHeaders(config, null, route), signal)
-  if (result.type === 'failed') throw new SyncError(result.error.code as SyncError['code'], result.error.message)
+  const result = await sendRequest(config, route, await buildHeaders(config, null, route), signal)
+  if (result.type === 'failed') throw result.error
   if (result.status < 200 || result.status >= 300) throw httpError(describe(config, route), result)
   // A captive portal's or a proxy's HTML is not a page of changes: say so, and the engine asks again.
   if (result.json === undefined && result.text.trim() !== '')
     throw new SyncInvalidResponseError(
-      `${describe(config, route)} answered ${result.status} with a body that is not JSON${result.headers.get('Content-Type') ? ` (${result.headers.get('Content-Type')})` : ''}; a captive portal or a proxy may have answered instead of the backend. The pull will be retried.`,
+      `${describe(config, route)} answered ${result.status} with ${notJson(result)}; a captive portal or a proxy may have answered instead of the backend. The pull will be retried.`,
       { status: result.status },
     )
   return config.parsePull(result.json, request)
 }
-
-type RecordIdOf = NonNullable<PushOptions['recordIdOf']>
-
-/** Without the engine's `selectId`, a record's id is its `id` field. */
-const defaultRecordIdOf: RecordIdOf = (_, record) => record.id as EntityId | undefined
 
 function defaultParseRecord(body: unknown): JsonObject | undefined {
   return isJsonObject(body) ? body : undefined
@@ -210,8 +175,8 @@ async function pushOne(config: Config, operation: OutgoingOperation, signal: Abo
     if (config.versionInBody && operation.kind === 'update' && operation.baseVersion !== null && typeof request.body === 'object' && request.body !== null)
       request = { ...request, body: { ...(request.body as JsonObject), [config.versionInBody]: operation.baseVersion } }
     const headers = await buildHeaders(config, operation, request, true)
-    const result = await send(config, request, headers, signal)
-    if (result.type === 'failed') return { type: 'retry', error: result.error }
+    const result = await sendRequest(config, request, headers, signal)
+    if (result.type === 'failed') return { type: 'retry', error: toErrorInfo(result.error) }
     return await toOutcome(config, operation, request, result, signal, recordIdOf)
   } catch (error) {
     // Only our callers' code lands here (a route, `headers`, `parseRecord`, a body that JSON cannot
@@ -247,56 +212,6 @@ function formatIfMatch(version: Version): string {
   return text.startsWith('"') || text.startsWith('W/"') ? text : `"${text}"`
 }
 
-/** Sends a request and reads its whole body; a failure to do either is a network failure or an abort. */
-async function send(config: Config, request: RestRequest, headers: Headers, signal: AbortSignal): Promise<Received | Failed> {
-  const init: RequestInit = { method: request.method, headers, signal }
-  if (request.body !== undefined) init.body = JSON.stringify(request.body)
-  try {
-    // Aborted while the headers were being made (the engine stopped, another user signed in, whose
-    // credentials `headers` may already return): the request must not leave at all.
-    if (signal.aborted) throw signal.reason
-    const response = await config.fetch(request.url, init)
-    // A body cut off half-way is as good as no answer: the idempotency key makes the retry safe.
-    const text = await response.text()
-    return {
-      type: 'received',
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-      text,
-      json: parseJson(text),
-    }
-  } catch (error) {
-    return { type: 'failed', error: toErrorInfo(transportError(config, request, signal, error)) }
-  }
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    // Proxies and load balancers answer with HTML: a body without a record, which each caller judges.
-    return undefined
-  }
-}
-
-function transportError(config: Config, request: RestRequest, signal: AbortSignal, error: unknown): SyncError {
-  const what = describe(config, request)
-  if (signal.aborted) {
-    // The engine aborts with a SyncTimeoutError when a request takes too long; keep that reason.
-    if (signal.reason instanceof SyncError) return signal.reason
-    return new SyncNetworkError(`${what} was aborted before the backend answered; the operation will be retried.`, {
-      cause: signal.reason,
-    })
-  }
-  const reason = error instanceof Error ? error.message : String(error)
-  return new SyncNetworkError(
-    `${what} could not reach the backend (${reason}); the operation will be retried. If this persists, check the network and the adapter's baseUrl.`,
-    { cause: error },
-  )
-}
-
 async function toOutcome(
   config: Config,
   operation: OutgoingOperation,
@@ -306,40 +221,26 @@ async function toOutcome(
   recordIdOf: RecordIdOf,
 ): Promise<SyncOutcome> {
   const { status } = response
-  if (status >= 200 && status < 300) {
-    // Durability invariant 5 (nothing trusted): a success is a confirmation only when its body is what
-    // the route answers (nothing, or the record in question). HTML from a captive portal or a proxy's
-    // login page, text that is not JSON or another record mean the backend may never have seen the
-    // change: retry it (the idempotency key makes that safe) and say why.
-    const body = ownRecord(config, operation, response, recordIdOf)
-    const isDelete = operation.kind === 'delete'
-    // A delete has no record to check; any JSON answer will do, but HTML or text may not be the backend's.
-    if (typeof body !== 'string' || (isDelete && response.json !== undefined))
-      return body && !isDelete ? { type: 'ok', record: body as JsonObject } : { type: 'ok' }
-    return { type: 'retry', error: toErrorInfo(invalidResponse(config, request, response, body)) }
-  }
-  if (isGone(status) && operation.kind === 'delete') return { type: 'ok' }
-  if (isGone(status) && operation.kind === 'update') return { type: 'conflict', remote: null }
-  if (status === 409 || status === 412) {
+  const isConflict = status === 409 || status === 412
+  if (!isConflict && (status < 200 || status >= 300))
+    return statusOutcome(status, operation.kind, toErrorInfo(httpError(describe(config, request), response)), response.headers, config.now())
+  // What the body holds instead of the record in question, if anything: checked for a success and a conflict alike.
+  const body = ownRecord(config, operation, response, recordIdOf)
+  if (isConflict) {
     // Only a body that is the record in question is the server's copy; an error message, another
     // record or an HTML page is not, so read the record (routes.read) as for an empty body.
-    const body = ownRecord(config, operation, response, recordIdOf)
     if (isJsonObject(body)) return { type: 'conflict', remote: body }
     return readRemote(config, operation, request, response, signal, recordIdOf)
   }
-  const error = toErrorInfo(httpError(describe(config, request), response))
-  if (isTransient(status)) return retryOutcome(config, error, response)
-  if (status === 401 || status === 403) return { type: 'auth', error }
-  return { type: 'reject', error }
-}
-
-function isTransient(status: number): boolean {
-  return status === 408 || status === 425 || status === 429 || status >= 500
-}
-
-function retryOutcome(config: Config, error: SyncErrorInfo, response: Received): SyncOutcome {
-  const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'), config.now())
-  return retryAfterMs === undefined ? { type: 'retry', error } : { type: 'retry', error, retryAfterMs }
+  // Durability invariant 5 (nothing trusted): a success is a confirmation only when its body is what
+  // the route answers (nothing, or the record in question). HTML from a captive portal or a proxy's
+  // login page, text that is not JSON or another record mean the backend may never have seen the
+  // change: retry it (the idempotency key makes that safe) and say why.
+  const isDelete = operation.kind === 'delete'
+  // A delete has no record to check; any JSON answer will do, but HTML or text may not be the backend's.
+  if (typeof body !== 'string' || (isDelete && response.json !== undefined))
+    return body && !isDelete ? { type: 'ok', record: body as JsonObject } : { type: 'ok' }
+  return { type: 'retry', error: toErrorInfo(invalidResponse(config, request, response, body)) }
 }
 
 /**
@@ -352,23 +253,12 @@ function retryOutcome(config: Config, error: SyncErrorInfo, response: Received):
  */
 function ownRecord(config: Config, operation: OutgoingOperation, response: Received, recordIdOf: RecordIdOf): JsonObject | string | null | undefined {
   if (response.status === 204 || response.text.trim() === '' || response.json === null) return null
-  if (response.json === undefined) {
-    const contentType = response.headers.get('Content-Type')
-    return `a body that is not JSON${contentType ? ` (${contentType})` : ''}`
-  }
+  if (response.json === undefined) return notJson(response)
   const record = config.parseRecord(response.json, operation)
   // A parseRecord of the app's that finds no record says the body holds none (`{ status: 'queued' }`).
   if ((record === undefined || record === null) && config.parseRecord !== defaultParseRecord) return null
   if (!isJsonObject(record)) return 'JSON that holds no record (check the `parseRecord` option)'
-  let id: EntityId | undefined
-  try {
-    id = recordIdOf(operation.entity, record)
-  } catch {
-    return 'a record whose id cannot be read'
-  }
-  if (id === undefined || id === null) return undefined
-  if (String(id) !== String(operation.recordId)) return `another record (id ${JSON.stringify(id)}, not ${JSON.stringify(operation.recordId)})`
-  return record
+  return identifyRecord(operation, record, recordIdOf)
 }
 
 function invalidResponse(config: Config, request: RestRequest, response: Received, problem: string): SyncInvalidResponseError {
@@ -391,8 +281,8 @@ async function readRemote(
   recordIdOf: RecordIdOf,
 ): Promise<SyncOutcome> {
   const request = config.routes.read(operation, { baseUrl: config.baseUrl })
-  const result = await send(config, request, await buildHeaders(config, operation, request), signal)
-  if (result.type === 'failed') return { type: 'retry', error: result.error }
+  const result = await sendRequest(config, request, await buildHeaders(config, operation, request), signal)
+  if (result.type === 'failed') return { type: 'retry', error: toErrorInfo(result.error) }
   const conflict = `${describe(config, conflictRequest)} conflicted with ${conflictResponse.status}, and reading the current record with`
   if (result.status >= 200 && result.status < 300) {
     const body = ownRecord(config, operation, result, recordIdOf)
@@ -401,48 +291,7 @@ async function readRemote(
     const message = `${conflict} ${describe(config, request)} returned ${problem}. Check the adapter's \`routes.read\` and \`parseRecord\` options; the operation will be retried.`
     return { type: 'retry', error: toErrorInfo(new SyncInvalidResponseError(message, { status: result.status })) }
   }
-  if (isGone(result.status)) return { type: 'conflict', remote: null }
-  return retryOutcome(config, toErrorInfo(httpError(`${conflict} ${describe(config, request)}`, result)), result)
+  if (result.status === 404 || result.status === 410) return { type: 'conflict', remote: null }
+  return retryOutcome(toErrorInfo(httpError(`${conflict} ${describe(config, request)}`, result)), result.headers, config.now())
 }
 
-/** `PATCH /todos/1 failed with 422: title is required`, or `… failed with HTTP 503 Service Unavailable`. */
-function httpError(what: string, response: Received): SyncHttpError {
-  const detail = errorDetail(response)
-  const message = detail
-    ? `${what} failed with ${response.status}: ${detail}`
-    : `${what} failed with HTTP ${response.status} ${response.statusText}`.trimEnd()
-  return new SyncHttpError(response.status, message)
-}
-
-/** The server's own words: a JSON error field, else a short plain-text body. */
-function errorDetail(response: Received): string | undefined {
-  const { json } = response
-  if (typeof json === 'string') return shorten(json)
-  if (json !== undefined) return isJsonObject(json) ? jsonErrorMessage(json) : undefined
-  const contentType = response.headers.get('Content-Type') ?? ''
-  // Broken JSON and HTML error pages say nothing useful in a one-line message.
-  if (contentType.includes('json') || contentType.includes('html') || response.text.trimStart().startsWith('<')) return undefined
-  return shorten(response.text)
-}
-
-/** `message`, `error` (or `error.message`), then RFC 9457 `detail` and `title`. */
-function jsonErrorMessage(body: JsonObject): string | undefined {
-  const nested = isJsonObject(body.error) ? body.error.message : undefined
-  for (const candidate of [body.message, body.error, nested, body.detail, body.title]) {
-    if (typeof candidate === 'string' && candidate.trim() !== '') return shorten(candidate)
-  }
-  return undefined
-}
-
-function shorten(text: string): string | undefined {
-  const oneLine = text.replace(/\s+/g, ' ').trim()
-  if (oneLine === '') return undefined
-  return oneLine.length > MAX_DETAIL_LENGTH ? `${oneLine.slice(0, MAX_DETAIL_LENGTH - 1)}…` : oneLine
-}
-
-/** `PATCH /todos/1`: the URL relative to `baseUrl` when it is under it, which is what people read. */
-function describe(config: Config, request: RestRequest): string {
-  const { baseUrl } = config
-  const isUnderBase = baseUrl !== '' && (request.url.startsWith(`${baseUrl}/`) || request.url.startsWith(`${baseUrl}?`))
-  return `${request.method.toUpperCase()} ${isUnderBase ? request.url.slice(baseUrl.length) : request.url}`
-}

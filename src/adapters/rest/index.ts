@@ -1,5 +1,5 @@
 export { createRestAdapter } from './createRestAdapter'
-export { parseRetryAfter } from './retryAfter'
+export { parseRetryAfter } from '../http/retryAfter'
 export type {
   ParsePull,
   ParseRecord,

@@ -1,0 +1,2 @@
+export { createSyncProtocolAdapter } from './createSyncProtocolAdapter'
+export type { SyncProtocolAdapterOptions, ReconnectOptions } from './types'
