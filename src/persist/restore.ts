@@ -223,7 +223,7 @@ export async function restore(
     )
     const stored = loaded instanceof Promise ? await loaded : loaded
     if (!stored || stored.length === 0) continue
-    for (const record of stored) nextOrder = Math.max(nextOrder, record.o + 1)
+    for (let index = 0; index < stored.length; index++) nextOrder = Math.max(nextOrder, stored[index]!.o + 1)
     // Two keys of one bucket (the entity's name encoded two ways): one record per id, the later key's.
     const earlier = byBucket.get(bucket)
     byBucket.set(bucket, earlier ? [...new Map([...earlier, ...stored].map((record) => [String(record.id), record])).values()] : stored)
@@ -245,14 +245,17 @@ export async function restore(
     if (legacy) legacyKeys.push(keys.entity(name))
     // Buckets are newer than a blob of the old layout (a restore stopped while moving it).
     const stored: StoredRecord[] = []
-    for (const list of records.get(name)!.values()) for (const record of list) stored.push(record)
+    records.get(name)!.forEach((list) => {
+      for (let index = 0; index < list.length; index++) stored.push(list[index]!)
+    })
     stored.sort((a, b) => a.o - b.o)
     const ids = legacy ? new Set(stored.map((record) => String(record.id))) : null
     const entity: StoredEntity = {
       records: ids ? legacy!.records.filter((record) => !ids.has(String(selectId(record)))) : [],
       bases: ids ? legacy!.bases.filter((entry) => !ids.has(String(entry[0]))) : [],
     }
-    for (const record of stored) {
+    for (let index = 0; index < stored.length; index++) {
+      const record = stored[index]!
       if (record.view !== undefined) entity.records.push(record.view)
       if ('base' in record)
         entity.bases.push('madeOn' in record ? [record.id, record.base!, record.madeOn!] : [record.id, record.base!])

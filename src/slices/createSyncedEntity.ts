@@ -529,7 +529,10 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     const slots = new Map<EntityId, Slot>()
     /** The slots the view holds, in its order. */
     const view: Slot[] = []
-    for (const record of stored.records) {
+    // Index loops here and below: this runs once per restore, mostly unoptimised, where for…of makes an
+    // iterator result per element (2 MB on 10,000 records).
+    for (let index = 0; index < stored.records.length; index++) {
+      const record = stored.records[index]!
       const id = selectId(record)
       const slot = slots.get(id)
       if (slot) slot.record = record
@@ -548,13 +551,15 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       if (!slot) slots.set(id, (slot = { id, record: undefined, shown: false, shadow: undefined, changes: undefined }))
       return slot
     }
-    for (const entry of stored.bases) {
+    for (let index = 0; index < stored.bases.length; index++) {
+      const entry = stored.bases[index]!
       const slot = slotOf(entry[0])
       if (!slot.shadow) touched.push(slot)
       slot.shadow = entry
     }
     const withChanges: Slot[] = []
-    for (const op of payload.ops) {
+    for (let index = 0; index < payload.ops.length; index++) {
+      const op = payload.ops[index]!
       if (op.entity !== name || op.status === 'failed') continue
       const slot = slotOf(op.recordId)
       const change: PendingChange = { seq: op.seq, kind: op.kind, data: op.data }
@@ -589,7 +594,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     const pending: Trie<PendingRecord<Rec>> = {}
     let late: Slot[] | null = null
     for (const list of [touched, withChanges])
-      for (const slot of list) {
+      for (let index = 0; index < list.length; index++) {
+        const slot = list[index]!
         // Replayed with the shadows when it has one (set by a change made before the restore).
         if (list === withChanges && slot.shadow) continue
         const id = slot.id
@@ -615,7 +621,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       ids.push(id)
       entities[id] = record
     }
-    for (const slot of view) add(slot)
+    for (let index = 0; index < view.length; index++) add(view[index]!)
     if (late) for (const slot of late) add(slot)
     return { ...adapter.getInitialState({ pending: {} }), ids, entities, pending }
   }
