@@ -150,7 +150,7 @@ export async function restore(
   const bulk = await readAllUnder(storage, prefix)
   if (bulk !== null) {
     metaRaw = null
-    for (let index = 0; index < bulk.length; index++) sort(bulk[index]![0], bulk[index]![1])
+    for (let index = 0; index < bulk.keys.length; index++) sort(bulk.keys[index]!, bulk.values[index])
     iterated = true
   } else if (typeof storage.iterate === 'function') {
     metaRaw = null
