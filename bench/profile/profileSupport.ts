@@ -45,3 +45,43 @@ export async function cpuProfiler(): Promise<{ start(): Promise<void>; stop(): P
     close: () => session.disconnect(),
   }
 }
+
+interface SamplingNode {
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  selfSize: number
+  children: SamplingNode[]
+}
+
+/**
+ * With `--allocations`: V8's sampling heap profiler between start() and report(), which prints the MB
+ * allocated per round (of `rounds`) and the functions that allocated most (a builtin is named with the
+ * function that called it). No-ops without the flag.
+ */
+export async function allocationSampler(): Promise<{ start(): Promise<void>; report(rounds: number): Promise<void> }> {
+  if (!flag('allocations')) return { start: async () => {}, report: async () => {} }
+  const session = new Session()
+  session.connect()
+  await session.post('HeapProfiler.enable')
+  return {
+    start: () =>
+      session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }),
+    async report(rounds) {
+      const { profile } = await session.post('HeapProfiler.stopSampling')
+      session.disconnect()
+      const bySite = new Map<string, number>()
+      let total = 0
+      const walk = (node: SamplingNode, caller: string) => {
+        const { functionName, url, lineNumber } = node.callFrame
+        const name = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules\/|src\/|bench\/|dist\/)/, '$1')}:${lineNumber + 1}`
+        const site = url ? name : `${name} < ${caller}`
+        total += node.selfSize
+        bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize)
+        for (const child of node.children) walk(child, name)
+      }
+      walk(profile.head as SamplingNode, '')
+      const mb = (bytes: number) => (bytes / rounds / 1e6).toFixed(2)
+      console.log(`allocated per round: ${mb(total)} MB; by function:`)
+      for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${mb(bytes).padStart(7)} MB  ${site}`)
+    },
+  }
+}

@@ -6,13 +6,19 @@
  *   node --expose-gc --import tsx bench/profile/restore.ts [--dist] [--records=10000] [--rounds=5]
  *   node --expose-gc --import tsx bench/profile/restore.ts --profile=/tmp/restore.cpuprofile   # the restore rounds only
  *   node --import tsx bench/profile/summarize.ts /tmp/restore.cpuprofile
+ *   node --expose-gc --import tsx bench/profile/restore.ts --dist --allocations   # MB allocated per restore, and where
+ *
+ * `--allocations`: V8's sampling heap profiler over the restore rounds (a sample every 4 KiB, objects the
+ * garbage collector took included): what each round allocates, by function. It does not depend on the
+ * machine's load, and the garbage collector's share of a restore follows it. Profile a build (`--dist`) to
+ * get line numbers.
  */
 import { createInProcessAdapter, createRtkOfflineStore } from '../contestants/rtkOfflineStore'
 import { createCountingStorage } from '../lib/countingStorage'
 import { makeRecords, updateAt } from '../lib/records'
 import { median } from '../lib/stats'
 import { collectGarbage } from '../lib/tick'
-import { arg, cpuProfiler, loadLib } from './profileSupport'
+import { allocationSampler, arg, cpuProfiler, loadLib } from './profileSupport'
 
 const records = Number(arg('records') ?? 10_000)
 const rounds = Number(arg('rounds') ?? 5)
@@ -30,7 +36,9 @@ try {
   // CPU time of this process too: on a shared machine wall time includes waiting for a core.
   const cpuSamples: number[] = []
   const profiler = await cpuProfiler()
+  const allocations = await allocationSampler()
   await profiler.start()
+  await allocations.start()
   for (let round = 0; round < rounds; round++) {
     collectGarbage()
     const start = performance.now()
@@ -47,6 +55,7 @@ try {
   }
   await profiler.stop()
   profiler.close()
+  await allocations.report(rounds)
   console.log(`restore of ${records} records + ${records} operations: median ${median(samples).toFixed(0)} ms (rounds: ${samples.map((ms) => ms.toFixed(0)).join(', ')} ms); CPU time median ${median(cpuSamples).toFixed(0)} ms`)
 } finally {
   await storage.drop()

@@ -32,7 +32,7 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
  * restore then reads as before (`iterate`, or `keys` and `getItem`). The values are what localforage
  * stored: strings as they were set; anything else is left to `getItem`, which decodes it.
  */
-export async function readAllUnder(storage: SyncStorage, prefix: string): Promise<Array<[key: string, value: unknown]> | null> {
+export async function readAllUnder(storage: SyncStorage, prefix: string): Promise<{ keys: string[]; values: unknown[] } | null> {
   if (!isLocalforageOnIndexedDb(storage)) return null
   try {
     await storage.ready()
@@ -46,21 +46,31 @@ export async function readAllUnder(storage: SyncStorage, prefix: string): Promis
     if (prefix === '') return null
     const above = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)
     const range = IDBKeyRange.bound(prefix, above, false, true)
-    const entries: Array<[string, unknown]> = []
+    // Two lists side by side rather than a [key, value] pair each: 20,000 fewer arrays on a restore.
+    const found: { keys: string[]; values: unknown[] } = { keys: [], values: [] }
     const withRecords = store as IDBObjectStore & Partial<WithGetAllRecords>
     if (typeof withRecords.getAllRecords === 'function') {
       // One request and one walk of the range where the engine has it, rather than one for the keys and one for the values.
-      for (const { key, value } of await request(withRecords.getAllRecords({ query: range })))
-        if (typeof key === 'string' && key.startsWith(prefix)) entries.push([key, value])
-      return entries
+      const records = await request(withRecords.getAllRecords({ query: range }))
+      for (let index = 0; index < records.length; index++) {
+        const { key, value } = records[index]!
+        if (typeof key === 'string' && key.startsWith(prefix)) {
+          found.keys.push(key)
+          found.values.push(value)
+        }
+      }
+      return found
     }
     const [keys, values] = await Promise.all([request(store.getAllKeys(range)), request(store.getAll(range))])
     if (keys.length !== values.length) return null
     for (let index = 0; index < keys.length; index++) {
       const key = keys[index]
-      if (typeof key === 'string' && key.startsWith(prefix)) entries.push([key, values[index]])
+      if (typeof key === 'string' && key.startsWith(prefix)) {
+        found.keys.push(key)
+        found.values.push(values[index])
+      }
     }
-    return entries
+    return found
   } catch {
     return null
   }

@@ -54,51 +54,42 @@ async function defaultStorage(name: string): Promise<SyncStorage> {
 type Rec = Record<string, unknown>
 type Slice = SyncedEntityState<Rec>
 
-/** A record as its bucket key holds it (or is queued to): the references it was written from. */
-interface WrittenRecord {
-  id: EntityId
-  o: number
-  view: Rec | undefined
-  pending: boolean
-  base: Rec | null | undefined
-  madeOn: Rec | null | undefined
-}
+/**
+ * A record as its bucket key holds it (or is queued to): the very object written, whose references are
+ * those of the state it was written from (a restored one: as parsed, the references the restored state
+ * holds). No copy of another shape: at 10,000 records one per record was a tenth of a restore's garbage.
+ */
+type WrittenRecord = StoredRecord
 
-function toStored(record: WrittenRecord): StoredRecord {
-  const stored: StoredRecord = { id: record.id, o: record.o }
-  if (record.view !== undefined) stored.view = record.view
-  if (record.pending) {
-    stored.base = record.base ?? null
-    if (record.madeOn !== record.base) stored.madeOn = record.madeOn ?? null
+/** Whether the record was written with pending changes (its confirmed state with it). */
+const isPending = (record: WrittenRecord): boolean => 'base' in record
+/** The state its pending changes were written as made on. */
+const madeOnOf = (record: WrittenRecord): Rec | null | undefined => ('madeOn' in record ? record.madeOn : record.base)
+
+/** The record to write for the slice's view of it and its pending entry. */
+function toWritten(id: EntityId, o: number, view: Rec | undefined, entry: PendingRecord<Rec> | undefined): WrittenRecord {
+  const stored: StoredRecord = { id, o }
+  if (view !== undefined) stored.view = view
+  if (entry) {
+    stored.base = entry.base ?? null
+    if (entry.madeOn !== entry.base) stored.madeOn = entry.madeOn ?? null
   }
   return stored
-}
-
-function writtenFrom(record: StoredRecord): WrittenRecord {
-  const pending = 'base' in record
-  return {
-    id: record.id,
-    o: record.o,
-    view: record.view,
-    pending,
-    base: pending ? record.base : undefined,
-    madeOn: !pending ? undefined : 'madeOn' in record ? record.madeOn : record.base,
-  }
 }
 
 /** Whether the bucket, as written, restores the record as the slice holds it. */
 function storedAsIs(before: WrittenRecord | undefined, view: Rec | undefined, entry: PendingRecord<Rec> | undefined): boolean {
   if (!before) return view === undefined && !entry
   if (entry)
-    return before.pending && before.base === entry.base && before.madeOn === entry.madeOn && (before.view === undefined) === (view === undefined)
-  return !before.pending && before.view === view
+    return isPending(before) && before.base === entry.base && madeOnOf(before) === entry.madeOn && (before.view === undefined) === (view === undefined)
+  return !isPending(before) && before.view === view
 }
 
 /** Whether a restore from what is written would give this pending record the confirmed state it has. */
 function baseStored(before: WrittenRecord | undefined, entry: PendingRecord<Rec>): boolean {
   // Without a stored shadow, a restore takes the stored view (or nothing) as the confirmed state.
   if (!before) return entry.base === null && entry.madeOn === null
-  if (before.pending) return before.base === entry.base && before.madeOn === entry.madeOn
+  if (isPending(before)) return before.base === entry.base && madeOnOf(before) === entry.madeOn
   return (before.view ?? null) === entry.base && entry.madeOn === entry.base
 }
 
@@ -322,7 +313,7 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
     if (!byId) byBucket.set(bucket, (byId = new Map()))
     const id = entry ? entry.id : config.entities.get(name)!.selectId(view!)
     const o = before && !moved && (before.view !== undefined || view === undefined) ? before.o : nextOrder++
-    byId.set(key, { id, o, view, pending: entry !== undefined, base: entry?.base, madeOn: entry?.madeOn })
+    byId.set(key, toWritten(id, o, view, entry))
   }
 
   /**
@@ -337,7 +328,7 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
       if (!records || records.size === 0) {
         byBucket.delete(bucket)
         queue.set(keys.record(name, bucket), null, true)
-      } else queue.set(keys.record(name, bucket), JSON.stringify([...records.values()].map(toStored)), true)
+      } else queue.set(keys.record(name, bucket), JSON.stringify([...records.values()]), true)
     }
   }
 
@@ -474,16 +465,29 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
     // Two stored operations with one seq (written by versions that drew tab slots at random) would
     // overwrite each other in the outbox: the later one gets a new seq after everything stored.
     const moved = new Set<string>()
-    const seqsTaken = new Set<number>()
-    stored = stored.map((op) => {
-      if (!seqsTaken.has(op.seq)) {
-        seqsTaken.add(op.seq)
-        return op
-      }
-      moved.add(op.id)
-      return { ...op, seq: config.seqFor(counter++) }
-    })
-    if (moved.size > 0) stored.sort((a, b) => a.seq - b.seq)
+    // The restore gives them in seq order, where a repeated seq is next to its first: checked so without a
+    // Set of every seq (a migration may return them in another order; then with one).
+    let inOrder = true
+    for (let index = 1; index < stored.length && inOrder; index++) if (stored[index - 1]!.seq > stored[index]!.seq) inOrder = false
+    const seqsTaken = inOrder ? null : new Set<number>()
+    let repeated = false
+    for (let index = 0; index < stored.length && !repeated; index++) {
+      const seq = stored[index]!.seq
+      if (seqsTaken ? seqsTaken.has(seq) : index > 0 && stored[index - 1]!.seq === seq) repeated = true
+      seqsTaken?.add(seq)
+    }
+    if (repeated) {
+      const taken = new Set<number>()
+      stored = stored.map((op) => {
+        if (!taken.has(op.seq)) {
+          taken.add(op.seq)
+          return op
+        }
+        moved.add(op.id)
+        return { ...op, seq: config.seqFor(counter++) }
+      })
+      stored.sort((a, b) => a.seq - b.seq)
+    }
     const renumber: Array<[number, number]> = mine.map((op) => [op.seq, config.seqFor(counter++)])
     // An open conflict is one whose operation is parked, and the other way round; a crash between the
     // two writes can part them. A conflict listed open whose operation was re-sent, settled or never
@@ -512,15 +516,15 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
       }),
     )
     written = new Map()
-    for (const [name, buckets] of result.records) {
+    result.records.forEach((buckets, name) => {
       const byBucket = new Map<string, Map<string, WrittenRecord>>()
-      for (const [bucket, records] of buckets) {
+      buckets.forEach((records, bucket) => {
         const byId = new Map<string, WrittenRecord>()
-        for (const record of records) byId.set(String(record.id), writtenFrom(record))
+        for (let index = 0; index < records.length; index++) byId.set(String(records[index]!.id), records[index]!)
         byBucket.set(bucket, byId)
-      }
+      })
       written.set(name, byBucket)
-    }
+    })
     // What was compared last is of the namespace that was left: the next compare is with what this one
     // holds (`written`), or a record deleted here before it would stay stored.
     seen.clear()
@@ -553,9 +557,12 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
     // Buckets that held malformed records (moved aside) are written again without them.
     for (const [name, bucket] of result.repair) writeBuckets(name, new Set([bucket]))
     // Store what storage does not hold yet (work from before the restore), or everything after a migration.
-    const storedIds = new Set(result.migrated ? [] : stored.filter((op) => !moved.has(op.id)).map((op) => op.id))
-    const after = outboxOf(config.store.getState())
-    for (const op of [...trieValues(after.ops), ...trieValues(after.failed)]) if (!storedIds.has(op.id)) writeOp(op)
+    // Only that work and the renumbered ones are looked for (no Set of every stored id), unless migrated.
+    if (result.migrated || mine.length > 0 || moved.size > 0) {
+      const storedIds = new Set(result.migrated ? [] : stored.filter((op) => !moved.has(op.id)).map((op) => op.id))
+      const after = outboxOf(config.store.getState())
+      for (const op of [...trieValues(after.ops), ...trieValues(after.failed)]) if (!storedIds.has(op.id)) writeOp(op)
+    }
     for (const id of dropped) write(keys.op(id), null)
     if (rewrite) {
       metaDirty = true

@@ -1,5 +1,5 @@
 import type { UnknownAction } from '@reduxjs/toolkit'
-import { deepFreeze } from '../../core/deepFreeze'
+import { deepFreezeAcyclic } from '../../core/deepFreeze'
 import type { Change } from '../../core/change'
 import type { SyncErrorInfo } from '../../core/errors'
 import { seqPath, trieDelete, trieEach, trieGet, trieSet, trieValues } from '../../core/trie'
@@ -240,7 +240,7 @@ export function operationLedgerCases(config: OutboxConfig): SyncCase[] {
       // are plain JSON, which it freezes in about a third of immer's freeze's time.
       for (const op of payload.ops) {
         if (!ownsEntity(op.entity)) continue
-        trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(op.seq), deepFreeze(op))
+        trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(op.seq), deepFreezeAcyclic(op))
       }
       // Work made before the restore finished goes after the stored work, in the order it was made.
       for (const op of [...waiting, ...failed]) {
