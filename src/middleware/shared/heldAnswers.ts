@@ -12,6 +12,15 @@ import { stillAnswering } from './stillAnswering'
  */
 const HOLD_FACTOR = 8
 
+/** Answers are held only where a settle costs this much (ms) or more: about a thousand records and up. */
+const HOLD_FROM_MS = 0.5
+
+/**
+ * At most this many answers are held: each pick walks past the operations they keep in flight, so an
+ * adapter that answers before any timer turn (in memory) would otherwise make picks cost O(held).
+ */
+const MAX_HELD = 500
+
 /** One batch's confirmations, and whether they may still be applied (not after a stop or a user switch). */
 interface HeldBatch {
   batch: readonly Operation[]
@@ -39,19 +48,25 @@ interface HeldBatch {
 export function heldAnswers(engine: SyncEngine, onSettled: (results: readonly Settlement[]) => void) {
   const { config, api } = engine
   let held: HeldBatch[] = []
+  /** The answers in `held`. */
+  let heldAnswerCount = 0
   /** config.now() until which answers may stay held (HOLD_FACTOR × the last settle's cost after it). */
   let holdUntil = 0
-  /** What the last settle cost, in `now`'s milliseconds. */
-  let lastCost = 0
-  /** The entities' pending tries at the last look of wouldChangePick, and how many held answers it found with no later change. */
-  let lookedAt: { tries: unknown[]; count: number } = { tries: [], count: 0 }
+  /**
+   * What a settle costs, in `now`'s milliseconds: a moving average, so a clock that ticks by whole
+   * milliseconds still gives sub-millisecond costs their due (a 0.1 ms settle reads 1 ms one time in ten).
+   */
+  let cost: number | null = null
+  /** At wouldChangePick's last look: the entities' pending tries, how many held batches it saw, and the oldest seq queued after one of their records. */
+  let looked: { tries: unknown[]; count: number; oldestNext: number } = { tries: [], count: 0, oldestNext: Infinity }
 
   /** Settles held answers that may still be applied, in one dispatch. */
   function settle(): void {
     if (held.length === 0) return
     const current = held.filter((batch) => batch.isCurrent())
     held = []
-    lookedAt = { tries: [], count: 0 }
+    heldAnswerCount = 0
+    looked = { tries: [], count: 0, oldestNext: Infinity }
     if (current.length === 0) return
     const started = config.now()
     const results = stillAnswering(
@@ -89,21 +104,22 @@ export function heldAnswers(engine: SyncEngine, onSettled: (results: readonly Se
       api.dispatch(opsSettled({ at, verdict: 'transient', results: retries }))
     }
     const finished = config.now()
-    lastCost = finished - started
-    holdUntil = finished + HOLD_FACTOR * lastCost
+    cost = cost === null ? finished - started : cost * 0.8 + (finished - started) * 0.2
+    holdUntil = finished + HOLD_FACTOR * cost
   }
 
   return {
     /** Holds a batch's confirmations (every answer `confirmed`), to be settled with later ones. */
     hold(batch: readonly Operation[], results: Settlement[], isCurrent: () => boolean): void {
       held.push({ batch, results, isCurrent })
+      heldAnswerCount += results.length
     },
     settle,
     /**
-     * Whether holding answers pays: the last settle took measurable time (by `now`, so never under a
-     * test's fixed clock, and not on a small store, where a settle costs well under a millisecond).
+     * Whether holding answers pays: settles cost HOLD_FROM_MS or more (by `now`, so never under a test's
+     * fixed clock; on a small store a settle costs well under that).
      */
-    worthHolding: (): boolean => lastCost > 0,
+    worthHolding: (): boolean => cost !== null && cost >= HOLD_FROM_MS && heldAnswerCount < MAX_HELD,
     /** Whether answers are held. */
     holding: (): boolean => held.length > 0,
     /**
@@ -114,27 +130,18 @@ export function heldAnswers(engine: SyncEngine, onSettled: (results: readonly Se
     wouldChangePick(batch: readonly Operation[], limit: number, byPriority: boolean): boolean {
       if (held.length === 0) return false
       const root = api.getState()
-      // What a previous look found stays true while no pending changes were queued since (the tries
-      // are the same objects): then only the answers held since need a look.
+      // The oldest later change of a held record, kept from the last look while no change was queued
+      // since (the pending tries are the same objects): then only the answers held since need a look.
       const tries = [...config.entities.values()].map((entity) => entity.selectState(root).pending)
-      const unchanged = tries.length === lookedAt.tries.length && tries.every((trie, index) => trie === lookedAt.tries[index])
-      const from = unchanged ? lookedAt.count : 0
-      const last = batch[batch.length - 1]
-      let index = 0
-      /** Held answers before this one have no later change queued (a later change's turn depends on the batch). */
-      let clear = from
-      for (const { results } of held)
-        for (const result of results) {
-          if (index++ < from) continue
+      const unchanged = tries.length === looked.tries.length && tries.every((trie, index) => trie === looked.tries[index])
+      if (!unchanged) looked = { tries, count: 0, oldestNext: Infinity }
+      for (; looked.count < held.length; looked.count++)
+        for (const result of held[looked.count]!.results) {
           const next = pendingOf(engine, result, root)?.changes.find((change) => change.seq !== result.seq)
-          if (!next) {
-            if (clear === index - 1) clear = index
-            continue
-          }
-          if (byPriority || batch.length < limit || last === undefined || next.seq < last.seq) return true
+          if (next && next.seq < looked.oldestNext) looked.oldestNext = next.seq
         }
-      lookedAt = { tries, count: clear }
-      return false
+      const last = batch[batch.length - 1]
+      return looked.oldestNext !== Infinity && (byPriority || batch.length < limit || last === undefined || looked.oldestNext < last.seq)
     },
     /**
      * Waits for `promise`; if answers are held and a timer turn passes first (or, on a large store, the
