@@ -51,6 +51,8 @@ export interface ClientConfig {
   tabs: number
   /** The browser's Web Locks, shared by the client's tabs. */
   locks: LockManager
+  /** What each opsSettled costs on the engine's clock (ChaosFeatures.costlySettles), 0 for nothing. */
+  settleCostMs: number
 }
 
 export interface RootState {
@@ -155,6 +157,9 @@ export class ChaosClient {
     const network = createManualNetworkStatus(this.online)
     const errors: unknown[] = []
     const page = { generation, tab, dead: false } as Page
+    // The engine's clock: the scheduler's, moved on by what settles cost (config.settleCostMs).
+    let settleCosts = 0
+    const engineNow = () => scheduler.now() + settleCosts
     const adapter = createRestAdapter({
       baseUrl: BASE_URL,
       now: scheduler.now,
@@ -176,7 +181,7 @@ export class ChaosClient {
       entities: [todos],
       adapter,
       network,
-      now: scheduler.now,
+      now: engineNow,
       timers: scheduler.timers,
       random: this.config.random,
       generateId: () => `${this.name}-g${generation}-op${++this.opCounter}`,
@@ -216,6 +221,8 @@ export class ChaosClient {
         ledger.supersede(op.data, why)
       }
       if (opsSettled.match(action)) {
+        // A settle on a large store takes time: the drain measures it and holds the next answers.
+        settleCosts += config.settleCostMs
         for (const result of action.payload.results) {
           if (result.type !== 'conflict' || result.resolution !== 'server-wins') continue
           dropped(opBySeq(api.getState(), result.seq), result.base, result.remote, `server-wins conflict on ${this.name}`)

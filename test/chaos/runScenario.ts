@@ -52,7 +52,7 @@ export async function runScenario(
   const broadcastChannel = globalThis.BroadcastChannel
   globalThis.BroadcastChannel = createFakeBroadcastChannel(scheduler)
   try {
-    return await runScenarioInner(seed, scenario, scheduler, trace, captured, options.trace !== undefined)
+    return await runScenarioInner(seed, scenario, scheduler, trace, captured, options.trace !== undefined, features.costlySettles && seed % 2 === 1)
   } finally {
     console.warn = consoleWarn
     console.error = consoleError
@@ -68,6 +68,7 @@ async function runScenarioInner(
   trace: (line: string) => void,
   captured: string[],
   traced: boolean,
+  costlySettles: boolean,
 ): Promise<ScenarioResult> {
   const ledger = new Ledger()
   const backend = new ReferenceBackend(scheduler.now, () => ledger.tick())
@@ -91,6 +92,7 @@ async function runScenarioInner(
         onFault: () => (faults += 1),
         tabs: scenario.tabs[index] ?? 1,
         locks: createFakeLocks(),
+        settleCostMs: costlySettles ? 1 : 0,
         trace: traced ? trace : undefined,
       }),
   )
