@@ -6,22 +6,36 @@
  *
  *   node --expose-gc --import tsx bench/profile/drain.ts [--operations=1000] [--records=100] [--rounds=3]
  *   node --expose-gc --import tsx bench/profile/drain.ts --profile=/tmp/drain.cpuprofile   # rtk-offline's drains only
+ *   node --expose-gc --import tsx bench/profile/drain.ts --profile=/tmp/loop.cpuprofile --profile-against   # the fetch loop's instead
  *
  * Scaling (one change per record: CPU per operation should not grow with the store), one round each:
  *
  *   node --expose-gc --import tsx bench/profile/drain.ts --operations=1000 --records=1000 --rounds=1
  *   node --expose-gc --import tsx bench/profile/drain.ts --operations=10000 --records=10000 --rounds=1
+ *
+ * The bench's default-configuration row (coalescing on, batchSize 20; the fetch loop still one at a time):
+ *
+ *   node --expose-gc --import tsx bench/profile/drain.ts --operations=10000 --records=10000 --rounds=1 --batchSize=20 --coalesce
+ *
+ * `--against=tanstack` times TanStack Query's paused mutations (a scope per record, 20 at a time) in place of
+ * the fetch loop: the bench's "at the same number of requests" comparison.
  */
 import { createRtkOfflineStore } from '../contestants/rtkOfflineStore'
+import { createTanstackQueryClient } from '../contestants/tanstackQueryClient'
 import { makeRecords, updateAt } from '../lib/records'
 import { median } from '../lib/stats'
 import { collectGarbage, nextMacrotask, waitUntil } from '../lib/tick'
 import { startBenchServer } from '../server/startBenchServer'
-import { arg, cpuProfiler, loadLib } from './profileSupport'
+import { arg, cpuProfiler, flag, loadLib } from './profileSupport'
 
 const operations = Number(arg('operations') ?? 1000)
 const records = Number(arg('records') ?? 100)
 const rounds = Number(arg('rounds') ?? 3)
+/** `--batchSize=20 --coalesce`: the engine's defaults, as the bench's "rtk-offline" row (one change per record sends 20 at a time). */
+const batchSize = Number(arg('batchSize') ?? 1)
+const coalesce = flag('coalesce')
+/** `--against=tanstack`: TanStack Query's paused mutations (a scope per record, 20 at a time) instead of the fetch loop. */
+const against = arg('against') === 'tanstack' ? 'tanstack' : 'fetch'
 
 const lib = await loadLib()
 const server = await startBenchServer({ latencyMs: 1 })
@@ -41,6 +55,14 @@ async function timed(run: () => Promise<void>): Promise<Sample> {
   return { wallMs: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 }
 }
 
+/** {@link timed}, inside the CPU profile when `profiled` (`--profile-against`: the fetch loop's profile instead of rtk-offline's). */
+async function profiledIf(profiled: boolean, run: () => Promise<void>): Promise<Sample> {
+  if (profiled) await profiler.start()
+  const sample = await timed(run)
+  if (profiled) await profiler.stop()
+  return sample
+}
+
 async function rtkRound(): Promise<Sample> {
   await server.reset()
   await server.seed('todos', makeRecords('r', records))
@@ -50,17 +72,15 @@ async function rtkRound(): Promise<Sample> {
     adapter: lib.createRestAdapter({ baseUrl: server.url }),
     todos: makeRecords('r', records),
     online: false,
-    coalesce: false,
-    batchSize: 1,
+    coalesce,
+    batchSize,
   })
   client.updateMany(Array.from({ length: operations }, (_, index) => updateAt('r', records, index)))
   await nextMacrotask()
-  await profiler.start()
-  const sample = await timed(async () => {
+  const sample = await profiledIf(!flag('profile-against'), async () => {
     client.network.setOnline(true)
     await waitUntil(client.store.subscribe, client.isDrained, 300_000)
   })
-  await profiler.stop()
   client.stop()
   if (client.errors.length > 0 || client.pending() !== 0) throw new Error(`drain: ${String(client.errors[0] ?? 'not drained')}`)
   return sample
@@ -69,7 +89,7 @@ async function rtkRound(): Promise<Sample> {
 async function fetchRound(): Promise<Sample> {
   await server.reset()
   await server.seed('todos', makeRecords('r', records))
-  return timed(async () => {
+  return profiledIf(flag('profile-against'), async () => {
     for (let index = 0; index < operations; index++) {
       const { id, changes } = updateAt('r', records, index)
       const response = await fetch(`${server.url}/todos/${encodeURIComponent(id)}`, {
@@ -82,24 +102,45 @@ async function fetchRound(): Promise<Sample> {
   })
 }
 
+async function tanstackRound(): Promise<Sample> {
+  await server.reset()
+  await server.seed('todos', makeRecords('r', records))
+  const client = createTanstackQueryClient({ baseUrl: server.url, scope: 'record', concurrency: 20 })
+  client.goOffline()
+  for (let index = 0; index < operations; index++) {
+    const { id, changes } = updateAt('r', records, index)
+    client.update(id, changes)
+  }
+  await nextMacrotask()
+  const sample = await timed(async () => {
+    const { failures } = await client.drain()
+    if (failures > 0) throw new Error(`drain: TanStack Query: ${failures} failed`)
+  })
+  client.dispose()
+  return sample
+}
+
+const otherRound = against === 'tanstack' ? tanstackRound : fetchRound
+const otherName = against === 'tanstack' ? 'TanStack Query (scope per record, 20 at a time)' : 'fetch loop'
+
 try {
   await rtkRound()
-  await fetchRound()
+  await otherRound()
   const rtk: Sample[] = []
   const loop: Sample[] = []
   for (let round = 0; round < rounds; round++) {
     if (round % 2 === 0) {
       rtk.push(await rtkRound())
-      loop.push(await fetchRound())
+      loop.push(await otherRound())
     } else {
-      loop.push(await fetchRound())
+      loop.push(await otherRound())
       rtk.push(await rtkRound())
     }
   }
   const show = (name: string, samples: Sample[]) =>
     `${name}: ${median(samples.map((s) => s.wallMs)).toFixed(0)} ms wall, ${((median(samples.map((s) => s.cpuMs)) / operations) * 1000).toFixed(0)} µs CPU per operation`
   const ratio = median(rtk.map((s) => s.wallMs)) / median(loop.map((s) => s.wallMs))
-  console.log(`${operations} operations over ${records} records, one at a time: ${show('rtk-offline', rtk)}; ${show('fetch loop', loop)}; wall ratio ${ratio.toFixed(2)}×`)
+  console.log(`${operations} operations over ${records} records, ${batchSize === 1 ? 'one at a time' : `batchSize ${batchSize}${coalesce ? ', coalescing' : ''}`}: ${show('rtk-offline', rtk)}; ${show(otherName, loop)}; wall ratio ${ratio.toFixed(2)}×`)
 } finally {
   profiler.close()
   await server.close()

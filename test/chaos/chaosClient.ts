@@ -56,6 +56,8 @@ export interface ClientConfig {
   confirmByPull?: boolean
   /** Live pokes through the adapter's `subscribe` (the engine pulls), instead of the harness dispatching pullNow. */
   subscribe?: boolean
+  /** What each opsSettled costs on the engine's clock (ChaosFeatures.costlySettles), 0 for nothing. */
+  settleCostMs: number
 }
 
 /** An open live subscription of a page: the scope whose writes it hears of, until its signal aborts. */
@@ -197,6 +199,9 @@ export class ChaosClient {
     const network = createManualNetworkStatus(this.online)
     const errors: unknown[] = []
     const page = { generation, tab, dead: false } as Page
+    // The engine's clock: the scheduler's, moved on by what settles cost (config.settleCostMs).
+    let settleCosts = 0
+    const engineNow = () => scheduler.now() + settleCosts
     const rest = createRestAdapter({
       baseUrl: BASE_URL,
       now: scheduler.now,
@@ -228,7 +233,7 @@ export class ChaosClient {
       entities: [todos],
       adapter,
       network,
-      now: scheduler.now,
+      now: engineNow,
       timers: scheduler.timers,
       random: this.config.random,
       generateId: () => `${this.name}-g${generation}-op${++this.opCounter}`,
@@ -269,6 +274,8 @@ export class ChaosClient {
       }
       if (opsSettled.match(action)) {
         if (action.payload.verdict === 'pulled' && !isRemoteAction(action)) this.settledByPull += action.payload.results.length
+        // A settle on a large store takes time: the drain measures it and holds the next answers.
+        settleCosts += config.settleCostMs
         for (const result of action.payload.results) {
           if (result.type !== 'conflict' || result.resolution !== 'server-wins') continue
           dropped(opBySeq(api.getState(), result.seq), result.base, result.remote, `server-wins conflict on ${this.name}`)

@@ -1,6 +1,6 @@
 /**
  * `npm run chaos -- --seeds N [--from S] [--seed S] [--verbose] [--trace] [--no-crashes] [--no-restore-races]
- *   [--no-tabs] [--no-pokes] [--no-confirm-by-pull] [--no-switches] [--no-deletes] [--faults=a,b|none] [--strategies=a,b]`
+ *   [--no-tabs] [--no-pokes] [--no-confirm-by-pull] [--no-switches] [--no-deletes] [--no-costly-settles] [--faults=a,b|none] [--strategies=a,b]`
  *
  * `--seed S` replays one seed and prints its notes; `--trace` adds every step, request and server
  * application. The `--no-…`, `--faults=` and `--strategies=` flags turn features off to bisect a failure.
@@ -24,6 +24,7 @@ export function parseFeatures(args: readonly string[], base: ChaosFeatures = DEF
     else if (arg === '--no-pokes') features.pokes = false
     else if (arg === '--no-confirm-by-pull') features.confirmByPull = false
     else if (arg === '--no-deletes') features.deletes = false
+    else if (arg === '--no-costly-settles') features.costlySettles = false
     else if (arg.startsWith('--faults=')) {
       const list = arg.slice('--faults='.length)
       features.faults = list === 'none' ? [] : (list.split(',') as Fault[])

@@ -56,7 +56,7 @@ export async function runScenario(
   const broadcastChannel = globalThis.BroadcastChannel
   globalThis.BroadcastChannel = createFakeBroadcastChannel(scheduler)
   try {
-    return await runScenarioInner(seed, scenario, scheduler, trace, captured, options.trace !== undefined)
+    return await runScenarioInner(seed, scenario, scheduler, trace, captured, options.trace !== undefined, features.costlySettles && seed % 2 === 1)
   } finally {
     console.warn = consoleWarn
     console.error = consoleError
@@ -72,6 +72,7 @@ async function runScenarioInner(
   trace: (line: string) => void,
   captured: string[],
   traced: boolean,
+  costlySettles: boolean,
 ): Promise<ScenarioResult> {
   const ledger = new Ledger()
   const backend = new ReferenceBackend(scheduler.now, () => ledger.tick())
@@ -99,6 +100,7 @@ async function runScenarioInner(
         // Pokes through the adapter's subscribe in the seeds that confirm by pull (the sync protocol's
         // client), through pullNow dispatched by the harness in the others (as the seeds before had them).
         subscribe: scenario.pokes && scenario.confirmByPull,
+        settleCostMs: costlySettles ? 1 : 0,
         trace: traced ? trace : undefined,
       }),
   )

@@ -34,6 +34,11 @@ export interface ChaosFeatures {
   maxClients: number
   /** Steps per scenario. */
   maxSteps: number
+  /**
+   * In odd seeds, each settle of answers (opsSettled) costs 1 ms of the engine's clock, as on a large store:
+   * the drain then holds confirmed batches and settles several at once (src/middleware/shared/heldAnswers.ts).
+   */
+  costlySettles: boolean
 }
 
 export const DEFAULT_FEATURES: ChaosFeatures = {
@@ -49,6 +54,7 @@ export const DEFAULT_FEATURES: ChaosFeatures = {
   minClients: 2,
   maxClients: 4,
   maxSteps: 40,
+  costlySettles: true,
 }
 
 /**

@@ -25,6 +25,7 @@ import { settleOutcomes } from '../settleOutcomes'
 import { alarm } from '../shared/alarm'
 import { conflictOf } from '../shared/conflictSettlement'
 import { answerMadeOnAbsence } from '../shared/madeOnAbsence'
+import { heldAnswers } from '../shared/heldAnswers'
 import { dependentsOf, recordIdOf } from '../shared/pendingRecords'
 import { pickBatch, toOutgoing } from '../shared/sendableBatch'
 import { serialRun } from '../shared/serialRun'
@@ -58,11 +59,25 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
     conflictOf: conflictOf.bind(null, engine),
   }
 
+  /** Confirmations received and not yet settled: several batches' answers settle in one dispatch. */
+  const held = heldAnswers(engine, (results) => {
+    for (const result of results) touched.add(result.entity)
+  })
+
   async function drainOnce(): Promise<void> {
+    try {
+      await drainLoop()
+    } finally {
+      // Whatever ended the drain, nothing received stays unsettled (answers no longer current are dropped).
+      held.settle()
+    }
+  }
+
+  async function drainLoop(): Promise<void> {
     for (;;) {
       // An operation is sent only once it is in storage.
       const store = engine.store
-      if (store.persistence) await store.persistence.opsStored()
+      if (store.persistence) await held.during(store.persistence.opsStored())
       if (engine.signal.aborted) return
       // A user switch is underway: nothing goes until userSwitched.
       if (engine.requests.held) return wake.set(null)
@@ -74,8 +89,19 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
       const { circuit } = state
       if (circuit.state === 'open' && circuit.openUntil !== null && circuit.openUntil > now) return wake.set(circuit.openUntil)
       const probe = circuit.state !== 'closed'
-      const { batch, earliest } = pickBatch(engine, state, now, probe ? 1 : config.batchSize, distinctPriorities)
+      const limit = probe ? 1 : config.batchSize
+      const { batch, earliest } = pickBatch(engine, state, now, limit, distinctPriorities)
+      if (held.wouldChangePick(batch, limit, distinctPriorities)) {
+        held.settle()
+        continue
+      }
       if (batch.length === 0) {
+        // Held answers are settled before the drain rests, then it looks again: what they settle may be
+        // retried, or waited for.
+        if (held.holding()) {
+          held.settle()
+          continue
+        }
         if (state.nextAttemptAt !== earliest) api.dispatch(drainWaiting({ nextAttemptAt: earliest }))
         return wake.set(earliest)
       }
@@ -86,6 +112,7 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
         return outcome ? [{ op, outcome }] : []
       })
       if (absent.length > 0) {
+        held.settle()
         const settled = settleOutcomes(
           absent.map(({ op }) => op),
           absent.map(({ outcome }) => outcome),
@@ -109,10 +136,11 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
         // the request leaves, so after a crash the operation comes back as possibly sent, frozen, and goes
         // again under its key with its body. A mark that could not be stored: nothing is sent, the
         // operations stay queued (nothing lost) and are tried again after a backoff.
-        const stored = !store.persistence || (await store.persistence.opsStored(batch.map((op) => op.id)))
+        const stored = !store.persistence || (await held.during(store.persistence.opsStored(batch.map((op) => op.id))))
         // Stopped or another user signed in while the mark was written: nothing of this batch goes.
         if (!isCurrent()) return
         if (!stored) {
+          held.settle()
           unstored += 1
           const at = config.now()
           const error = toErrorInfo(
@@ -122,16 +150,27 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
           continue
         }
         unstored = 0
-        const outcomes = await pushBatch(config.adapter, outgoing, {
-          timeoutMs: config.requestTimeoutMs,
-          timers: config.timers,
-          onError: (error) => config.onError(error, { raisedBy: 'adapter' }),
-          recordIdOf: recordIdOf.bind(null, engine),
-          signal,
-        })
+        const outcomes = await held.during(
+          pushBatch(config.adapter, outgoing, {
+            timeoutMs: config.requestTimeoutMs,
+            timers: config.timers,
+            onError: (error) => config.onError(error, { raisedBy: 'adapter' }),
+            recordIdOf: recordIdOf.bind(null, engine),
+            signal,
+          }),
+        )
         // Durability invariant 4: a late answer of a stopped engine or of a user who left changes nothing.
         if (!isCurrent()) return
         const settled = settleOutcomes(batch, outcomes, { now: config.now(), ...settleContext })
+        // A batch confirmed in full is settled through `held`, which keeps it to settle with the next ones
+        // where a settle is costly (see heldAnswers); a probe of the circuit, or any other answer, settles
+        // at once, after what is held.
+        if (!probe && settled.verdict === 'answered' && settled.results.every((result) => result.type === 'confirmed')) {
+          held.hold(batch, settled.results, isCurrent)
+          if (!held.worthHolding()) held.settle()
+          continue
+        }
+        held.settle()
         results = stillAnswering(engine.outbox(), settled.results)
         api.dispatch(opsSettled({ at: config.now(), verdict: settled.verdict, results }))
       } catch (error) {
@@ -139,6 +178,7 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
         // the batch goes again later (same idempotency keys) and the error is reported.
         config.onError(error, { raisedBy: 'drain' })
         if (!isCurrent()) return
+        held.settle()
         const failure = toErrorInfo(
           new SyncAdapterError(`A sent batch failed before its answers were recorded: ${error instanceof Error ? error.message : String(error)}. The batch will be retried.`, {
             cause: error,
