@@ -100,10 +100,8 @@ async function write(tx: SqlTransaction, context: ApplyContext, operation: Opera
   const { scope, versionField, updatedAtField } = context
   const { collection, recordId, kind, data, ifMatch } = operation
   const id = String(recordId)
-  // The sequence first: it locks the scope's feed row until commit, so writers of a scope take turns
-  // and the record read below is the latest committed one (see changeFeed.ts). A refused operation
-  // leaves a gap in the sequence, which readers do not mind.
-  const seq = await nextSequence(tx, scope)
+  // The caller holds the scope's feed lock (runWrites → lockScope), so writers of a scope take turns
+  // and the record read here is the latest committed one; a change takes its sequence as it is written.
   const { rows } = await tx.query<StoredRecord>(
     'SELECT data, version FROM rtk_offline_records WHERE scope = $1 AND collection = $2 AND id = $3',
     [scope, collection, id],
@@ -125,6 +123,7 @@ async function write(tx: SqlTransaction, context: ApplyContext, operation: Opera
     // A record created again after a delete goes on from its version, so an If-Match naming the old record never matches.
     const record = stamp({ ...data!, id: data!.id }, (stored?.version ?? 0) + 1)
     await validate(context, collection, record)
+    const seq = await nextSequence(tx, scope)
     await tx.query(
       `INSERT INTO rtk_offline_records (scope, collection, id, id_value, data, version, seq, born_seq)
        VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7::bigint, $7::bigint)
@@ -141,6 +140,7 @@ async function write(tx: SqlTransaction, context: ApplyContext, operation: Opera
     const { id: _id, [versionField]: _version, ...patch } = data!
     const record = stamp({ ...applyMergePatch(current, patch), id: current.id }, stored.version + 1)
     await validate(context, collection, record)
+    const seq = await nextSequence(tx, scope)
     await tx.query(
       'UPDATE rtk_offline_records SET data = $4::jsonb, version = $5, seq = $6::bigint WHERE scope = $1 AND collection = $2 AND id = $3',
       [scope, collection, id, record, record[versionField], seq],
@@ -149,6 +149,7 @@ async function write(tx: SqlTransaction, context: ApplyContext, operation: Opera
   }
 
   // A delete keeps the row as a tombstone (data null, its version kept) for pulls and for a later create.
+  const seq = await nextSequence(tx, scope)
   await tx.query('UPDATE rtk_offline_records SET data = NULL, seq = $4::bigint WHERE scope = $1 AND collection = $2 AND id = $3', [
     scope,
     collection,

@@ -15,6 +15,19 @@ import type { JsonObject, PullChange, PullPage, SqlQueryable } from './types'
  * n as the cursor of its last page; a change committed later takes a number above n and is found by
  * the next pull. Writers of different scopes do not wait for each other (their feeds are apart).
  */
+/**
+ * Takes the scope's feed lock for the rest of the transaction, before anything else is written: the
+ * writers of a scope then queue at one place, so two transactions can never wait on each other (one
+ * holding an idempotency key the other needs, the other the feed row): no deadlocks.
+ */
+export async function lockScope(tx: SqlQueryable, scope: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO rtk_offline_scopes AS s (scope, seq) VALUES ($1, 0)
+     ON CONFLICT (scope) DO UPDATE SET seq = s.seq`,
+    [scope],
+  )
+}
+
 export async function nextSequence(tx: SqlQueryable, scope: string): Promise<string> {
   const { rows } = await tx.query<{ seq: string }>(
     `INSERT INTO rtk_offline_scopes AS s (scope, seq) VALUES ($1, 1)

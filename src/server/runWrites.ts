@@ -1,4 +1,5 @@
 import { applyOperation, type ApplyContext } from './applyOperation'
+import { lockScope } from './changeFeed'
 import type { Caller, ServerConfig } from './context'
 import type { Operation, OperationResult } from './types'
 
@@ -6,7 +7,7 @@ import type { Operation, OperationResult } from './types'
 export type PlannedOperation = { operation: Operation } | { refused: OperationResult }
 
 /**
- * Applies operations in order in one transaction, each through {@link applyOperation} in its own
+ * Applies operations in order in one transaction (the scope's feed locked first: see lockScope), each through {@link applyOperation} in its own
  * savepoint, so one refusal does not undo the others. An operation that fails unexpectedly gets a
  * 503 result (retry) and the rest go on; if the transaction itself cannot commit, this rejects and
  * nothing was written. After the commit, the scope's clients are poked (by the database's NOTIFY sent
@@ -30,6 +31,7 @@ export async function runWrites(
   const changed = new Set<string>()
   const results = await config.db.transaction(async (tx) => {
     changed.clear()
+    if (planned.some((plan) => 'operation' in plan)) await lockScope(tx, caller.scope)
     const results: OperationResult[] = []
     for (const plan of planned) {
       if ('refused' in plan) {
