@@ -60,3 +60,12 @@ describe('schema and setup', () => {
     expect(error.toBody()).toEqual({ error: { code: 'cursor-ahead', message: 'pull again' } })
   })
 })
+
+describe('docs/server.md', () => {
+  it('documents every value rtk-offline/server exports', async () => {
+    const { readFileSync } = await import('node:fs')
+    const doc = readFileSync(new URL('../../docs/server.md', import.meta.url), 'utf8')
+    const api = await import('../../src/server')
+    for (const name of Object.keys(api)) expect(doc, name).toContain(name)
+  })
+})
