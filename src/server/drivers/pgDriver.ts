@@ -30,6 +30,7 @@ export async function createPgDriver(options: PgDriverOptions): Promise<SqlDrive
   // An idle client's error (the database restarted) must not crash the process: the pool replaces it.
   pool.on('error', () => {})
   const listeners = new Set<PoolClient>()
+  let closed = false
 
   const query = async <TRow>(client: Pool | PoolClient, sql: string, params?: readonly unknown[]): Promise<SqlResult<TRow>> => {
     const result = await client.query(sql, toSqlParams(params))
@@ -60,22 +61,55 @@ export async function createPgDriver(options: PgDriverOptions): Promise<SqlDrive
       }
     },
     async listen(channel, onMessage) {
-      const client = await pool.connect()
-      listeners.add(client)
-      client.on('notification', (message) => {
-        if (message.channel === channel) onMessage(message.payload ?? '')
-      })
-      await client.query(`LISTEN ${quoteIdentifier(channel)}`)
-      return async () => {
-        if (!listeners.delete(client)) return
+      // One connection held for LISTEN. If it breaks (the database restarted, a proxy cut it), listen
+      // again on a new one after a pause; pokes sent meanwhile are lost, and clients catch up at their
+      // next pull. An 'error' event without a handler would crash the process.
+      let client: PoolClient | null = null
+      let stopped = false
+      let retry: ReturnType<typeof setTimeout> | undefined
+      const reconnect = (): void => {
+        if (!stopped && !closed) retry = setTimeout(() => void connect().catch(reconnect), 1_000)
+      }
+      const connect = async (): Promise<void> => {
+        const next = await pool.connect()
+        if (stopped) return next.release()
+        client = next
+        listeners.add(next)
+        next.on('notification', (message) => {
+          if (message.channel === channel) onMessage(message.payload ?? '')
+        })
+        next.on('error', (error) => {
+          if (client !== next) return
+          listeners.delete(next)
+          client = null
+          next.release(error)
+          reconnect()
+        })
         try {
-          await client.query(`UNLISTEN ${quoteIdentifier(channel)}`)
+          await next.query(`LISTEN ${quoteIdentifier(channel)}`)
+        } catch (error) {
+          listeners.delete(next)
+          client = null
+          next.release(error as Error)
+          throw error
+        }
+      }
+      await connect()
+      return async () => {
+        stopped = true
+        clearTimeout(retry)
+        const current = client
+        client = null
+        if (!current || !listeners.delete(current)) return
+        try {
+          await current.query(`UNLISTEN ${quoteIdentifier(channel)}`)
         } finally {
-          client.release()
+          current.release()
         }
       }
     },
     async close() {
+      closed = true
       for (const client of listeners) client.release()
       listeners.clear()
       if (ownsPool) await pool.end()
