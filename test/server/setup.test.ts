@@ -69,3 +69,27 @@ describe('docs/server.md', () => {
     for (const name of Object.keys(api)) expect(doc, name).toContain(name)
   })
 })
+
+describe('serveSyncServer', () => {
+  it('serves the handler on a Node port (0 picks one) and frees it on close, ending event streams its clients left', async () => {
+    const { serveSyncServer } = await import('../../src/server')
+    let open = 0
+    const server = await createSyncServer({
+      db: t.db,
+      authenticate: bearerAuth,
+      timers: { setInterval: () => ++open, clearInterval: () => void (open -= 1) },
+    })
+    const listening = await serveSyncServer(server, { port: 0 })
+    const url = `http://127.0.0.1:${listening.port}`
+    const created = await fetch(`${url}/todos`, { method: 'POST', headers: { Authorization: 'Bearer alice' }, body: JSON.stringify({ id: 'served' }) })
+    expect(created.status).toBe(201)
+    const leaving = new AbortController()
+    const events = await fetch(`${url}/sync/events`, { headers: { Authorization: 'Bearer alice' }, signal: leaving.signal })
+    expect(events.headers.get('Content-Type')).toContain('text/event-stream')
+    await expect.poll(() => open).toBe(1)
+    leaving.abort()
+    await expect.poll(() => open).toBe(0)
+    await listening.close()
+    await expect(fetch(`${url}/todos`, { headers: { Authorization: 'Bearer alice' } })).rejects.toThrow()
+  })
+})
