@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { createSyncServer, type ServerTimers, type SyncServer } from '../../src/server'
-import { baseUrl, bearerAuth, op, useTestServer } from './support/testServer'
+import { createSyncServer, type ServerTimers, type SqlDriver, type SyncServer } from '../../src/server'
+import { baseUrl, bearerAuth, onPostgres, op, openSecondDriver, useTestServer } from './support/testServer'
 
 /** Interval timers the test fires by hand. */
 function manualIntervals() {
@@ -19,8 +19,10 @@ function manualIntervals() {
 const intervals = manualIntervals()
 const t = useTestServer('events', { timers: intervals.timers })
 const extra: SyncServer[] = []
+const closing: SqlDriver[] = []
 afterAll(async () => {
   for (const server of extra) await server.close()
+  for (const db of closing) await db.close()
 })
 
 /** Opens the event stream of `token` on `server` and reads it as text, event by event. */
@@ -76,9 +78,10 @@ describe('GET /sync/events', () => {
   })
 
   it('does not poke for a push that changed nothing (a replay, a refusal)', async () => {
-    await write(t.server, 'alice', 'todos', 'a')
     const events = await openEvents(t.server, 'alice')
     await events.next()
+    await write(t.server, 'alice', 'todos', 'a')
+    expect(await events.next()).toBe('event: change\ndata: {"collection":"todos"}')
     await write(t.server, 'alice', 'todos', 'a')
     await write(t.server, 'alice', 'notes', 'n')
     expect(await events.next()).toBe('event: change\ndata: {"collection":"notes"}')
@@ -97,8 +100,11 @@ describe('GET /sync/events', () => {
   })
 
   it('reaches the clients of another instance on the same database (LISTEN/NOTIFY)', async () => {
-    const other = await createSyncServer({ db: t.db, authenticate: bearerAuth })
+    // On PostgreSQL the other instance has its own pool, as a second process would; PGlite lives in one process.
+    const db = onPostgres ? await openSecondDriver('events') : t.db
+    const other = await createSyncServer({ db, authenticate: bearerAuth })
     extra.push(other)
+    if (db !== t.db) closing.push(db)
     const events = await openEvents(other, 'alice')
     await events.next()
     await write(t.server, 'alice', 'todos', 'a')

@@ -30,13 +30,23 @@ export async function bearerAuth(request: Request) {
 /** Opens a driver for a test file: PGlite in memory, or PostgreSQL in a schema named after the file. */
 export async function openTestDriver(name: string): Promise<SqlDriver> {
   if (!PG_URL) return createPgliteDriver()
-  const schema = `rtk_test_${name.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`
   const setup = await createPgDriver({ connectionString: PG_URL })
-  await setup.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-  await setup.query(`CREATE SCHEMA ${schema}`)
+  await setup.query(`DROP SCHEMA IF EXISTS ${schemaOf(name)} CASCADE`)
+  await setup.query(`CREATE SCHEMA ${schemaOf(name)}`)
   await setup.close()
-  return createPgDriver({ connectionString: PG_URL, poolConfig: { options: `-c search_path=${schema}` } })
+  return openSecondDriver(name)
 }
+
+/**
+ * On PostgreSQL, another driver (its own pool, as a second server process has) on the file's schema,
+ * which it leaves as it is. PGlite lives in one process: there is no second driver of it.
+ */
+export async function openSecondDriver(name: string): Promise<SqlDriver> {
+  if (!PG_URL) throw new Error('openSecondDriver needs PostgreSQL')
+  return createPgDriver({ connectionString: PG_URL, poolConfig: { options: `-c search_path=${schemaOf(name)}` } })
+}
+
+const schemaOf = (name: string) => `rtk_test_${name.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`
 
 export interface TestServer {
   db: SqlDriver
