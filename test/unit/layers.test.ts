@@ -23,8 +23,9 @@ const LAYERS: Array<{ name: string; holds: (file: string) => boolean }> = [
     holds: (file) => file === 'createOfflineSync.ts' || file === 'selectors.ts' || file === 'persistencePlugin.ts',
   },
   {
-    name: 'entries (index.ts, persist, react, msw)',
-    holds: (file) => file === 'index.ts' || file.startsWith('persist/') || file.startsWith('react/') || file.startsWith('msw/'),
+    name: 'entries (index.ts, persist, react, msw, server)',
+    holds: (file) =>
+      file === 'index.ts' || file.startsWith('persist/') || file.startsWith('react/') || file.startsWith('msw/') || file.startsWith('server/'),
   },
 ]
 
@@ -37,6 +38,7 @@ const PACKAGE_ENTRIES: Record<string, string> = {
   'rtk-offline/react': 'react/index.ts',
   'rtk-offline/msw': 'msw/index.ts',
   'rtk-offline/persist': 'persist/index.ts',
+  'rtk-offline/server': 'server/index.ts',
 }
 
 function sourceFiles(dir: string): string[] {
@@ -143,6 +145,13 @@ describe('the layers of src/', () => {
       for (const name of packages.get(file)!) outside.push(`${file} -> ${name}`)
     }
     expect(outside).toEqual([])
+  })
+
+  it('keeps the server (Node only) out of every other entry', () => {
+    const intoServer = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('server/') ? [] : targets.filter((target) => target.startsWith('server/')).map((target) => `${file} -> ${target}`),
+    )
+    expect(intoServer).toEqual([])
   })
 
   it('lists only upward imports that still exist', () => {
