@@ -98,7 +98,7 @@ export async function readFeedPage(db: SqlQueryable, query: FeedQuery): Promise<
        FROM rtk_offline_records
       WHERE scope = $1 AND collection = $2 AND seq > $3::bigint AND seq <= $4::bigint
         AND ((${matches}) OR ${tombstonesFor})
-      ORDER BY seq
+      ORDER BY rtk_offline_records.seq
       LIMIT $5`,
     params,
   )

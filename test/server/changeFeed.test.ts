@@ -28,6 +28,21 @@ describe('the change feed', () => {
     expect((await pull({ cursor: '6' })).body).toMatchObject({ changes: [], cursor: '6', hasMore: false })
   })
 
+  it('pages past sequence 9 in number order, not text order (regression: ORDER BY the text alias skipped and repeated records)', async () => {
+    const ids = Array.from({ length: 12 }, (_, index) => `r${index + 1}`)
+    await push(ids.map((id) => create(id)))
+    const seen: string[] = []
+    let cursor: string | null = null
+    for (let page = 0; page < 10; page += 1) {
+      const { body } = await pull({ limit: 2, ...(cursor === null ? {} : { cursor }) })
+      seen.push(...body.changes.map((change: { id: string }) => change.id))
+      cursor = body.cursor
+      if (!body.hasMore) break
+    }
+    expect(seen).toEqual(ids)
+    expect(cursor).toBe('12')
+  })
+
   it('sends a tombstone to a client past the record, and none to a first pull or a client that never saw it', async () => {
     await push([create('a'), create('b')])
     const seen = (await pull()).body.cursor
