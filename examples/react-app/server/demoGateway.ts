@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
 import { Hono, type Context } from 'hono'
-import { createPgliteDriver, createSyncServer, type SqlDriver, type SyncServer } from 'rtk-offline/server'
+import { createPgliteDriver, createSyncServer, resetSyncTables, type SqlDriver, type SyncServer } from 'rtk-offline/server'
 import { demoScope, demoUserOf, someoneElseToken } from '../src/demoAuth'
 import type { DemoFailure, DemoRequest, DemoState, FailNextBody } from '../src/demoProtocol'
 
@@ -35,7 +35,6 @@ export interface DemoGateway {
 export async function createDemoGateway({ dataDir }: { dataDir: string | undefined }): Promise<DemoGateway> {
   let db: SqlDriver | null = null
   let server: SyncServer | null = null
-  let starting: Promise<void> | null = null
   let latencyMs = 0
   let failures: QueuedFailure[] = []
   let requests: DemoRequest[] = []
@@ -49,7 +48,7 @@ export async function createDemoGateway({ dataDir }: { dataDir: string | undefin
 
   async function start(): Promise<void> {
     db = await createPgliteDriver(dataDir === undefined ? {} : { dataDir })
-    server = createSyncServer({ db, collections, authenticate: authenticateDemo })
+    server = await createSyncServer({ db, collections, authenticate: authenticateDemo })
   }
   async function stop(): Promise<void> {
     const [wasServer, wasDb] = [server, db]
@@ -58,8 +57,7 @@ export async function createDemoGateway({ dataDir }: { dataDir: string | undefin
     await wasServer?.close()
     await wasDb?.close()
   }
-  starting = start()
-  await starting
+  await start()
 
   /** Answers through the sync server, as `someone else` when `asSomeoneElse`. */
   async function ask(method: string, path: string, body?: unknown): Promise<Response> {
@@ -224,13 +222,7 @@ export async function createDemoGateway({ dataDir }: { dataDir: string | undefin
 
   app.post('/__demo/reset', async (c) => {
     if (!server) await start()
-    // The demo's "Start over": every table the sync server made, emptied (its migrations kept).
-    await db!.query(
-      `DO $$ DECLARE t text; BEGIN
-         FOR t IN SELECT tablename FROM pg_tables WHERE tablename LIKE 'rtk_offline_%' AND tablename <> 'rtk_offline_migrations' LOOP
-           EXECUTE format('TRUNCATE %I', t);
-         END LOOP; END $$`,
-    )
+    await resetSyncTables(db!)
     failures = []
     requests = []
     latencyMs = 0
