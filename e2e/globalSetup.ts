@@ -7,8 +7,10 @@ import type { TestProject } from 'vitest/node'
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Where the built example app is served, e.g. http://127.0.0.1:41234/ */
+    /** Where the example app built on the mock backend (`--mode mock`) is served, e.g. http://127.0.0.1:41234/ */
     appUrl: string
+    /** Where the example app built on the sync server is served, with the server (PGlite in memory) at /api. */
+    serverAppUrl: string
   }
 }
 
@@ -27,11 +29,13 @@ function freePort(): Promise<number> {
 }
 
 /** The built files the app imports, as the package's exports name them. */
-const builtEntries = ['dist/index.js', 'dist/react/index.js', 'dist/msw/index.js']
+const builtEntries = ['dist/index.js', 'dist/react/index.js', 'dist/msw/index.js', 'dist/persist/index.js', 'dist/server/index.js']
 
 /**
  * Builds the library and the example app as a user would (`npm run build`, then Vite on the built
- * package), serves the app on 127.0.0.1 on a free port and hands its URL to the tests.
+ * package), twice: on the mock backend (`--mode mock`) and on the sync server; serves each on 127.0.0.1
+ * on a free port (the server build with rtk-offline/server in the preview server) and hands the URLs to
+ * the tests.
  * `E2E_SKIP_LIB_BUILD=1` uses the library built last (the app is always built).
  */
 export default async function setup(project: TestProject) {
@@ -39,12 +43,17 @@ export default async function setup(project: TestProject) {
   const missing = builtEntries.filter((file) => !existsSync(`${repo}${file}`))
   if (missing.length > 0)
     throw new Error(`The library build has no ${missing.join(', ')}: tsup.config.ts must list every entry of package.json's exports.`)
-  await build({ configFile: appConfig, logLevel: 'warn' })
-  const port = await freePort()
-  const server = await preview({ configFile: appConfig, logLevel: 'warn', preview: { host: '127.0.0.1', port, strictPort: true } })
-  const url = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${port}/`
-  project.provide('appUrl', url)
+  // A fresh, in-memory database for every run: the server cases start from an empty server.
+  process.env.RTK_OFFLINE_EXAMPLE_DATA = 'memory'
+  const servers = []
+  for (const mode of ['mock', 'production'] as const) {
+    await build({ configFile: appConfig, mode, logLevel: 'warn' })
+    const port = await freePort()
+    const server = await preview({ configFile: appConfig, mode, logLevel: 'warn', preview: { host: '127.0.0.1', port, strictPort: true } })
+    servers.push(server)
+    project.provide(mode === 'mock' ? 'appUrl' : 'serverAppUrl', server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${port}/`)
+  }
   return async () => {
-    await server.close()
+    for (const server of servers) await server.close()
   }
 }

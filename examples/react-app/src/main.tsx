@@ -7,7 +7,7 @@ import './styles.css'
 const root = createRoot(document.getElementById('root')!)
 
 /**
- * The mock server must answer before the app sends or pulls anything, so the store (whose sync starts
+ * The backend (the mock's service worker, or the panel's link to the sync server) must run before the app sends or pulls anything, so the store (whose sync starts
  * with the restore and a pull) is loaded only once the service worker runs. The first render waits for
  * the restore, so a reload shows the stored records at once rather than an empty list first.
  */

@@ -17,5 +17,5 @@ export interface Order {
   updatedAt?: number
 }
 
-/** Where the (mock) REST API lives, for the adapter and the backend alike. */
+/** Where the API lives (the sync server, or the mock REST backend), for the adapter and the backend alike. */
 export const apiBaseUrl = '/api'

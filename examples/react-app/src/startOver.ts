@@ -12,7 +12,7 @@ if (tabs) tabs.onmessage = () => void forgetThisTab()
  * would be out of step with it.
  */
 export async function startOver(): Promise<void> {
-  backend.reset()
+  await backend().reset()
   tabs?.postMessage('start-over')
   await forgetThisTab()
 }

@@ -1,6 +1,8 @@
 import { configureStore } from '@reduxjs/toolkit'
-import { createOfflineSync, createRestAdapter, createSyncedEntity, mergeFields } from 'rtk-offline'
+import { createOfflineSync, createRestAdapter, createSyncedEntity, createSyncProtocolAdapter, mergeFields } from 'rtk-offline'
 import { createPersistence } from 'rtk-offline/persist'
+import { backendMode } from './backend'
+import { deviceToken } from './demoAuth'
 import { deviceStorage } from './deviceStorage'
 import { apiBaseUrl, type Item, type Order } from './model'
 import { createAppNetwork } from './network'
@@ -17,13 +19,18 @@ export const network = createAppNetwork()
 
 export const sync = createOfflineSync({
   entities: [items, orders],
-  adapter: createRestAdapter({ baseUrl: apiBaseUrl }),
+  // On the sync server: many changes per request, and a poke over Server-Sent Events when another window
+  // (or the server panel) changed something, so it shows at once. On the mock: one REST request per change.
+  adapter:
+    backendMode === 'server'
+      ? createSyncProtocolAdapter({ baseUrl: apiBaseUrl, headers: { Authorization: `Bearer ${deviceToken}` }, live: true })
+      : createRestAdapter({ baseUrl: apiBaseUrl }),
   network,
   // Short waits, so the demo shows retries without keeping you waiting.
   retry: { baseDelayMs: 1000, maxDelayMs: 15_000 },
   circuitBreaker: { failureThreshold: 3, cooldownMs: 15_000 },
-  // Often, so edits made in the server panel show up within seconds.
-  pullIntervalMs: 5000,
+  // Often on the mock, so edits made in the server panel show up within seconds; the sync server pokes instead.
+  pullIntervalMs: backendMode === 'server' ? 60_000 : 5000,
   // The outbox and the records survive reloads, shared by the app's tabs (see deviceStorage.ts).
   persist: createPersistence({ storage: deviceStorage }),
 })

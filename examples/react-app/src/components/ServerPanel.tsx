@@ -1,6 +1,6 @@
 import { useState, useSyncExternalStore, type FormEvent } from 'react'
-import type { MockFailure, MockRecord } from 'rtk-offline/msw'
-import { backend, backendChanged, backendStore, initialLatency } from '../backend'
+import { backend, backendChanged, backendStore, initialLatency, type DemoBackend } from '../backend'
+import type { DemoFailure } from '../demoProtocol'
 import { startOver } from '../startOver'
 import { Field } from './Field'
 
@@ -15,10 +15,10 @@ const failures: Array<{ value: string; label: string }> = [
 
 const latencies = [0, 300, 1000, 3000]
 
-const writeMethods = ['POST', 'PATCH', 'DELETE']
+type ServerRecord = ReturnType<DemoBackend['records']>[number]
 
-/** `GET /items?since=…`: the app asking what changed, every few seconds. */
-const isPull = (method: string, path: string) => method === 'GET' && /^\/[^/?]+(\?|$)/.test(path)
+/** `GET /items?since=…` (REST) or `POST /sync/pull` (the sync server): the app asking what changed. */
+const isPull = (method: string, path: string) => path.startsWith('/sync/pull') || (method === 'GET' && /^\/[^/?]+(\?|$)/.test(path))
 
 const sampleNames = ['Tent', 'Sleeping bag', 'Camp stove']
 
@@ -41,13 +41,13 @@ function FailNextForm({ onQueued }: { onQueued(count: number): void }) {
   const submit = (event: FormEvent) => {
     event.preventDefault()
     const times = Math.max(1, Number(count) || 1)
-    const kind: MockFailure = /^\d+$/.test(failure) ? Number(failure) : (failure as MockFailure)
+    const kind: DemoFailure = /^\d+$/.test(failure) ? Number(failure) : (failure as DemoFailure)
     const body = kind === 422 ? { message: 'Quantity is over the warehouse limit' } : undefined
     control(() =>
-      backend.failNext(times, kind, {
+      backend().failNext(times, kind, {
         ...(takesRetryAfter && retryAfter !== '' ? { retryAfter: Number(retryAfter) } : {}),
         ...(body ? { body } : {}),
-        ...(pullsToo ? {} : { methods: writeMethods }),
+        writesOnly: !pullsToo,
       }),
     )
     onQueued(times)
@@ -86,7 +86,7 @@ function FailNextForm({ onQueued }: { onQueued(count: number): void }) {
 }
 
 /** Someone else edits an item on the server: its name and quantity. */
-function RemoteEditForm({ record, label, onDone }: { record: MockRecord; label: string; onDone(): void }) {
+function RemoteEditForm({ record, label, onDone }: { record: ServerRecord; label: string; onDone(): void }) {
   const [name, setName] = useState(String(record.name ?? ''))
   const [quantity, setQuantity] = useState(String(record.quantity ?? 0))
   const submit = (event: FormEvent) => {
@@ -95,7 +95,7 @@ function RemoteEditForm({ record, label, onDone }: { record: MockRecord; label: 
     if (name.trim() !== '' && name.trim() !== record.name) changes.name = name.trim()
     const count = Math.max(0, Number(quantity) || 0)
     if (count !== record.quantity) changes.quantity = count
-    if (Object.keys(changes).length > 0) control(() => backend.editRemote('items', record.id, changes))
+    if (Object.keys(changes).length > 0) control(() => backend().editRemote('items', record.id, changes))
     onDone()
   }
   return (
@@ -112,7 +112,7 @@ function RemoteEditForm({ record, label, onDone }: { record: MockRecord; label: 
   )
 }
 
-function RemoteRecord({ entity, record, label }: { entity: string; record: MockRecord; label: string }) {
+function RemoteRecord({ entity, record, label }: { entity: string; record: ServerRecord; label: string }) {
   const [editing, setEditing] = useState(false)
   if (editing) return <RemoteEditForm record={record} label={label} onDone={() => setEditing(false)} />
   return (
@@ -126,7 +126,7 @@ function RemoteRecord({ entity, record, label }: { entity: string; record: MockR
             <button
               type="button"
               aria-label={`Add 10 to ${label} on the server`}
-              onClick={() => control(() => backend.editRemote(entity, record.id, { quantity: Number(record.quantity ?? 0) + 10 }))}
+              onClick={() => control(() => backend().editRemote(entity, record.id, { quantity: Number(record.quantity ?? 0) + 10 }))}
             >
               +10
             </button>
@@ -135,7 +135,7 @@ function RemoteRecord({ entity, record, label }: { entity: string; record: MockR
             </button>
           </>
         )}
-        <button type="button" aria-label={`Delete ${label} on the server`} onClick={() => control(() => backend.deleteRemote(entity, record.id))}>
+        <button type="button" aria-label={`Delete ${label} on the server`} onClick={() => control(() => backend().deleteRemote(entity, record.id))}>
           Delete
         </button>
       </span>
@@ -143,8 +143,8 @@ function RemoteRecord({ entity, record, label }: { entity: string; record: MockR
   )
 }
 
-function RecordList({ entity, label, describe }: { entity: string; label: string; describe(record: MockRecord): string }) {
-  const records = backend.records(entity)
+function RecordList({ entity, label, describe }: { entity: string; label: string; describe(record: ServerRecord): string }) {
+  const records = backend().records(entity)
   return (
     <>
       <h3>{label}</h3>
@@ -173,18 +173,34 @@ export function ServerPanel() {
   const [latency, setLatency] = useState(initialLatency)
   const [queued, setQueued] = useState({ count: 0, injectedBefore: 0 })
   const [showPulls, setShowPulls] = useState(false)
-  const injected = backend.requests.filter((request) => request.injected !== null).length
+  const server = backend()
+  const injected = server.requests.filter((request) => request.injected !== null).length
   const waiting = Math.max(0, queued.count - (injected - queued.injectedBefore))
-  const listed = showPulls ? backend.requests : backend.requests.filter((request) => !isPull(request.method, request.path))
-  const pulls = backend.requests.length - backend.requests.filter((request) => !isPull(request.method, request.path)).length
+  const listed = showPulls ? server.requests : server.requests.filter((request) => !isPull(request.method, request.path))
+  const pulls = server.requests.length - server.requests.filter((request) => !isPull(request.method, request.path)).length
   const recent = listed.slice(-8).reverse()
   return (
     <aside className="server" aria-labelledby="server-heading">
-      <h2 id="server-heading">Server (mock, in this page)</h2>
-      <p className="hint">
-        rtk-offline/msw answers the app&apos;s REST requests in a service worker and keeps its data in localStorage, shared by
-        the app&apos;s tabs.
-      </p>
+      <h2 id="server-heading">{server.kind === 'server' ? 'Server' : 'Server (mock, in this page)'}</h2>
+      {server.kind === 'server' ? (
+        <p className="hint">
+          rtk-offline/server on PGlite, in the dev server&apos;s process; its data is kept in a folder, so a restart keeps it.
+          Every window of the app syncs through it.
+        </p>
+      ) : (
+        <p className="hint">
+          rtk-offline/msw answers the app&apos;s REST requests in a service worker and keeps its data in localStorage, shared by
+          the app&apos;s tabs.
+        </p>
+      )}
+      {server.setRunning && (
+        <p>
+          <button type="button" aria-pressed={!server.running} onClick={() => server.setRunning?.(!server.running)}>
+            {server.running ? 'Stop server' : 'Start server'}
+          </button>{' '}
+          <span aria-live="polite">{server.running ? 'Running.' : 'Stopped: every request to it drops.'}</span>
+        </p>
+      )}
       <Field label="Latency">
         {(id) => (
           <select
@@ -193,7 +209,7 @@ export function ServerPanel() {
             onChange={(event) => {
               const ms = Number(event.target.value)
               setLatency(ms)
-              control(() => backend.setLatency(ms))
+              control(() => backend().setLatency(ms))
             }}
           >
             {[...new Set([...latencies, latency])].map((ms) => (
@@ -219,7 +235,7 @@ export function ServerPanel() {
         type="button"
         className="quiet"
         onClick={() =>
-          control(() => backend.seed('items', sampleNames.map((name, index) => ({ id: crypto.randomUUID(), name, quantity: 2 + index * 3 }))))
+          control(() => backend().seed('items', sampleNames.map((name, index) => ({ id: crypto.randomUUID(), name, quantity: 2 + index * 3 }))))
         }
       >
         Add sample items on the server
@@ -239,7 +255,7 @@ export function ServerPanel() {
       ) : (
         <ol className="server-log" aria-label="Recent requests">
           {recent.map((request) => (
-            <li key={backend.requests.indexOf(request)} data-status={String(request.status ?? '')}>
+            <li key={server.requests.indexOf(request)} data-status={String(request.status ?? '')}>
               <code title={request.idempotencyKey ? `${request.path}\nIdempotency-Key: ${request.idempotencyKey}` : request.path}>
                 {request.method} {shortIds(request.path)}
               </code>{' '}
