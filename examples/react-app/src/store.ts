@@ -26,6 +26,8 @@ export const sync = createOfflineSync({
       ? createSyncProtocolAdapter({ baseUrl: apiBaseUrl, headers: { Authorization: `Bearer ${deviceToken}` }, live: true })
       : createRestAdapter({ baseUrl: apiBaseUrl }),
   network,
+  // Up to 100 changes in one request to the sync server (the mock's REST adapter sends one per request anyway).
+  batchSize: 100,
   // Short waits, so the demo shows retries without keeping you waiting.
   retry: { baseDelayMs: 1000, maxDelayMs: 15_000 },
   circuitBreaker: { failureThreshold: 3, cooldownMs: 15_000 },
