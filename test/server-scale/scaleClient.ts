@@ -64,8 +64,10 @@ const addIncrements: ConflictResolver<Shared> = ({ base, local, remote }) => {
   // Shared records are never deleted: a missing side would be a bug this test must show, not hide.
   if (!local || !remote) return 'manual'
   const merged: Shared = { ...remote, count: remote.count + local.count - (base?.count ?? 0) }
-  for (const key of Object.keys(local) as Array<`by_${string}`>)
-    if (key.startsWith('by_') && local[key] !== base?.[key]) merged[key] = local[key]
+  for (const key of Object.keys(local) as Array<`by_${string}`>) {
+    const mine = local[key]
+    if (key.startsWith('by_') && mine !== undefined && mine !== base?.[key]) merged[key] = mine
+  }
   return { merged }
 }
 
@@ -94,8 +96,11 @@ export function createScaleClient(options: ScaleClientOptions) {
         })
       : createRestAdapter({ baseUrl, headers, fetch: faulty.fetch })
   const sent = new Set<string>()
+  /** What was sent for each operation on a shared record, to explain a wrong count. */
+  const sharedOps = new Map<string, { data: unknown; baseVersion: unknown; attempts: number }>()
+  const pushes: Array<{ at: number; ms: number; ops: number; outcomes: string }> = []
+  const pulls: Array<{ entity: string; since: string | null; cursor: string | null; hasMore: boolean; changes: string[] }> = []
   const live = { subscribed: false, pokes: 0, controller: new AbortController() }
-  let store: ReturnType<typeof makeStore>
 
   const subscribe = (onChange: (entity?: string) => void, { signal }: { signal: AbortSignal }) => {
     live.subscribed = true
@@ -108,11 +113,21 @@ export function createScaleClient(options: ScaleClientOptions) {
     )
   }
   const adapter: SyncAdapter = {
-    push(operations, pushOptions) {
-      for (const operation of operations) sent.add(operation.id)
-      return base.push(operations, pushOptions)
+    async push(operations, pushOptions) {
+      for (const operation of operations) {
+        sent.add(operation.id)
+        if (operation.entity === 'shared') sharedOps.set(operation.id, { data: operation.data, baseVersion: operation.baseVersion, attempts: operation.attempts })
+      }
+      const began = performance.now()
+      const outcomes = await base.push(operations, pushOptions)
+      pushes.push({ at: began, ms: performance.now() - began, ops: operations.length, outcomes: outcomes.map((outcome) => outcome.type).join(',') })
+      return outcomes
     },
-    pull: base.pull!.bind(base),
+    async pull(request) {
+      const page = await base.pull!(request)
+      pulls.push({ entity: request.entity, since: request.cursor, cursor: page.cursor, hasMore: page.hasMore, changes: page.changes.map((change) => `${change.id}@${String(change.record?.version ?? 'x')}`) })
+      return page
+    },
     ...(base.subscribe ? { subscribe } : {}),
   }
 
@@ -125,7 +140,7 @@ export function createScaleClient(options: ScaleClientOptions) {
     adapter,
     network: createManualNetworkStatus(true),
     coalesce: false,
-    batchSize: kind === 'rest' ? 10 : 50,
+    batchSize: kind === 'rest' ? 20 : 50,
     retry: { baseDelayMs: 10, maxDelayMs: 250 },
     circuitBreaker: { failureThreshold: 5, cooldownMs: 150 },
     requestTimeoutMs: 10_000,
@@ -140,7 +155,7 @@ export function createScaleClient(options: ScaleClientOptions) {
       reducer: { items: items.reducer, shared: shared.reducer, offline: sync.reducer },
       middleware: (getDefault) => getDefault({ serializableCheck: false, immutableCheck: false }).concat(sync.middleware),
     })
-  store = makeStore()
+  const store = makeStore()
   // This snapshot of the engine may not call `subscribe` itself yet: then listen here, as the engine would.
   queueMicrotask(() => {
     if (base.subscribe && !live.subscribed)
@@ -186,9 +201,9 @@ export function createScaleClient(options: ScaleClientOptions) {
   /**
    * Makes `changes` changes drawn from the client's seed: creates, updates and deletes of its own
    * records and increments of the shared ones, in bursts with short pauses so drains, pulls and
-   * faults interleave with new changes. `onChange` is called after each.
+   * faults interleave with new changes.
    */
-  async function run(changes: number, onChange: () => void): Promise<void> {
+  async function run(changes: number): Promise<void> {
     for (let i = 0; i < changes; i++) {
       const live = [...intent.items].filter(([, value]) => value !== null).map(([id]) => id)
       const roll = script()
@@ -199,7 +214,6 @@ export function createScaleClient(options: ScaleClientOptions) {
         if (!incrementShared(SHARED_IDS[Math.floor(script() * SHARED_IDS.length)]!)) updateItem(pick())
       } else deleteItem(pick())
       intent.changes++
-      onChange()
       if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, script() * 15))
     }
   }
@@ -228,6 +242,9 @@ export function createScaleClient(options: ScaleClientOptions) {
     sync,
     faulty,
     sent,
+    sharedOps,
+    pushes,
+    pulls,
     live,
     errors,
     intent,

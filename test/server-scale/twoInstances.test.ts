@@ -7,8 +7,8 @@
  *
  * Runs only with a database: `RTK_OFFLINE_TEST_DATABASE_URL=postgres://… npm run test:scale`. It works in
  * its own schema (dropped and made again), so it may share a database with the server's suite.
- * RTK_OFFLINE_SCALE_SEED (default 11) and RTK_OFFLINE_SCALE_CHANGES (changes per client, default 500)
- * vary the run.
+ * RTK_OFFLINE_SCALE_SEED (default 11) and RTK_OFFLINE_SCALE_CHANGES (changes per client, default 250)
+ * vary the run; RTK_OFFLINE_SCALE_VERBOSE=1 prints a timeline and every push.
  */
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -17,7 +17,7 @@ import { startServerProcess, type ServerProcess } from './serverProcess'
 
 const PG_URL = process.env.RTK_OFFLINE_TEST_DATABASE_URL || undefined
 const SEED = Number(process.env.RTK_OFFLINE_SCALE_SEED ?? 11)
-const CHANGES = Number(process.env.RTK_OFFLINE_SCALE_CHANGES ?? 500)
+const CHANGES = Number(process.env.RTK_OFFLINE_SCALE_CHANGES ?? 250)
 const SCHEMA = 'rtk_scale_two_instances'
 const SCOPE = 'team'
 const FAULTS = { dropBefore: 0.08, dropAfter: 0.08, delay: 0.15, maxDelayMs: 40 }
@@ -103,19 +103,24 @@ describe.skipIf(!PG_URL)('two server instances on one PostgreSQL (needs RTK_OFFL
     await until('the first pulls', () => clients.every((client) => client.sharedView().length === SHARED_IDS.length), 20_000)
 
     const started = performance.now()
+    const timeline: string[] = []
+    const mark = (what: string) => timeline.push(`${((performance.now() - started) / 1000).toFixed(1)} s ${what}`)
     const total = CHANGES * clients.length
-    let dispatched = 0
     const onB = clients.filter((client) => onServer.get(client) === b)
-    // Mid-drain: once 40% of the changes are made and a client of B has a request in flight, kill B and start it again.
+    // Mid-drain: once B's clients have sent 40% of their changes and one of them has a request in flight,
+    // kill B (SIGKILL: its transactions die with their connections) and start it again on its port.
     let restarts = 0
+    const sentOnB = () => onB.reduce((sum, client) => sum + client.sent.size, 0)
     const chaos = (async () => {
-      await until('a request in flight on B', () => dispatched >= total * 0.4 && onB.some((client) => client.status().inflight > 0), 60_000, 1)
+      await until('a request in flight on B', () => sentOnB() >= CHANGES * onB.length * 0.4 && onB.some((client) => client.status().inflight > 0), 60_000, 1)
+      mark('B killed')
       await b.kill()
       await sleep(300)
       await b.restart()
       restarts++
     })()
-    await Promise.all(clients.map((client) => client.run(CHANGES, () => dispatched++)))
+    void chaos.then(() => mark('B restarted'))
+    await Promise.all(clients.map((client) => client.run(CHANGES).then(() => mark(`${client.name} made its changes`))))
     await chaos
 
     // Faults stop; every client drains and pulls until all are quiet and agree with the server.
@@ -133,10 +138,19 @@ describe.skipIf(!PG_URL)('two server instances on one PostgreSQL (needs RTK_OFFL
         .filter((row) => row.collection === collection && row.data !== null)
         .map((row) => row.data as { id: string })
         .sort(byId)
+    const quiet = new Set<ScaleClient>()
+    /** Notes in the timeline when a client is first quiet; always true. */
+    const firstQuiet = (client: ScaleClient) => {
+      if (!quiet.has(client)) {
+        quiet.add(client)
+        mark(`${client.name} quiet`)
+      }
+      return true
+    }
     const agrees = async () => {
       for (const client of clients) client.kick()
       await sleep(20)
-      await until('every client to be quiet', () => clients.every((client) => client.isQuiet()), 60_000, 20)
+      await until('every client to be quiet', () => clients.filter((client) => client.isQuiet() && firstQuiet(client)).length === clients.length, 90_000, 20)
       const rows = await serverState()
       const items = JSON.stringify(live(rows, 'items'))
       const shared = JSON.stringify(live(rows, 'shared'))
@@ -158,12 +172,12 @@ describe.skipIf(!PG_URL)('two server instances on one PostgreSQL (needs RTK_OFFL
           return `${client.name}: ${JSON.stringify(client.status())} pull ${JSON.stringify(client.sync.selectors.selectPullProgress(client.store.getState()).entities)}; ${differ.length} records differ: ${differ
             .slice(0, 3)
             .map((id) => `${id} server ${server.get(id)} client ${view.get(id)}`)
-            .join(' | ')}; ops ${JSON.stringify(ops)}; errors ${client.errors.slice(0, 3).map(String).join(' | ')}`
+            .join(' | ')}; pulls of ${differ[0]}: ${JSON.stringify(client.pulls.filter((pull) => pull.changes.some((change) => change.startsWith(`${differ[0]}@`))))}; last pulls ${client.pulls.filter((pull) => pull.entity === 'items').slice(-30).map((pull) => `${pull.since}→${pull.cursor}${pull.hasMore ? '+' : ''}:${pull.changes.length}`).join(' ')}; ops ${JSON.stringify(ops)}; errors ${client.errors.slice(0, 3).map(String).join(' | ')}`
         })
         .join('\n')
     }
-    await until('every client to drain and agree with the server', agrees, 60_000, 50).catch(async (error: Error) => {
-      throw new Error(`${error.message}\n${await disagreement()}`)
+    await until('every client to drain and agree with the server', agrees, 90_000, 50).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${timeline.join('; ')}\n${await disagreement()}`)
     })
     const converged = performance.now()
 
@@ -234,7 +248,18 @@ describe.skipIf(!PG_URL)('two server instances on one PostgreSQL (needs RTK_OFFL
       const count = Number(data.count)
       if (count > sum) duplicates += count - sum
       if (count < sum) lost += sum - count
-      if (count !== sum) problems.push(`shared/${id}: count is ${count}, the clients incremented it ${sum} times`)
+      if (count !== sum) {
+        const chain = answers
+          .filter((answer) => answer.result?.record?.id === id && (answer.status === 200 || answer.status === 201))
+          .map((answer) => ({ key: answer.key, record: answer.result!.record as Record<string, unknown> }))
+          .sort((x, y) => Number(x.record.version) - Number(y.record.version))
+        const steps = chain.map(({ key, record }, index) => {
+          const before = index === 0 ? 0 : Number(chain[index - 1]!.record.count)
+          const op = clients.map((client) => client.sharedOps.get(key)).find(Boolean)
+          return `v${String(record.version)} ${key} count ${before}→${String(record.count)}${Number(record.count) - before === 1 || index === 0 ? '' : ' !!'} sent ${JSON.stringify(op)}`
+        })
+        problems.push(`shared/${id}: count is ${count}, the clients incremented it ${sum} times:\n${steps.join('\n')}`)
+      }
     }
     expect(problems).toEqual([])
     expect({ duplicates, lost }).toEqual({ duplicates: 0, lost: 0 })
@@ -266,6 +291,11 @@ describe.skipIf(!PG_URL)('two server instances on one PostgreSQL (needs RTK_OFFL
         `${duplicates} duplicates, ${lost} lost, ${figure(pokes)} pokes, converged in ${((converged - started) / 1000).toFixed(1)} s ` +
         `(drain after faults ${((converged - faultsStoppedAt) / 1000).toFixed(1)} s), seed ${SEED}`,
     )
+    if (process.env.RTK_OFFLINE_SCALE_VERBOSE) {
+      console.info(timeline.join('\n'))
+      for (const client of clients)
+        console.info(`${client.name} pushes: ${client.pushes.map((push) => `${((push.at - started) / 1000).toFixed(1)}s+${Math.round(push.ms)}ms:${push.ops}[${[...new Set(push.outcomes.split(','))].join('/')}]`).join(' ')}`)
+    }
     if (servers.some((server) => server.errors.length > 0)) console.info(`server stderr:\n${servers.flatMap((server) => server.errors).join('\n')}`)
-  }, 120_000)
+  }, 150_000)
 })
