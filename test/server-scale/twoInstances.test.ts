@@ -5,8 +5,9 @@
  * operation was applied exactly once, none was lost, every client's view equals the server's records,
  * and live pokes cross instances (LISTEN/NOTIFY).
  *
- * Runs only with a database: `RTK_OFFLINE_TEST_DATABASE_URL=postgres://… npm run test:scale`. It works in
- * its own schema (dropped and made again), so it may share a database with the server's suite.
+ * Runs only with a database: `RTK_OFFLINE_TEST_DATABASE_URL=postgres://… npm run test:scale` (which fails
+ * without it; `npm test` skips this file then). It works in its own schema (dropped and made again), so it
+ * may share a database with the server's suite.
  * RTK_OFFLINE_SCALE_SEED (default 11) and RTK_OFFLINE_SCALE_CHANGES (changes per client, default 250)
  * vary the run; RTK_OFFLINE_SCALE_VERBOSE=1 prints a timeline and every push.
  */
