@@ -8,7 +8,7 @@
  * Runs only with a database: `RTK_OFFLINE_TEST_DATABASE_URL=postgres://… npm run test:scale` (which fails
  * without it; `npm test` skips this file then). It works in its own schema (dropped and made again), so it
  * may share a database with the server's suite.
- * RTK_OFFLINE_SCALE_SEED (default 11) and RTK_OFFLINE_SCALE_CHANGES (changes per client, default 250)
+ * RTK_OFFLINE_SCALE_SEED (default 11) and RTK_OFFLINE_SCALE_CHANGES (changes per client, default 500)
  * vary the run; RTK_OFFLINE_SCALE_VERBOSE=1 prints a timeline and every push.
  */
 import pg from 'pg'
@@ -18,10 +18,10 @@ import { startServerProcess, type ServerProcess } from './serverProcess'
 
 const PG_URL = process.env.RTK_OFFLINE_TEST_DATABASE_URL || undefined
 const SEED = Number(process.env.RTK_OFFLINE_SCALE_SEED ?? 11)
-const CHANGES = Number(process.env.RTK_OFFLINE_SCALE_CHANGES ?? 250)
+const CHANGES = Number(process.env.RTK_OFFLINE_SCALE_CHANGES ?? 500)
 const SCHEMA = 'rtk_scale_two_instances'
 const SCOPE = 'team'
-const FAULTS = { dropBefore: 0.08, dropAfter: 0.08, delay: 0.15, maxDelayMs: 40 }
+const FAULTS = { dropBefore: 0.1, dropAfter: 0.15, delay: 0.2, maxDelayMs: 40 }
 
 if (!PG_URL)
   console.info('two instances: skipped (set RTK_OFFLINE_TEST_DATABASE_URL to a PostgreSQL database and run `npm run test:scale`).')
@@ -177,7 +177,7 @@ describe.skipIf(!PG_URL)('two server instances on one PostgreSQL (needs RTK_OFFL
         })
         .join('\n')
     }
-    await until('every client to drain and agree with the server', agrees, 90_000, 50).catch(async (error: Error) => {
+    await until('every client to drain and agree with the server', agrees, 100_000, 50).catch(async (error: Error) => {
       throw new Error(`${error.message}\n${timeline.join('; ')}\n${await disagreement()}`)
     })
     const converged = performance.now()
