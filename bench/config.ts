@@ -3,6 +3,9 @@ import type { DrainOptions } from './workloads/drain'
 import type { MemoryOptions } from './workloads/memory'
 import type { RehydrateOptions } from './workloads/rehydrate'
 import type { RestoreBrowserOptions } from './workloads/restoreBrowser'
+import type { ServerDrainOptions } from './workloads/serverDrain'
+import type { ServerPullOptions } from './workloads/serverPull'
+import type { ServerThroughputOptions } from './workloads/serverThroughput'
 import type { StoredOptions } from './workloads/stored'
 
 /** How big each workload runs. `standard` is `npm run bench`; `smoke` is CI's; `full` takes the issue's 100,000 updates. */
@@ -19,6 +22,48 @@ export interface BenchConfig {
   restoreBrowser: RestoreBrowserOptions
   memory: MemoryOptions
   rehydrate: RehydrateOptions
+  /** Issue 11's server workloads (bench/workloads/server*.ts), run on PGlite and, given BENCH_DATABASE_URL, on PostgreSQL. */
+  server: {
+    /** A PostgreSQL URL to run them on as well (env BENCH_DATABASE_URL); PGlite only without it. */
+    databaseUrl: string | null
+    drain: ServerDrainOptions
+    throughput: ServerThroughputOptions
+    pull: ServerPullOptions
+  }
+}
+
+/** Issue 11's server workloads by profile. */
+function serverWorkloads(profile: Profile): BenchConfig['server'] {
+  const databaseUrl = process.env.BENCH_DATABASE_URL || null
+  if (profile === 'smoke')
+    return {
+      databaseUrl,
+      drain: { operations: 60, records: 60, slowOperations: 20, rounds: 1, timeoutMs: 120_000, seed: 'push' },
+      throughput: { clients: [1, 3], operations: 60, batchSize: 10, rounds: 1, scopes: ['per client', 'shared'] },
+      pull: { records: 120, limits: [50], rounds: 1, timeoutMs: 120_000, seed: 'push' },
+    }
+  return {
+    databaseUrl,
+    drain: {
+      operations: 10_000,
+      records: 10_000,
+      // One request per operation costs the server a transaction each: 10,000 of them take minutes on PGlite,
+      // so the standard profile drains 1,000 and extrapolates per operation (the report says so); --full drains all.
+      slowOperations: profile === 'full' ? 10_000 : 1000,
+      rounds: profile === 'full' ? 3 : 1,
+      timeoutMs: 1_800_000,
+      seed: 'sql',
+    },
+    // 3,000 creates a level (60 a client at 50 clients, in batches of 50): each level takes tens of seconds on this server.
+    throughput: {
+      clients: [1, 10, 50],
+      operations: profile === 'full' ? 10_000 : 3000,
+      batchSize: 50,
+      rounds: profile === 'full' ? 3 : 1,
+      scopes: ['per client', 'shared'],
+    },
+    pull: { records: 100_000, limits: [500, 100], rounds: profile === 'full' ? 3 : 1, timeoutMs: 1_800_000, seed: 'sql' },
+  }
 }
 
 const REDUX_OFFLINE_DEV_SKIP =
@@ -86,6 +131,7 @@ export function benchConfig(profile: Profile): BenchConfig {
       restoreBrowser: { records: 100, warmups: 1, rounds: 1 },
       memory: { records: 10, checkpoints: [0, 200, 1000], timeoutMs: 60_000 },
       rehydrate: { records: 100, warmups: 1, rounds: 1 },
+      server: serverWorkloads(profile),
     }
   return {
     profile,
@@ -139,5 +185,6 @@ export function benchConfig(profile: Profile): BenchConfig {
     memory: { records: 100, checkpoints: [0, 10_000, 100_000], timeoutMs: 300_000 },
     // A warm-up round (not counted) first: the first restore in a process also pays for compiling the code.
     rehydrate: { records: 10_000, warmups: 1, rounds: 3 },
+    server: serverWorkloads(profile),
   }
 }

@@ -8,6 +8,8 @@ import type { RehydrateRow } from './workloads/rehydrate'
 import type { RestoreBrowserResult } from './workloads/restoreBrowser'
 import { SIZE_ROWS, type SizeBreakdown, type SizeRow } from './workloads/size'
 import type { StoredRow } from './workloads/stored'
+import { renderServerReport } from './serverReport'
+import type { ServerResults } from './workloads/serverWorkloads'
 
 export interface BenchResults {
   config: BenchConfig
@@ -23,6 +25,8 @@ export interface BenchResults {
   memory: MemoryReport[]
   size: SizeRow[]
   sizeBreakdown: SizeBreakdown
+  /** Issue 11's server workloads (bench/serverReport.ts renders them). */
+  server: ServerResults
 }
 
 /** What the issue asks of rtk-offline; goals, not assertions. */
@@ -482,5 +486,6 @@ export function renderReport(results: BenchResults): string {
       ),
       '',
     )
+  out.push(...renderServerReport(results.server, config))
   return out.join('\n')
 }

@@ -5,7 +5,9 @@
  *   npm run bench                 # the standard profile (20–35 minutes on 2 cores, by load)
  *   npm run bench -- --full       # the issue's 100,000 updates per dispatch contestant (longer)
  *   npm run bench:smoke           # CI: tiny sizes, the same code paths, no judgement of speed
- *   npm run bench -- --only=drain # some workloads: dispatch, dispatch-size, drain, stored, rehydrate, restore-browser, memory, size
+ *   npm run bench -- --only=drain # some workloads: dispatch, dispatch-size, drain, stored, rehydrate, restore-browser, memory, size,
+ *                                 # server-drain, server-throughput, server-pull (issue 11: the reference server on PGlite, and on
+ *                                 # PostgreSQL too when BENCH_DATABASE_URL=postgres://… is set)
  *
  * Both scripts build dist/ first; the benchmarks load rtk-offline from there (what users install).
  */
@@ -13,6 +15,7 @@ import { benchConfig, type Profile } from './config'
 import { distEntry, loadRtkOffline } from './lib/loadRtkOffline'
 import { describeBuild, describeMachine } from './lib/machine'
 import { renderReport, type BenchResults } from './report'
+import { serverFailures } from './serverReport'
 import { startBenchServer } from './server/startBenchServer'
 import { runDispatch } from './workloads/dispatch'
 import { runDrain } from './workloads/drain'
@@ -21,8 +24,10 @@ import { runRehydrate } from './workloads/rehydrate'
 import { runRestoreBrowser } from './workloads/restoreBrowser'
 import { runSize, runSizeBreakdown } from './workloads/size'
 import { runStored } from './workloads/stored'
+import { runServerWorkloads, type ServerWorkload } from './workloads/serverWorkloads'
 
-const WORKLOADS = ['dispatch', 'dispatch-size', 'drain', 'stored', 'rehydrate', 'restore-browser', 'memory', 'size'] as const
+const SERVER_WORKLOADS = ['server-drain', 'server-throughput', 'server-pull'] as const satisfies readonly ServerWorkload[]
+const WORKLOADS = ['dispatch', 'dispatch-size', 'drain', 'stored', 'rehydrate', 'restore-browser', 'memory', 'size', ...SERVER_WORKLOADS] as const
 type Workload = (typeof WORKLOADS)[number]
 
 function parseArgs(argv: readonly string[]): { profile: Profile; only: Set<Workload> } {
@@ -64,6 +69,7 @@ async function main(): Promise<void> {
     memory: [],
     size: [],
     sizeBreakdown: { files: [], minified: 0 },
+    server: { drain: [], throughput: [], pull: [] },
   }
   if (only.has('size')) {
     log('size: bundling with esbuild')
@@ -87,9 +93,13 @@ async function main(): Promise<void> {
     if (results.restoreBrowser.skipped) log(`restore-browser: skipped, ${results.restoreBrowser.skipped}`)
   }
   if (only.has('memory')) results.memory = await runMemory(config.memory, log)
+  const serverOnly = SERVER_WORKLOADS.filter((name) => only.has(name))
+  if (serverOnly.length > 0) results.server = await runServerWorkloads(lib, config, serverOnly, log)
   results.seconds = (performance.now() - started) / 1000
   log('done')
   process.stdout.write(`${renderReport(results)}\n`)
+  const wrong = serverFailures(results.server)
+  if (wrong.length > 0) throw new Error(`bench: ${wrong.join('; ')}`)
 }
 
 main().then(
