@@ -113,12 +113,13 @@ export function renderServerReport(results: ServerResults, config: BenchConfig):
         (result.database === 'PGlite' ? ' PGlite has one connection: its transactions run one at a time whatever the clients.' : ''),
       '',
       markdownTable(
-        ['clients', 'scope', 'operations applied / s', 'requests', 'rounds'],
+        ['clients', 'scope', 'operations applied / s', 'requests', 'ops sent again after a dropped connection', 'rounds'],
         result.rows.map((row) => [
           formatCount(row.clients),
           row.scopes,
           `**${formatCount(Math.round(row.opsPerSecond))}**`,
           formatCount(row.requests),
+          formatCount(row.retried),
           row.samples.map((sample) => formatCount(Math.round(sample))).join(', '),
         ]),
       ),

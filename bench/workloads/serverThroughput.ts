@@ -27,6 +27,8 @@ export interface ServerThroughputRow {
   /** Median operations applied per second. */
   opsPerSecond: number
   requests: number
+  /** Operations sent again after a `retry` answer (a connection the server dropped), over the rounds. */
+  retried: number
 }
 
 export interface ServerThroughputResult {
@@ -53,13 +55,23 @@ async function measure(lib: RtkOffline, server: SyncBenchServer, clients: number
     }
     return { adapter, batches }
   })
+  let retried = 0
   const start = performance.now()
   await Promise.all(
     workers.map(async ({ adapter, batches }) => {
       for (const batch of batches) {
-        const outcomes = await adapter.push(batch, { signal })
-        const bad = outcomes.find((outcome) => outcome.type !== 'ok')
-        if (bad || outcomes.length !== batch.length) throw new Error(`server-throughput: a push was not applied whole: ${JSON.stringify(bad ?? outcomes.length)}`)
+        // As the engine would: operations answered `retry` (a dropped connection) go again under the same
+        // ids, which the server answers exactly once; at most 5 tries.
+        let waiting = batch
+        for (let attempt = 1; waiting.length > 0; attempt++) {
+          const outcomes = await adapter.push(waiting, { signal })
+          const bad = outcomes.find((outcome) => outcome.type !== 'ok' && outcome.type !== 'retry')
+          if (bad || outcomes.length !== waiting.length || attempt > 5)
+            throw new Error(`server-throughput: a push was not applied: ${JSON.stringify(bad ?? outcomes.find((outcome) => outcome.type !== 'ok') ?? outcomes.length)}`)
+          const again = waiting.filter((_, index) => outcomes[index]!.type === 'retry')
+          retried += again.length
+          waiting = again
+        }
       }
     }),
   )
@@ -68,7 +80,7 @@ async function measure(lib: RtkOffline, server: SyncBenchServer, clients: number
   const applied = perClient * clients
   if (stats.todos.records !== applied || stats.todos.sumN !== applied)
     throw new Error(`server-throughput: the server holds ${stats.todos.records} records, expected ${applied}`)
-  return { opsPerSecond: applied / (ms / 1000), requests: stats.requests }
+  return { opsPerSecond: applied / (ms / 1000), requests: stats.requests, retried }
 }
 
 export async function runServerThroughput(
@@ -85,13 +97,15 @@ export async function runServerThroughput(
     for (const clients of options.clients) {
       const samples: number[] = []
       let requests = 0
+      let retried = 0
       for (let round = 0; round < options.rounds; round++) {
         log(`server-throughput on ${database}: ${clients} clients, scope ${scopes}, round ${round + 1}/${options.rounds}`)
         const sample = await measure(lib, server, clients, scopes, options, `t${round}`)
         samples.push(sample.opsPerSecond)
         requests = sample.requests
+        retried += sample.retried
       }
-      rows.push({ clients, scopes, samples, opsPerSecond: median(samples), requests })
+      rows.push({ clients, scopes, samples, opsPerSecond: median(samples), requests, retried })
     }
   return { database, options, rows }
 }
