@@ -131,7 +131,7 @@ export function renderServerReport(results: ServerResults, config: BenchConfig):
     out.push(
       `### 8. Server pull on ${result.database}: ${formatCount(options.records)} records into an empty client`,
       '',
-      `${server}. The records were ${options.seed === 'sql' ? 'written into the server\'s tables' : 'created through batch pushes'} once (not timed); each round a new rtk-offline store (\`createSyncProtocolAdapter\`, pull on, nothing else) goes online and the clock runs until the last page is applied and its view holds every record. Median of ${options.rounds}.`,
+      `${server}. The records were ${options.seed === 'sql' ? 'written into the server\'s tables' : 'created through batch pushes'} once (not timed); each round a new rtk-offline store (\`createSyncProtocolAdapter\`, pull on, nothing else) goes online and the clock runs until its last page (hasMore false) is applied; the records its view then holds are counted. Median of ${options.rounds}.`,
       '',
       markdownTable(
         ['page size (`pull: { limit }`)', 'pages', 'time to last page applied', 'records / s', 'records in the client', 'rounds'],
