@@ -13,7 +13,7 @@ const fallbacks: readonly MergeFallback[] = ['manual', 'server-wins', 'client-wi
 
 /** Options of {@link mergeFields}. */
 export interface MergeFieldsOptions<TRecord = Rec> {
-  /** How to merge particular top-level fields changed on both sides (counters, sets, …). */
+  /** How to merge particular top-level fields changed on both sides (counters, sets, …), to the same value or not. */
   fields?: { [K in Extract<keyof TRecord, string>]?: FieldMerger }
   /**
    * What decides a field changed on both sides to different values that no field merger settles, and

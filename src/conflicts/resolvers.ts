@@ -55,8 +55,8 @@ export function mergeAsSet(): FieldMerger {
 /**
  * Merges a numeric counter by adding up both sides' deltas: `base + (local − base) + (remote − base)`.
  * Two clients that each sold items from a stock of 10, one 2 and one 3, end at 5, where any side
- * winning would end at 7 or 8. A field absent (or null) in base counts as 0; if a side is not a finite
- * number, it does not decide.
+ * winning would end at 7 or 8; two that each sold 2 end at 6. A field absent (or null) in base counts
+ * as 0; if a side is not a finite number, it does not decide.
  *
  * @example
  * ```ts

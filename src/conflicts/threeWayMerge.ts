@@ -6,8 +6,8 @@ type Rec = Record<string, unknown>
 /** Options of {@link threeWayMerge}. */
 export interface ThreeWayMergeOptions {
   /**
-   * Field mergers by top-level field name, tried for a top-level field changed on both sides to
-   * different values. For a field holding an object on both sides, the objects are merged key by key
+   * Field mergers by top-level field name, tried for a top-level field changed on both sides (to
+   * different values, or to the same scalar: two equal changes to a counter are two). For a field holding an object on both sides, the objects are merged key by key
    * first; the field's merger is asked only when that leaves conflicts inside, and then decides the
    * whole field.
    */
@@ -92,7 +92,12 @@ function mergeRecords(
   return { merged, conflicts }
 }
 
-/** One field: a side that left it as it was in base yields to the other; equal changes agree. */
+/**
+ * One field: a side that left it as it was in base yields to the other. Equal changes on both sides
+ * agree, unless the field has its own merger: then the merger decides, because two equal changes are
+ * not always one (two devices that each added 1 to a counter both hold base + 1; sumCounters makes it
+ * base + 2, where taking either side would lose one increment).
+ */
 function mergeField(
   sides: Pick<FieldSides, 'base' | 'local' | 'remote'>,
   path: string,
@@ -101,7 +106,8 @@ function mergeField(
 ): FieldOutcome {
   const { base, local, remote } = sides
   if (jsonEqual(local, base)) return settled(remote)
-  if (jsonEqual(remote, base) || jsonEqual(local, remote)) return settled(local)
+  if (jsonEqual(remote, base)) return settled(local)
+  if (jsonEqual(local, remote) && (merger === undefined || isJsonObject(local))) return settled(local)
   return mergeBothChanged({ ...sides, localTime: settings.localTime, remoteTime: settings.remoteTime }, path, merger, settings)
 }
 

@@ -174,13 +174,24 @@ describe('threeWayMerge: field mergers', () => {
     expect(merger.mock.calls).toEqual([[{ base: 10, local: 8, remote: 7, localTime: 2_000, remoteTime: 1_000 }]])
   })
 
-  it('is not asked about a field changed on one side only, or to the same value', () => {
+  it('is not asked about a field changed on one side only', () => {
     const merger = vi.fn(sum)
 
     merge({ qty: 10 }, { qty: 8 }, { qty: 10 }, { fields: { qty: merger } })
-    merge({ qty: 10 }, { qty: 8 }, { qty: 8 }, { fields: { qty: merger } })
+    merge({ qty: 10 }, { qty: 10 }, { qty: 8 }, { fields: { qty: merger } })
 
     expect(merger).not.toHaveBeenCalled()
+  })
+
+  it('decides a field both sides changed to the same value (two equal changes may be two: regression of the two-instance scale test, where concurrent +1s to a counter were merged into one)', () => {
+    const merger = vi.fn(sum)
+
+    expect(merge({ qty: 10 }, { qty: 8 }, { qty: 8 }, { fields: { qty: merger } })).toEqual({ merged: { qty: 6 }, conflicts: [] })
+    expect(merger).toHaveBeenCalledTimes(1)
+    // Without a merger of its own, equal changes agree (the fallback is not asked either).
+    const fallback = vi.fn(() => ({ value: 0 }))
+    expect(merge({ qty: 10 }, { qty: 8 }, { qty: 8 }, { fallback })).toEqual({ merged: { qty: 8 }, conflicts: [] })
+    expect(fallback).not.toHaveBeenCalled()
   })
 
   it('leaves the field a conflict when it returns undefined', () => {
