@@ -300,6 +300,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       seq: conflict.seq,
       next: change && { id: config.generateId(), change },
       remote: conflict.remote,
+      base: conflict.base,
     }
     return { ...action, payload: { ...action.payload, resolved } }
   }
