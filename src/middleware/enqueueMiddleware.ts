@@ -303,7 +303,6 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       seq: conflict.seq,
       next: change && { id: config.generateId(), change },
       remote: conflict.remote,
-      base: conflict.base,
     }
     return { ...action, payload: { ...action.payload, resolved } }
   }

@@ -218,8 +218,6 @@ export const resolveConflict = /* @__PURE__ */ createAction(
         next: { id: string; change: Change } | null
         /** The server's record the conflict reported: `next` is a change onto it. */
         remote?: Record<string, unknown> | null
-        /** The confirmed state the parked change was made on: what the changes after it were made on when it is dropped. */
-        base?: Record<string, unknown> | null
       },
     },
   }),

@@ -234,19 +234,6 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     return entry.base === null && (entry.madeOn !== null || entry.gone === true)
   }
 
-  /**
-   * What the changes after a record's first change were made on, once a conflict drops that change (the
-   * server's record taken): what it was made on, never the remote. Sent with the remote's version they
-   * would overwrite its data without the strategy seeing them; with their own they meet it as conflicts of
-   * their own. Two exceptions. A record gone (remote null) has no version left to send (one created again
-   * may reuse it): they meet its absence (answerMadeOnAbsence). A create refused (made on nothing, the id
-   * taken on the server) leaves no server record they were made on: they go onto the server's, as a
-   * change made on nothing would meet it only as a record deleted locally.
-   */
-  function madeOnAfterDrop(madeOn: Rec | null, remote: Rec | null): Rec | null {
-    return remote === null || madeOn === null ? remote : madeOn
-  }
-
   /** Sets the view of one record to the replay of its pending changes, dropping the shadow when none remain. */
   function rebuild(state: State, entry: PendingRecord<Rec>): void {
     const record = replay(entry.base, entry.changes)
@@ -493,7 +480,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         else entry.madeOn = entry.base
         entry.changes.splice(index, 1)
         break
-      case 'conflict': {
+      case 'conflict':
         // The server's record is the confirmed state now; the change is kept (parked), replaced by its
         // rebased form, or dropped, as the strategy decided.
         // Durability invariant 3: a remote older than the confirmed state settles the operation but does
@@ -504,20 +491,14 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         } else if (result.next) entry.changes[index] = { seq: change.seq, ...result.next.change }
         else entry.changes.splice(index, 1)
         // `madeOn` is the server record the first pending change was made on, and its version goes as
-        // If-Match: never the confirmed state, which a pull may have moved past this remote (a 412 from a
-        // server that had not seen the newer version yet). The resolution (`next`, or the choice a person
-        // makes on a parked conflict) is computed on this remote: it goes with the remote's version, so a
-        // server that has moved on refuses it again and the strategy sees what it missed. (Parked, it is
-        // moved now, not when the person decides: a crash before the slice is stored again must not send
-        // the decision with the older version.) A change dropped with changes after it is different: those
-        // were made on it, so on what it was made on, never on this remote; sent with the remote's version
-        // they would overwrite its data without the strategy ever seeing them. They keep `madeOn` and meet
-        // the remote as conflicts of their own (see madeOnAfterDrop).
-        if (index !== 0) break
-        if (result.resolution === 'manual' || result.next) entry.madeOn = result.remote
-        else entry.madeOn = madeOnAfterDrop(entry.madeOn, result.remote)
+        // If-Match: after a conflict, the remote, never the confirmed state, which a pull may have moved past
+        // it (a 412 from a server that had not seen the newer version yet). The resolution (`next`, or the
+        // choice a person makes on a parked conflict) is computed on this remote, and a dropped change's
+        // successors are replayed on it: they go with the remote's version, so a server that has moved on
+        // refuses them and the strategy sees what they missed. (Parked, it is moved now, not when the person
+        // decides: a crash before the slice is stored again must not send the decision with an older version.)
+        if (index === 0) entry.madeOn = result.remote
         break
-      }
       case 'failed': {
         const dropped = new Set([result.seq, ...result.dependents])
         entry.changes = entry.changes.filter((pending) => !dropped.has(pending.seq))
@@ -651,13 +632,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
           // The change is made onto the server's record the conflict reported (its version goes as
           // If-Match), even when the stored confirmed state is older (a crash before the slice was written).
           if (resolved.remote !== undefined && index === 0) entry.madeOn = resolved.remote
-        } else {
-          entry.changes.splice(index, 1)
-          // The server's record taken: the changes after it were made on the dropped change, so on what it
-          // was made on (the conflict's base), never on the remote (see the 'conflict' settlement).
-          if (resolved.base !== undefined && resolved.remote !== undefined && index === 0)
-            entry.madeOn = madeOnAfterDrop(resolved.base as Rec | null, resolved.remote as Rec | null)
-        }
+        } else entry.changes.splice(index, 1)
         rebuild(state, entry)
       })
       builder.addCase(retryFailed, (state, action) => {

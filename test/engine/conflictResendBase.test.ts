@@ -130,7 +130,7 @@ describe("a conflict's resolution is sent with the version it was computed on", 
     expect(t.pending()).toBe(0)
   })
 
-  it('server-wins drops the change, and the change made after it goes with the version it was made on, not the 412\'s: the server still wins', async () => {
+  it('server-wins drops the change, and the change after it goes with the 412\'s v2 it is replayed on, not the v3 a pull brought: v3\'s change stays', async () => {
     const server = createServer({ id: 'k', count: 0, version: 1 })
     const t = setup('server-wins')
     await pulledV1(t, server)
@@ -140,16 +140,17 @@ describe("a conflict's resolution is sent with the version it was computed on", 
     t.increment()
     await advance()
     const v2 = server.add(10)
-    t.scripted.answer((op) => server.apply(op))
+    const v3 = server.add(100)
+    await pullNow(t, v3, 'c3')
+    t.scripted.answer(() => ({ type: 'conflict', remote: v2 }))
     await advance()
     expect(t.sync.selectors.selectConflicts(t.store.getState())).toMatchObject([{ resolution: 'server-wins' }])
-    // The second change was made on v1 with our first change, never on v2: sent with If-Match 2 it would
-    // write count 2 over the server's 10 that server-wins kept.
-    expect(t.sends()).toEqual([[[1, 1]], [[2, 1]]])
+    // Sent with If-Match 3 it would write count 2 over v3's 110, a change no strategy ever saw.
+    expect(t.sends()).toEqual([[[1, 1]], [[2, 2]]])
     t.scripted.answer((op) => server.apply(op))
     await advance()
-    expect(server.get()).toEqual(v2)
-    expect(t.view()).toEqual(v2)
+    expect(server.get()).toEqual(v3)
+    expect(t.view()).toEqual(v3)
     expect(t.pending()).toBe(0)
   })
 
@@ -179,7 +180,7 @@ describe("a conflict's resolution is sent with the version it was computed on", 
     expect(t.pending()).toBe(0)
   })
 
-  it('a conflict parked for a person and resolved later: "local" goes with the parked remote\'s version, "remote" leaves the changes after it made on theirs', async () => {
+  it('a conflict parked for a person with a change behind it: taking "remote" sends that change with the parked remote\'s version, not a pulled newer one', async () => {
     const server = createServer({ id: 'k', count: 0, version: 1 })
     const t = setup('manual')
     await pulledV1(t, server)
@@ -188,22 +189,21 @@ describe("a conflict's resolution is sent with the version it was computed on", 
     t.increment()
     await advance()
     const v2 = server.add(10)
-    t.scripted.answer((op) => server.apply(op))
+    const v3 = server.add(100)
+    // A pull brings v3 before the 412 (from a server that has seen v2 only) is answered.
+    await pullNow(t, v3, 'c3')
+    t.scripted.answer(() => ({ type: 'conflict', remote: v2 }))
     await advance()
     const [conflict] = t.sync.selectors.selectOpenConflicts(t.store.getState())
     expect(conflict).toMatchObject({ remote: v2 })
-    // A pull brings v3 while the conflict waits for the person.
-    const v3 = server.add(100)
-    await pullNow(t, v3, 'c3')
-    // Taking the server's side drops the first +1; the second was made on it, on v1, never on v2 or v3.
     t.store.dispatch(t.sync.actions.resolveConflict({ id: conflict!.id, choose: 'remote' }))
     await advance()
-    expect(t.sends()).toEqual([[[1, 1]], [[2, 1]]])
+    expect(t.sends()).toEqual([[[1, 1]], [[2, 2]]])
     t.scripted.answer((op) => server.apply(op))
     await advance()
     // It meets v3 as a conflict of its own, parked for the person; keeping it goes with If-Match 3.
     const [second] = t.sync.selectors.selectOpenConflicts(t.store.getState())
-    expect(second).toMatchObject({ remote: v3, local: { count: 2 } })
+    expect(second).toMatchObject({ remote: v3 })
     t.store.dispatch(t.sync.actions.resolveConflict({ id: second!.id, choose: 'local' }))
     await advance()
     expect(t.sends().at(-1)).toEqual([[2, 3]])
