@@ -22,7 +22,10 @@ export interface Operation {
   kind: OperationKind
   /** `create`: the whole record; `update`: the changed fields (JSON merge patch); `delete`: null. */
   data: Record<string, unknown> | null
-  /** The version of the confirmed record when the change was made, or null (new record, no version). */
+  /**
+   * The version of the server record the change was made on (for a record with earlier pending changes, the
+   * one they were made on, not newer data a pull brought since), or null (new record, no version).
+   */
   baseVersion: Version | null
   /** When it was made, epoch milliseconds. */
   enqueuedAt: number

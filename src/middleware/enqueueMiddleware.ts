@@ -161,9 +161,12 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       return cursor
     }
 
-    const confirmedVersion = (id: EntityId): Version | null => {
+    // The version of the server record the change is made on: for a record with pending changes, the one
+    // they were made on (`madeOn`), never the confirmed state a pull moved since, whose version would let the
+    // change overwrite a record it never saw (the drain sends this version where `madeOn` holds none).
+    const madeOnVersion = (id: EntityId): Version | null => {
       const pending = trieGet(state.pending, idPath(id))
-      return versionOf(pending ? pending.base : (state.entities[id] ?? null), versionField)
+      return versionOf(pending ? pending.madeOn : (state.entities[id] ?? null), versionField)
     }
 
     const push = (id: EntityId, change: Change) => {
@@ -181,7 +184,7 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
           coalesced: false,
           seq: draw(),
           id: config.generateId(),
-          baseVersion: confirmedVersion(id),
+          baseVersion: madeOnVersion(id),
         }
         // Durability invariant 3: what the change was made on travels with it (see OpStamp.madeOn).
         if (!trieGet(state.pending, idPath(id))) entry.madeOn = (state.entities[id] as Record<string, unknown> | undefined) ?? null

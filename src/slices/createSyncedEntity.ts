@@ -468,12 +468,13 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
           if (result.record == null || selectId(result.record) !== result.recordId) entry.base = applyChange<Rec>(entry.base, change)
           else if (!isOlder(result.record, entry.base)) entry.base = result.record
         }
-        // Our own confirmation moves what the changes after it were made on: our change as the server
-        // applied it. Applied before the tombstone a pull brought, the confirmed state stays deleted, but
-        // the changes after it were still made on our change, not on the record's absence: they go with
-        // its version (a 404 if the delete came after it), never as changes made on nothing (see
-        // answerMadeOnAbsence in the drain).
-        if (pulledSinceTombstone && change.kind !== 'delete')
+        // Our own confirmation moves what the changes after it were made on (`madeOn`): our change as the
+        // server applied it, never the confirmed state. A pull that brought newer data while the change was
+        // on its way (the answer older than it, or a tombstone) moved the confirmed state, not what the
+        // changes after it were made on: sent with the newer version they would overwrite what they never
+        // saw. With our change's version they meet it as a conflict (a 404 if the delete came after it),
+        // never as changes made on nothing (see answerMadeOnAbsence in the drain).
+        if (change.kind !== 'delete')
           entry.madeOn =
             result.record != null && selectId(result.record) === result.recordId ? result.record : applyChange<Rec>(entry.madeOn, change)
         else entry.madeOn = entry.base
@@ -484,17 +485,19 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         // rebased form, or dropped, as the strategy decided.
         // Durability invariant 3: a remote older than the confirmed state settles the operation but does
         // not replace the newer data, nor brings back a record a pull has shown deleted since.
-        if (pulledSinceTombstone) entry.madeOn = result.remote
-        else {
-          if (result.remote === null || !isOlder(result.remote, entry.base)) entry.base = result.remote
-          entry.madeOn = entry.base
-        }
+        if (!pulledSinceTombstone && (result.remote === null || !isOlder(result.remote, entry.base))) entry.base = result.remote
         if (result.resolution === 'manual') {
           if (result.parked) entry.changes[index] = { seq: change.seq, ...result.parked }
-          break
-        }
-        if (result.next) entry.changes[index] = { seq: change.seq, ...result.next.change }
+        } else if (result.next) entry.changes[index] = { seq: change.seq, ...result.next.change }
         else entry.changes.splice(index, 1)
+        // `madeOn` is the server record the first pending change was made on, and its version goes as
+        // If-Match: after a conflict, the remote, never the confirmed state, which a pull may have moved past
+        // it (a 412 from a server that had not seen the newer version yet). The resolution (`next`, or the
+        // choice a person makes on a parked conflict) is computed on this remote, and a dropped change's
+        // successors are replayed on it: they go with the remote's version, so a server that has moved on
+        // refuses them and the strategy sees what they missed. (Parked, it is moved now, not when the person
+        // decides: a crash before the slice is stored again must not send the decision with an older version.)
+        if (index === 0) entry.madeOn = result.remote
         break
       case 'failed': {
         const dropped = new Set([result.seq, ...result.dependents])

@@ -86,6 +86,22 @@ describe('a change made on a record the server does not have', () => {
     expect(t.view()).toEqual([again])
     expect(t.sync.selectors.selectOps(t.store.getState())).toEqual([])
   })
+  it('a delete made after a pull brought the record created again, while the edit waits, is stamped with what it was made on, not the pulled record\'s version', async () => {
+    const t = await editMetDeletion()
+    // Someone created `a` again (its version starts again at 1); a pull brings it before the delete is made.
+    const again = { id: 'a', title: 'theirs', done: false, version: 1 }
+    t.store.dispatch(pulledPage({ entity: 'todos', changes: [{ id: 'a', record: again }], cursor: 'c9', hasMore: false, at: 1 }))
+    t.store.dispatch(t.todos.actions.removed('a'))
+    await advance()
+    t.store.dispatch(t.sync.actions.resolveConflict({ id: t.conflictId, choose: 'remote' }))
+    await advance()
+    await vi.advanceTimersByTimeAsync(10_000)
+    // The delete was made on our parked edit over the record's absence, never on the record created
+    // again: with that record's version (If-Match 1) it would delete it blindly.
+    expect(laterSends(t.scripted)).toEqual([])
+    const open = t.sync.selectors.selectOpenConflicts(t.store.getState())
+    expect(open.map((conflict) => [conflict.kind, conflict.remote])).toEqual([['delete', again]])
+  })
 })
 
 describe('a change made on our own create, not on the record\'s absence', () => {

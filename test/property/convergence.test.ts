@@ -13,7 +13,7 @@ import {
   type SyncOutcome,
 } from '../../src'
 import { replay } from '../../src/core/change'
-import { applyMergePatch } from '../../src/core/mergePatch'
+import { applyMergePatch, jsonEqual } from '../../src/core/mergePatch'
 import { advance } from '../support/driver'
 
 type Rec = Record<string, unknown> & { id: string; version?: number }
@@ -61,7 +61,10 @@ function createModelServer() {
 }
 
 /** An adapter whose pushes and pulls wait until the test answers them against the model server. */
-function createHeldAdapter(server: ReturnType<typeof createModelServer>, learn: (id: string, record: Rec | null, version: number) => void) {
+function createHeldAdapter(
+  server: ReturnType<typeof createModelServer>,
+  learn: (id: string, record: Rec | null, version: number, from: 'push' | 'pull') => void,
+) {
   const pushes: Array<{ ops: readonly OutgoingOperation[]; resolve: (outcomes: SyncOutcome[]) => void }> = []
   const pulls: Array<{ cursor: string | null; resolve: (page: PullPage) => void }> = []
   const adapter: SyncAdapter = {
@@ -77,7 +80,7 @@ function createHeldAdapter(server: ReturnType<typeof createModelServer>, learn: 
         const outcome = server.apply(op)
         const id = String(op.recordId)
         const record = outcome.type === 'ok' ? (outcome.record as Rec | undefined) ?? null : outcome.type === 'conflict' ? (outcome.remote as Rec | null) : undefined
-        if (record !== undefined) learn(id, record, record?.version ?? server.versionOf(id))
+        if (record !== undefined) learn(id, record, record?.version ?? server.versionOf(id), 'push')
         return outcome
       })
       next.resolve(outcomes)
@@ -87,7 +90,10 @@ function createHeldAdapter(server: ReturnType<typeof createModelServer>, learn: 
       const next = pulls.shift()
       if (!next) return false
       const page = server.pull(next)
-      for (const change of page.changes) learn(String(change.id), change.record as Rec | null, (change.record as Rec | null)?.version ?? server.versionOf(String(change.id)))
+      for (const change of page.changes) {
+        const id = String(change.id)
+        learn(id, change.record as Rec | null, (change.record as Rec | null)?.version ?? server.versionOf(id), 'pull')
+      }
       next.resolve(page)
       return true
     },
@@ -98,7 +104,21 @@ function createHeldAdapter(server: ReturnType<typeof createModelServer>, learn: 
 function createDevice(server: ReturnType<typeof createModelServer>, name: string) {
   /** The newest server record this device has been told about, per id: the model of its confirmed state. */
   const learned = new Map<string, { record: Rec | null; version: number }>()
-  const held = createHeldAdapter(server, (id, record, version) => {
+  /**
+   * Ids whose last pulled news was a tombstone that came while the device had pending changes of them.
+   * A tombstone carries no version, so the device cannot order it against the answers to those changes:
+   * an answer may describe the record before the delete (applied before the page was read) or after it
+   * (a create applied after). Durability invariant 3 makes the device keep the tombstone as its confirmed
+   * state until a pull brings the record again (see `gone` in createSyncedEntity); the model, which knows
+   * the order through versions the device never sees, accepts that state as well until then.
+   */
+  const tombstoned = new Set<string>()
+  const held = createHeldAdapter(server, (id, record, version, from) => {
+    if (from === 'pull') {
+      const pending = sync.selectors.selectOps(store.getState()).some((op) => op.status !== 'failed' && op.recordId === id)
+      if (record === null && pending) tombstoned.add(id)
+      else tombstoned.delete(id)
+    }
     const known = learned.get(id)
     if (!known || version >= known.version) learned.set(id, { record, version })
   })
@@ -120,8 +140,10 @@ function createDevice(server: ReturnType<typeof createModelServer>, name: string
     reducer: { items: items.reducer, offline: sync.reducer },
     middleware: (g) => g({ serializableCheck: false, immutableCheck: false }).concat(sync.middleware),
   })
-  return { held, items, sync, store, network, learned }
+  return { held, items, sync, store, network, learned, tombstoned }
 }
+
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never
 
 const step = fc.oneof(
   fc.record({ t: fc.constant('add' as const), device: fc.nat(1), id: fc.constantFrom(...ids), title: fc.string({ maxLength: 2 }) }),
@@ -139,71 +161,77 @@ const step = fc.oneof(
   }),
 )
 
+/** Runs one sequence of steps on two devices and a model server: the view at every step, convergence at the end. */
+async function runSteps(steps: readonly Step[]): Promise<void> {
+  const server = createModelServer()
+  const devices = [createDevice(server, 'd0'), createDevice(server, 'd1')]
+  const check = () => {
+    for (const device of devices) {
+      const state = device.store.getState()
+      // The view is the newest server state the device was told of, with its pending operations (from the
+      // outbox, in order) replayed on top; or, while a tombstone pulled under pending changes cannot be
+      // ordered against their answers (see `tombstoned`), that tombstone with them replayed.
+      const ops = device.sync.selectors.selectOps(state).filter((op) => op.status !== 'failed')
+      for (const id of ids) {
+        const changes = ops.filter((op) => op.recordId === id).map((op) => ({ kind: op.kind, data: op.data }))
+        const expected = replay(device.learned.get(id)?.record ?? null, changes)
+        const view = device.items.selectors.selectById(state, id) ?? null
+        if (device.tombstoned.has(id) && !jsonEqual(view, expected)) expect(view).toEqual(replay(null, changes))
+        else expect(view).toEqual(expected)
+      }
+    }
+  }
+  for (const s of steps) {
+    const device = 'device' in s ? devices[s.device]! : null
+    try {
+      if (s.t === 'add') device!.store.dispatch(device!.items.actions.added({ id: s.id, title: s.title }))
+      else if (s.t === 'update') device!.store.dispatch(device!.items.actions.updated({ id: s.id, changes: { title: s.title } }))
+      else if (s.t === 'remove') device!.store.dispatch(device!.items.actions.removed(s.id))
+      else if (s.t === 'online') device!.network.setOnline(s.online)
+      else if (s.t === 'answerPush') device!.held.answerPush()
+      else if (s.t === 'answerPull') device!.held.answerPull()
+      else if (s.t === 'pullNow') device!.store.dispatch(device!.sync.actions.pullNow())
+      else if (s.t === 'remoteEdit') server.edit(s.id, s.field, s.value)
+    } catch (error) {
+      expect(error).toBeInstanceOf(SyncValidationError)
+    }
+    await advance()
+    check()
+  }
+  // Deliver everything: both online, every push and pull answered, then a final pull each.
+  for (const device of devices) device.network.setOnline(true)
+  for (let round = 0; round < 200; round++) {
+    await advance()
+    let moved = false
+    for (const device of devices) moved = device.held.answerPush() || device.held.answerPull() || moved
+    if (!moved) {
+      const idle = devices.every((device) => device.sync.selectors.selectPendingCount(device.store.getState()) === 0)
+      if (idle) break
+      for (const device of devices) device.store.dispatch(device.sync.actions.syncNow())
+    }
+  }
+  for (const device of devices) {
+    device.store.dispatch(device.sync.actions.pullNow())
+    for (let round = 0; round < 20 && device.held.busy(); round++) {
+      await advance()
+      if (!device.held.answerPull()) device.held.answerPush()
+    }
+    await advance()
+    check()
+  }
+  const serverView = [...server.records.values()].sort((x, y) => x.id.localeCompare(y.id))
+  for (const device of devices) {
+    const view = [...device.items.selectors.selectAll(device.store.getState())].sort((x, y) => x.id.localeCompare(y.id))
+    expect(device.sync.selectors.selectPendingCount(device.store.getState())).toBe(0)
+    expect(view).toEqual(serverView)
+  }
+  for (const device of devices) device.sync.stop()
+}
+
 describe('two devices, pulls and pushes in any order', () => {
   it('keep the view invariant at every step and converge to the server once everything is delivered', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 40, size: 'max' }), async (steps) => {
-        const server = createModelServer()
-        const devices = [createDevice(server, 'd0'), createDevice(server, 'd1')]
-        const check = () => {
-          for (const device of devices) {
-            const state = device.store.getState()
-            // The view is the newest server state the device was told of, with its pending operations
-            // (from the outbox, in order) replayed on top.
-            const ops = device.sync.selectors.selectOps(state).filter((op) => op.status !== 'failed')
-            for (const id of ids) {
-              const base = device.learned.get(id)?.record ?? null
-              const expected = replay(base, ops.filter((op) => op.recordId === id).map((op) => ({ kind: op.kind, data: op.data })))
-              expect(device.items.selectors.selectById(state, id) ?? null).toEqual(expected)
-            }
-          }
-        }
-        for (const s of steps) {
-          const device = 'device' in s ? devices[s.device]! : null
-          try {
-            if (s.t === 'add') device!.store.dispatch(device!.items.actions.added({ id: s.id, title: s.title }))
-            else if (s.t === 'update') device!.store.dispatch(device!.items.actions.updated({ id: s.id, changes: { title: s.title } }))
-            else if (s.t === 'remove') device!.store.dispatch(device!.items.actions.removed(s.id))
-            else if (s.t === 'online') device!.network.setOnline(s.online)
-            else if (s.t === 'answerPush') device!.held.answerPush()
-            else if (s.t === 'answerPull') device!.held.answerPull()
-            else if (s.t === 'pullNow') device!.store.dispatch(device!.sync.actions.pullNow())
-            else if (s.t === 'remoteEdit') server.edit(s.id, s.field, s.value)
-          } catch (error) {
-            expect(error).toBeInstanceOf(SyncValidationError)
-          }
-          await advance()
-          check()
-        }
-        // Deliver everything: both online, every push and pull answered, then a final pull each.
-        for (const device of devices) device.network.setOnline(true)
-        for (let round = 0; round < 200; round++) {
-          await advance()
-          let moved = false
-          for (const device of devices) moved = device.held.answerPush() || device.held.answerPull() || moved
-          if (!moved) {
-            const idle = devices.every((device) => device.sync.selectors.selectPendingCount(device.store.getState()) === 0)
-            if (idle) break
-            for (const device of devices) device.store.dispatch(device.sync.actions.syncNow())
-          }
-        }
-        for (const device of devices) {
-          device.store.dispatch(device.sync.actions.pullNow())
-          for (let round = 0; round < 20 && device.held.busy(); round++) {
-            await advance()
-            if (!device.held.answerPull()) device.held.answerPush()
-          }
-          await advance()
-          check()
-        }
-        const serverView = [...server.records.values()].sort((x, y) => x.id.localeCompare(y.id))
-        for (const device of devices) {
-          const view = [...device.items.selectors.selectAll(device.store.getState())].sort((x, y) => x.id.localeCompare(y.id))
-          expect(device.sync.selectors.selectPendingCount(device.store.getState())).toBe(0)
-          expect(view).toEqual(serverView)
-        }
-        for (const device of devices) device.sync.stop()
-      }),
+      fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 40, size: 'max' }), runSteps),
       // The example always runs: a pull lands on a record with an unsent change (the rebase case).
       { numRuns: 150, examples: [[[
         { t: 'add', device: 0, id: 'a', title: 't' },
@@ -218,4 +246,26 @@ describe('two devices, pulls and pushes in any order', () => {
       ]]] },
     )
   }, 60_000)
+
+  it('a record removed and created again, the tombstone of our delete pulled while the create is on its way, converges (fast-check seed -826350321)', async () => {
+    // The pull brings the tombstone of our own delete while the create made after it is on its way. A
+    // tombstone has no version: the device cannot tell it from one written after the create, so it keeps
+    // it (Durability invariant 3, `gone`) over the create's answer (v2) until the next pull brings the
+    // record. The model knew the tombstone was older and expected v2 at once: its false alarm, not a lost record.
+    await runSteps([
+      { t: 'online', device: 0, online: true },
+      { t: 'add', device: 0, id: 'c', title: '' },
+      { t: 'remove', device: 0, id: 'c' },
+      { t: 'answerPush', device: 0 },
+      { t: 'add', device: 0, id: 'c', title: '' },
+      { t: 'answerPush', device: 0 },
+      { t: 'answerPull', device: 0 },
+      { t: 'answerPush', device: 0 },
+      { t: 'remove', device: 0, id: 'a' },
+      { t: 'pullNow', device: 0 },
+      { t: 'add', device: 0, id: 'a', title: '' },
+      { t: 'answerPull', device: 0 },
+      { t: 'answerPull', device: 0 },
+    ])
+  })
 })
