@@ -5,7 +5,8 @@ import {
   createRestAdapter,
   createSyncProtocolAdapter,
   createSyncedEntity,
-  type ConflictResolver,
+  mergeFields,
+  sumCounters,
   type SyncAdapter,
 } from '../../src'
 import { createPrng } from '../chaos/prng'
@@ -53,23 +54,6 @@ export interface ClientIntent {
 }
 
 export type ScaleClient = ReturnType<typeof createScaleClient>
-
-/**
- * Settles a conflict on a shared record by adding the local increment to the server's count and keeping
- * the local `by_<client>` fields, so every increment counts once however many clients raced. (Not
- * `mergeFields({ fields: { count: sumCounters() } })`: its three-way merge takes two equal changes as
- * one, so two concurrent +1 from 10 end at 11, not 12.)
- */
-const addIncrements: ConflictResolver<Shared> = ({ base, local, remote }) => {
-  // Shared records are never deleted: a missing side would be a bug this test must show, not hide.
-  if (!local || !remote) return 'manual'
-  const merged: Shared = { ...remote, count: remote.count + local.count - (base?.count ?? 0) }
-  for (const key of Object.keys(local) as Array<`by_${string}`>) {
-    const mine = local[key]
-    if (key.startsWith('by_') && mine !== undefined && mine !== base?.[key]) merged[key] = mine
-  }
-  return { merged }
-}
 
 /**
  * One app instance: a store with two synced entities (`items`, `shared`) on createOfflineSync, talking
@@ -132,7 +116,12 @@ export function createScaleClient(options: ScaleClientOptions) {
   }
 
   const items = createSyncedEntity<Item>({ name: 'items' })
-  const shared = createSyncedEntity<Shared>({ name: 'shared', conflict: addIncrements })
+  const shared = createSyncedEntity<Shared>({
+    name: 'shared',
+    // Every increment counts once however many clients raced: sumCounters adds each side's delta; the
+    // by_<client> fields change on one side only (a record deleted would park: shared records never are).
+    conflict: mergeFields({ fields: { count: sumCounters() } }),
+  })
   let opNumber = 0
   const errors: unknown[] = []
   const sync = createOfflineSync({
