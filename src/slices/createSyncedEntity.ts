@@ -195,12 +195,16 @@ const defaultSelectId = (record: unknown): EntityId => (record as { id: EntityId
  * ```
  */
 export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord>): SyncedEntity<TRecord> {
-  if (typeof options?.name !== 'string' || options.name === '')
-    throw new SyncSetupError('`name` is a required option for createSyncedEntity (the slice name, also the remote collection).')
+  // Programmer errors, checked in development only (as RTK checks its options): a production build
+  // (NODE_ENV=production) drops these checks and their messages.
+  if (process.env.NODE_ENV !== 'production') {
+    if (typeof options?.name !== 'string' || options.name === '')
+      throw new SyncSetupError('`name` is a required option for createSyncedEntity (the slice name, also the remote collection).')
+    if (options.priority !== undefined && !Number.isFinite(options.priority))
+      throw new SyncSetupError(`\`priority\` of "${options.name}" must be a finite number, got ${String(options.priority)}.`)
+    checkConflictStrategy(options.conflict, `createSyncedEntity("${options.name}")`)
+  }
   const name = options.name
-  if (options.priority !== undefined && !Number.isFinite(options.priority))
-    throw new SyncSetupError(`\`priority\` of "${name}" must be a finite number, got ${String(options.priority)}.`)
-  checkConflictStrategy(options.conflict, `createSyncedEntity("${name}")`)
   // The slice works on plain JSON records inside; the public types carry TRecord. (Immer's Draft of a
   // generic record type does not line up with the type itself, so the generics stop at this boundary.)
   type Rec = Record<string, unknown>
@@ -253,12 +257,13 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
   /** The stamps of an entity action, or a setup error when the middleware did not stamp it. */
   function stampsOf(action: EntityAction<unknown>): OfflineMeta {
     const meta = action.meta?.offline
-    if (!meta)
+    // A setup mistake, checked in development only (see the option checks above).
+    if (process.env.NODE_ENV !== 'production' && !meta)
       throw new SyncSetupError(
         `"${action.type}" reached the "${name}" reducer without being queued: add sync.middleware to configureStore ` +
           `(middleware: (getDefault) => getDefault().concat(sync.middleware)) and list this entity in createOfflineSync({ entities }).`,
       )
-    return meta
+    return meta!
   }
 
   /**
