@@ -11,7 +11,7 @@ import { globalTimers, type Timers } from './core/timers'
 import { createSyncSelectors, type SyncSelectors } from './selectors'
 import { discardFailed, dismissConflicts, networkChanged, pause, pullNow, resolveConflict, resume, retryFailed, syncNow } from './slices/actions'
 import type { EntityInternals, SyncedEntityLike } from './slices/createSyncedEntity'
-import { buildOutboxSlice, type OutboxState } from './slices/outboxSlice'
+import { buildOutboxSlice, type OutboxConfig, type OutboxState } from './slices/outboxSlice'
 import type { Persistor, StorePersistence, SyncPersistencePlugin } from './persistencePlugin'
 import { SyncSetupError } from './core/errors'
 import { checkNumber } from './core/checkNumber'
@@ -229,14 +229,21 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
   const seqConfig = { seqSlots, slot: slotOf }
   const now = options.now ?? (() => Date.now())
   const circuitBreaker = resolveCircuitBreakerOptions(options.circuitBreaker)
-  const slice = buildOutboxSlice({
+  const outboxConfig: OutboxConfig = {
     reducerPath,
     priorities: new Map([...entities].map(([name, entity]) => [name, entity.priority])),
     circuitBreaker,
     isOnline: () => network.isOnline(),
     persistent: persist !== null,
     seqSlots: seqConfig.seqSlots,
-  })
+  }
+  // Persistence brings the reducers of its own actions (the restore, tabs): an app that never persists
+  // bundles none of them.
+  if (persist) {
+    outboxConfig.persistenceCases = persist.reducers.outboxCases(outboxConfig)
+    for (const entity of entities.values()) entity.persistence = persist.reducers.entity
+  }
+  const slice = buildOutboxSlice(outboxConfig)
   const enqueue = buildEnqueueMiddleware({
     reducerPath,
     entities,

@@ -1,6 +1,7 @@
-import type { UnknownAction } from '@reduxjs/toolkit'
+import type { EntityId, UnknownAction } from '@reduxjs/toolkit'
 import type { Timers } from './core/timers'
-import type { EntityInternals } from './slices/createSyncedEntity'
+import type { EntityInternals, SyncedEntityState } from './slices/createSyncedEntity'
+import type { OutboxConfig, SyncCase } from './slices/outbox/syncCase'
 
 /**
  * The contract between the core and persistence: what `createOfflineSync` calls on the `persist` option.
@@ -67,6 +68,34 @@ export interface StorePersistence extends Persistor {
   isSender(): boolean
 }
 
+/** What an entity slice's persistence reducer knows of its entity. */
+export interface EntitySlice {
+  name: string
+  selectId: (record: Record<string, unknown>) => EntityId
+}
+
+/**
+ * The reducers of persistence's own actions (the restore, tabs, storage health). They live in
+ * `rtk-offline/persist` and createOfflineSync joins them to its slices when it has the `persist` option,
+ * so an app that never persists bundles none of them.
+ */
+export interface PersistenceReducers {
+  /**
+   * The sync slice's cases of those actions, for one instance. No case of the slice's own parts handles
+   * these actions, so they run alone.
+   */
+  outboxCases(config: OutboxConfig): SyncCase[]
+  /**
+   * An entity slice's state after one of those actions, or undefined when `action` is none of them.
+   * `state` may be an immer draft (the slice reduced inside another immer reducer).
+   */
+  entity(
+    entity: EntitySlice,
+    state: SyncedEntityState<Record<string, unknown>>,
+    action: UnknownAction,
+  ): SyncedEntityState<Record<string, unknown>> | undefined
+}
+
 /**
  * What `createPersistence(options)` from `rtk-offline/persist` returns, for the `persist` option of
  * `createOfflineSync`.
@@ -84,4 +113,6 @@ export interface SyncPersistencePlugin {
   readonly seqSlots: number
   /** Starts persistence for one store (`sync.persist(store)`): restores, then writes every change. */
   start(context: PersistenceStart): StorePersistence
+  /** The reducers of persistence's actions, joined to the slices by createOfflineSync. */
+  readonly reducers: PersistenceReducers
 }
