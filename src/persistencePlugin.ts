@@ -1,6 +1,6 @@
-import type { EntityId, UnknownAction } from '@reduxjs/toolkit'
+import type { UnknownAction } from '@reduxjs/toolkit'
 import type { Timers } from './core/timers'
-import type { EntityInternals, SyncedEntityState } from './slices/createSyncedEntity'
+import type { EntityInternals, EntityPersistenceReducer } from './slices/createSyncedEntity'
 import type { OutboxConfig, SyncCase } from './slices/outbox/syncCase'
 
 /**
@@ -68,12 +68,6 @@ export interface StorePersistence extends Persistor {
   isSender(): boolean
 }
 
-/** What an entity slice's persistence reducer knows of its entity. */
-export interface EntitySlice {
-  name: string
-  selectId: (record: Record<string, unknown>) => EntityId
-}
-
 /**
  * The reducers of persistence's own actions (the restore, tabs, storage health). They live in
  * `rtk-offline/persist` and createOfflineSync joins them to its slices when it has the `persist` option,
@@ -85,15 +79,8 @@ export interface PersistenceReducers {
    * these actions, so they run alone.
    */
   outboxCases(config: OutboxConfig): SyncCase[]
-  /**
-   * An entity slice's state after one of those actions, or undefined when `action` is none of them.
-   * `state` may be an immer draft (the slice reduced inside another immer reducer).
-   */
-  entity(
-    entity: EntitySlice,
-    state: SyncedEntityState<Record<string, unknown>>,
-    action: UnknownAction,
-  ): SyncedEntityState<Record<string, unknown>> | undefined
+  /** Each synced entity slice's reducer of those actions. */
+  entity: EntityPersistenceReducer
 }
 
 /**

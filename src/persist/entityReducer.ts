@@ -3,8 +3,7 @@ import { deepFreeze, deepFreezeAcyclic } from '../core/deepFreeze'
 import { replay } from '../core/change'
 import { idPath, trieSet, trieValues, type Trie } from '../core/trie'
 import { rehydrated, tabSynced, type RehydratePayload, type StoredEntity } from '../slices/actions'
-import type { PendingChange, PendingRecord, SyncedEntityState } from '../slices/createSyncedEntity'
-import type { EntitySlice } from '../persistencePlugin'
+import type { EntitySlice, PendingChange, PendingRecord, SyncedEntityState } from '../slices/createSyncedEntity'
 
 // The synced entity slices' reducers of persistence's actions (the restore, a live tab's state): joined to
 // each entity by createOfflineSync from its `persist` option, so an app that never persists bundles none

@@ -26,7 +26,6 @@ import { applyChange, replay, type Change } from '../core/change'
 import { deepFreeze } from '../core/deepFreeze'
 import { jsonEqual } from '../core/mergePatch'
 import { idPath, trieDelete, trieGet, trieSet, type Trie, type TriePath } from '../core/trie'
-import type { EntitySlice, PersistenceReducers } from '../persistencePlugin'
 
 /** Options of {@link createSyncedEntity}. */
 export interface SyncedEntityOptions<TRecord> {
@@ -152,8 +151,25 @@ export interface EntityInternals {
    * The slice's reducer of persistence's actions (the restore, tabs): set by createOfflineSync from its
    * `persist` option (rtk-offline/persist), null until then, so an app that never persists bundles none of it.
    */
-  persistence: PersistenceReducers['entity'] | null
+  persistence: EntityPersistenceReducer | null
 }
+
+/** What an entity slice's persistence reducer knows of its entity. */
+export interface EntitySlice {
+  name: string
+  selectId: (record: Record<string, unknown>) => EntityId
+}
+
+/**
+ * An entity slice's reducer of persistence's actions (rtk-offline/persist's, joined by createOfflineSync):
+ * the state after one of them, or undefined when `action` is none of them. `state` may be an immer draft
+ * (the slice reduced inside another immer reducer).
+ */
+export type EntityPersistenceReducer = (
+  entity: EntitySlice,
+  state: SyncedEntityState<Record<string, unknown>>,
+  action: UnknownAction,
+) => SyncedEntityState<Record<string, unknown>> | undefined
 
 /** Any synced entity, whatever its record type: what `createOfflineSync({ entities })` takes. */
 export interface SyncedEntityLike {
