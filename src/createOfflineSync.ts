@@ -11,7 +11,7 @@ import { globalTimers, type Timers } from './core/timers'
 import { createSyncSelectors, type SyncSelectors } from './selectors'
 import { discardFailed, dismissConflicts, networkChanged, pause, pullNow, resolveConflict, resume, retryFailed, syncNow } from './slices/actions'
 import type { EntityInternals, SyncedEntityLike } from './slices/createSyncedEntity'
-import { buildOutboxSlice, type OutboxState } from './slices/outboxSlice'
+import { buildOutboxSlice, type OutboxConfig, type OutboxState } from './slices/outboxSlice'
 import type { Persistor, StorePersistence, SyncPersistencePlugin } from './persistencePlugin'
 import { SyncSetupError } from './core/errors'
 import { checkNumber } from './core/checkNumber'
@@ -155,20 +155,26 @@ interface StoreContext {
   abortInFlight?: (why: string) => void
 }
 
-/** The `persist` option, checked: made by createPersistence, not a plain options object (the shape before 0.2). */
+/**
+ * The `persist` option, checked in development: made by createPersistence, not a plain options object
+ * (the shape before 0.2).
+ */
 function persistencePlugin(persist: unknown): SyncPersistencePlugin | null {
   if (persist === undefined) return null
   const plugin = persist as Partial<SyncPersistencePlugin> | null
-  if (plugin === null || typeof plugin !== 'object' || plugin['~rtkOfflinePersistence'] !== true || typeof plugin.start !== 'function')
+  if (
+    process.env.NODE_ENV !== 'production' &&
+    (plugin === null || typeof plugin !== 'object' || plugin['~rtkOfflinePersistence'] !== true || typeof plugin.start !== 'function')
+  )
     throw new SyncSetupError(
       "the `persist` option takes createPersistence({ ... }) from 'rtk-offline/persist', not a plain object: pass `persist: createPersistence({ storage, key, ... })` (the same options as before).",
     )
   return plugin as SyncPersistencePlugin
 }
 
-/** An optional integer option ≥ 1, or its default. */
+/** An optional integer option ≥ 1 (checked in development), or its default. */
 const positiveInteger = (name: string, value: number | undefined, fallback: number): number =>
-  value === undefined ? fallback : checkNumber(`\`${name}\``, value, 1, true)
+  value === undefined ? fallback : process.env.NODE_ENV !== 'production' ? checkNumber(`\`${name}\``, value, 1, true) : value
 
 /**
  * Creates the sync engine for a set of entities: a reducer for the outbox and status, a middleware that
@@ -186,21 +192,26 @@ const positiveInteger = (name: string, value: number | undefined, fallback: numb
 export function createOfflineSync<const TPath extends string = 'offline'>(
   options: OfflineSyncOptions<TPath>,
 ): OfflineSync<TPath> {
-  if (!options || !Array.isArray(options.entities) || options.entities.length === 0)
-    throw new SyncSetupError('`entities` is a required option for createOfflineSync: a non-empty array of createSyncedEntity() results.')
-  if (!options.adapter || typeof options.adapter.push !== 'function')
-    throw new SyncSetupError('`adapter` is a required option for createOfflineSync: an object with push(operations, { signal }), such as createRestAdapter({ baseUrl }).')
-  checkConflictStrategy(options.conflict, 'createOfflineSync')
-  const entities = new Map<string, EntityInternals>()
-  for (const entity of options.entities) {
-    if (!entity || typeof entity !== 'object' || !entity['~rtkOffline'])
-      throw new SyncSetupError('every item of `entities` must come from createSyncedEntity().')
-    if (entities.has(entity.name)) throw new SyncSetupError(`two entities are named "${entity.name}"; names must be unique.`)
-    entities.set(entity.name, entity['~rtkOffline'])
-  }
   const reducerPath = options.reducerPath ?? ('offline' as TPath)
-  if (entities.has(reducerPath))
-    throw new SyncSetupError(`the entity "${reducerPath}" clashes with the sync slice's reducerPath; choose another reducerPath.`)
+  // Programmer errors, checked in development only (as RTK checks its options): a production build
+  // (NODE_ENV=production) drops these checks and their messages.
+  if (process.env.NODE_ENV !== 'production') {
+    if (!options || !Array.isArray(options.entities) || options.entities.length === 0)
+      throw new SyncSetupError('`entities` is a required option for createOfflineSync: a non-empty array of createSyncedEntity() results.')
+    if (!options.adapter || typeof options.adapter.push !== 'function')
+      throw new SyncSetupError('`adapter` is a required option for createOfflineSync: an object with push(operations, { signal }), such as createRestAdapter({ baseUrl }).')
+    checkConflictStrategy(options.conflict, 'createOfflineSync')
+    const names = new Set<string>()
+    for (const entity of options.entities) {
+      if (!entity || typeof entity !== 'object' || !entity['~rtkOffline'])
+        throw new SyncSetupError('every item of `entities` must come from createSyncedEntity().')
+      if (names.has(entity.name)) throw new SyncSetupError(`two entities are named "${entity.name}"; names must be unique.`)
+      names.add(entity.name)
+    }
+    if (names.has(reducerPath))
+      throw new SyncSetupError(`the entity "${reducerPath}" clashes with the sync slice's reducerPath; choose another reducerPath.`)
+  }
+  const entities = new Map<string, EntityInternals>(options.entities.map((entity) => [entity.name, entity['~rtkOffline']]))
   const network = options.network ?? createBrowserNetworkStatus()
   const generateId = options.generateId ?? (() => crypto.randomUUID())
   const onError = options.onError ?? ((error, info) => console.error(`rtk-offline: error raised by ${info.raisedBy}:`, error))
@@ -218,14 +229,21 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
   const seqConfig = { seqSlots, slot: slotOf }
   const now = options.now ?? (() => Date.now())
   const circuitBreaker = resolveCircuitBreakerOptions(options.circuitBreaker)
-  const slice = buildOutboxSlice({
+  const outboxConfig: OutboxConfig = {
     reducerPath,
     priorities: new Map([...entities].map(([name, entity]) => [name, entity.priority])),
     circuitBreaker,
     isOnline: () => network.isOnline(),
     persistent: persist !== null,
     seqSlots: seqConfig.seqSlots,
-  })
+  }
+  // Persistence brings the reducers of its own actions (the restore, tabs): an app that never persists
+  // bundles none of them.
+  if (persist) {
+    outboxConfig.persistenceCases = persist.reducers.outboxCases(outboxConfig)
+    for (const entity of entities.values()) entity.persistence = persist.reducers.entity
+  }
+  const slice = buildOutboxSlice(outboxConfig)
   const enqueue = buildEnqueueMiddleware({
     reducerPath,
     entities,
@@ -291,14 +309,19 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     actions: { syncNow, pause, resume, retryFailed, discardFailed, dismissConflicts, resolveConflict, pullNow, networkChanged },
     selectors: createSyncSelectors(reducerPath),
     persist(store) {
-      if (!persist)
-        throw new SyncSetupError(
-          "persist(store) needs the `persist` option of createOfflineSync, e.g. createOfflineSync({ ..., persist: createPersistence() }) with createPersistence from 'rtk-offline/persist'.",
-        )
-      const context = [...contexts].find((candidate) => candidate.getState === store.getState)
-      if (!context) throw new SyncSetupError('persist(store) needs a store made with sync.middleware (configureStore({ middleware: (g) => g().concat(sync.middleware) })).')
+      const found = [...contexts].find((candidate) => candidate.getState === store.getState)
+      // Setup mistakes, checked in development only (see the option checks above).
+      if (process.env.NODE_ENV !== 'production') {
+        if (!persist)
+          throw new SyncSetupError(
+            "persist(store) needs the `persist` option of createOfflineSync, e.g. createOfflineSync({ ..., persist: createPersistence() }) with createPersistence from 'rtk-offline/persist'.",
+          )
+        if (!found) throw new SyncSetupError('persist(store) needs a store made with sync.middleware (configureStore({ middleware: (g) => g().concat(sync.middleware) })).')
+      }
+      // Kept in production: a second persistence of one store would write over the first.
+      const context = found!
       if (context.persistence) throw new SyncSetupError('persist(store) was already called for this store; use the persistor it returned.')
-      context.persistence = persist.start({
+      context.persistence = persist!.start({
         reducerPath,
         entities,
         store: store as { getState(): unknown; dispatch(action: UnknownAction): unknown },

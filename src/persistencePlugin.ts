@@ -1,6 +1,7 @@
 import type { UnknownAction } from '@reduxjs/toolkit'
 import type { Timers } from './core/timers'
-import type { EntityInternals } from './slices/createSyncedEntity'
+import type { EntityInternals, EntityPersistenceReducer } from './slices/createSyncedEntity'
+import type { OutboxConfig, SyncCase } from './slices/outbox/syncCase'
 
 /**
  * The contract between the core and persistence: what `createOfflineSync` calls on the `persist` option.
@@ -68,6 +69,21 @@ export interface StorePersistence extends Persistor {
 }
 
 /**
+ * The reducers of persistence's own actions (the restore, tabs, storage health). They live in
+ * `rtk-offline/persist` and createOfflineSync joins them to its slices when it has the `persist` option,
+ * so an app that never persists bundles none of them.
+ */
+export interface PersistenceReducers {
+  /**
+   * The sync slice's cases of those actions, for one instance. No case of the slice's own parts handles
+   * these actions, so they run alone.
+   */
+  outboxCases(config: OutboxConfig): SyncCase[]
+  /** Each synced entity slice's reducer of those actions. */
+  entity: EntityPersistenceReducer
+}
+
+/**
  * What `createPersistence(options)` from `rtk-offline/persist` returns, for the `persist` option of
  * `createOfflineSync`.
  */
@@ -84,4 +100,6 @@ export interface SyncPersistencePlugin {
   readonly seqSlots: number
   /** Starts persistence for one store (`sync.persist(store)`): restores, then writes every change. */
   start(context: PersistenceStart): StorePersistence
+  /** The reducers of persistence's actions, joined to the slices by createOfflineSync. */
+  readonly reducers: PersistenceReducers
 }

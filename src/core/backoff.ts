@@ -29,7 +29,9 @@ export function definedOnly<T extends object>(options: T): Partial<T> {
 
 export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
   const resolved = { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: Infinity, ...definedOnly(options) }
-  for (const [name, value] of Object.entries(resolved)) checkNumber(`retry.${name}`, value, name === 'maxAttempts' ? 1 : 0)
+  // Checked in development only, as every option of createOfflineSync (a production build drops it).
+  if (process.env.NODE_ENV !== 'production')
+    for (const [name, value] of Object.entries(resolved)) checkNumber(`retry.${name}`, value, name === 'maxAttempts' ? 1 : 0)
   return resolved
 }
 

@@ -32,8 +32,11 @@ export const closedCircuit: CircuitState = { state: 'closed', failures: 0, openU
 
 export function resolveCircuitBreakerOptions(options: CircuitBreakerOptions = {}): ResolvedCircuitBreakerOptions {
   const resolved = { failureThreshold: 5, cooldownMs: 30_000, ...definedOnly(options) }
-  checkNumber('circuitBreaker.failureThreshold', resolved.failureThreshold, 1, true)
-  checkNumber('circuitBreaker.cooldownMs', resolved.cooldownMs, 0)
+  // Checked in development only, as every option of createOfflineSync (a production build drops it).
+  if (process.env.NODE_ENV !== 'production') {
+    checkNumber('circuitBreaker.failureThreshold', resolved.failureThreshold, 1, true)
+    checkNumber('circuitBreaker.cooldownMs', resolved.cooldownMs, 0)
+  }
   return resolved
 }
 

@@ -2,6 +2,8 @@ import type { PersistenceStart, StorePersistence, SyncPersistencePlugin } from '
 import type { PersistOptions } from './persistOptions'
 import { defaultLocks } from './senderElection'
 import { startPersistence } from './startPersistence'
+import { reducePersistedEntity } from './entityReducer'
+import { persistenceOutboxCases } from './outboxCases'
 import { claimTabSlot } from './tabSlot'
 
 export type { PersistOptions }
@@ -44,6 +46,7 @@ export function createPersistence(options: PersistOptions = {}): SyncPersistence
     '~rtkOfflinePersistence': true,
     sharesOutbox,
     seqSlots,
+    reducers: { outboxCases: persistenceOutboxCases, entity: reducePersistedEntity },
     start(context: PersistenceStart): StorePersistence {
       return startPersistence({
         options,

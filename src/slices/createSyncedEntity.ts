@@ -1,5 +1,4 @@
 import {
-  current,
   isDraft,
   createEntityAdapter,
   createSlice,
@@ -17,20 +16,16 @@ import { checkConflictStrategy } from '../conflicts/checkConflictStrategy'
 import {
   opsSettled,
   pulledPage,
-  rehydrated,
   resolveConflict,
-  tabSynced,
   retryFailed,
   userSwitched,
   type OfflineMeta,
-  type RehydratePayload,
   type Settlement,
-  type StoredEntity,
 } from './actions'
 import { applyChange, replay, type Change } from '../core/change'
-import { deepFreeze, deepFreezeAcyclic } from '../core/deepFreeze'
+import { deepFreeze } from '../core/deepFreeze'
 import { jsonEqual } from '../core/mergePatch'
-import { idPath, trieDelete, trieGet, trieSet, trieValues, type Trie, type TriePath } from '../core/trie'
+import { idPath, trieDelete, trieGet, trieSet, type Trie, type TriePath } from '../core/trie'
 
 /** Options of {@link createSyncedEntity}. */
 export interface SyncedEntityOptions<TRecord> {
@@ -152,7 +147,29 @@ export interface EntityInternals {
   readonly pull: false | { params: Record<string, string>; limit: number }
   /** The slice state inside the root state; throws a setup error when it is not mounted. */
   selectState(rootState: unknown): SyncedEntityState<Record<string, unknown>>
+  /**
+   * The slice's reducer of persistence's actions (the restore, tabs): set by createOfflineSync from its
+   * `persist` option (rtk-offline/persist), null until then, so an app that never persists bundles none of it.
+   */
+  persistence: EntityPersistenceReducer | null
 }
+
+/** What an entity slice's persistence reducer knows of its entity. */
+export interface EntitySlice {
+  name: string
+  selectId: (record: Record<string, unknown>) => EntityId
+}
+
+/**
+ * An entity slice's reducer of persistence's actions (rtk-offline/persist's, joined by createOfflineSync):
+ * the state after one of them, or undefined when `action` is none of them. `state` may be an immer draft
+ * (the slice reduced inside another immer reducer).
+ */
+export type EntityPersistenceReducer = (
+  entity: EntitySlice,
+  state: SyncedEntityState<Record<string, unknown>>,
+  action: UnknownAction,
+) => SyncedEntityState<Record<string, unknown>> | undefined
 
 /** Any synced entity, whatever its record type: what `createOfflineSync({ entities })` takes. */
 export interface SyncedEntityLike {
@@ -195,12 +212,16 @@ const defaultSelectId = (record: unknown): EntityId => (record as { id: EntityId
  * ```
  */
 export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord>): SyncedEntity<TRecord> {
-  if (typeof options?.name !== 'string' || options.name === '')
-    throw new SyncSetupError('`name` is a required option for createSyncedEntity (the slice name, also the remote collection).')
+  // Programmer errors, checked in development only (as RTK checks its options): a production build
+  // (NODE_ENV=production) drops these checks and their messages.
+  if (process.env.NODE_ENV !== 'production') {
+    if (typeof options?.name !== 'string' || options.name === '')
+      throw new SyncSetupError('`name` is a required option for createSyncedEntity (the slice name, also the remote collection).')
+    if (options.priority !== undefined && !Number.isFinite(options.priority))
+      throw new SyncSetupError(`\`priority\` of "${options.name}" must be a finite number, got ${String(options.priority)}.`)
+    checkConflictStrategy(options.conflict, `createSyncedEntity("${options.name}")`)
+  }
   const name = options.name
-  if (options.priority !== undefined && !Number.isFinite(options.priority))
-    throw new SyncSetupError(`\`priority\` of "${name}" must be a finite number, got ${String(options.priority)}.`)
-  checkConflictStrategy(options.conflict, `createSyncedEntity("${name}")`)
   // The slice works on plain JSON records inside; the public types carry TRecord. (Immer's Draft of a
   // generic record type does not line up with the type itself, so the generics stop at this boundary.)
   type Rec = Record<string, unknown>
@@ -253,12 +274,13 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
   /** The stamps of an entity action, or a setup error when the middleware did not stamp it. */
   function stampsOf(action: EntityAction<unknown>): OfflineMeta {
     const meta = action.meta?.offline
-    if (!meta)
+    // A setup mistake, checked in development only (see the option checks above).
+    if (process.env.NODE_ENV !== 'production' && !meta)
       throw new SyncSetupError(
         `"${action.type}" reached the "${name}" reducer without being queued: add sync.middleware to configureStore ` +
           `(middleware: (getDefault) => getDefault().concat(sync.middleware)) and list this entity in createOfflineSync({ entities }).`,
       )
-    return meta
+    return meta!
   }
 
   /**
@@ -508,127 +530,6 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     rebuildOn(target, entry, path)
   }
 
-  /**
-   * Merges what storage held with what was dispatched before the restore finished. Stored operations are
-   * the truth for what is pending (the stored view may be older than them); the stored shadows are the
-   * confirmed state; changes made meanwhile are replayed after the stored ones.
-   */
-  /** What a restore knows of one record id (see merge). */
-  interface Slot {
-    id: EntityId
-    /** Its view, as stored or replayed; undefined when the view does not hold it. */
-    record: Rec | undefined
-    /** Whether the stored (or the app's) view holds it, which gives its place. */
-    shown: boolean
-    shadow: StoredEntity['bases'][number] | undefined
-    changes: PendingChange[] | undefined
-  }
-
-  function merge(state: State, payload: RehydratePayload): State {
-    const stored = payload.entities[name] ?? { records: [], bases: [] }
-    // One slot per record id, in one Map (10,000 records on a restore: a Map each for the view, the bases
-    // and the changes, then a Set to drop repeated ids, cost a fifth of the restore in allocations).
-    // The view's order: stored records, then the app's own, then records only the pending changes bring.
-    const slots = new Map<EntityId, Slot>()
-    /** The slots the view holds, in its order. */
-    const view: Slot[] = []
-    // Index loops here and below: this runs once per restore, mostly unoptimised, where for…of makes an
-    // iterator result per element (2 MB on 10,000 records).
-    for (let index = 0; index < stored.records.length; index++) {
-      const record = stored.records[index]!
-      const id = selectId(record)
-      const slot = slots.get(id)
-      if (slot) slot.record = record
-      else {
-        const created: Slot = { id, record, shown: true, shadow: undefined, changes: undefined }
-        slots.set(id, created)
-        view.push(created)
-      }
-    }
-    // Each record's confirmed state (the base) and the one its changes were made on, as stored: the stored
-    // entries themselves. Older stores kept only the base; then the changes were made on it.
-    /** Ids with a stored shadow or stored changes, in the order they are replayed (shadows first, as stored). */
-    const touched: Slot[] = []
-    const slotOf = (id: EntityId): Slot => {
-      let slot = slots.get(id)
-      if (!slot) slots.set(id, (slot = { id, record: undefined, shown: false, shadow: undefined, changes: undefined }))
-      return slot
-    }
-    for (let index = 0; index < stored.bases.length; index++) {
-      const entry = stored.bases[index]!
-      const slot = slotOf(entry[0])
-      if (!slot.shadow) touched.push(slot)
-      slot.shadow = entry
-    }
-    const withChanges: Slot[] = []
-    for (let index = 0; index < payload.ops.length; index++) {
-      const op = payload.ops[index]!
-      if (op.entity !== name || op.status === 'failed') continue
-      const slot = slotOf(op.recordId)
-      const change: PendingChange = { seq: op.seq, kind: op.kind, data: op.data }
-      if (slot.changes) slot.changes.push(change)
-      else {
-        slot.changes = [change]
-        if (!slot.shadow) withChanges.push(slot)
-      }
-    }
-    const renumber = payload.renumber.length > 0 ? new Map(payload.renumber) : null
-    for (const entry of trieValues(state.pending)) {
-      const slot = slotOf(entry.id)
-      if (!slot.changes) {
-        slot.changes = []
-        if (!slot.shadow) withChanges.push(slot)
-      }
-      for (const change of entry.changes) slot.changes.push({ ...change, seq: renumber?.get(change.seq) ?? change.seq })
-      if (!slot.shadow && !slot.shown) {
-        slot.shadow = [entry.id, entry.base, entry.madeOn]
-        touched.push(slot)
-      }
-    }
-    // Records the app had before the restore that storage does not know (preloaded state) stay.
-    for (const id of state.ids) {
-      const slot = slotOf(id)
-      if (!slot.shown && !slot.changes) {
-        slot.record = state.entities[id]!
-        slot.shown = true
-        view.push(slot)
-      }
-    }
-    const pending: Trie<PendingRecord<Rec>> = {}
-    let late: Slot[] | null = null
-    for (const list of [touched, withChanges])
-      for (let index = 0; index < list.length; index++) {
-        const slot = list[index]!
-        // Replayed with the shadows when it has one (set by a change made before the restore).
-        if (list === withChanges && slot.shadow) continue
-        const id = slot.id
-        const base = slot.shadow ? slot.shadow[1] : (slot.record ?? null)
-        const changes = slot.changes ?? []
-        const record = replay(base, changes)
-        // Built here and set once below: an adapter call per record would copy the whole entity map
-        // each time (measured: 40.9 s to restore 10,000 operations and records that way).
-        slot.record = record ?? undefined
-        if (record !== null && !slot.shown) (late ??= []).push(slot)
-        if (changes.length > 0)
-          trieSet(pending, idPath(id), { id, base, madeOn: slot.shadow && slot.shadow.length > 2 ? slot.shadow[2]! : base, changes })
-      }
-    // The view built directly as the adapter's setAll builds it (ids in order, the first of an id kept):
-    // setAll on a plain state runs an immer produce of its own that proxies every record.
-    const ids: EntityId[] = []
-    const entities: Record<EntityId, Rec> = {}
-    const add = (slot: Slot) => {
-      const record = slot.record
-      if (record === undefined) return
-      const id = selectId(record)
-      if (Object.prototype.hasOwnProperty.call(entities, id)) return
-      ids.push(id)
-      entities[id] = record
-    }
-    for (let index = 0; index < view.length; index++) add(view[index]!)
-    if (late) for (const slot of late) add(slot)
-    return { ...adapter.getInitialState({ pending: {} }), ids, entities, pending }
-  }
-
   /** The case reducer of the entity actions, on a draft (see `reducer` below for the usual path). */
   const applyStamps = (state: State, action: EntityAction<unknown>): void => applyStampsTo(draftTarget(state), stampsOf(action))
 
@@ -651,19 +552,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         const target = draftTarget(state)
         for (const result of action.payload.results) settleOn(target, result)
       })
-      // `current`: the merge builds a fresh state from a plain snapshot rather than through the draft.
-      // Frozen here, deeply, as immer would freeze it: a new state returned unfrozen is walked by immer
-      // first, value by value, for drafts it might hold (it holds none), which at 10,000 records cost a
-      // third of a restore. A frozen one it takes as is. (deepFreeze: immer's freeze costs 3× on JSON.)
-      builder.addCase(rehydrated, (state, action) => deepFreezeAcyclic(merge(current(state) as State, action.payload)))
       builder.addCase(userSwitched, () => adapter.getInitialState({ pending: {} }))
-      builder.addCase(tabSynced, (state, { payload }) => {
-        // The live tab's slice, as is (its view, confirmed shadows and pending changes belong together).
-        const live = payload.entities[name] as State | undefined
-        if (!live || typeof live !== 'object' || !Array.isArray(live.ids) || typeof live.entities !== 'object' || typeof live.pending !== 'object')
-          return state
-        return live
-      })
       builder.addCase(pulledPage, (state, { payload }) => {
         if (payload.entity !== name) return
         for (const { id, record } of payload.changes) {
@@ -719,7 +608,11 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
   // slice reduced inside another immer reducer); everything else goes through the slice as usual.
   const entityActionTypes = new Set<string>(Object.values(slice.actions).map((creator) => creator.type))
   const reducer = (state: State | undefined, action: UnknownAction): State => {
-    if (state === undefined || isDraft(state)) return slice.reducer(state, action)
+    if (state === undefined) return slice.reducer(state, action)
+    // Persistence's actions (the restore, tabs), reduced by rtk-offline/persist when createOfflineSync has it.
+    const persisted = internals.persistence?.(sliceParts, state, action)
+    if (persisted !== undefined) return persisted
+    if (isDraft(state)) return slice.reducer(state, action)
     if (entityActionTypes.has(action.type)) return stampedState(state, action as EntityAction<unknown>)
     if (opsSettled.match(action)) return settledState(state, action.payload.results)
     return slice.reducer(state, action)
@@ -732,6 +625,18 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     return state
   }
 
+  const sliceParts: EntitySlice = { name, selectId }
+  const internals: EntityInternals = {
+    selectId,
+    versionField,
+    validate: options.validate as StandardSchemaV1<unknown, unknown> | undefined,
+    priority: options.priority ?? 0,
+    conflict: options.conflict as ConflictStrategy | undefined,
+    pull: options.pull === false ? false : { params: options.pull?.params ?? {}, limit: options.pull?.limit ?? 100 },
+    selectState,
+    persistence: null,
+  }
+
   return {
     name,
     reducer: reducer as unknown as Reducer<SyncedEntityState<TRecord>>,
@@ -741,14 +646,6 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       Record<string, unknown>,
       EntityId
     >,
-    '~rtkOffline': {
-      selectId,
-      versionField,
-      validate: options.validate as StandardSchemaV1<unknown, unknown> | undefined,
-      priority: options.priority ?? 0,
-      conflict: options.conflict as ConflictStrategy | undefined,
-      pull: options.pull === false ? false : { params: options.pull?.params ?? {}, limit: options.pull?.limit ?? 100 },
-      selectState,
-    },
+    '~rtkOffline': internals,
   }
 }

@@ -6,7 +6,6 @@ import { opsSent, opsSettled, rehydrated, userSwitched } from './actions'
 import { conflictListCases } from './outbox/conflictList'
 import { isStampedEntityAction, operationLedgerCases } from './outbox/operationLedger'
 import { pullProgressCases } from './outbox/pullProgress'
-import { storageHealthCases } from './outbox/storageHealth'
 import type { OutboxConfig, SyncCase } from './outbox/syncCase'
 import { syncStatusCases } from './outbox/syncStatus'
 import type { OutboxState } from './outboxState'
@@ -19,7 +18,7 @@ export { isStampedEntityAction, mayHaveBeenSent } from './outbox/operationLedger
  * Builds the reducer of the sync slice for one `createOfflineSync` instance: its parts (./outbox) combined
  * into one reducer over one state. For an action several parts handle, their cases run in this order: the
  * conflict list and the status first (they read the operations an answer is about), then the operation
- * ledger (which moves them), then pull progress and storage health.
+ * ledger (which moves them), then pull progress; then persistence's cases, of actions no other part handles.
  */
 export function buildOutboxSlice(config: OutboxConfig) {
   const initialState = (): OutboxState => ({
@@ -46,7 +45,8 @@ export function buildOutboxSlice(config: OutboxConfig) {
     ...syncStatusCases(config),
     ...operationLedgerCases(config),
     ...pullProgressCases(config),
-    ...storageHealthCases(),
+    // Persistence's actions (the restore, tabs, storage health), from rtk-offline/persist when the app persists.
+    ...(config.persistenceCases ?? []),
   ]
   const byType = new Map<string, Array<SyncCase['reduce']>>()
   for (const item of cases) if ('type' in item) byType.set(item.type, [...(byType.get(item.type) ?? []), item.reduce])

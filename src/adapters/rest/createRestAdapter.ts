@@ -51,20 +51,24 @@ export function createRestAdapter(options: RestAdapterOptions): SyncAdapter {
 }
 
 function buildConfig(options: RestAdapterOptions | undefined): Config {
-  const baseUrl: unknown = options?.baseUrl
-  if (typeof baseUrl !== 'string') {
-    throw new SyncSetupError(
-      "createRestAdapter needs a `baseUrl` string, e.g. createRestAdapter({ baseUrl: 'https://api.example.com/v1' }).",
-    )
-  }
+  const baseUrl = options?.baseUrl
   const { fetch, parseRecord, parsePull, now, routes = {} } = options ?? {}
-  assertOptionalFunction('fetch', fetch)
-  assertOptionalFunction('parseRecord', parseRecord)
-  assertOptionalFunction('parsePull', parsePull)
-  assertOptionalFunction('now', now)
-  for (const kind of ['create', 'update', 'delete', 'read', 'pull'] as const) assertOptionalFunction(`routes.${kind}`, routes[kind])
+  // Programmer errors, checked in development only (as RTK checks its options): a production build
+  // (NODE_ENV=production) drops these checks and their messages.
+  if (process.env.NODE_ENV !== 'production') {
+    if (typeof baseUrl !== 'string') {
+      throw new SyncSetupError(
+        "createRestAdapter needs a `baseUrl` string, e.g. createRestAdapter({ baseUrl: 'https://api.example.com/v1' }).",
+      )
+    }
+    assertOptionalFunction('fetch', fetch)
+    assertOptionalFunction('parseRecord', parseRecord)
+    assertOptionalFunction('parsePull', parsePull)
+    assertOptionalFunction('now', now)
+    for (const kind of ['create', 'update', 'delete', 'read', 'pull'] as const) assertOptionalFunction(`routes.${kind}`, routes[kind])
+  }
   return {
-    baseUrl: baseUrl.replace(/\/+$/, ''),
+    baseUrl: baseUrl!.replace(/\/+$/, ''),
     headers: options?.headers ?? {},
     // Looked up on every call, never captured at import, so tests and polyfills can replace the global.
     fetch: fetch ?? ((input, init) => globalThis.fetch(input, init)),

@@ -1,6 +1,6 @@
 import { isAnyOf, type UnknownAction } from '@reduxjs/toolkit'
 import { backoffDelay } from '../../core/backoff'
-import { SyncAdapterError, SyncStorageError, toErrorInfo } from '../../core/errors'
+import { SyncStorageError, toErrorInfo } from '../../core/errors'
 import {
   authRestored,
   drainWaiting,
@@ -30,6 +30,7 @@ import { dependentsOf, recordIdOf } from '../shared/pendingRecords'
 import { pickBatch, toOutgoing } from '../shared/sendableBatch'
 import { serialRun } from '../shared/serialRun'
 import { stillAnswering } from '../shared/stillAnswering'
+import { settleUnrecorded } from '../shared/unrecordedBatch'
 import type { SyncEngine, SyncHandler } from '../syncHandler'
 import type { AuthHandler } from './auth'
 import type { PullHandler } from './pull'
@@ -179,27 +180,7 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
         config.onError(error, { raisedBy: 'drain' })
         if (!isCurrent()) return
         held.settle()
-        const failure = toErrorInfo(
-          new SyncAdapterError(`A sent batch failed before its answers were recorded: ${error instanceof Error ? error.message : String(error)}. The batch will be retried.`, {
-            cause: error,
-          }),
-        )
-        const at = config.now()
-        results = stillAnswering(
-          engine.outbox(),
-          batch.map(
-            (op): Settlement => ({
-              seq: op.seq,
-              opId: op.id,
-              entity: op.entity,
-              recordId: op.recordId,
-              type: 'retry',
-              error: failure,
-              nextAttemptAt: at + backoffDelay(op.attempts + 1, config.retry, config.random),
-            }),
-          ),
-        )
-        api.dispatch(opsSettled({ at, verdict: 'transient', results }))
+        results = settleUnrecorded(engine, batch, error)
       }
       for (const result of results) if (result.type === 'confirmed' || result.type === 'conflict') touched.add(result.entity)
       const auth = results.find((result) => result.type === 'auth')

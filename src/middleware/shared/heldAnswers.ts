@@ -1,10 +1,9 @@
-import { backoffDelay } from '../../core/backoff'
-import { SyncAdapterError, toErrorInfo } from '../../core/errors'
 import { opsSettled, type Settlement } from '../../slices/actions'
 import type { Operation } from '../../types'
 import type { SyncEngine } from '../syncHandler'
 import { pendingOf } from './pendingRecords'
 import { stillAnswering } from './stillAnswering'
+import { settleUnrecorded } from './unrecordedBatch'
 
 /**
  * How long answers may be held after a settle, as a multiple of what that settle cost: the drain then
@@ -79,29 +78,11 @@ export function heldAnswers(engine: SyncEngine, onSettled: (results: readonly Se
     } catch (error) {
       // As for a batch settled at once: whatever threw, these go again later (same idempotency keys).
       config.onError(error, { raisedBy: 'drain' })
-      const failure = toErrorInfo(
-        new SyncAdapterError(`A sent batch failed before its answers were recorded: ${error instanceof Error ? error.message : String(error)}. The batch will be retried.`, {
-          cause: error,
-        }),
+      settleUnrecorded(
+        engine,
+        current.flatMap((batch) => batch.batch),
+        error,
       )
-      const at = config.now()
-      const retries = stillAnswering(
-        engine.outbox(),
-        current.flatMap((batch) =>
-          batch.batch.map(
-            (op): Settlement => ({
-              seq: op.seq,
-              opId: op.id,
-              entity: op.entity,
-              recordId: op.recordId,
-              type: 'retry',
-              error: failure,
-              nextAttemptAt: at + backoffDelay(op.attempts + 1, config.retry, config.random),
-            }),
-          ),
-        ),
-      )
-      api.dispatch(opsSettled({ at, verdict: 'transient', results: retries }))
     }
     const finished = config.now()
     cost = cost === null ? finished - started : cost * 0.8 + (finished - started) * 0.2

@@ -1,5 +1,5 @@
 import { seqPath, trieGet } from '../../core/trie'
-import { dismissConflicts, opsSettled, rehydrated, resolveConflict, tabSynced } from '../actions'
+import { dismissConflicts, opsSettled, resolveConflict } from '../actions'
 import type { OutboxState } from '../outboxState'
 import { isAnswered } from './operationLedger'
 import { on, type OutboxConfig, type SyncCase } from './syncCase'
@@ -55,12 +55,6 @@ export function conflictListCases(config: OutboxConfig): SyncCase[] {
       const ids = payload.ids === null ? null : new Set(payload.ids)
       // An open conflict is settled with resolveConflict, not dismissed: its operation is still parked.
       state.conflicts = state.conflicts.filter((conflict) => conflict.status === 'open' || (ids !== null && !ids.has(conflict.id)))
-    }),
-    on(rehydrated, (state, { payload }) => {
-      state.conflicts = [...payload.conflicts, ...state.conflicts]
-    }),
-    on(tabSynced, (state, { payload }) => {
-      state.conflicts = payload.conflicts
     }),
   ]
 }

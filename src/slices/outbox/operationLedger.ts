@@ -1,20 +1,15 @@
 import type { UnknownAction } from '@reduxjs/toolkit'
-import { deepFreezeAcyclic } from '../../core/deepFreeze'
 import type { Change } from '../../core/change'
 import type { SyncErrorInfo } from '../../core/errors'
-import { seqPath, trieDelete, trieEach, trieGet, trieSet, trieValues } from '../../core/trie'
+import { seqPath, trieDelete, trieEach, trieGet, trieSet } from '../../core/trie'
 import type { Operation } from '../../types'
 import {
   discardFailed,
-  opsAbandoned,
   opsSent,
   opsSettled,
   opsUnsent,
-  rehydrated,
   resolveConflict,
   retryFailed,
-  senderElected,
-  tabSynced,
   type OfflineMeta,
   type Settlement,
 } from '../actions'
@@ -22,7 +17,9 @@ import type { OutboxCounts, OutboxState } from '../outboxState'
 import { on, type OutboxConfig, type SyncCase } from './syncCase'
 
 // The operation ledger: the one place that moves an operation between states (queued, in flight, parked,
-// failed, gone) and keeps the counters (`state.counts`) true as it does.
+// failed, gone) and keeps the counters (`state.counts`) true as it does. Persistence's own moves (a restore,
+// a live tab's state, sends a gone tab left) are its cases in rtk-offline/persist (persist/outboxCases.ts),
+// joined to the slice only when an app persists.
 
 /**
  * Durability invariant 1 (write-ahead): an operation that may have been sent (in flight, or sent at
@@ -63,8 +60,8 @@ function bump(counts: OutboxCounts, entity: string, by: number): void {
   if (counts.byEntity[entity] === 0) delete counts.byEntity[entity]
 }
 
-/** Counters from scratch, after a restore replaced the operations. */
-function recount(state: OutboxState): void {
+/** Counters from scratch, after a restore or a live tab's state replaced the operations (rtk-offline/persist). */
+export function recount(state: OutboxState): void {
   const counts: OutboxCounts = { pending: 0, inflight: 0, parked: 0, failed: 0, byEntity: {} }
   trieEach(state.ops, (op) => {
     bump(counts, op.entity, 1)
@@ -228,53 +225,6 @@ export function operationLedgerCases(config: OutboxConfig): SyncCase[] {
       })
       for (const seq of seqs) trieDelete(state.failed, seqPath(seq))
       state.counts.failed -= seqs.length
-    }),
-    on(rehydrated, (state, { payload }) => {
-      const renumber = new Map(payload.renumber)
-      const waiting = trieValues(state.ops)
-      const failed = trieValues(state.failed)
-      state.ops = {}
-      state.failed = {}
-      // Each stored operation frozen as immer would freeze it, in one pass: immer then takes it as is
-      // rather than walking it for drafts first (10,000 of them on a restore). deepFreeze: the operations
-      // are plain JSON, which it freezes in about a third of immer's freeze's time.
-      for (const op of payload.ops) {
-        if (!ownsEntity(op.entity)) continue
-        trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(op.seq), deepFreezeAcyclic(op))
-      }
-      // Work made before the restore finished goes after the stored work, in the order it was made.
-      for (const op of [...waiting, ...failed]) {
-        const seq = renumber.get(op.seq) ?? op.seq
-        trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(seq), { ...op, seq })
-      }
-      state.nextSeq = Math.max(state.nextSeq, payload.nextSeq)
-      recount(state)
-    }),
-    on(tabSynced, (state, { payload }) => {
-      state.ops = {}
-      state.failed = {}
-      for (const op of payload.ops) {
-        if (!ownsEntity(op.entity)) continue
-        const inflight = payload.resetInflight && op.status === 'inflight'
-        trieSet<Operation>(op.status === 'failed' ? state.failed : state.ops, seqPath(op.seq), inflight ? { ...op, status: 'pending' } : op)
-      }
-      state.nextSeq = Math.max(state.nextSeq, payload.nextSeq)
-      recount(state)
-    }),
-    on(opsAbandoned, (state, { payload }) => {
-      for (const seq of payload.seqs) {
-        const op = trieGet(state.ops, seqPath(seq))
-        if (!op || op.status !== 'inflight') continue
-        op.status = 'pending'
-        state.counts.inflight -= 1
-      }
-    }),
-    on(senderElected, (state) => {
-      // Sent by a tab that is gone: nobody waits for the answer, so they go again (same idempotency key).
-      trieEach(state.ops, (op) => {
-        if (op.status === 'inflight') op.status = 'pending'
-      })
-      state.counts.inflight = 0
     }),
     on(resolveConflict, (state, { payload }) => {
       const resolved = payload.resolved

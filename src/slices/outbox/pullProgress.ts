@@ -1,5 +1,5 @@
 import type { OutboxState, PullProgress } from '../outboxState'
-import { pulledPage, pullFailed, pullStarted, rehydrated, tabSynced } from '../actions'
+import { pulledPage, pullFailed, pullStarted } from '../actions'
 import { on, type OutboxConfig, type SyncCase } from './syncCase'
 
 /** An entity's pull progress, made when first needed. */
@@ -45,13 +45,6 @@ export function pullProgressCases(config: OutboxConfig): SyncCase[] {
       pull.attempts += 1
       pull.error = payload.error
       pull.nextAttemptAt = payload.nextAttemptAt
-    }),
-    on(rehydrated, (state, { payload }) => {
-      for (const [entity, cursor] of Object.entries(payload.cursors ?? {}))
-        if (ownsEntity(entity) && state.pull[entity]?.cursor == null) pullOf(state, entity).cursor = cursor
-    }),
-    on(tabSynced, (state, { payload }) => {
-      for (const [entity, cursor] of Object.entries(payload.cursors)) if (ownsEntity(entity)) pullOf(state, entity).cursor = cursor
     }),
   ]
 }

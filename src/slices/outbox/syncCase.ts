@@ -13,6 +13,8 @@ export interface OutboxConfig {
   persistent: boolean
   /** Seqs are `counter × seqSlots + slot`; `nextSeq` holds the counter. */
   seqSlots: number
+  /** The cases of persistence's actions (rtk-offline/persist's `reducers.outboxCases`), when the app persists. */
+  persistenceCases?: SyncCase[]
 }
 
 /**

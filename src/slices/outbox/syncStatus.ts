@@ -8,9 +8,7 @@ import {
   opsUnsent,
   pause,
   pullFailed,
-  rehydrated,
   resume,
-  senderElected,
   syncNow,
 } from '../actions'
 import { clearOpBackoff, isAnswered } from './operationLedger'
@@ -18,8 +16,9 @@ import { on, type OutboxConfig, type SyncCase } from './syncCase'
 
 /**
  * The sync status: online, paused, waiting for credentials, the circuit breaker, the next retry time, the
- * latest success and failure, whether the restore is done and who is signed in. Its cases of opsSettled
- * run before the ledger's, which moves the operations they check.
+ * latest success and failure (whether the restore is done and who is signed in: persistence's cases, in
+ * rtk-offline/persist's outboxCases.ts). Its cases of opsSettled run before the ledger's, which moves the
+ * operations they check.
  */
 export function syncStatusCases(config: OutboxConfig): SyncCase[] {
   const ownsEntity = (entity: string) => config.priorities.has(entity)
@@ -73,15 +72,6 @@ export function syncStatusCases(config: OutboxConfig): SyncCase[] {
         state.nextAttemptAt = null
         state.circuit = closedCircuit
       }
-    }),
-    on(rehydrated, (state, { payload }) => {
-      state.userId = payload.userId
-      state.hydrated = true
-    }),
-    on(senderElected, (state) => {
-      // Waiting for credentials was the tab that is gone's wait (it asked the app, and its answer may
-      // never come): the new sender tries, and asks the app itself if the server says 401 again.
-      state.authRequired = false
     }),
     on(pullFailed, (state, { payload }) => {
       if (!ownsEntity(payload.entity)) return
