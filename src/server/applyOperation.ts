@@ -1,9 +1,8 @@
-import { applyMergePatch } from '../core/mergePatch'
-import { matchesIfMatch } from '../msw/ifMatch'
 import { nextSequence } from './changeFeed'
-import { SyncServerError, SyncServerIdempotencyError, SyncServerValidationError } from './errors'
+import { SyncServerError } from './errors'
 import { hashOperation } from './operation'
-import type { CollectionOptions, JsonObject, Operation, OperationResult, SqlTransaction } from './types'
+import type { CollectionOptions, Operation, OperationResult, SqlTransaction } from './types'
+import { decideWrite, refusalResult, replayResult, type StoredIdempotency, type StoredRecord } from './writeRules'
 
 /** What applying an operation needs besides the operation. */
 export interface ApplyContext {
@@ -24,16 +23,12 @@ export interface Applied {
   changed: boolean
 }
 
-interface StoredRecord {
-  data: JsonObject | null
-  version: number
-}
-
 /**
  * Applies one operation inside `tx`, in its own savepoint, exactly once: the change, its row of the
  * change feed, its idempotency row (scope, key → request hash and result) and the client's last
- * operation are written together or not at all. Both `POST /sync/push` (per operation) and the REST
- * write routes come here.
+ * operation are written together or not at all. The REST write routes come here, and a batch push
+ * when its set-based path ({@link applyBatch}) failed unexpectedly. The rules of the write itself are
+ * {@link decideWrite}'s, shared with the batch path.
  *
  * - A key seen before with the same operation answers the stored result and writes nothing; with
  *   another operation it answers 422 `idempotency-mismatch`.
@@ -78,97 +73,45 @@ export async function applyOperation(tx: SqlTransaction, context: ApplyContext, 
     })
   } catch (error) {
     // A refusal that writes nothing (400, 422): the savepoint is rolled back, the key left unclaimed.
-    if (error instanceof SyncServerError && error.status < 500)
-      return { result: { status: error.status, error: { code: error.code, message: error.message } }, changed: false }
+    if (error instanceof SyncServerError && error.status < 500) return { result: refusalResult(error), changed: false }
     throw error
   }
 }
 
 async function replay(tx: SqlTransaction, scope: string, key: string, hash: string): Promise<OperationResult> {
-  const { rows } = await tx.query<{ request_hash: string; result: OperationResult | null }>(
-    'SELECT request_hash, result FROM rtk_offline_idempotency WHERE scope = $1 AND key = $2',
-    [scope, key],
-  )
-  const stored = rows[0]
-  if (stored?.request_hash !== hash) throw new SyncServerIdempotencyError(key)
-  // Claimed and answered in one transaction, so a committed row always has its result.
-  if (!stored.result) throw new SyncServerError(500, 'server-error', `The idempotency row of "${key}" has no result.`)
-  return stored.result
+  const { rows } = await tx.query<StoredIdempotency>('SELECT request_hash, result FROM rtk_offline_idempotency WHERE scope = $1 AND key = $2', [
+    scope,
+    key,
+  ])
+  return replayResult(key, hash, rows[0])
 }
 
 async function write(tx: SqlTransaction, context: ApplyContext, operation: Operation): Promise<OperationResult> {
-  const { scope, versionField, updatedAtField } = context
-  const { collection, recordId, kind, data, ifMatch } = operation
-  const id = String(recordId)
+  const { scope } = context
+  const { collection } = operation
+  const id = String(operation.recordId)
   // The caller holds the scope's feed lock (runWrites → lockScope), so writers of a scope take turns
   // and the record read here is the latest committed one; a change takes its sequence as it is written.
-  const { rows } = await tx.query<StoredRecord>(
-    'SELECT data, version FROM rtk_offline_records WHERE scope = $1 AND collection = $2 AND id = $3',
-    [scope, collection, id],
-  )
-  const stored = rows[0]
-  const current = stored?.data ?? null
-  const stamp = (record: JsonObject, version: number): JsonObject => {
-    const stamped: JsonObject = { ...record, [versionField]: version }
-    if (updatedAtField !== null) stamped[updatedAtField] = context.now()
-    return stamped
-  }
-  const notFound = (): OperationResult => ({
-    status: 404,
-    error: { code: 'not-found', message: `No ${collection} record has the id ${JSON.stringify(recordId)}.` },
-  })
-
-  if (kind === 'create') {
-    if (current) return { status: 409, record: current }
-    // A record created again after a delete goes on from its version, so an If-Match naming the old record never matches.
-    const record = stamp({ ...data!, id: data!.id }, (stored?.version ?? 0) + 1)
-    await validate(context, collection, record)
-    const seq = await nextSequence(tx, scope)
+  const { rows } = await tx.query<StoredRecord>('SELECT data, version FROM rtk_offline_records WHERE scope = $1 AND collection = $2 AND id = $3', [
+    scope,
+    collection,
+    id,
+  ])
+  const { result, next } = await decideWrite(context, operation, rows[0], context.now())
+  if (!next) return result
+  const seq = await nextSequence(tx, scope)
+  if (next.idValue !== undefined)
+    // A create: a new row (born at this change), or a tombstone brought back (its born_seq kept).
     await tx.query(
       `INSERT INTO rtk_offline_records (scope, collection, id, id_value, data, version, seq, born_seq)
        VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7::bigint, $7::bigint)
        ON CONFLICT (scope, collection, id) DO UPDATE SET id_value = $4::jsonb, data = $5::jsonb, version = $6, seq = $7::bigint`,
-      [scope, collection, id, JSON.stringify(data!.id), record, record[versionField], seq],
+      [scope, collection, id, JSON.stringify(next.idValue), next.data, next.version, seq],
     )
-    return { status: 201, record }
-  }
-
-  if (!current || !stored) return notFound()
-  if (!matchesIfMatch(ifMatch, stored.version)) return { status: 412, record: current }
-
-  if (kind === 'update') {
-    const { id: _id, [versionField]: _version, ...patch } = data!
-    const record = stamp({ ...applyMergePatch(current, patch), id: current.id }, stored.version + 1)
-    await validate(context, collection, record)
-    const seq = await nextSequence(tx, scope)
+  else
     await tx.query(
       'UPDATE rtk_offline_records SET data = $4::jsonb, version = $5, seq = $6::bigint WHERE scope = $1 AND collection = $2 AND id = $3',
-      [scope, collection, id, record, record[versionField], seq],
+      [scope, collection, id, next.data, next.version, seq],
     )
-    return { status: 200, record }
-  }
-
-  // A delete keeps the row as a tombstone (data null, its version kept) for pulls and for a later create.
-  const seq = await nextSequence(tx, scope)
-  await tx.query('UPDATE rtk_offline_records SET data = NULL, seq = $4::bigint WHERE scope = $1 AND collection = $2 AND id = $3', [
-    scope,
-    collection,
-    id,
-    seq,
-  ])
-  return { status: 204 }
-}
-
-/** Checks a record against its collection's Standard Schema, when it has one. */
-async function validate(context: ApplyContext, collection: string, record: JsonObject): Promise<void> {
-  const schema = context.collections?.[collection]?.schema
-  if (!schema) return
-  const outcome = await schema['~standard'].validate(record)
-  if (!outcome.issues) return
-  const issues = outcome.issues.map((issue) => ({
-    message: issue.message,
-    path: issue.path?.map((part) => (typeof part === 'object' ? part.key : part)).map(String),
-  }))
-  const summary = issues.map((issue) => (issue.path?.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')
-  throw new SyncServerValidationError(`The ${collection} record does not satisfy its schema: ${summary}.`, issues)
+  return result
 }

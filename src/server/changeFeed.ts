@@ -28,6 +28,21 @@ export async function lockScope(tx: SqlQueryable, scope: string): Promise<void> 
   )
 }
 
+/**
+ * Takes `count` sequences at once (a batch push applied set-based): the scope's row goes up by `count`
+ * and the first of the consecutive numbers is returned. The caller holds the scope's lock (lockScope),
+ * so no other writer takes numbers in between, and the guarantee above holds as for nextSequence.
+ */
+export async function takeSequences(tx: SqlQueryable, scope: string, count: number): Promise<bigint> {
+  const { rows } = await tx.query<{ seq: string }>(
+    `INSERT INTO rtk_offline_scopes AS s (scope, seq) VALUES ($1, $2)
+     ON CONFLICT (scope) DO UPDATE SET seq = s.seq + $2
+     RETURNING seq::text AS seq`,
+    [scope, count],
+  )
+  return BigInt(rows[0]!.seq) - BigInt(count) + 1n
+}
+
 export async function nextSequence(tx: SqlQueryable, scope: string): Promise<string> {
   const { rows } = await tx.query<{ seq: string }>(
     `INSERT INTO rtk_offline_scopes AS s (scope, seq) VALUES ($1, 1)

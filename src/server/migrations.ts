@@ -71,7 +71,7 @@ const MIGRATION_LOCK = 7_310_415_101
  * start at once on one database (an advisory lock makes them take turns).
  */
 export async function migrate(db: SqlDriver): Promise<number[]> {
-  return db.transaction(async (tx) => {
+  const applied = await db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`)
     await tx.query(`CREATE TABLE IF NOT EXISTS rtk_offline_migrations (
       version integer PRIMARY KEY,
@@ -89,9 +89,19 @@ export async function migrate(db: SqlDriver): Promise<number[]> {
     }
     return applied
   })
+  // Planner statistics for tables that already hold data (a restart). Without them the record lookups
+  // (scope, collection, id) take the feed index (scope, collection, seq) and filter the whole scope
+  // (measured on PGlite at 10,000 records: 23-30 ms a lookup instead of 0.1 ms). PGlite never
+  // autovacuums, so without this its tables would never be analysed; PostgreSQL's autovacuum analyses
+  // them later on its own. On empty tables (a first start) it changes no plan: see docs/server.md.
+  await db.query(`ANALYZE ${SYNC_TABLES.join(', ')}`)
+  return applied
 }
+
+/** The server's tables (the migrations table aside). */
+const SYNC_TABLES = ['rtk_offline_scopes', 'rtk_offline_records', 'rtk_offline_idempotency', 'rtk_offline_clients']
 
 /** Empties every table of the server (the schema stays): for tests and for resetting a development database. */
 export async function resetSyncTables(db: SqlDriver): Promise<void> {
-  await db.query('TRUNCATE rtk_offline_scopes, rtk_offline_records, rtk_offline_idempotency, rtk_offline_clients')
+  await db.query(`TRUNCATE ${SYNC_TABLES.join(', ')}`)
 }

@@ -33,6 +33,6 @@ export async function pushRoute(config: ServerConfig, c: Context<ServerEnv>): Pr
       return { refused: { status: error.status, error: { code: error.code, message: error.message } } }
     }
   })
-  const results = await runWrites(config, c.get('caller'), clientId, planned)
+  const results = await runWrites(config, c.get('caller'), clientId, planned, 'batch')
   return jsonResponse(200, { results: results.map((result, index): BatchResult => ({ id: ids[index]!, ...result })) })
 }

@@ -41,9 +41,10 @@ export async function openTestDriver(name: string): Promise<SqlDriver> {
  * On PostgreSQL, another driver (its own pool, as a second server process has) on the file's schema,
  * which it leaves as it is. PGlite lives in one process: there is no second driver of it.
  */
-export async function openSecondDriver(name: string): Promise<SqlDriver> {
+export async function openSecondDriver(name: string, applicationName?: string): Promise<SqlDriver> {
   if (!PG_URL) throw new Error('openSecondDriver needs PostgreSQL')
-  return createPgDriver({ connectionString: PG_URL, poolConfig: { options: `-c search_path=${schemaOf(name)}` } })
+  // application_name lets a test find its own sessions in pg_stat_activity while other files run.
+  return createPgDriver({ connectionString: PG_URL, poolConfig: { options: `-c search_path=${schemaOf(name)}`, application_name: applicationName } })
 }
 
 const schemaOf = (name: string) => `rtk_test_${name.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`
