@@ -16,6 +16,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScaleClient, SHARED_IDS, type ScaleClient } from './scaleClient'
 import { startServerProcess, type ServerProcess } from './serverProcess'
 
+/**
+ * JSON with every object's keys sorted: a record is the same whatever order its keys came in (PostgreSQL's
+ * jsonb keeps them by length, a push answer built in JavaScript in the order it wrote them).
+ */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  )
+
 const PG_URL = process.env.RTK_OFFLINE_TEST_DATABASE_URL || undefined
 const SEED = Number(process.env.RTK_OFFLINE_SCALE_SEED ?? 11)
 const CHANGES = Number(process.env.RTK_OFFLINE_SCALE_CHANGES ?? 500)
@@ -153,21 +164,21 @@ describe.skipIf(!PG_URL)('two server instances on one PostgreSQL (needs RTK_OFFL
       await sleep(20)
       await until('every client to be quiet', () => clients.filter((client) => client.isQuiet() && firstQuiet(client)).length === clients.length, 90_000, 20)
       const rows = await serverState()
-      const items = JSON.stringify(live(rows, 'items'))
-      const shared = JSON.stringify(live(rows, 'shared'))
+      const items = canonical(live(rows, 'items'))
+      const shared = canonical(live(rows, 'shared'))
       return clients.every(
         (client) =>
           client.isQuiet() &&
-          JSON.stringify([...client.itemView()].sort(byId)) === items &&
-          JSON.stringify([...client.sharedView()].sort(byId)) === shared,
+          canonical([...client.itemView()].sort(byId)) === items &&
+          canonical([...client.sharedView()].sort(byId)) === shared,
       )
     }
     const disagreement = async () => {
       const rows = await serverState()
-      const server = new Map([...live(rows, 'items'), ...live(rows, 'shared')].map((record) => [record.id, JSON.stringify(record)]))
+      const server = new Map([...live(rows, 'items'), ...live(rows, 'shared')].map((record) => [record.id, canonical(record)]))
       return clients
         .map((client) => {
-          const view = new Map([...client.itemView(), ...client.sharedView()].map((record) => [record.id, JSON.stringify(record)]))
+          const view = new Map([...client.itemView(), ...client.sharedView()].map((record) => [record.id, canonical(record)]))
           const differ = [...new Set([...server.keys(), ...view.keys()])].filter((id) => server.get(id) !== view.get(id))
           const ops = client.sync.selectors.selectOps(client.store.getState()).slice(0, 3)
           return `${client.name}: ${JSON.stringify(client.status())} pull ${JSON.stringify(client.sync.selectors.selectPullProgress(client.store.getState()).entities)}; ${differ.length} records differ: ${differ
