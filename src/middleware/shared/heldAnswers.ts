@@ -11,8 +11,14 @@ import { settleUnrecorded } from './unrecordedBatch'
  */
 const HOLD_FACTOR = 8
 
-/** Answers are held only where a settle costs this much (ms) or more: about a thousand records and up. */
-const HOLD_FROM_MS = 0.5
+/**
+ * Answers are held only where a settle has a cost the engine's clock can see (more than this, in ms). On a
+ * small store a settle (0.1-0.2 ms) shows only when it straddles a millisecond tick, and the moving average
+ * then stays above zero: holding still pays there, since one request at a time the settle runs while the
+ * next request is on the wire instead of before it leaves (issue 10: the drain's time between requests
+ * halved). Under a test's fixed clock a settle costs 0 and every answer settles at once.
+ */
+const HOLD_ABOVE_MS = 0
 
 /**
  * At most this many answers are held: each pick walks past the operations they keep in flight, so an
@@ -34,7 +40,7 @@ interface HeldBatch {
  * so one dispatch per batch made a drain over a large store CPU-bound on those copies, and one request at a
  * time paid the copy on every request.
  *
- * Answers are held only where a settle costs measurable time (a large store), only for batches whose every
+ * Answers are held only where a settle costs measurable time (by the engine's clock), only for batches whose every
  * answer is a confirmation (anything else settles at once, after what is held), and never for long: the
  * drain holds them while it sends the next batches, and `during` settles them once it has waited HOLD_FACTOR
  * times what the last settle cost (the settle then runs while the next request is on the wire). Whatever is held
@@ -97,10 +103,10 @@ export function heldAnswers(engine: SyncEngine, onSettled: (results: readonly Se
     },
     settle,
     /**
-     * Whether holding answers pays: settles cost HOLD_FROM_MS or more (by `now`, so never under a test's
-     * fixed clock; on a small store a settle costs well under that).
+     * Whether holding answers pays: settles cost more than HOLD_ABOVE_MS (by `now`, so never under a test's
+     * fixed clock).
      */
-    worthHolding: (): boolean => cost !== null && cost >= HOLD_FROM_MS && heldAnswerCount < MAX_HELD,
+    worthHolding: (): boolean => cost !== null && cost > HOLD_ABOVE_MS && heldAnswerCount < MAX_HELD,
     /** Whether answers are held. */
     holding: (): boolean => held.length > 0,
     /**
