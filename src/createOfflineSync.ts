@@ -82,7 +82,8 @@ export interface OfflineSyncOptions<TPath extends string = 'offline'> {
   onError?: (error: unknown, info: { raisedBy: ErrorSource }) => void
   /**
    * Pull remote changes this often, in milliseconds; 0 pulls only at start, on coming online, after
-   * a drain that changed something, and on `pullNow`.
+   * a drain that changed something, and on `pullNow`. In Node this timer does not keep the process
+   * alive (it is `unref`'d): a script ends once its changes are sent.
    * @default 60_000
    */
   pullIntervalMs?: number

@@ -39,5 +39,5 @@ await new Promise<void>((resolve) => {
 })
 console.log(sync.selectors.selectStatus(store.getState()))
 
-// The engine pulls every pullIntervalMs and waits out backoff with timers: stop it, or Node never exits.
+// Stop the engine when done: a wait for a retry (changes not yet sent) would keep Node running.
 sync.stop()

@@ -220,13 +220,14 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
     if (config.pullIntervalMs <= 0 || engine.signal.aborted) return
     const periodic = timers.get(PERIODIC)
     if (periodic !== undefined) config.timers.clearTimeout(periodic)
-    timers.set(
-      PERIODIC,
-      config.timers.setTimeout(() => {
-        timers.delete(PERIODIC)
-        api.dispatch(pullNow())
-      }, config.pullIntervalMs),
-    )
+    const handle = config.timers.setTimeout(() => {
+      timers.delete(PERIODIC)
+      api.dispatch(pullNow())
+    }, config.pullIntervalMs)
+    // An idle pull is no work of the app's: in Node it must not keep the process alive, so a script
+    // ends once its changes are sent (retries and the breaker's wait keep theirs: they hold unsent work).
+    ;(handle as { unref?: () => unknown } | null)?.unref?.()
+    timers.set(PERIODIC, handle)
   }
 
   // Pulls run one at a time; asks made meanwhile run once after it. After each run the periodic pull is set again.
