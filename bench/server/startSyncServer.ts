@@ -1,5 +1,4 @@
-import { fork } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { forkServer } from './forkServer'
 import type { BenchDatabase } from './referenceServerApi'
 import type { SyncControlMessage, SyncServerStats } from './syncServerChild'
 
@@ -25,59 +24,22 @@ export async function startSyncServer(options: { database: BenchDatabase; latenc
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_LATENCY_MS: String(options.latencyMs) }
   if (options.database.kind === 'postgres') env.BENCH_DB = options.database.url
   else delete env.BENCH_DB
-  const child = fork(fileURLToPath(new URL('./syncServerChild.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+  const server = await forkServer<SyncControlMessage>({
+    file: new URL('./syncServerChild.ts', import.meta.url),
     env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    name: 'sync server',
+    startTimeoutMs: 60_000,
   })
-  const waiting = new Map<number, (reply: Record<string, unknown>) => void>()
-  let nextId = 1
-  let exited = false
-
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bench: the sync server did not start within 60 s')), 60_000)
-    child.once('error', reject)
-    child.once('exit', (code) => reject(new Error(`bench: the sync server exited with ${code} before listening`)))
-    child.on('message', (message: { type?: string; port?: number; id?: number }) => {
-      if (message.type === 'ready' && typeof message.port === 'number') {
-        clearTimeout(timer)
-        resolve(message.port)
-      } else if (typeof message.id === 'number') {
-        waiting.get(message.id)?.(message as Record<string, unknown>)
-        waiting.delete(message.id)
-      }
-    })
-  })
-  child.removeAllListeners('exit')
-  child.on('exit', () => {
-    exited = true
-    for (const settle of waiting.values()) settle({ error: 'the sync server exited' })
-    waiting.clear()
-  })
-
-  type Request = SyncControlMessage extends infer TMessage ? (TMessage extends { id: number } ? Omit<TMessage, 'id'> : never) : never
-  const call = (message: Request): Promise<Record<string, unknown>> =>
-    new Promise((resolve, reject) => {
-      if (exited) return reject(new Error('bench: the sync server has exited'))
-      const id = nextId++
-      waiting.set(id, (reply) => (reply.error ? reject(new Error(String(reply.error))) : resolve(reply)))
-      child.send({ ...message, id })
-    })
+  const call = server.call
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${server.port}`,
     database: options.database,
     reset: async () => void (await call({ type: 'reset' })),
     seed: async (scope, records) => void (await call({ type: 'seed', scope, records: records as Record<string, unknown>[] })),
     analyze: async () => void (await call({ type: 'analyze' })),
     stats: async () => (await call({ type: 'stats' })).stats as SyncServerStats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve()
-        child.once('exit', () => resolve())
-        // Disconnecting lets the child close its database (a PostgreSQL pool) before it exits.
-        child.disconnect()
-        setTimeout(() => child.kill(), 10_000).unref()
-      }),
+    // Graceful: disconnecting lets the child close its database (a PostgreSQL pool) before it exits.
+    close: () => server.close({ graceful: true }),
   }
 }
