@@ -1,4 +1,19 @@
+import { readFile, writeFile } from 'node:fs/promises'
 import { defineConfig } from 'tsup'
+
+/**
+ * Puts `"use client"` at the top of a built file, so React Server Components (Next.js's App Router) treat
+ * the hooks and components as client code. Written after the build because the bundler drops module-level
+ * directives; its source map gets one empty line in front (a leading `;`), so it still points right.
+ */
+async function markClientOnly(file: string): Promise<void> {
+  const code = await readFile(file, 'utf8')
+  if (code.startsWith('"use client";')) return
+  await writeFile(file, `"use client";\n${code}`)
+  const map = JSON.parse(await readFile(`${file}.map`, 'utf8')) as { mappings: string }
+  map.mappings = `;${map.mappings}`
+  await writeFile(`${file}.map`, JSON.stringify(map))
+}
 
 export default defineConfig({
   // One entry per public subpath: the core, the React bindings, opt-in persistence, the MSW test kit, the server.
@@ -17,5 +32,9 @@ export default defineConfig({
   treeshake: true,
   target: 'es2022',
   // The subpaths import the core by its package name, so it stays one shared module for users.
+  // rtk-offline/react is client code: hooks and components.
+  async onSuccess() {
+    await Promise.all(['dist/react/index.js', 'dist/react/index.cjs'].map(markClientOnly))
+  },
   external: ['@reduxjs/toolkit', 'react', 'react-redux', 'msw', 'rtk-offline', 'localforage', 'hono', '@hono/node-server', 'pg', '@electric-sql/pglite'],
 })

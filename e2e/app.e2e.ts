@@ -15,6 +15,8 @@ import { launchChromium, screenshot } from './browser'
  *  4. 500, then 429 with Retry-After: the banner counts the retry down, nothing is lost.
  *  5. Two tabs, both offline, each changes something; both online: every change is sent once, by one
  *     tab, and both tabs end equal to the server.
+ *  6. A phone-sized window (390 px): nothing scrolls sideways, and a change the server refused is listed
+ *     with buttons named after its row ("Retry Rope (20 m)").
  */
 
 let browser: Browser
@@ -154,7 +156,11 @@ describe('the example app in Chromium', () => {
     const tablet = await device.newPage()
     await openApp(tablet, '?latency=600')
     const pullProgress = tablet.getByRole('progressbar', { name: 'Loading from the server' })
-    await expect.poll(() => pullProgress.isVisible(), { timeout: 2000, interval: 50 }).toBe(true)
+    // Until the first pull lands, the list says it is loading, not that there are no items.
+    const emptyText = tablet.getByRole('region', { name: 'Items' }).locator('.empty')
+    await expect
+      .poll(async () => [await pullProgress.isVisible(), await emptyText.textContent()], { timeout: 2000, interval: 50 })
+      .toEqual([true, 'Loading…'])
     await screenshot(tablet, 'case2-1-first-pull-progress')
     await expect.poll(() => itemsShown(tablet)).toEqual(['Tent × 2', 'Sleeping bag × 5', 'Camp stove × 8'])
     await expect.poll(() => pullProgress.count()).toBe(0)
@@ -208,9 +214,9 @@ describe('the example app in Chromium', () => {
 
     // Offline here; meanwhile someone changes all three on the server.
     await setOnline(false)
-    await page.getByRole('button', { name: 'Add 10 to Rope (20 m) × 4 on the server', exact: true }).click()
-    await editOnServer('Tarp × 2', { name: 'Tarp (blue)' })
-    await editOnServer('Lantern × 6', { name: 'Lantern (LED)', quantity: 8 })
+    await page.getByRole('button', { name: 'Add 10 to Rope (20 m) on the server', exact: true }).click()
+    await editOnServer('Tarp', { name: 'Tarp (blue)' })
+    await editOnServer('Lantern', { name: 'Lantern (LED)', quantity: 8 })
     expect(await serverShown()).toEqual(['Rope (20 m) × 14 v2', 'Tarp (blue) × 2 v2', 'Lantern (LED) × 8 v2'])
     // Here: the same field of the rope (quantity), another field of the tarp, the lantern's name (changed on
     // the server with its quantity). One change each: the app shares its outbox between tabs, where
@@ -247,8 +253,10 @@ describe('the example app in Chromium', () => {
     await screenshot(page, 'case3-3-conflict-dialog-lantern')
     await lantern.getByRole('button', { name: 'Keep mine' }).click()
 
-    // Both choices are applied in the app and on the server, and nothing is left open.
+    // Both choices are applied in the app and on the server, and nothing is left open. Focus is back
+    // where it was when the first dialog opened: the online switch.
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0)
+    expect(await onlineSwitch().evaluate((element) => element === document.activeElement)).toBe(true)
     await expect.poll(bannerText).toBe('')
     expect(await itemsShown()).toEqual(['Rope (20 m) × 5', 'Tarp (blue) × 3', 'Lantern (gas) × 8'])
     await expect.poll(() => serverShown()).toEqual(['Rope (20 m) × 5 v3', 'Tarp (blue) × 3 v3', 'Lantern (gas) × 8 v3'])
@@ -347,5 +355,27 @@ describe('the example app in Chromium', () => {
     expect(writes[0]).not.toBe(writes[1]) // two PATCHes: two different records
     await screenshot(page, 'case5-3-first-tab-synced')
     await screenshot(second, 'case5-4-second-tab-synced')
+  })
+
+  it('6. fits a 390 px phone without sideways scrolling, and names the buttons of a refused change after its row', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    const scrollsSideways = () => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth)
+    expect(await scrollsSideways()).toBe(false)
+
+    // The server refuses the next write: the new item is rolled back and listed under "Not saved".
+    await failNext('422 Unprocessable Content')
+    await addItem('Rope (20 m)', 4)
+    const notSaved = page.getByRole('region', { name: 'Not saved' })
+    await notSaved.waitFor({ timeout: 10_000 })
+    await addItem('Tarp', 2)
+    expect(await notSaved.getByRole('button', { name: 'Retry Rope (20 m)', exact: true }).count()).toBe(1)
+    expect(await notSaved.getByRole('button', { name: 'Discard Rope (20 m)', exact: true }).count()).toBe(1)
+    await expect.poll(() => serverShown()).toEqual(['Tarp × 2 v1'])
+    expect(await scrollsSideways()).toBe(false)
+    await screenshot(page, 'case6-1-phone-refused-change')
+
+    await notSaved.getByRole('button', { name: 'Discard Rope (20 m)', exact: true }).click()
+    await expect.poll(() => notSaved.count()).toBe(0)
+    expect(await itemsShown()).toEqual(['Tarp × 2'])
   })
 })

@@ -2,7 +2,7 @@ import { execSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { build, preview } from 'vite'
+import { build, preview, type PreviewServer } from 'vite'
 import type { TestProject } from 'vitest/node'
 
 declare module 'vitest' {
@@ -45,7 +45,7 @@ export default async function setup(project: TestProject) {
     throw new Error(`The library build has no ${missing.join(', ')}: tsup.config.ts must list every entry of package.json's exports.`)
   // A fresh, in-memory database for every run: the server cases start from an empty server.
   process.env.RTK_OFFLINE_EXAMPLE_DATA = 'memory'
-  const servers = []
+  const servers: PreviewServer[] = []
   for (const mode of ['mock', 'production'] as const) {
     await build({ configFile: appConfig, mode, logLevel: 'warn' })
     const port = await freePort()

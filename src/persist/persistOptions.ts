@@ -29,7 +29,8 @@ export interface PersistOptions {
    * Share the outbox with other tabs (or windows) on the same storage: every tab sees every change,
    * and one tab, elected with the Web Locks API (BroadcastChannel where that is missing), sends.
    * `false` for a single-page context such as React Native.
-   * @default true where BroadcastChannel exists
+   * @default true where BroadcastChannel exists in a page (`window`) or a worker with Web Locks; false in
+   * Node, where a process is alone with its storage (pass `true` for worker threads sharing one storage)
    */
   tabs?: boolean
   /**

@@ -39,7 +39,7 @@ export function createPersistence(options: PersistOptions = {}): SyncPersistence
   // a slot no other open tab holds (tabSlot.ts), so two tabs never make the same seq (Durability
   // invariant 2). Until the claim is done (before the restore) a store numbers with slot 0; the restore
   // renumbers that work under the claimed slot before anything is stored or shared.
-  const sharesOutbox = options.tabs !== false && typeof BroadcastChannel !== 'undefined'
+  const sharesOutbox = (options.tabs ?? hasTabs()) && typeof BroadcastChannel !== 'undefined'
   const seqSlots = sharesOutbox ? SEQ_SLOTS : 1
   const tabId = sharesOutbox ? newTabId() : null
   return {
@@ -82,4 +82,15 @@ export function createPersistence(options: PersistOptions = {}): SyncPersistence
       })
     },
   }
+}
+
+/**
+ * Whether this context can have sibling tabs sharing its storage: a page (`window`) or a worker with the
+ * Web Locks API. Node has a BroadcastChannel (between its worker threads) but neither, and a process there
+ * is alone with its storage: with tabs on, its first send would wait for the BroadcastChannel election's
+ * timeout (about four seconds) to elect itself.
+ */
+function hasTabs(): boolean {
+  if (typeof window !== 'undefined') return true
+  return typeof navigator !== 'undefined' && (navigator as { locks?: unknown }).locks !== undefined
 }

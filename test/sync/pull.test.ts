@@ -121,6 +121,26 @@ describe('pull', () => {
     ])
   })
 
+  it('after starting again (410) drops the records the server deleted meanwhile, and keeps those it has and those not yet sent', async () => {
+    backend.seed('items', [item('a'), item('a2'), item('a3')])
+    const c = client()
+    c.network.setOnline(true)
+    await vi.waitFor(() => expect(c.view()).toHaveLength(3))
+    await vi.waitFor(() => expect(c.pull().active).toBe(false))
+    // The server's history is reset: a2 and a3 are gone with their tombstones; a is there, b is new.
+    backend.reset()
+    backend.seed('items', [item('a', 'a, still there'), item('b')])
+    // Made here while the server cannot take it (every write fails for now): it must survive the sweep.
+    backend.failNext(1000, 503, { methods: ['POST'] })
+    c.store.dispatch(c.items.actions.added(item('mine')))
+    c.store.dispatch(c.sync.actions.pullNow())
+    await vi.waitFor(() => expect(c.record('b')).toBeTruthy())
+    await vi.waitFor(() => expect(c.pull().active).toBe(false))
+    expect(c.view().map((record) => record.id).sort()).toEqual(['a', 'b', 'mine'])
+    expect(c.record('a')?.title).toBe('a, still there')
+    expect(c.status().pending).toBe(1)
+  })
+
   it('shows a failing pull in the status', async () => {
     backend.failNext(1000, 503, { methods: ['GET'] })
     const c = client()

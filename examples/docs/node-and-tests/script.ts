@@ -15,7 +15,7 @@ const sync = createOfflineSync({
   entities: [notes],
   adapter: createRestAdapter({ baseUrl: process.env.API_URL ?? 'http://127.0.0.1:8787' }),
   network,
-  persist: createPersistence({ storage: memoryStorage(), tabs: false }), // one process: no tabs to share with
+  persist: createPersistence({ storage: memoryStorage() }),
 })
 const store = configureStore({
   reducer: { notes: notes.reducer, [sync.reducerPath]: sync.reducer },

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
 import { Hono, type Context } from 'hono'
-import { createPgliteDriver, createSyncServer, resetSyncTables, type SqlDriver, type SyncServer } from 'rtk-offline/server'
+// The library's source rather than `rtk-offline/server`: Vite bundles this file into its config, so
+// `npm start` needs no build of the library first (an app's server would import 'rtk-offline/server').
+import { createPgliteDriver, createSyncServer, resetSyncTables, type SqlDriver, type SyncServer } from '../../../src/server/index'
 import { demoScope, demoUserOf, someoneElseToken } from '../src/demoAuth'
 import type { DemoFailure, DemoRequest, DemoState, FailNextBody } from '../src/demoProtocol'
 

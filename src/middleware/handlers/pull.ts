@@ -19,6 +19,7 @@ import { conflictOf } from '../shared/conflictSettlement'
 import { dependentsOf } from '../shared/pendingRecords'
 import { settlePulledAnswers, unansweredOf } from '../shared/pulledAnswers'
 import { pulledPageProblem } from '../shared/pulledPageProblem'
+import { startResync, sweptByResync, type Resync } from '../shared/resyncSweep'
 import { serialRun } from '../shared/serialRun'
 import type { SyncEngine, SyncHandler } from '../syncHandler'
 import type { AuthHandler } from './auth'
@@ -92,6 +93,8 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
     api.dispatch(pullStarted({ entity: name, at: config.now() }))
     /** Operations this pull asked about already (each page asks about the next ones). */
     const asked = new Set<string>()
+    /** Set once the pull starts over after a 410: what it must find again (see resyncSweep.ts). */
+    let resync: Resync | null = null
     // Bounded, so a backend that always says hasMore cannot keep the loop forever.
     for (let page = 0; page < 100_000 && mayPull(); page++) {
       const cursor = engine.outbox().pull[name]?.cursor ?? null
@@ -127,6 +130,7 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
           // 410 Gone: the server no longer knows the cursor (its history was reset or pruned). Start over
           // from the beginning, once; the first page has no cursor to be gone.
           if (info.status === 410 && cursor !== null) {
+            resync = startResync(engine, name)
             api.dispatch(pulledPage({ entity: name, changes: [], cursor: null, hasMore: true, at: config.now() }))
             continue
           }
@@ -142,11 +146,20 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
           return
         }
         api.dispatch(pulledPage({ entity: name, changes: result.changes, cursor: result.cursor, hasMore: result.hasMore, at: config.now() }))
+        if (resync) for (const change of result.changes) resync.seen.add(String(change.id))
         if (unanswered.length > 0) {
           for (const id of unanswered) asked.add(id)
           if (!(await settleAnswers(name, unanswered, result.answered))) return
         }
-        if (!result.hasMore) return
+        if (!result.hasMore) {
+          // The restarted pull reached the end of the feed: what it never brought was deleted meanwhile.
+          const swept = resync && isCurrent() ? sweptByResync(engine, name, resync) : []
+          if (swept.length > 0) {
+            const changes = swept.map((id) => ({ id, record: null }))
+            api.dispatch(pulledPage({ entity: name, changes, cursor: result.cursor, hasMore: false, at: config.now() }))
+          }
+          return
+        }
       } finally {
         if (unanswered.length > 0) {
           for (const id of unanswered) engine.asking.delete(id)

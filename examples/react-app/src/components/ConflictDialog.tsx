@@ -14,6 +14,19 @@ interface ConflictDialogProps {
 }
 
 /**
+ * Puts focus back where it was before the dialog opened. The browser does that on `close()` only while
+ * that element is still in the page; a "Resolve…" button goes with its conflict, so then focus goes to
+ * the list of conflicts, or to the items, rather than to the page's top.
+ */
+function returnFocus(opener: Element | null): void {
+  const target =
+    opener instanceof HTMLElement && opener.isConnected && opener !== document.body
+      ? opener
+      : (document.getElementById('conflicts-heading') ?? document.getElementById('items-heading'))
+  target?.focus()
+}
+
+/**
  * A modal dialog for a change that met another change of the same field on the server: the value
  * before, yours and the server's, field by field; keep yours, take the server's, or (with several
  * fields) choose per field. The choice goes through `resolveConflict`, which sends what is needed.
@@ -23,11 +36,19 @@ export function ConflictDialog({ conflict, onLater }: ConflictDialogProps) {
   const titleId = useId()
   const descriptionId = useId()
   const id = conflict?.id
+  // Where focus was when the dialog opened (the online switch, a "Resolve…" button, a field being typed in).
+  const opener = useRef<Element | null>(null)
   useEffect(() => {
     const dialog = ref.current
     if (!dialog) return
-    if (id !== undefined && !dialog.open) dialog.showModal()
-    else if (id === undefined && dialog.open) dialog.close()
+    if (id !== undefined && !dialog.open) {
+      opener.current = document.activeElement
+      dialog.showModal()
+    } else if (id === undefined && dialog.open) {
+      dialog.close()
+      returnFocus(opener.current)
+      opener.current = null
+    }
     // Each conflict starts at its title, so it is read out when the previous one was just settled.
     if (id !== undefined) document.getElementById(titleId)?.focus()
   }, [id, titleId])

@@ -26,7 +26,7 @@ export function ConflictsPanel({ onResolve }: { onResolve(id: string): void }) {
   if (open.length === 0 && settled.length === 0) return null
   return (
     <section className="panel panel-warning" aria-labelledby="conflicts-heading">
-      <h2 id="conflicts-heading">Changed on the server</h2>
+      <h2 id="conflicts-heading" tabIndex={-1}>Changed on the server</h2>
       {open.length > 0 && (
         <ul className="rows" aria-label="Conflicts to settle">
           {open.map((conflict) => {
@@ -41,7 +41,7 @@ export function ConflictsPanel({ onResolve }: { onResolve(id: string): void }) {
                       : `${fields || 'It'} of "${recordLabel(conflict)}" changed here and on the server.`}
                 </span>
                 <span className="row-actions">
-                  <button type="button" onClick={() => onResolve(conflict.id)}>
+                  <button type="button" aria-label={`Resolve ${recordLabel(conflict)}…`} onClick={() => onResolve(conflict.id)}>
                     Resolve…
                   </button>
                 </span>
@@ -56,7 +56,7 @@ export function ConflictsPanel({ onResolve }: { onResolve(id: string): void }) {
             <li key={conflict.id} className="row">
               <span className="row-name">{settledText(conflict)}</span>
               <span className="row-actions">
-                <button type="button" onClick={() => dismissConflicts([conflict.id])}>
+                <button type="button" aria-label={`Dismiss the note on ${recordLabel(conflict)}`} onClick={() => dismissConflicts([conflict.id])}>
                   Dismiss
                 </button>
               </span>

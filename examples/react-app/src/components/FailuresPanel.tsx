@@ -1,5 +1,6 @@
 import type { Operation } from 'rtk-offline'
 import { useFailed, useSyncActions } from 'rtk-offline/react'
+import { shallowEqual } from 'react-redux'
 import { useAppSelector } from '../hooks'
 import { items, orders } from '../store'
 
@@ -8,24 +9,28 @@ const verb = { create: 'New', update: 'Change to', delete: 'Deletion of' } as co
 function FailureRow({ op }: { op: Operation }) {
   const { retryFailed, discardFailed } = useSyncActions()
   // The change was rolled back: name the record from the view, or from the change when it was a create.
-  const label = useAppSelector((state) => {
+  // `label` reads in the sentence ('item "Rope"'), `name` in the buttons ("Retry Rope").
+  const { label, name } = useAppSelector((state) => {
     if (op.entity === 'items') {
-      const name = items.selectors.selectById(state, op.recordId)?.name ?? op.data?.name
-      return `item${typeof name === 'string' ? ` "${name}"` : ''}`
+      const itemName = items.selectors.selectById(state, op.recordId)?.name ?? op.data?.name
+      return typeof itemName === 'string' ? { label: `item "${itemName}"`, name: itemName } : { label: 'item', name: 'the item' }
     }
     const customer = orders.selectors.selectById(state, op.recordId)?.customer ?? op.data?.customer
-    return `order${typeof customer === 'string' ? ` for ${customer}` : ''}`
-  })
+    return typeof customer === 'string'
+      ? { label: `order for ${customer}`, name: `the order for ${customer}` }
+      : { label: 'order', name: 'the order' }
+  }, shallowEqual)
   return (
     <li className="row">
       <span className="row-name">
         {verb[op.kind]} {label}: {op.lastError?.message ?? 'refused by the server'}
       </span>
       <span className="row-actions">
-        <button type="button" onClick={() => retryFailed([op.id])}>
+        {/* Named after the row ("Retry Rope"), so a list of Retry buttons can be told apart by ear. */}
+        <button type="button" aria-label={`Retry ${name}`} onClick={() => retryFailed([op.id])}>
           Retry
         </button>
-        <button type="button" onClick={() => discardFailed([op.id])}>
+        <button type="button" aria-label={`Discard ${name}`} onClick={() => discardFailed([op.id])}>
           Discard
         </button>
       </span>

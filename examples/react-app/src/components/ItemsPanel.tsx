@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { PendingBadge } from 'rtk-offline/react'
 import { useAppDispatch, useAppSelector } from '../hooks'
 import type { Item } from '../model'
-import { items } from '../store'
+import { items, sync } from '../store'
 import { Field } from './Field'
 import { QuantityStepper } from './QuantityStepper'
 
@@ -77,15 +77,31 @@ function ItemRow({ item }: { item: Item }) {
   )
 }
 
+/**
+ * What the list says when it is empty: until the first pull of items has finished (no cursor yet),
+ * the server may well hold some, so "Loading…" rather than "No items yet".
+ */
+function EmptyItems() {
+  const pulled = useAppSelector((state) => sync.selectors.selectPullProgress(state).entities.items)
+  if (pulled?.cursor == null) {
+    return (
+      <p className="empty">
+        {pulled?.status === 'error' ? 'Could not load items from the server yet; trying again.' : 'Loading…'}
+      </p>
+    )
+  }
+  return <p className="empty">No items yet.</p>
+}
+
 /** Stock items: add, rename, change quantities, delete. */
 export function ItemsPanel() {
   const all = useAppSelector(items.selectors.selectAll)
   return (
     <section className="panel" aria-labelledby="items-heading">
-      <h2 id="items-heading">Items</h2>
+      <h2 id="items-heading" tabIndex={-1}>Items</h2>
       <NewItemForm />
       {all.length === 0 ? (
-        <p className="empty">No items yet.</p>
+        <EmptyItems />
       ) : (
         <ul className="rows" aria-label="Items">
           {all.map((item) => (

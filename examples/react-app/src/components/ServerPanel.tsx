@@ -112,9 +112,13 @@ function RemoteEditForm({ record, label, onDone }: { record: ServerRecord; label
   )
 }
 
-function RemoteRecord({ entity, record, label }: { entity: string; record: ServerRecord; label: string }) {
+/**
+ * One server record: `label` is what it shows ("Rope × 5"), `name` what its buttons are called after
+ * ("Add 10 to Rope on the server"), which stays the same while the quantity changes under a screen reader.
+ */
+function RemoteRecord({ entity, record, label, name }: { entity: string; record: ServerRecord; label: string; name: string }) {
   const [editing, setEditing] = useState(false)
-  if (editing) return <RemoteEditForm record={record} label={label} onDone={() => setEditing(false)} />
+  if (editing) return <RemoteEditForm record={record} label={name} onDone={() => setEditing(false)} />
   return (
     <>
       <span>
@@ -125,17 +129,17 @@ function RemoteRecord({ entity, record, label }: { entity: string; record: Serve
           <>
             <button
               type="button"
-              aria-label={`Add 10 to ${label} on the server`}
+              aria-label={`Add 10 to ${name} on the server`}
               onClick={() => control(() => backend().editRemote(entity, record.id, { quantity: Number(record.quantity ?? 0) + 10 }))}
             >
               +10
             </button>
-            <button type="button" aria-label={`Edit ${label} on the server`} onClick={() => setEditing(true)}>
+            <button type="button" aria-label={`Edit ${name} on the server`} onClick={() => setEditing(true)}>
               Edit
             </button>
           </>
         )}
-        <button type="button" aria-label={`Delete ${label} on the server`} onClick={() => control(() => backend().deleteRemote(entity, record.id))}>
+        <button type="button" aria-label={`Delete ${name} on the server`} onClick={() => control(() => backend().deleteRemote(entity, record.id))}>
           Delete
         </button>
       </span>
@@ -143,7 +147,17 @@ function RemoteRecord({ entity, record, label }: { entity: string; record: Serve
   )
 }
 
-function RecordList({ entity, label, describe }: { entity: string; label: string; describe(record: ServerRecord): string }) {
+function RecordList({
+  entity,
+  label,
+  describe,
+  nameOf,
+}: {
+  entity: string
+  label: string
+  describe(record: ServerRecord): string
+  nameOf(record: ServerRecord): string
+}) {
   const records = backend().records(entity)
   return (
     <>
@@ -154,7 +168,7 @@ function RecordList({ entity, label, describe }: { entity: string; label: string
         <ul className="server-records" aria-label={`Server ${entity}`}>
           {records.map((record) => (
             <li key={String(record.id)}>
-              <RemoteRecord entity={entity} record={record} label={describe(record)} />
+              <RemoteRecord entity={entity} record={record} label={describe(record)} name={nameOf(record)} />
             </li>
           ))}
         </ul>
@@ -230,7 +244,12 @@ export function ServerPanel() {
       <p className="hint" aria-live="polite">
         {waiting === 0 ? 'No failures queued.' : `${waiting} ${waiting === 1 ? 'request' : 'requests'} will fail.`}
       </p>
-      <RecordList entity="items" label="Items" describe={(record) => `${String(record.name)} × ${String(record.quantity)}`} />
+      <RecordList
+        entity="items"
+        label="Items"
+        describe={(record) => `${String(record.name)} × ${String(record.quantity)}`}
+        nameOf={(record) => String(record.name)}
+      />
       <button
         type="button"
         className="quiet"
@@ -244,6 +263,7 @@ export function ServerPanel() {
         entity="orders"
         label="Orders"
         describe={(record) => `${String(record.customer)}: ${String(record.quantity)}`}
+        nameOf={(record) => `the order for ${String(record.customer)}`}
       />
       <h3>Requests</h3>
       <label className="check">

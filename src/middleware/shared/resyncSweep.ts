@@ -1,0 +1,60 @@
+import type { EntityId } from '@reduxjs/toolkit'
+import { idPath, trieEach, trieGet } from '../../core/trie'
+import type { SyncEngine } from '../syncHandler'
+
+/**
+ * A pull that starts over after a 410 (the server no longer knows the cursor) reads the server's whole
+ * change feed again, and a feed holds every live record at its latest change. Records this client
+ * confirmed before the restart and the feed never brought are records the server deleted meanwhile,
+ * whose tombstones were pruned or reset with the history: the restart must remove them too, or the
+ * client keeps them forever (it would never converge with the server).
+ */
+export interface Resync {
+  /** Each record's id and confirmed server state when the pull started over, by id as a string. */
+  readonly before: ReadonlyMap<string, Confirmed>
+  /** The ids the restarted pull has brought so far (as strings). */
+  readonly seen: Set<string>
+}
+
+interface Confirmed {
+  id: EntityId
+  state: unknown
+}
+
+/** Each record's confirmed server state now, by id as a string: the view where no change is pending, else `base`. */
+function confirmedStates(engine: SyncEngine, entityName: string): Map<string, Confirmed> {
+  const entity = engine.config.entities.get(entityName)
+  const confirmed = new Map<string, Confirmed>()
+  if (!entity) return confirmed
+  const state = entity.selectState(engine.api.getState())
+  for (const id of state.ids) {
+    const pending = trieGet(state.pending, idPath(id))
+    const server = pending ? pending.base : state.entities[id]
+    if (server) confirmed.set(String(id), { id, state: server })
+  }
+  // A record deleted here but not yet on the server is out of the view; its base is what the server has.
+  trieEach(state.pending, (pending) => {
+    if (pending.base && !confirmed.has(String(pending.id))) confirmed.set(String(pending.id), { id: pending.id, state: pending.base })
+  })
+  return confirmed
+}
+
+/** Starts watching a restarted pull of one entity. */
+export function startResync(engine: SyncEngine, entityName: string): Resync {
+  return { before: confirmedStates(engine, entityName), seen: new Set() }
+}
+
+/**
+ * The records to remove once the restarted pull has reached the end of the feed: confirmed before it,
+ * never brought by it, and with the same confirmed state as then (a record our own push or a pull's
+ * answer confirmed meanwhile is known to the server, wherever its change fell in the feed). Records
+ * with changes pending here are among them when the server had them before: the removal reaches them
+ * as a pulled tombstone does, so their changes meet the deletion as a conflict, as they would have.
+ * Records created here and not yet confirmed are never among them.
+ */
+export function sweptByResync(engine: SyncEngine, entityName: string, resync: Resync): EntityId[] {
+  const now = confirmedStates(engine, entityName)
+  const swept: EntityId[] = []
+  for (const [key, { id, state }] of resync.before) if (!resync.seen.has(key) && now.get(key)?.state === state) swept.push(id)
+  return swept
+}
