@@ -3,7 +3,7 @@ import { seqPath, trieEach, trieGet, trieSet, trieValues } from '../core/trie'
 import type { Operation } from '../types'
 import { opsAbandoned, rehydrated, senderElected, storageCorrupted, storageFailed, tabSynced } from '../slices/actions'
 import { recount } from '../slices/outbox/operationLedger'
-import { pullOf } from '../slices/outbox/pullProgress'
+import { pullOf, restoreCursor } from '../slices/outbox/pullProgress'
 import { on, type OutboxConfig, type SyncCase } from '../slices/outbox/syncCase'
 
 /**
@@ -40,7 +40,7 @@ export function persistenceOutboxCases(config: OutboxConfig): SyncCase[] {
       state.nextSeq = Math.max(state.nextSeq, payload.nextSeq)
       recount(state)
       for (const [entity, cursor] of Object.entries(payload.cursors ?? {}))
-        if (ownsEntity(entity) && state.pull[entity]?.cursor == null) pullOf(state, entity).cursor = cursor
+        if (ownsEntity(entity) && state.pull[entity]?.cursor == null && !state.pull[entity]?.resyncing) restoreCursor(pullOf(state, entity), cursor)
     }),
     on(tabSynced, (state, { payload }) => {
       state.conflicts = payload.conflicts
@@ -53,7 +53,7 @@ export function persistenceOutboxCases(config: OutboxConfig): SyncCase[] {
       }
       state.nextSeq = Math.max(state.nextSeq, payload.nextSeq)
       recount(state)
-      for (const [entity, cursor] of Object.entries(payload.cursors)) if (ownsEntity(entity)) pullOf(state, entity).cursor = cursor
+      for (const [entity, cursor] of Object.entries(payload.cursors)) if (ownsEntity(entity)) restoreCursor(pullOf(state, entity), cursor)
     }),
     on(opsAbandoned, (state, { payload }) => {
       for (const seq of payload.seqs) {

@@ -15,6 +15,7 @@ import { storageKeys, type StorageKeys } from './storageKeys'
 import { recordBucket, type StoredRecord } from './storedShapes'
 import { createWriteQueue } from './writeQueue'
 import { createSenderElection, type SenderElection } from './senderElection'
+import { storedCursorOf } from '../slices/outbox/pullProgress'
 import { isRemoteAction } from '../slices/remoteAction'
 import { createTabChannel } from './tabChannel'
 
@@ -211,7 +212,7 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
       ops: [...trieValues(outbox.ops), ...trieValues(outbox.failed)],
       conflicts: outbox.conflicts,
       nextSeq: outbox.nextSeq,
-      cursors: Object.fromEntries(Object.entries(outbox.pull).map(([entity, pull]) => [entity, pull.cursor])),
+      cursors: Object.fromEntries(Object.entries(outbox.pull).map(([entity, pull]) => [entity, storedCursorOf(pull)])),
       entities: Object.fromEntries([...config.entities].map(([name, entity]) => [name, entity.selectState(state)])),
     }
   }
@@ -380,7 +381,7 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
     dirtyEntities.clear()
     if (metaDirty) {
       const outbox = outboxOf(state)
-      const cursors = Object.fromEntries(Object.entries(outbox.pull).map(([entity, pull]) => [entity, pull.cursor]))
+      const cursors = Object.fromEntries(Object.entries(outbox.pull).map(([entity, pull]) => [entity, storedCursorOf(pull)]))
       // After the slices in the same pass (the queue keeps order): a crash between them re-pulls a page
       // already applied, never skips one.
       write(keys.meta, JSON.stringify({ v: version, nextSeq: outbox.nextSeq, conflicts: outbox.conflicts, cursors }))

@@ -235,6 +235,8 @@ export const pulledPage = /* @__PURE__ */ createAction<{
   cursor: string | null
   hasMore: boolean
   at: number
+  /** Set when the page starts (true) or ends (false) a start-over after a 410: `PullProgress.resyncing`. */
+  resyncing?: boolean
 }>(`${prefix}/pulledPage`)
 /** A pull failed; `auth` when it was refused for credentials (401, 403): sending and pulling then wait for them. */
 export const pullFailed = /* @__PURE__ */ createAction<{ entity: string; error: SyncErrorInfo; nextAttemptAt: number; at: number; auth?: boolean }>(

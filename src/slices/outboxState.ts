@@ -48,6 +48,12 @@ export interface PullProgress {
   error: SyncErrorInfo | null
   /** While failing: when the next attempt goes. */
   nextAttemptAt: number | null
+  /**
+   * The pull is starting over after the server no longer knew its cursor (410): it reads the whole feed
+   * again, then removes the records it had that the feed no longer holds (deleted meanwhile). Stored, so a
+   * start-over cut short (a reload, going offline) starts over again rather than going on from a page of it.
+   */
+  resyncing: boolean
 }
 
 /** Counters kept as operations move, so counts cost O(1) at any outbox size. */

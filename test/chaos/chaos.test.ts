@@ -110,6 +110,20 @@ describe('the chaos convergence suite', () => {
   )
 
   it(
+    'seeds 169 and 275: after the server compacts its history (410), a record deleted meanwhile goes from every client',
+    async () => {
+      // Without the sweep after a start-over (src/middleware/shared/resyncSweep.ts) a shared record deleted
+      // before the compaction stayed on the clients whose cursor was older: diverged=2 and diverged=1.
+      for (const seed of [169, 275]) {
+        const result = await runScenario(seed, DEFAULT_FEATURES)
+        expect(result.pullsGone).toBeGreaterThan(0)
+        expect(result.findings.map((f) => `${f.kind}: ${f.detail}`)).toEqual([])
+      }
+    },
+    120_000,
+  )
+
+  it(
     `${SEEDS} seeded scenarios with faults, crashes, reloads, user switches and every strategy: lost=0 dup=0 diverged=0 stuck=0 orphans=0`,
     async () => {
       const failures = await runSeeds(FROM, SEEDS, DEFAULT_FEATURES)

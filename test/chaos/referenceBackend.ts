@@ -86,6 +86,27 @@ export class ReferenceBackend {
     return records
   }
 
+  /** Per scope: where history was compacted (see compact); a pull from a cursor below it gets 410. */
+  private readonly horizons = new Map<string, number>()
+  compactions = 0
+  /** Pulls answered 410 (cursor before the compaction point). */
+  pullsGone = 0
+
+  /**
+   * Compacts every scope's change feed as a server that prunes history does: each live record keeps its
+   * latest entry; older entries and tombstones go. A client whose cursor is below this point may have
+   * missed a tombstone that is gone now, so its next pull gets 410 and it must start over.
+   */
+  compact(): void {
+    for (const [scope, feed] of this.feeds) {
+      const latest = new Map<string, (typeof feed)[number]>()
+      for (const entry of feed) latest.set(entry.id, entry)
+      this.feeds.set(scope, [...latest.values()].filter((entry) => entry.record !== null).sort((a, b) => a.n - b.n))
+      this.horizons.set(scope, this.feedSeq)
+    }
+    this.compactions++
+  }
+
   private feed(scope: string) {
     let feed = this.feeds.get(scope)
     if (!feed) this.feeds.set(scope, (feed = []))
@@ -235,9 +256,16 @@ export class ReferenceBackend {
     const since = url.searchParams.get('since')
     const limit = Number(url.searchParams.get('limit') ?? '100')
     const after = since === null ? 0 : Number(since)
+    const horizon = this.horizons.get(scope) ?? 0
+    if (since !== null && after < horizon) {
+      this.pullsGone++
+      return { status: 410, body: { message: `cursor ${since} is before the compacted history (${horizon}): pull without one` } }
+    }
     const rest = this.feed(scope).filter((entry) => entry.n > after)
     const page = rest.slice(0, limit)
-    const cursor = page.length > 0 ? String(page[page.length - 1]!.n) : since
+    let cursor = page.length > 0 ? String(page[page.length - 1]!.n) : since
+    // The last page of a pull from before the compaction point ends at it, as a real server's head does.
+    if (horizon > 0 && rest.length <= limit && (cursor === null || Number(cursor) < horizon)) cursor = String(horizon)
     const body: Record<string, unknown> = {
       changes: page.map(({ id, record }) => ({ id, record: record && structuredClone(record) })),
       cursor,

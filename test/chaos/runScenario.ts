@@ -18,6 +18,9 @@ export interface ScenarioResult {
   settledByPull: number
   /** Whether the seed confirms by pull. */
   confirmByPull: boolean
+  /** Times the server compacted its history, and pulls it answered 410 after. */
+  compactions: number
+  pullsGone: number
   findings: Finding[]
   /** Things worth knowing that are not failures (a dispatch the engine refused, keys reused, errors reported). */
   notes: string[]
@@ -209,7 +212,7 @@ async function runScenarioInner(
   trace(
     `clients: ${scenario.strategies.map((s, i) => `c${i}=${s}${(scenario.tabs[i] ?? 1) > 1 ? ' (2 tabs)' : ''}`).join(' ')}; ${scenario.sharedRecords} shared records${scenario.pokes ? ', pokes' : ''}${scenario.confirmByPull ? ', confirmation by pull' : ''}`,
   )
-  for (const step of scenario.steps) {
+  for (const [index, step] of scenario.steps.entries()) {
     trace(`t=${scheduler.now() - 1_700_000_000_000} tick=${ledger.tick()} ${JSON.stringify(step)}`)
     const client = 'c' in step ? clients[step.c]! : undefined
     switch (step.t) {
@@ -261,6 +264,10 @@ async function runScenarioInner(
       case 'resolve':
         resolveOpen(client!, () => step.local)
         break
+    }
+    if (scenario.compactAfter.includes(index)) {
+      trace('server compacts its history: older cursors get 410')
+      backend.compact()
     }
   }
 
@@ -366,7 +373,7 @@ async function runScenarioInner(
   const ops = ledger.tokens.size + ledger.deletes.length
   const settledByPull = clients.reduce((sum, client) => sum + client.settledByPull, 0)
   for (const client of clients) await client.dispose()
-  return { seed, ops, faults, crashes, settledByPull, confirmByPull: scenario.confirmByPull, findings, notes }
+  return { seed, ops, faults, crashes, settledByPull, confirmByPull: scenario.confirmByPull, compactions: backend.compactions, pullsGone: backend.pullsGone, findings, notes }
 }
 
 /** The command that replays one seed. */

@@ -39,6 +39,12 @@ export interface ChaosFeatures {
    * the drain then holds confirmed batches and settles several at once (src/middleware/shared/heldAnswers.ts).
    */
   costlySettles: boolean
+  /**
+   * In about a third of the seeds the server compacts its history once, at a random step, as one that
+   * prunes tombstones would: pulls with an older cursor get 410 and the clients start over from no cursor
+   * (the records deleted meanwhile must go from every client: src/middleware/shared/resyncSweep.ts).
+   */
+  compaction: boolean
 }
 
 export const DEFAULT_FEATURES: ChaosFeatures = {
@@ -55,6 +61,7 @@ export const DEFAULT_FEATURES: ChaosFeatures = {
   maxClients: 4,
   maxSteps: 40,
   costlySettles: true,
+  compaction: true,
 }
 
 /**
@@ -93,6 +100,8 @@ export interface Scenario {
   steps: Step[]
   /** Choices the heal phase makes (manual conflicts: keep mine or use theirs), in order. */
   healChoices: boolean[]
+  /** After which steps (by index) the server compacts its history (see ChaosFeatures.compaction). */
+  compactAfter: number[]
 }
 
 function stepArbitrary(clients: number, features: ChaosFeatures): fc.Arbitrary<Step> {
@@ -124,7 +133,7 @@ function stepArbitrary(clients: number, features: ChaosFeatures): fc.Arbitrary<S
   return fc.oneof(...weighted)
 }
 
-export function scenarioArbitrary(seed: number, features: ChaosFeatures): fc.Arbitrary<Omit<Scenario, 'confirmByPull'>> {
+export function scenarioArbitrary(seed: number, features: ChaosFeatures): fc.Arbitrary<Omit<Scenario, 'confirmByPull' | 'compactAfter'>> {
   return fc.integer({ min: features.minClients, max: features.maxClients }).chain((clients) =>
     fc.record({
       seed: fc.constant(seed),
@@ -144,5 +153,8 @@ export function generateScenario(seed: number, features: ChaosFeatures = DEFAULT
   // Drawn apart from the steps, so every seed keeps the steps it had before this feature (and the seeds
   // named in regression tests still replay what they found); odd draws leave it off.
   const confirmByPull = features.confirmByPull && createPrng(seed ^ 0x5eed_c0f)() < 0.5
-  return { ...scenario, confirmByPull }
+  // Drawn apart as well, for the same reason.
+  const compaction = createPrng(seed ^ 0xc0_4ac7)
+  const compactAfter = features.compaction && compaction() < 1 / 3 ? [Math.floor(compaction() * scenario.steps.length)] : []
+  return { ...scenario, confirmByPull, compactAfter }
 }

@@ -57,7 +57,7 @@ describe('starting the pull over after a 410', () => {
     expect(t.todos.selectors.selectById(t.store.getState(), 'x')).toMatchObject({ title: 'mine', version: 2 })
   })
 
-  it('removes nothing when the restarted pull stops before the end of the feed', async () => {
+  it('starts over again when the start-over is cut short, and removes only at the end of a whole read of the feed', async () => {
     const t = setup()
     t.pulls.setIdle(false)
     t.store.dispatch(t.sync.actions.pullNow())
@@ -70,8 +70,20 @@ describe('starting the pull over after a 410', () => {
     await advance()
     t.pulls.answer({ changes: [], cursor: 'r1', hasMore: true })
     await advance()
+    expect(t.sync.selectors.selectPullProgress(t.store.getState()).entities.todos).toMatchObject({ cursor: 'r1', resyncing: true })
+    // Cut short: nothing is removed, and the pull still says it is starting over.
     t.pulls.fail(new SyncHttpError(503, 'busy'))
     await advance()
     expect(ids(t)).toEqual(['y'])
+    expect(t.sync.selectors.selectPullProgress(t.store.getState()).entities.todos?.resyncing).toBe(true)
+
+    // The next attempt reads the feed from its start again (not from r1), and its end removes y.
+    await advance(10_000) // the retry's backoff, short of the request timeout
+    expect(t.pulls.waitingCount()).toBe(1)
+    expect(t.pulls.calls.at(-1)?.cursor).toBeNull()
+    t.pulls.answer({ changes: [], cursor: 'r2', hasMore: false })
+    await advance()
+    expect(ids(t)).toEqual([])
+    expect(t.sync.selectors.selectPullProgress(t.store.getState()).entities.todos).toMatchObject({ cursor: 'r2', resyncing: false })
   })
 })

@@ -97,7 +97,11 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
     let resync: Resync | null = null
     // Bounded, so a backend that always says hasMore cannot keep the loop forever.
     for (let page = 0; page < 100_000 && mayPull(); page++) {
-      const cursor = engine.outbox().pull[name]?.cursor ?? null
+      const progress = engine.outbox().pull[name]
+      // A start-over this run did not begin (a 410 before a reload, a run cut short) begins again from
+      // the start of the feed: which records the cut-short one brought is not known.
+      if (progress?.resyncing && resync === null) resync = startResync(engine, name)
+      const cursor = resync !== null && resync.pages === 0 ? null : (progress?.cursor ?? null)
       const outer = engine.requests.signal
       const userId = engine.outbox().userId
       // A page asked for before the engine stopped or another user signed in is not applied.
@@ -131,7 +135,7 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
           // from the beginning, once; the first page has no cursor to be gone.
           if (info.status === 410 && cursor !== null) {
             resync = startResync(engine, name)
-            api.dispatch(pulledPage({ entity: name, changes: [], cursor: null, hasMore: true, at: config.now() }))
+            api.dispatch(pulledPage({ entity: name, changes: [], cursor: null, hasMore: true, at: config.now(), resyncing: true }))
             continue
           }
           if (cause instanceof SyncAdapterError) config.onError(cause, { raisedBy: 'adapter' })
@@ -145,8 +149,13 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
           )
           return
         }
-        api.dispatch(pulledPage({ entity: name, changes: result.changes, cursor: result.cursor, hasMore: result.hasMore, at: config.now() }))
-        if (resync) for (const change of result.changes) resync.seen.add(String(change.id))
+        // The last page of a start-over ends it (the sweep below goes in the same turn).
+        const resyncing = resync && !result.hasMore ? false : undefined
+        api.dispatch(pulledPage({ entity: name, changes: result.changes, cursor: result.cursor, hasMore: result.hasMore, at: config.now(), resyncing }))
+        if (resync) {
+          resync.pages += 1
+          for (const change of result.changes) resync.seen.add(String(change.id))
+        }
         if (unanswered.length > 0) {
           for (const id of unanswered) asked.add(id)
           if (!(await settleAnswers(name, unanswered, result.answered))) return

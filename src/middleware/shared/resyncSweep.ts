@@ -14,6 +14,8 @@ export interface Resync {
   readonly before: ReadonlyMap<string, Confirmed>
   /** The ids the restarted pull has brought so far (as strings). */
   readonly seen: Set<string>
+  /** Pages it has applied: none yet means it asks from the start of the feed. */
+  pages: number
 }
 
 interface Confirmed {
@@ -41,7 +43,7 @@ function confirmedStates(engine: SyncEngine, entityName: string): Map<string, Co
 
 /** Starts watching a restarted pull of one entity. */
 export function startResync(engine: SyncEngine, entityName: string): Resync {
-  return { before: confirmedStates(engine, entityName), seen: new Set() }
+  return { before: confirmedStates(engine, entityName), seen: new Set(), pages: 0 }
 }
 
 /**

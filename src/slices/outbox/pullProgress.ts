@@ -13,7 +13,23 @@ export const pullOf = (state: OutboxState, entity: string): PullProgress =>
     lastPulledAt: null,
     error: null,
     nextAttemptAt: null,
+    resyncing: false,
   })
+
+/**
+ * How storage and the other tabs hold a pull that is starting over (see `PullProgress.resyncing`): as this
+ * cursor, so the stored shape stays a cursor per entity and a restore starts the whole feed over again.
+ */
+const RESYNC_CURSOR = '\u0000rtk-offline:resync'
+
+/** The cursor to store (or share with tabs) for an entity's pull. */
+export const storedCursorOf = (pull: PullProgress): string | null => (pull.resyncing ? RESYNC_CURSOR : pull.cursor)
+
+/** Sets an entity's pull from a stored (or shared) cursor. */
+export function restoreCursor(pull: PullProgress, stored: string | null): void {
+  pull.resyncing = stored === RESYNC_CURSOR
+  pull.cursor = pull.resyncing ? null : stored
+}
 
 /** Pull progress and cursors, by entity (`state.pull`). */
 export function pullProgressCases(config: OutboxConfig): SyncCase[] {
@@ -37,6 +53,7 @@ export function pullProgressCases(config: OutboxConfig): SyncCase[] {
       pull.error = null
       pull.nextAttemptAt = null
       pull.lastPulledAt = payload.at
+      if (payload.resyncing !== undefined) pull.resyncing = payload.resyncing
     }),
     on(pullFailed, (state, { payload }) => {
       if (!ownsEntity(payload.entity)) return
