@@ -1,5 +1,5 @@
 import type { EntityId } from '@reduxjs/toolkit'
-import { idPath, trieEach, trieGet } from '../../core/trie'
+import { idPath, trieGet } from '../../core/trie'
 import type { SyncEngine } from '../syncHandler'
 
 /**
@@ -18,27 +18,22 @@ export interface Resync {
   pages: number
 }
 
-interface Confirmed {
-  id: EntityId
-  state: unknown
-}
+/** A record's id and its confirmed server state (null for a record the server does not have yet). */
+type Confirmed = readonly [id: EntityId, state: unknown]
 
-/** Each record's confirmed server state now, by id as a string: the view where no change is pending, else `base`. */
+/**
+ * Each record's confirmed server state in the view, by id as a string: the record where no change is
+ * pending, else its `base`. A record deleted here and not yet on the server is out of the view and left
+ * out: its delete, sent, is answered "already gone" if the server deleted it too.
+ */
 function confirmedStates(engine: SyncEngine, entityName: string): Map<string, Confirmed> {
-  const entity = engine.config.entities.get(entityName)
-  const confirmed = new Map<string, Confirmed>()
-  if (!entity) return confirmed
-  const state = entity.selectState(engine.api.getState())
-  for (const id of state.ids) {
-    const pending = trieGet(state.pending, idPath(id))
-    const server = pending ? pending.base : state.entities[id]
-    if (server) confirmed.set(String(id), { id, state: server })
-  }
-  // A record deleted here but not yet on the server is out of the view; its base is what the server has.
-  trieEach(state.pending, (pending) => {
-    if (pending.base && !confirmed.has(String(pending.id))) confirmed.set(String(pending.id), { id: pending.id, state: pending.base })
-  })
-  return confirmed
+  const state = engine.config.entities.get(entityName)!.selectState(engine.api.getState())
+  return new Map(
+    state.ids.map((id) => {
+      const pending = trieGet(state.pending, idPath(id))
+      return [String(id), [id, pending ? pending.base : state.entities[id]]] as const
+    }),
+  )
 }
 
 /** Starts watching a restarted pull of one entity. */
@@ -57,6 +52,6 @@ export function startResync(engine: SyncEngine, entityName: string): Resync {
 export function sweptByResync(engine: SyncEngine, entityName: string, resync: Resync): EntityId[] {
   const now = confirmedStates(engine, entityName)
   const swept: EntityId[] = []
-  for (const [key, { id, state }] of resync.before) if (!resync.seen.has(key) && now.get(key)?.state === state) swept.push(id)
+  for (const [key, [id, state]] of resync.before) if (state && !resync.seen.has(key) && now.get(key)?.[1] === state) swept.push(id)
   return swept
 }
