@@ -1,0 +1,103 @@
+import { configureStore, createSlice, type PayloadAction, type UnknownAction } from '@reduxjs/toolkit'
+import { createManualNetworkStatus, createOfflineSync, type OfflineSyncOptions, type SyncAdapter } from '../../src'
+import { createPersistence, type SyncStorage } from '../../src/persist'
+import { createReduxOffline, type ReduxOfflineOptions } from '../../src/reduxOffline'
+
+/** A todo list reduced the redux-offline way: optimistic on the action, settled by commit/rollback. */
+export interface Todo {
+  id: string
+  title: string
+  synced: boolean
+}
+
+export const todosSlice = createSlice({
+  name: 'todos',
+  initialState: [] as Todo[],
+  reducers: {},
+  extraReducers: (builder) => {
+    builder.addCase('ADD_TODO', (state, action: PayloadAction<Todo>) => {
+      state.push(action.payload)
+    })
+    builder.addCase('ADD_TODO_COMMIT', (state, action: PayloadAction<{ id: string }> & { meta: { id: string } }) => {
+      const todo = state.find((candidate) => candidate.id === action.meta.id)
+      if (todo) todo.synced = true
+    })
+    builder.addCase('ADD_TODO_ROLLBACK', (state, action: UnknownAction & { meta: { id: string } }) =>
+      state.filter((todo) => todo.id !== action.meta.id),
+    )
+  },
+})
+
+/** The action a redux-offline app dispatches to add a todo. */
+export const addTodo = (id: string, title: string) => ({
+  type: 'ADD_TODO',
+  payload: { id, title, synced: false },
+  meta: {
+    offline: {
+      effect: { url: `/todos`, method: 'POST', json: { id, title } },
+      commit: { type: 'ADD_TODO_COMMIT', meta: { id } },
+      rollback: { type: 'ADD_TODO_ROLLBACK', meta: { id } },
+    },
+  },
+})
+
+/**
+ * One page of an app on the compatibility layer: a store with the todos slice, the queued actions and the
+ * sync slice, every action recorded. With `storage`, persistence is on (no tabs) and started.
+ */
+export function loadCompatPage(
+  options: Pick<ReduxOfflineOptions, 'effect' | 'discard'> & {
+    storage?: SyncStorage
+    online?: boolean
+    sync?: Partial<Omit<OfflineSyncOptions, 'entities' | 'adapter' | 'persist'>>
+    adapter?: SyncAdapter
+    entities?: OfflineSyncOptions['entities']
+    reducers?: Record<string, (state: unknown, action: UnknownAction) => unknown>
+  },
+) {
+  const network = createManualNetworkStatus(options.online ?? false)
+  let n = 0
+  const errors: unknown[] = []
+  const reduxOffline = createReduxOffline({ effect: options.effect, discard: options.discard, random: () => 0.5, generateId: () => `q${++n}` })
+  let ops = 0
+  const sync = createOfflineSync({
+    entities: [reduxOffline.entity, ...(options.entities ?? [])],
+    adapter: reduxOffline.adapter(options.adapter),
+    network,
+    generateId: () => `op${++ops}`,
+    random: () => 0.5,
+    onError: (error) => errors.push(error),
+    ...options.sync,
+    ...(options.storage ? { persist: createPersistence({ storage: options.storage, throttleMs: 10, tabs: false }) } : {}),
+  })
+  const actions: UnknownAction[] = []
+  const store = configureStore({
+    reducer: {
+      todos: todosSlice.reducer,
+      [reduxOffline.entity.name]: reduxOffline.reducer,
+      [sync.reducerPath]: sync.reducer,
+      ...(options.reducers ?? {}),
+    },
+    middleware: (getDefault) =>
+      getDefault()
+        .prepend(() => (next) => (action) => {
+          actions.push(action as UnknownAction)
+          return next(action)
+        })
+        .concat(reduxOffline.middleware, sync.middleware),
+  })
+  const persistor = options.storage ? sync.persist(store) : null
+  return {
+    store,
+    sync,
+    reduxOffline,
+    network,
+    persistor,
+    errors,
+    /** Types of the actions dispatched so far that are not the library's own (`offline/…`, the queue's). */
+    appActions: () => actions.filter((action) => !action.type.startsWith('offline/') && !action.type.startsWith('reduxOffline/')),
+    outbox: () => reduxOffline.selectOutbox(store.getState()),
+    status: () => sync.selectors.selectStatus(store.getState()),
+    todos: () => store.getState().todos,
+  }
+}
