@@ -4,6 +4,8 @@ import { idPath, trieGet } from '../core/trie'
 import { opsSettled, type Settlement } from '../slices/actions'
 import { completionAction } from './completionActions'
 import { buildEffectAdapter, type EffectRunState } from './effectAdapter'
+import { createFetchEffect } from './fetchEffect'
+import { holdSending } from './holdSending'
 import type { QueuedAction, ReduxOffline, ReduxOfflineAction, ReduxOfflineOptions } from './types'
 
 type State = SyncedEntityState<QueuedAction>
@@ -32,15 +34,16 @@ export function isReduxOfflineAction(action: unknown): action is ReduxOfflineAct
  * const reduxOffline = createReduxOffline({ effect: (effect) => fetch(effect.url, effect).then((r) => r.json()) })
  * const sync = createOfflineSync({ entities: [reduxOffline.entity], adapter: reduxOffline.adapter(), persist: createPersistence() })
  * const store = configureStore({
- *   reducer: { todos: todosReducer, [reduxOffline.entity.name]: reduxOffline.reducer, [sync.reducerPath]: sync.reducer },
+ *   reducer: { todos: todosReducer, [reduxOffline.name]: reduxOffline.reducer, [sync.reducerPath]: sync.reducer },
  *   middleware: (getDefault) => getDefault().concat(reduxOffline.middleware, sync.middleware),
  * })
  * ```
  */
-export function createReduxOffline(options: ReduxOfflineOptions): ReduxOffline {
-  if (process.env.NODE_ENV !== 'production' && typeof options?.effect !== 'function')
-    throw new SyncSetupError('`effect` is a required option for createReduxOffline: (effect, action, { idempotencyKey, signal }) => Promise, as redux-offline\'s `effect` config.')
-  const name = options.name ?? 'reduxOffline'
+export function createReduxOffline<const TName extends string = 'reduxOffline'>(options: ReduxOfflineOptions<TName> = {}): ReduxOffline<TName> {
+  if (process.env.NODE_ENV !== 'production' && options.effect !== undefined && typeof options.effect !== 'function')
+    throw new SyncSetupError('`effect` of createReduxOffline must be a function (effect, action, { idempotencyKey, signal }) => Promise, as redux-offline\'s `effect` config; leave it out for the fetch effect.')
+  const effect = options.effect ?? createFetchEffect()
+  const name = options.name ?? ('reduxOffline' as TName)
   const generateId = options.generateId ?? (() => crypto.randomUUID())
   // Never pulled: there is nothing to pull a queue from; its records live only until their effect ends.
   const synced = createSyncedEntity<QueuedAction>({ name, pull: false })
@@ -69,7 +72,20 @@ export function createReduxOffline(options: ReduxOfflineOptions): ReduxOffline {
 
   const middleware: Middleware = (api) => {
     run.getState = api.getState
+    // Sending waits for the app's state to be restored (`holdUntil`), from the store's first action on.
+    let release: (() => void) | null = null
+    let held = options.holdUntil === undefined
     return (next) => (action) => {
+      if (!held) {
+        held = true
+        release = holdSending(instance, api.dispatch, false)
+      }
+      if (release && options.holdUntil!(action as UnknownAction)) {
+        const returned = next(action)
+        release()
+        release = null
+        return returned
+      }
       if (isReduxOfflineAction(action)) {
         // Queued first: an action the engine refuses (not serialisable) is then not applied either.
         api.dispatch(synced.actions.added({ id: generateId(), action }))
@@ -107,12 +123,14 @@ export function createReduxOffline(options: ReduxOfflineOptions): ReduxOffline {
     state ? state.ids.filter((id) => trieGet(state.pending, idPath(id)) !== undefined).map((id) => state.entities[id]!.action) : [],
   )
 
-  return {
+  const instance: ReduxOffline<TName> = {
+    name,
     entity: synced,
     reducer,
     middleware,
-    adapter: (adapter) => buildEffectAdapter(name, options, run, adapter),
+    adapter: (adapter) => buildEffectAdapter(name, { ...options, effect }, run, adapter),
     selectOutbox,
     queued: (action, id) => synced.actions.added({ id: id ?? generateId(), action }) as UnknownAction,
   }
+  return instance
 }

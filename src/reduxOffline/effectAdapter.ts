@@ -23,7 +23,7 @@ type Pending = Trie<PendingRecord<QueuedAction>>
  * for the same wait, so they come due together, in order); one given up lets the next run, as in
  * redux-offline, which dequeues it and sends the next.
  */
-export function buildEffectAdapter(name: string, options: ReduxOfflineOptions, run: EffectRunState, app?: SyncAdapter): SyncAdapter {
+export function buildEffectAdapter(name: string, options: ReduxOfflineOptions & { effect: EffectRunner }, run: EffectRunState, app?: SyncAdapter): SyncAdapter {
   const runner: EffectRunner = options.effect
   const discard: DiscardPolicy = options.discard ?? defaultDiscard
   const ownDiscard = options.discard !== undefined

@@ -1,10 +1,8 @@
 import type { UnknownAction } from '@reduxjs/toolkit'
-import { pause, resume, SyncSetupError, SyncStorageError, type OutboxState } from 'rtk-offline'
+import { SyncSetupError, SyncStorageError, type OutboxState } from 'rtk-offline'
+import { holdSending, leaveHeld, releaseLeftover, takeLeftover } from './holdSending'
 import { readPersistedOutbox, type PersistedFormat } from './persistedOutbox'
 import type { ReduxOffline } from './types'
-
-/** Stores this module paused and left paused after a failed import: a later call resumes them. */
-const leftPaused = new WeakSet<object>()
 
 /** A redux-persist storage engine (web localStorage, AsyncStorage, localforage…): what the importer uses of it. */
 export interface ReduxPersistStorage {
@@ -76,9 +74,10 @@ export async function importReduxOfflineOutbox(options: ImportReduxOfflineOption
     throw new SyncSetupError('importReduxOfflineOutbox needs `persistor`: what sync.persist(store) returned (the import is durable only with createPersistence).')
   // Sending waits until the old key is gone: an imported action confirmed (and dropped from the queue)
   // before that would be imported again after a crash, and its effect would run twice.
-  const paused = outbox()?.paused === true && !leftPaused.has(store)
-  if (!paused) store.dispatch(pause())
-  leftPaused.delete(store)
+  const adopted = takeLeftover(reduxOffline)
+  const release = adopted
+    ? () => releaseLeftover(reduxOffline, (action) => store.dispatch(action))
+    : holdSending(reduxOffline, (action) => store.dispatch(action), outbox()?.paused === true)
   const result: ImportReduxOfflineResult = { format: null, imported: 0, alreadyQueued: 0, invalid: 0 }
   let queuedAny = false
   try {
@@ -92,7 +91,7 @@ export async function importReduxOfflineOutbox(options: ImportReduxOfflineOption
           `importReduxOfflineOutbox: the value under "${key}" is not a redux-offline state written by redux-persist 4 or 5; nothing was imported and it is left as it is.`,
         )
       result.format = persisted.format
-      const view = (store.getState() as Record<string, { entities: Record<string, unknown> } | undefined>)[reduxOffline.entity.name]
+      const view = (store.getState() as Record<string, { entities: Record<string, unknown> } | undefined>)[reduxOffline.name]
       for (const { action, index } of persisted.actions) {
         const transaction = (action.meta as { transaction?: unknown }).transaction
         const id = `${key}#${typeof transaction === 'number' ? transaction : `i${index}`}`
@@ -111,11 +110,12 @@ export async function importReduxOfflineOutbox(options: ImportReduxOfflineOption
       else await storage.setItem(key, persisted.remainder)
     }
   } catch (error) {
-    // Nothing queued by this call: sending may go on. Otherwise it stays paused (see above).
-    if (!queuedAny && !paused) store.dispatch(resume())
-    else if (!paused) leftPaused.add(store)
+    // Nothing queued (by this call or a failed one before it): sending may go on. Otherwise it stays
+    // paused until an import succeeds (see above).
+    if (queuedAny || adopted) leaveHeld(reduxOffline)
+    else release()
     throw error
   }
-  if (!paused) store.dispatch(resume())
+  release()
   return result
 }

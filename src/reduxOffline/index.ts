@@ -18,3 +18,5 @@ export type {
 } from './types'
 export type { ImportReduxOfflineOptions, ImportReduxOfflineResult, ReduxPersistStorage } from './importReduxOfflineOutbox'
 export type { PersistedFormat } from './persistedOutbox'
+export { createFetchEffect, EffectHttpError } from './fetchEffect'
+export type { FetchEffect, FetchEffectOptions } from './fetchEffect'

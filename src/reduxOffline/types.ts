@@ -49,9 +49,13 @@ export type EffectRunner = (effect: unknown, action: ReduxOfflineAction, context
 export type DiscardPolicy = (error: unknown, action: ReduxOfflineAction, retries: number) => boolean | Promise<boolean>
 
 /** Options of {@link createReduxOffline}. */
-export interface ReduxOfflineOptions {
-  /** Runs each queued action's `meta.offline.effect`. */
-  effect: EffectRunner
+export interface ReduxOfflineOptions<TName extends string = string> {
+  /**
+   * Runs each queued action's `meta.offline.effect`.
+   * @default createFetchEffect(): redux-offline's default effect (`{ url, json, ...fetch options }`), with
+   * the idempotency key sent as an `Idempotency-Key` header
+   */
+  effect?: EffectRunner
   /**
    * When a failed effect is given up. A function of yours is obeyed as it answers.
    * @default an error with an HTTP `status` of 4xx is given up, except 408, 425 and 429 (tried again) and
@@ -64,7 +68,14 @@ export interface ReduxOfflineOptions {
    * The synced entity holding the queued actions; mount its reducer under this name.
    * @default 'reduxOffline'
    */
-  name?: string
+  name?: TName
+  /**
+   * Keeps sending paused from the store's first action until an action this returns true for: your
+   * state's restore, so that no commit or rollback reaches your reducers before the state they change is
+   * back. With redux-persist: `(action) => action.type === 'persist/REHYDRATE'` (redux-offline sent
+   * nothing before it either). Leave it out when your reducers' state is not restored from storage.
+   */
+  holdUntil?: (action: UnknownAction) => boolean
   /**
    * Backoff of a failed effect, and of the actions queued behind it (they wait for it: effects run one at
    * a time, in the order they were queued, as in redux-offline). Use the same values as createOfflineSync's
@@ -98,10 +109,12 @@ export interface QueuedAction {
 }
 
 /** What {@link createReduxOffline} returns. */
-export interface ReduxOffline {
+export interface ReduxOffline<TName extends string = string> {
+  /** Where to mount {@link ReduxOffline.reducer}: a literal type, so `{ [reduxOffline.name]: reduxOffline.reducer }` types the state. */
+  readonly name: TName
   /** The synced entity of queued actions: list it in `createOfflineSync({ entities })`. */
   readonly entity: SyncedEntityLike
-  /** Its reducer: mount it under `entity.name`. */
+  /** Its reducer: mount it under `name`. */
   readonly reducer: Reducer<SyncedEntityState<QueuedAction>>
   /**
    * Queues actions that carry `meta.offline.effect` and dispatches their commit or rollback. Put it

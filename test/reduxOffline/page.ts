@@ -1,4 +1,4 @@
-import { configureStore, createSlice, type PayloadAction, type UnknownAction } from '@reduxjs/toolkit'
+import { combineReducers, configureStore, type Middleware, type Reducer, type UnknownAction } from '@reduxjs/toolkit'
 import { createManualNetworkStatus, createOfflineSync, type OfflineSyncOptions, type SyncAdapter } from '../../src'
 import { createPersistence, type SyncStorage } from '../../src/persist'
 import { createReduxOffline, type ReduxOfflineOptions } from '../../src/reduxOffline'
@@ -10,23 +10,20 @@ export interface Todo {
   synced: boolean
 }
 
-export const todosSlice = createSlice({
-  name: 'todos',
-  initialState: [] as Todo[],
-  reducers: {},
-  extraReducers: (builder) => {
-    builder.addCase('ADD_TODO', (state, action: PayloadAction<Todo>) => {
-      state.push(action.payload)
-    })
-    builder.addCase('ADD_TODO_COMMIT', (state, action: PayloadAction<{ id: string }> & { meta: { id: string } }) => {
-      const todo = state.find((candidate) => candidate.id === action.meta.id)
-      if (todo) todo.synced = true
-    })
-    builder.addCase('ADD_TODO_ROLLBACK', (state, action: UnknownAction & { meta: { id: string } }) =>
-      state.filter((todo) => todo.id !== action.meta.id),
-    )
-  },
-})
+/** The app's reducer, as a redux-offline app writes it: plain action types, commit and rollback named in the action. */
+export function todosReducer(state: Todo[] = [], action: UnknownAction): Todo[] {
+  const meta = action.meta as { id?: string } | undefined
+  switch (action.type) {
+    case 'ADD_TODO':
+      return [...state, action.payload as Todo]
+    case 'ADD_TODO_COMMIT':
+      return state.map((todo) => (todo.id === meta?.id ? { ...todo, synced: true } : todo))
+    case 'ADD_TODO_ROLLBACK':
+      return state.filter((todo) => todo.id !== meta?.id)
+    default:
+      return state
+  }
+}
 
 /** The action a redux-offline app dispatches to add a todo. */
 export const addTodo = (id: string, title: string) => ({
@@ -71,19 +68,21 @@ export function loadCompatPage(
     ...(options.storage ? { persist: createPersistence({ storage: options.storage, throttleMs: 10, tabs: false }) } : {}),
   })
   const actions: UnknownAction[] = []
+  const recorder: Middleware = () => (next) => (action) => {
+    actions.push(action as UnknownAction)
+    return next(action)
+  }
   const store = configureStore({
-    reducer: {
-      todos: todosSlice.reducer,
-      [reduxOffline.entity.name]: reduxOffline.reducer,
+    // Typed loosely: the test's extra reducers vary.
+    reducer: combineReducers({
+      todos: todosReducer,
+      [reduxOffline.name]: reduxOffline.reducer,
       [sync.reducerPath]: sync.reducer,
       ...(options.reducers ?? {}),
-    },
+    } as Record<string, Reducer>) as unknown as Reducer<{ todos: Todo[]; [slice: string]: unknown }>,
     middleware: (getDefault) =>
       getDefault()
-        .prepend(() => (next) => (action) => {
-          actions.push(action as UnknownAction)
-          return next(action)
-        })
+        .prepend(recorder)
         .concat(reduxOffline.middleware, sync.middleware),
   })
   const persistor = options.storage ? sync.persist(store) : null
