@@ -83,8 +83,8 @@ export async function importReduxOfflineOutbox(options: ImportReduxOfflineOption
   try {
     await persistor.ready
     const raw = await storage.getItem(key)
-    if (raw !== null && raw !== undefined) {
-      const persisted = readPersistedOutbox(raw)
+    const persisted = raw === null || raw === undefined ? 'absent' : readPersistedOutbox(raw)
+    if (persisted !== 'absent') {
       if (!persisted)
         throw new SyncStorageError(
           'storage-failed',

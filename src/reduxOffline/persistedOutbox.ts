@@ -38,11 +38,13 @@ function parse(raw: unknown): unknown {
 
 /**
  * Reads a value redux-persist stored for redux-offline. Returns null when it is none of the known
- * formats (the caller leaves it alone and says so).
+ * formats (the caller leaves it alone and says so), 'absent' for a redux-persist 5 value without it.
  */
-export function readPersistedOutbox(raw: string): PersistedOutbox | null {
+export function readPersistedOutbox(raw: string): PersistedOutbox | 'absent' | null {
   const value = parse(raw)
   if (!isObject(value)) return null
+  // redux-persist 5's value of the app's other slices: the offline field is gone (imported already).
+  if (!('outbox' in value) && !('offline' in value) && typeof value._persist === 'string') return 'absent'
   let format: PersistedFormat
   let outbox: unknown
   let remainder: string | null = null

@@ -51,7 +51,7 @@ describe('createReduxOffline: redux-offline actions on the outbox', () => {
     page.network.setOnline(true)
     await effect.answer({ ok: { id: 'a', createdAt: 5 } })
     await vi.waitFor(() => expect(page.status().pending).toBe(0))
-    expect(effect.calls).toEqual([{ effect: addTodo('a', 'Buy milk').meta.offline.effect, type: 'ADD_TODO', key: 'op1', retries: 0 }])
+    expect(effect.calls).toEqual([{ effect: addTodo('a', 'Buy milk').meta.offline.effect, type: 'ADD_TODO', key: page.opId(1), retries: 0 }])
     expect(page.appActions()).toEqual([
       addTodo('a', 'Buy milk'),
       { type: 'ADD_TODO_COMMIT', payload: { id: 'a', createdAt: 5 }, meta: { id: 'a', success: true, completed: true } },
@@ -129,10 +129,10 @@ describe('createReduxOffline: redux-offline actions on the outbox', () => {
     await effect.answer({ ok: { id: 'c' } })
     await vi.waitFor(() => expect(page.status().pending).toBe(0))
     expect(effect.calls.map((call) => [call.type, call.key, call.retries])).toEqual([
-      ['ADD_TODO', 'op1', 0],
-      ['ADD_TODO', 'op2', 0],
-      ['ADD_TODO', 'op2', 1],
-      ['ADD_TODO', 'op3', 1],
+      ['ADD_TODO', page.opId(1), 0],
+      ['ADD_TODO', page.opId(2), 0],
+      ['ADD_TODO', page.opId(2), 1],
+      ['ADD_TODO', page.opId(3), 1],
     ])
     expect(page.appActions().filter((action) => action.type !== 'ADD_TODO').map((action) => `${action.type} ${(action.meta as { id: string }).id}`)).toEqual([
       'ADD_TODO_ROLLBACK a',
@@ -201,7 +201,7 @@ describe('createReduxOffline: redux-offline actions on the outbox', () => {
     await effect.answer({ ok: { id: 'a' } })
     await vi.waitFor(() => expect(page.status().pending).toBe(0))
     expect(refreshed).toBe(1)
-    expect(effect.calls.map((call) => call.key)).toEqual(['op1', 'op1'])
+    expect(effect.calls.map((call) => call.key)).toEqual([page.opId(1), page.opId(1)])
     expect(page.todos()).toEqual([{ id: 'a', title: 'Secret', synced: true }])
     page.sync.stop()
   })

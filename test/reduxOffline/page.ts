@@ -38,6 +38,8 @@ export const addTodo = (id: string, title: string) => ({
   },
 })
 
+let pages = 0
+
 /**
  * One page of an app on the compatibility layer: a store with the todos slice, the queued actions and the
  * sync slice, every action recorded. With `storage`, persistence is on (no tabs) and started.
@@ -53,15 +55,17 @@ export function loadCompatPage(
   },
 ) {
   const network = createManualNetworkStatus(options.online ?? false)
+  // Ids unique across pages (a reload restores the ids an earlier page made).
+  const page = ++pages
   let n = 0
   const errors: unknown[] = []
-  const reduxOffline = createReduxOffline({ effect: options.effect, discard: options.discard, random: () => 0.5, generateId: () => `q${++n}` })
+  const reduxOffline = createReduxOffline({ effect: options.effect, discard: options.discard, random: () => 0.5, generateId: () => `p${page}-q${++n}` })
   let ops = 0
   const sync = createOfflineSync({
     entities: [reduxOffline.entity, ...(options.entities ?? [])],
     adapter: reduxOffline.adapter(options.adapter),
     network,
-    generateId: () => `op${++ops}`,
+    generateId: () => `p${page}-op${++ops}`,
     random: () => 0.5,
     onError: (error) => errors.push(error),
     ...options.sync,
@@ -93,6 +97,8 @@ export function loadCompatPage(
     network,
     persistor,
     errors,
+    /** The id of the n-th operation this page made. */
+    opId: (n: number) => `p${page}-op${n}`,
     /** Types of the actions dispatched so far that are not the library's own (`offline/…`, the queue's). */
     appActions: () => actions.filter((action) => !action.type.startsWith('offline/') && !action.type.startsWith('reduxOffline/')),
     outbox: () => reduxOffline.selectOutbox(store.getState()),
