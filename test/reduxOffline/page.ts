@@ -45,7 +45,7 @@ let pages = 0
  * sync slice, every action recorded. With `storage`, persistence is on (no tabs) and started.
  */
 export function loadCompatPage(
-  options: Pick<ReduxOfflineOptions, 'effect' | 'discard'> & {
+  options: Pick<ReduxOfflineOptions, 'effect' | 'discard' | 'holdUntil'> & {
     storage?: SyncStorage
     online?: boolean
     sync?: Partial<Omit<OfflineSyncOptions, 'entities' | 'adapter' | 'persist'>>
@@ -59,7 +59,7 @@ export function loadCompatPage(
   const page = ++pages
   let n = 0
   const errors: unknown[] = []
-  const reduxOffline = createReduxOffline({ effect: options.effect, discard: options.discard, random: () => 0.5, generateId: () => `p${page}-q${++n}` })
+  const reduxOffline = createReduxOffline({ effect: options.effect, discard: options.discard, holdUntil: options.holdUntil, random: () => 0.5, generateId: () => `p${page}-q${++n}` })
   let ops = 0
   const sync = createOfflineSync({
     entities: [reduxOffline.entity, ...(options.entities ?? [])],
