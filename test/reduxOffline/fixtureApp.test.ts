@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it, vi } from 'vitest'
 import { createManualNetworkStatus } from '../../src'
 import { createMockBackend } from '../../src/msw'
@@ -62,5 +63,25 @@ describe('examples/redux-offline-app: the migrated app drains the queue the redu
     await vi.waitFor(() => expect(again.store.getState().todos).toHaveLength(2))
     expect(backend.requests).toHaveLength(3)
     again.sync.stop()
+  })
+})
+
+describe('docs/from-redux-offline.md', () => {
+  const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')
+  const doc = read('docs/from-redux-offline.md')
+  const diff = doc.slice(doc.indexOf('```diff\n') + 8, doc.indexOf('\n```', doc.indexOf('```diff\n')) + 1).split('\n').slice(0, -1)
+
+  it("shows the example app's store change as a diff of before/store.ts to after/store.ts, whole", () => {
+    const side = (keep: string) => diff.filter((line) => line[0] === ' ' || line[0] === keep).map((line) => `${line.slice(1)}\n`).join('')
+    expect(side('-')).toBe(read('examples/redux-offline-app/before/store.ts'))
+    expect(side('+')).toBe(read('examples/redux-offline-app/after/store.ts'))
+  })
+
+  it('counts the lines it says the move changed', () => {
+    const removed = diff.filter((line) => line.startsWith('-')).length
+    const added = diff.filter((line) => line.startsWith('+')).length
+    expect([removed, added]).toEqual([16, 23])
+    expect(doc).toContain(`changed ${removed} lines of the store setup for ${added}`)
+    expect(read('README.md')).toContain(`changed ${removed} lines of store setup for ${added}`)
   })
 })
