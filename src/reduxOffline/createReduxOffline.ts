@@ -1,7 +1,7 @@
 import { createAction, createEntityAdapter, createSelector, type EntityId, type Middleware, type Reducer, type UnknownAction } from '@reduxjs/toolkit'
 import { createSyncedEntity, SyncSetupError, type SyncedEntityState } from 'rtk-offline'
 import { idPath, trieGet } from '../core/trie'
-import { opsSettled, type Settlement } from '../slices/actions'
+import { opsSettled, rehydrated, userSwitched, type Settlement } from '../slices/actions'
 import { completionAction } from './completionActions'
 import { buildEffectAdapter, type EffectRunState } from './effectAdapter'
 import { createFetchEffect } from './fetchEffect'
@@ -47,7 +47,7 @@ export function createReduxOffline<const TName extends string = 'reduxOffline'>(
   const generateId = options.generateId ?? (() => crypto.randomUUID())
   // Never pulled: there is nothing to pull a queue from; its records live only until their effect ends.
   const synced = createSyncedEntity<QueuedAction>({ name, pull: false })
-  const run: EffectRunState = { getState: null, errors: new Map() }
+  const run: EffectRunState = { getState: null, errors: new Map(), answered: new Set() }
   const views = createEntityAdapter<QueuedAction, EntityId>({ selectId: (record) => record.id })
   /** Drops records whose effect has ended from the view: the queue holds only work still to do. */
   const completed = /* @__PURE__ */ createAction<EntityId[]>(`${name}/effectsCompleted`)
@@ -91,7 +91,10 @@ export function createReduxOffline<const TName extends string = 'reduxOffline'>(
         api.dispatch(synced.actions.added({ id: generateId(), action }))
         return next(action)
       }
+      // A restore or another user: answers not settled by now never will be (Durability invariant 4).
+      if (rehydrated.match(action) || userSwitched.match(action)) run.answered.clear()
       if (!opsSettled.match(action)) return next(action)
+      for (const result of action.payload.results) if (result.entity === name) run.answered.delete(String(result.recordId))
       const ours = action.payload.results.filter((result) => result.entity === name && (result.type === 'confirmed' || result.type === 'failed'))
       if (ours.length === 0) return next(action)
       const before = sliceOf(api.getState())

@@ -11,6 +11,11 @@ export interface EffectRunState {
   getState: (() => unknown) | null
   /** The errors effects failed with for good, by operation id, for the rollback's payload in this tab. */
   readonly errors: Map<string, unknown>
+  /**
+   * Records whose effect ended (ok or given up) and whose answer the engine has not settled yet: it may
+   * hold confirmations to settle them with later batches (heldAnswers), and they are done, not waiting.
+   */
+  readonly answered: Set<string>
 }
 
 type Pending = Trie<PendingRecord<QueuedAction>>
@@ -43,7 +48,9 @@ export function buildEffectAdapter(name: string, options: ReduxOfflineOptions & 
     // An older queued action outside this batch waits for its retry: these wait for it, in order.
     const inBatch = new Set(ops.map((op) => String(op.recordId)))
     const first = order[0]?.seq ?? Infinity
-    const older = trieValues(pending ?? {}).some((entry) => !inBatch.has(String(entry.id)) && (entry.changes[0]?.seq ?? Infinity) < first)
+    const older = trieValues(pending ?? {}).some(
+      (entry) => !inBatch.has(String(entry.id)) && !run.answered.has(String(entry.id)) && (entry.changes[0]?.seq ?? Infinity) < first,
+    )
     let held: SyncOutcome | null = older ? waiting(Math.max(heldUntil - now(), 0) || retry.baseDelayMs) : null
     for (const { op, index } of order) {
       if (held) {
@@ -61,6 +68,7 @@ export function buildEffectAdapter(name: string, options: ReduxOfflineOptions & 
       try {
         const result = await runner(action.meta.offline.effect, action, { idempotencyKey: op.id, retries: op.attempts, signal: options.signal })
         outcomes[index] = { type: 'ok', record: result === undefined ? { id: record.id, action } : { id: record.id, action, result } }
+        run.answered.add(String(op.recordId))
         continue
       } catch (error) {
         const info = toErrorInfo(error)
@@ -81,6 +89,7 @@ export function buildEffectAdapter(name: string, options: ReduxOfflineOptions & 
           }
         if (giveUp) {
           run.errors.set(op.id, error)
+          run.answered.add(String(op.recordId))
           outcomes[index] = { type: 'reject', error: { ...info, code: 'rejected' } }
           continue
         }

@@ -109,6 +109,51 @@ describe('createReduxOffline: redux-offline actions on the outbox', () => {
     page.sync.stop()
   })
 
+  it('an action dispatched while the one before it is answered but not yet settled runs at once, not after a wait', async () => {
+    // Manual timers that never move: any wait (a retry, a backoff) would stall the test.
+    const clock = createManualTimers()
+    const calls: string[] = []
+    const page = loadCompatPage({
+      online: true,
+      sync: { timers: clock.timers, now: clock.now },
+      effect: async (effect) => {
+        calls.push((effect as { url: string }).url)
+        return null
+      },
+    })
+    for (const id of ['a', 'b', 'c']) {
+      page.store.dispatch({ type: 'SAVE', meta: { offline: { effect: { url: id } } } })
+      await vi.waitFor(() => expect(calls.at(-1)).toBe(id))
+    }
+    await vi.waitFor(() => expect(page.status().pending).toBe(0))
+    expect(calls).toEqual(['a', 'b', 'c'])
+    expect(page.status().lastError).toBeNull()
+    page.sync.stop()
+  })
+
+  it('an action is not held back by an earlier one whose answer the engine holds to settle later (large stores)', async () => {
+    // A clock that moves at every look makes each settle cost time, so the engine holds confirmations
+    // while it sends the next batch (heldAnswers); the earlier action then looks queued, but is done.
+    let tick = 0
+    const calls: string[] = []
+    const page = loadCompatPage({
+      online: true,
+      sync: { now: () => ++tick },
+      effect: async (effect) => {
+        calls.push((effect as { url: string }).url)
+        return null
+      },
+    })
+    for (const id of ['a', 'b', 'c', 'd']) {
+      page.store.dispatch({ type: 'SAVE', meta: { offline: { effect: { url: id } } } })
+      await vi.waitFor(() => expect(calls.at(-1)).toBe(id))
+    }
+    await vi.waitFor(() => expect(page.status().pending).toBe(0))
+    expect(page.status().lastError).toBeNull()
+    expect(page.appActions().filter((action) => action.type === DEFAULT_COMMIT)).toHaveLength(4)
+    page.sync.stop()
+  })
+
   it('gives up a 4xx (rollback, listed as failed, the next action runs) and tries a 5xx again after a backoff, holding back the actions behind it', async () => {
     const clock = createManualTimers()
     const effect = scriptedEffect()
