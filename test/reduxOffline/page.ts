@@ -1,6 +1,6 @@
 import { combineReducers, configureStore, type Middleware, type Reducer, type UnknownAction } from '@reduxjs/toolkit'
 import { createManualNetworkStatus, createOfflineSync, type OfflineSyncOptions, type SyncAdapter } from '../../src'
-import { createPersistence, type SyncStorage } from '../../src/persist'
+import { createPersistence, type PersistOptions, type SyncStorage } from '../../src/persist'
 import { createReduxOffline, type ReduxOfflineOptions } from '../../src/reduxOffline'
 
 /** A todo list reduced the redux-offline way: optimistic on the action, settled by commit/rollback. */
@@ -47,6 +47,8 @@ let pages = 0
 export function loadCompatPage(
   options: Pick<ReduxOfflineOptions, 'effect' | 'discard' | 'holdUntil'> & {
     storage?: SyncStorage
+    /** Persistence options over the defaults here (tabs off, throttle 10 ms). */
+    persist?: Partial<PersistOptions>
     online?: boolean
     sync?: Partial<Omit<OfflineSyncOptions, 'entities' | 'adapter' | 'persist'>>
     adapter?: SyncAdapter
@@ -69,7 +71,7 @@ export function loadCompatPage(
     random: () => 0.5,
     onError: (error) => errors.push(error),
     ...options.sync,
-    ...(options.storage ? { persist: createPersistence({ storage: options.storage, throttleMs: 10, tabs: false }) } : {}),
+    ...(options.storage ? { persist: createPersistence({ storage: options.storage, throttleMs: 10, tabs: false, ...options.persist }) } : {}),
   })
   const actions: UnknownAction[] = []
   const recorder: Middleware = () => (next) => (action) => {
