@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createMockBackend } from '../../src/msw'
-import { createFetchEffect, type EffectRunner } from '../../src/reduxOffline'
+import { createFetchEffect, defaultDiscard, EffectHttpError, type EffectRunner } from '../../src/reduxOffline'
 import { crashableStorage } from '../support/crashableStorage'
 import { freshStorage } from '../support/persistedStore'
 import { useMswServer } from '../support/mswServer'
@@ -94,5 +94,52 @@ describe('redux-offline actions across reloads and crashes', () => {
     expect(calls).toEqual(['ADD_TODO'])
     expect(page.appActions().map((action) => action.type)).toEqual(['ADD_TODO', 'APP_RESTORED', 'ADD_TODO_COMMIT'])
     page.sync.stop()
+  })
+})
+
+describe('createFetchEffect (the default effect)', () => {
+  it("sends redux-offline's effect shape with the idempotency key, and resolves with the parsed body", async () => {
+    backend.reset()
+    const run = createFetchEffect()
+    const body = await run({ url: `${API}/todos`, method: 'POST', json: { id: 'f', title: 'Fetched' } }, createTodo('f', 'Fetched'), {
+      idempotencyKey: 'key-1',
+      retries: 0,
+      signal: new AbortController().signal,
+    })
+    expect(body).toMatchObject({ id: 'f', title: 'Fetched', version: 1 })
+    expect(backend.requests.map((request) => [request.method, request.idempotencyKey, request.headers['content-type']])).toEqual([
+      ['POST', 'key-1', 'application/json'],
+    ])
+  })
+
+  it('rejects a refusal with its status and body, which the default discard gives up: the rollback carries that error', async () => {
+    backend.reset()
+    backend.failNext(1, 422, { body: { message: 'title too long' } })
+    const page = loadCompatPage({ effect: createFetchEffect(), online: true })
+    page.store.dispatch({ ...createTodo('r', 'Refused'), meta: { offline: { ...createTodo('r', 'Refused').meta.offline, rollback: { type: 'ADD_TODO_ROLLBACK', meta: { id: 'r' } } } } })
+    await vi.waitFor(() => expect(page.status().failed).toBe(1))
+    const rollback = page.appActions().find((action) => action.type === 'ADD_TODO_ROLLBACK')!
+    expect(rollback.payload).toBeInstanceOf(EffectHttpError)
+    expect(rollback.payload).toMatchObject({ status: 422, response: { message: 'title too long' } })
+    page.sync.stop()
+  })
+})
+
+describe('defaultDiscard', () => {
+  it.each([
+    [400, true],
+    [404, true],
+    [422, true],
+    [408, false],
+    [425, false],
+    [429, false],
+    [500, false],
+    [503, false],
+  ])('an error with status %i: given up %s', (status, given) => {
+    expect(defaultDiscard(Object.assign(new Error('x'), { status }))).toBe(given)
+  })
+
+  it('an error without a status (a fetch that never got an answer) is tried again', () => {
+    expect(defaultDiscard(new TypeError('Failed to fetch'))).toBe(false)
   })
 })
