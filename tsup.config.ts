@@ -22,6 +22,8 @@ export default defineConfig({
     'react/index': 'src/react/index.ts',
     'persist/index': 'src/persist/index.ts',
     'msw/index': 'src/msw/index.ts',
+    // Moving from redux-offline: its `meta.offline` actions on our outbox, and the persisted-outbox importer.
+    'redux-offline/index': 'src/reduxOffline/index.ts',
     // Node only: the reference sync server. No other entry imports it, so it never reaches a browser bundle.
     'server/index': 'src/server/index.ts',
   },

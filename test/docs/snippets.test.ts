@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
  * `<!-- snippet: path -->` means the block is the whole file; `<!-- excerpt: path -->` means it is a run
  * of whole lines of that file, for a page that shows one part of a longer example.
  */
-const guides = ['getting-started', 'node-and-tests', 'react-native', 'ssr', 'backend-contract', 'troubleshooting']
+const guides = ['getting-started', 'node-and-tests', 'react-native', 'ssr', 'backend-contract', 'troubleshooting', 'from-redux-offline']
 
 const root = new URL('../../', import.meta.url)
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8')
@@ -49,6 +49,21 @@ describe.each(guides)('docs/%s.md', (page) => {
       const where = `docs/${page}.md line ${block.line}`
       expect(block.marker, `${where}: put <!-- snippet: examples/docs/… --> before the block`).not.toBeNull()
       const { kind, path } = block.marker!
+      expect(path.startsWith('examples/docs/'), where).toBe(true)
+      expect(existsSync(new URL(path, root)), `${where}: ${path} exists`).toBe(true)
+      const file = read(path)
+      if (kind === 'snippet') expect(block.code, where).toBe(file)
+      else expect(`\n${file}`.includes(`\n${block.code}`), `${where}: whole lines of ${path}`).toBe(true)
+    }
+  })
+})
+
+describe('README.md', () => {
+  it('shows, after a snippet or excerpt marker, only a type-checked file under examples/docs/', () => {
+    for (const block of blocksOf(read('README.md'))) {
+      if (!block.marker) continue
+      const where = `README.md line ${block.line}`
+      const { kind, path } = block.marker
       expect(path.startsWith('examples/docs/'), where).toBe(true)
       expect(existsSync(new URL(path, root)), `${where}: ${path} exists`).toBe(true)
       const file = read(path)

@@ -23,9 +23,14 @@ const LAYERS: Array<{ name: string; holds: (file: string) => boolean }> = [
     holds: (file) => file === 'createOfflineSync.ts' || file === 'selectors.ts' || file === 'persistencePlugin.ts',
   },
   {
-    name: 'entries (index.ts, persist, react, msw, server)',
+    name: 'entries (index.ts, persist, react, msw, server, reduxOffline)',
     holds: (file) =>
-      file === 'index.ts' || file.startsWith('persist/') || file.startsWith('react/') || file.startsWith('msw/') || file.startsWith('server/'),
+      file === 'index.ts' ||
+      file.startsWith('persist/') ||
+      file.startsWith('react/') ||
+      file.startsWith('msw/') ||
+      file.startsWith('server/') ||
+      file.startsWith('reduxOffline/'),
   },
 ]
 
@@ -39,6 +44,7 @@ const PACKAGE_ENTRIES: Record<string, string> = {
   'rtk-offline/msw': 'msw/index.ts',
   'rtk-offline/persist': 'persist/index.ts',
   'rtk-offline/server': 'server/index.ts',
+  'rtk-offline/redux-offline': 'reduxOffline/index.ts',
 }
 
 function sourceFiles(dir: string): string[] {

@@ -1,0 +1,143 @@
+import { toErrorInfo, type OutgoingOperation, type PushOptions, type SyncAdapter, type SyncErrorInfo, type SyncOutcome } from 'rtk-offline'
+import { backoffDelay, resolveRetryOptions } from '../core/backoff'
+import { idPath, trieGet, trieValues, type Trie } from '../core/trie'
+import type { PendingRecord } from '../slices/createSyncedEntity'
+import { defaultDiscard, needsCredentials, statusOf } from './defaultDiscard'
+import type { DiscardPolicy, EffectRunner, QueuedAction, ReduxOfflineOptions } from './types'
+
+/** What the effect adapter shares with the middleware of the same createReduxOffline instance. */
+export interface EffectRunState {
+  /** The store's getState, set by the middleware (the adapter is made before the store). */
+  getState: (() => unknown) | null
+  /** The errors effects failed with for good, by operation id, for the rollback's payload in this tab. */
+  readonly errors: Map<string, unknown>
+  /**
+   * Records whose effect ended (ok or given up) and whose answer the engine has not settled yet: it may
+   * hold confirmations to settle them with later batches (heldAnswers), and they are done, not waiting.
+   */
+  readonly answered: Set<string>
+}
+
+type Pending = Trie<PendingRecord<QueuedAction>>
+
+/**
+ * The adapter that runs queued actions' effects, and hands every other entity's operations to the app's
+ * adapter. Effects run one at a time, oldest first, as redux-offline sends them: the engine sends one
+ * operation per record in parallel, and each queued action is a record of its own, so the order is kept
+ * here. A failure that is tried again holds back the actions queued after it (they are answered `retry`
+ * for the same wait, so they come due together, in order); one given up lets the next run, as in
+ * redux-offline, which dequeues it and sends the next.
+ */
+export function buildEffectAdapter(name: string, options: ReduxOfflineOptions & { effect: EffectRunner }, run: EffectRunState, app?: SyncAdapter): SyncAdapter {
+  const runner: EffectRunner = options.effect
+  const discard: DiscardPolicy = options.discard ?? defaultDiscard
+  const ownDiscard = options.discard !== undefined
+  const retry = resolveRetryOptions(options.retry)
+  const now = options.now ?? (() => Date.now())
+  const random = options.random ?? Math.random
+  /** Until when the oldest queued action waits after a failure (this session only; after a reload its stored wait rules). */
+  let heldUntil = 0
+
+  const pendingOf = (): Pending | undefined => (run.getState?.() as Record<string, { pending?: Pending } | undefined> | undefined)?.[name]?.pending
+  const seqOf = (pending: Pending | undefined, op: OutgoingOperation) => trieGet(pending ?? {}, idPath(op.recordId))?.changes[0]?.seq ?? Infinity
+
+  async function runEffects(ops: OutgoingOperation[], options: PushOptions): Promise<SyncOutcome[]> {
+    const pending = pendingOf()
+    const order = ops.map((op, index) => ({ op, index, seq: seqOf(pending, op) })).sort((a, b) => a.seq - b.seq)
+    const outcomes: SyncOutcome[] = new Array<SyncOutcome>(ops.length)
+    // An older queued action outside this batch waits for its retry: these wait for it, in order.
+    const inBatch = new Set(ops.map((op) => String(op.recordId)))
+    const first = order[0]?.seq ?? Infinity
+    const older = trieValues(pending ?? {}).some(
+      (entry) => !inBatch.has(String(entry.id)) && !run.answered.has(String(entry.id)) && (entry.changes[0]?.seq ?? Infinity) < first,
+    )
+    let held: SyncOutcome | null = older ? waiting(Math.max(heldUntil - now(), 0) || retry.baseDelayMs) : null
+    for (const { op, index } of order) {
+      if (held) {
+        outcomes[index] = held
+        continue
+      }
+      const record = op.data as unknown as QueuedAction | null
+      // Only `added` makes operations of this entity; anything else (a hand-dispatched update or delete)
+      // has no effect to run.
+      if (op.kind !== 'create' || record === null) {
+        outcomes[index] = { type: 'ok' }
+        continue
+      }
+      const action = record.action
+      try {
+        const result = await runner(action.meta.offline.effect, action, { idempotencyKey: op.id, retries: op.attempts, signal: options.signal })
+        outcomes[index] = { type: 'ok', record: result === undefined ? { id: record.id, action } : { id: record.id, action, result } }
+        run.answered.add(String(op.recordId))
+        continue
+      } catch (error) {
+        const info = toErrorInfo(error)
+        const status = statusOf(error)
+        if (status !== undefined) info.status = status
+        if (!options.signal.aborted && !ownDiscard && needsCredentials(status)) {
+          held = outcomes[index] = { type: 'auth', error: { ...info, code: 'auth-required' } }
+          continue
+        }
+        // Timed out or stopped: the outcome is unknown, so it goes again under the same key, whatever discard says.
+        let giveUp = false
+        if (!options.signal.aborted)
+          try {
+            giveUp = await discard(error, action, op.attempts)
+          } catch {
+            // As redux-offline: a discard that throws gives the action up (listed as failed, retryable).
+            giveUp = true
+          }
+        if (giveUp) {
+          run.errors.set(op.id, error)
+          run.answered.add(String(op.recordId))
+          outcomes[index] = { type: 'reject', error: { ...info, code: 'rejected' } }
+          continue
+        }
+        const wait = backoffDelay(op.attempts + 1, retry, random)
+        heldUntil = now() + wait
+        held = outcomes[index] = { type: 'retry', error: { ...info, code: status === undefined ? info.code : 'http-error' }, retryAfterMs: wait }
+      }
+    }
+    return outcomes
+  }
+
+  function waiting(retryAfterMs: number): SyncOutcome {
+    const error: SyncErrorInfo = { name: 'SyncError', message: 'waiting for an earlier queued action, which is tried again first', code: 'waiting' }
+    return { type: 'retry', error, retryAfterMs }
+  }
+
+  return {
+    async push(operations, options) {
+      const mine: number[] = []
+      const theirs: number[] = []
+      operations.forEach((op, index) => (op.entity === name ? mine : theirs).push(index))
+      const outcomes = new Array<SyncOutcome>(operations.length)
+      const others = async (): Promise<SyncOutcome[]> => {
+        if (theirs.length === 0) return []
+        const batch = theirs.map((index) => operations[index]!)
+        if (!app) {
+          const error: SyncErrorInfo = {
+            name: 'SyncSetupError',
+            message: `no adapter for entity "${batch[0]!.entity}": pass your adapter to reduxOffline.adapter(adapter).`,
+            code: 'setup',
+          }
+          return batch.map(() => ({ type: 'reject', error }))
+        }
+        try {
+          return await app.push(batch, options)
+        } catch (error) {
+          // Caught here rather than by the engine, which would send the whole batch again: the effects that
+          // ran in it would run twice.
+          const info: SyncErrorInfo = { ...toErrorInfo(error), code: 'adapter-failed' }
+          return batch.map(() => ({ type: 'retry', error: info }))
+        }
+      }
+      const [ours, them] = await Promise.all([runEffects(mine.map((index) => operations[index]!), options), others()])
+      mine.forEach((index, at) => (outcomes[index] = ours[at]!))
+      theirs.forEach((index, at) => (outcomes[index] = them[at]!))
+      return outcomes
+    },
+    ...(app?.pull ? { pull: app.pull.bind(app) } : {}),
+    ...(app?.subscribe ? { subscribe: app.subscribe.bind(app) } : {}),
+  }
+}
