@@ -57,9 +57,11 @@ async function main(): Promise<number> {
       return 1
     }
   const quickStart = `export { createSyncedEntity, createOfflineSync, createRestAdapter } from ${JSON.stringify(dist('index.js'))}`
+  const withEvents = `export { createSyncedEntity, createOfflineSync, createRestAdapter, syncEvents, createSyncMetrics } from ${JSON.stringify(dist('index.js'))}`
   const withPersistence = `${quickStart}\nexport { createPersistence } from ${JSON.stringify(dist('persist/index.js'))}`
   const rows = [
     await measure('quick start', quickStart, peers),
+    await measure('quick start + syncEvents + createSyncMetrics', withEvents, peers),
     await measure('quick start + createPersistence', withPersistence, [...peers, 'localforage']),
     await measure('quick start + createPersistence, localforage counted', withPersistence, peers),
     await measure('rtk-offline (whole core entry)', exportAll('index.js'), peers),

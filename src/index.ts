@@ -3,6 +3,7 @@
 export { createSyncedEntity } from './slices/createSyncedEntity'
 export { createOfflineSync } from './createOfflineSync'
 export { syncEvents } from './events/syncEvents'
+export { createSyncMetrics } from './events/createSyncMetrics'
 export { createSyncSelectors } from './selectors'
 export { createRestAdapter, parseRetryAfter } from './adapters/rest'
 export { createSyncProtocolAdapter } from './adapters/protocol'
@@ -73,6 +74,8 @@ export type {
   StorageProblemEvent,
 } from './events/types'
 export type { SyncEventsPlugin } from './events/syncEvents'
+export type { SyncMetrics, SyncMetricsOptions, SyncMetricsTracker } from './events/createSyncMetrics'
+export type { Percentiles } from './events/sampleReservoir'
 // The sync slice's state, as `state[reducerPath]` and the selectors show it.
 export type { OutboxState, OutboxCounts, SyncConflict, PullProgress, StorageProblem } from './slices/outboxState'
 export type { SyncSelectors, SyncStatus, SyncPhase, PullStatus } from './selectors'
