@@ -21,8 +21,12 @@ export const budgetsKiB: Record<string, number> = {
   // Issue 13: an app that turns events on and measures them (sync.subscribe's events read out of the
   // engine's actions, createSyncMetrics' counts and percentiles): measured 21.60 KiB; budget + 0.3.
   'quick start + syncEvents + createSyncMetrics': 21.9,
-  // The issue's goal is 2.5 KiB; measured 2.05 KiB, budget + 0.3.
-  'rtk-offline/react': 2.35,
+  // The issue's goal is 2.5 KiB; measured 2.05 KiB, budget + 0.3. Issue 13 put the developer panel
+  // <SyncInspector /> in this entry (the issue asks for it in rtk-offline/react): the whole entry measures
+  // 3.84 KiB, budget + 0.3. An app that never renders it does not ship it: the row below (every other export
+  // of the entry) keeps the old budget, and test/react/inspectorTreeShaking.test.ts checks the files.
+  'rtk-offline/react': 4.14,
+  'rtk-offline/react without SyncInspector': 2.35,
   // Reported, with 0.3 KiB of room: measured 21.91 KiB (29.8 KiB with persistence in it), then 24.57 KiB
   // with createSyncProtocolAdapter in the entry (issue 11: batch push, pull with answered, SSE; an app
   // that does not import it does not pay for it, test/adapters/protocolTreeShaking.test.ts); 25.70 KiB
