@@ -24,7 +24,7 @@ export function describeEvent(event: SyncEvent): string {
     case 'requestFinished':
       return `request answered (${event.outcome}): ${count(event.ops, 'op')} in ${event.durationMs} ms`
     case 'pullPageApplied':
-      return `pulled ${event.records} ${event.entity}${event.hasMore ? ', more to come' : ''}`
+      return `pulled ${count(event.records, 'record')} of ${event.entity}${event.hasMore ? ', more to come' : ''}`
     case 'breakerOpened':
       return `circuit opened after ${count(event.failures, 'failure')}${event.openUntil === null ? '' : `, until ${clockTime(event.openUntil)}`}`
     case 'breakerClosed':
