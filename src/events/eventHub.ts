@@ -43,7 +43,12 @@ export function createEventHub({ reducerPath, now, onError }: EventHubConfig): E
   return {
     listening: () => listeners.size > 0,
     tap(action, before, after, store) {
-      tapAction(action, selectOutbox(before, reducerPath), selectOutbox(after, reducerPath), trackOf(store), now, emit)
+      // It runs inside the app's dispatch: whatever goes wrong here is reported, never thrown at the app.
+      try {
+        tapAction(action, selectOutbox(before, reducerPath), selectOutbox(after, reducerPath), trackOf(store), now, emit)
+      } catch (error) {
+        onError(error, { raisedBy: 'listener' })
+      }
     },
     drain(api, running) {
       drainRun(trackOf(api.getState), running, now, emit)
