@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
 import { cleanup, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { afterEach, describe, expect, it } from 'vitest'
-import { syncEvents } from 'rtk-offline'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { pullNow, syncEvents } from 'rtk-offline'
 import { SyncInspector } from 'rtk-offline/react'
-import { ok, reject } from '../support/scriptedAdapter'
+import { ok, reject, retry } from '../support/scriptedAdapter'
 import { createSyncStore, step, todo } from './renderWithSync'
 
 // 2026-01-01T00:00:00.000Z: the engine's clock, fixed, so times read "00:00:00.000".
@@ -121,6 +121,24 @@ describe('SyncInspector', () => {
     expect(document.activeElement?.textContent).toBe('Resume sending')
     await user.keyboard('{Enter}')
     expect(sync.selectors.selectStatus(store.getState()).phase).toBe('idle')
+  })
+
+  it('Sync now sends a change waiting out its backoff at once; Pull now asks for a pull', async () => {
+    const { store, todos, scripted, render } = setup()
+    scripted.autoRespond(() => retry(60_000))
+    // Spied before rendering: the components take `dispatch` from the store when they render.
+    const dispatch = vi.spyOn(store, 'dispatch')
+    render(<SyncInspector />)
+    await step(() => store.dispatch(todos.actions.added(todo('a'))))
+    expect(scripted.calls).toHaveLength(1)
+    expect(items(part(/^Queue/))).toEqual(['create todos a · pending · 1 attempt · next at 00:01:00.000 · HTTP 503'])
+    scripted.autoRespond(() => ok())
+    await userEvent.click(screen.getByRole('button', { name: 'Sync now' }))
+    await step()
+    expect(scripted.calls).toHaveLength(2)
+    expect(items(part(/^Queue/))).toEqual([])
+    await userEvent.click(screen.getByRole('button', { name: 'Pull now' }))
+    expect(dispatch).toHaveBeenCalledWith(pullNow())
   })
 
   it('shows pull progress per entity', async () => {
