@@ -10,7 +10,7 @@
  * It also checks that the core entry holds no persistence: a bundle of src/index.ts and one of
  * dist/index.js must not include src/persist/ or localforage (persistence is opt-in: `rtk-offline/persist`).
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
@@ -57,13 +57,19 @@ async function main(): Promise<number> {
       return 1
     }
   const quickStart = `export { createSyncedEntity, createOfflineSync, createRestAdapter } from ${JSON.stringify(dist('index.js'))}`
+  const withEvents = `export { createSyncedEntity, createOfflineSync, createRestAdapter, syncEvents, createSyncMetrics } from ${JSON.stringify(dist('index.js'))}`
+  // Every value the react entry exports but the developer panel: what an app that never renders it ships.
+  const reactNames = [...readFileSync(`${root}src/react/index.ts`, 'utf8').matchAll(/^export \{ (\w+) \}/gm)].map((match) => match[1]!)
+  const reactWithoutInspector = `export { ${reactNames.filter((name) => name !== 'SyncInspector').join(', ')} } from ${JSON.stringify(dist('react/index.js'))}`
   const withPersistence = `${quickStart}\nexport { createPersistence } from ${JSON.stringify(dist('persist/index.js'))}`
   const rows = [
     await measure('quick start', quickStart, peers),
+    await measure('quick start + syncEvents + createSyncMetrics', withEvents, peers),
     await measure('quick start + createPersistence', withPersistence, [...peers, 'localforage']),
     await measure('quick start + createPersistence, localforage counted', withPersistence, peers),
     await measure('rtk-offline (whole core entry)', exportAll('index.js'), peers),
     await measure('rtk-offline/react', exportAll('react/index.js'), [...peers, 'rtk-offline']),
+    await measure('rtk-offline/react without SyncInspector', reactWithoutInspector, [...peers, 'rtk-offline']),
     await measure('rtk-offline/persist', exportAll('persist/index.js'), [...peers, 'rtk-offline', 'localforage']),
     await measure('rtk-offline/persist, localforage counted', exportAll('persist/index.js'), [...peers, 'rtk-offline']),
     await measure('rtk-offline/msw', exportAll('msw/index.js'), [...peers, 'rtk-offline']),

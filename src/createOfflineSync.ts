@@ -17,6 +17,8 @@ import { SyncSetupError } from './core/errors'
 import { checkNumber } from './core/checkNumber'
 import type { ConflictStrategy } from './conflicts/types'
 import { checkConflictStrategy } from './conflicts/checkConflictStrategy'
+import type { SyncEventsPlugin } from './events/syncEvents'
+import type { SyncEventListener } from './events/types'
 
 /** Options of {@link createOfflineSync}. */
 export interface OfflineSyncOptions<TPath extends string = 'offline'> {
@@ -104,6 +106,12 @@ export interface OfflineSyncOptions<TPath extends string = 'offline'> {
    * nothing is sent until the restore is done.
    */
   persist?: SyncPersistencePlugin
+  /**
+   * Turns sync events on: `syncEvents` (from 'rtk-offline'). Then `sync.subscribe(listener)` tells what the
+   * engine does, and `createSyncMetrics(sync)` and `<SyncInspector sync={sync} />` can read it. Off, an
+   * app ships none of the code that reads events out of the engine.
+   */
+  events?: SyncEventsPlugin
 }
 
 /** The actions an app dispatches to steer sync. */
@@ -144,6 +152,22 @@ export interface OfflineSync<TPath extends string = 'offline'> {
    * Changes dispatched afterwards are still applied and queued.
    */
   stop(): void
+  /**
+   * Needs the `events` option (`events: syncEvents`).
+   * Calls `listener` with every sync event of every store that uses this instance: drains started and
+   * finished, operations sent, confirmed, retried, failed or in conflict, requests answered, pull pages
+   * applied, the circuit breaker opening and closing, storage problems (see {@link SyncEvent}). Events are
+   * told synchronously, in the order of the actions that caused them; a listener that throws is reported
+   * to `onError` (`raisedBy: 'listener'`) and sync goes on. Returns the function that unsubscribes.
+   *
+   * @example
+   * ```ts
+   * const unsubscribe = sync.subscribe((event) => {
+   *   if (event.type === 'opFailed') console.warn('rejected', event.op.entity, event.op.recordId, event.error.message)
+   * })
+   * ```
+   */
+  subscribe(listener: SyncEventListener): () => void
 }
 
 /** One store this instance's middleware is part of. */
@@ -229,6 +253,8 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
   }
   const seqConfig = { seqSlots, slot: slotOf }
   const now = options.now ?? (() => Date.now())
+  // Sync events (the `events` option): the hub reads them out of the engine's actions.
+  const events = options.events?.['~rtkOfflineEvents']({ reducerPath, now, onError })
   const circuitBreaker = resolveCircuitBreakerOptions(options.circuitBreaker)
   const outboxConfig: OutboxConfig = {
     reducerPath,
@@ -280,6 +306,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     timers: options.timers ?? globalTimers,
     onAuthError: options.onAuthError,
     onError,
+    onDrain: events?.drain,
   })
   // Each store the middleware is part of, found again by `persist(store)` through its getState (Redux
   // hands middleware the store's own getState function).
@@ -294,10 +321,14 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     return (next) => {
       const persistNext = (action: unknown) => {
         const persistence = context.persistence
-        if (!persistence) return next(action)
+        const told = events?.listening()
+        if (!persistence && !told) return next(action)
         const before = api.getState()
         const result = next(action)
-        persistence.afterAction(before, api.getState(), action as UnknownAction)
+        const after = api.getState()
+        persistence?.afterAction(before, after, action as UnknownAction)
+        // Sync events, told after the reducers saw the action (and before the engine's listeners react to it).
+        if (told) events!.tap(action as UnknownAction, before, after, api.getState)
         return result
       }
       return enqueueNext(engineNext(persistNext))
@@ -340,6 +371,13 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     },
     async flush() {
       await Promise.all([...contexts].map((context) => context.persistence?.flush()))
+    },
+    subscribe(listener) {
+      if (process.env.NODE_ENV !== 'production' && !events)
+        throw new SyncSetupError(
+          "sync.subscribe needs the `events` option: createOfflineSync({ ..., events: syncEvents }) with syncEvents from 'rtk-offline'.",
+        )
+      return events ? events.subscribe(listener) : () => {}
     },
     stop() {
       engine.stop()

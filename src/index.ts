@@ -2,6 +2,8 @@
 
 export { createSyncedEntity } from './slices/createSyncedEntity'
 export { createOfflineSync } from './createOfflineSync'
+export { syncEvents } from './events/syncEvents'
+export { createSyncMetrics } from './events/createSyncMetrics'
 export { createSyncSelectors } from './selectors'
 export { createRestAdapter, parseRetryAfter } from './adapters/rest'
 export { createSyncProtocolAdapter } from './adapters/protocol'
@@ -52,6 +54,28 @@ export type {
   RecordUpdate,
 } from './slices/createSyncedEntity'
 export type { OfflineSync, OfflineSyncOptions, OfflineSyncActions } from './createOfflineSync'
+// The events of `sync.subscribe`.
+export type {
+  SyncEvent,
+  SyncEventType,
+  SyncEventListener,
+  OpSummary,
+  DrainStartedEvent,
+  DrainFinishedEvent,
+  OpSentEvent,
+  OpConfirmedEvent,
+  OpRetriedEvent,
+  OpFailedEvent,
+  OpConflictedEvent,
+  RequestFinishedEvent,
+  PullPageAppliedEvent,
+  BreakerOpenedEvent,
+  BreakerClosedEvent,
+  StorageProblemEvent,
+} from './events/types'
+export type { SyncEventsPlugin } from './events/syncEvents'
+export type { SyncMetrics, SyncMetricsOptions, SyncMetricsTracker } from './events/createSyncMetrics'
+export type { Percentiles } from './events/sampleReservoir'
 // The sync slice's state, as `state[reducerPath]` and the selectors show it.
 export type { OutboxState, OutboxCounts, SyncConflict, PullProgress, StorageProblem } from './slices/outboxState'
 export type { SyncSelectors, SyncStatus, SyncPhase, PullStatus } from './selectors'

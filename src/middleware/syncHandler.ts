@@ -29,6 +29,8 @@ export interface SyncEngineConfig {
   timers: Timers
   onAuthError: ((error: SyncErrorInfo | null) => boolean | Promise<boolean>) | undefined
   onError: (error: unknown, info: { raisedBy: ErrorSource }) => void
+  /** Told when a run of the drain begins (`running`) and ends, for sync events (src/events). */
+  onDrain?: (api: MiddlewareAPI, running: boolean) => void
 }
 
 /** What the engine needs of one store's context (its persistence), and what it hands back to it. */

@@ -7,7 +7,7 @@ import type { SyncConflict, SyncPhase, SyncSelectors, SyncStatus } from 'rtk-off
  */
 export type SyncReader = Pick<
   SyncSelectors,
-  'selectStatus' | 'selectPendingCount' | 'selectIsPending' | 'selectFailed' | 'selectOpenConflicts' | 'selectPullProgress'
+  'selectStatus' | 'selectPendingCount' | 'selectIsPending' | 'selectFailed' | 'selectOpenConflicts' | 'selectPullProgress' | 'selectOps'
 >
 
 /**

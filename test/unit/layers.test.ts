@@ -18,6 +18,8 @@ const LAYERS: Array<{ name: string; holds: (file: string) => boolean }> = [
   { name: 'conflicts, adapters', holds: (file) => file.startsWith('conflicts/') || file.startsWith('adapters/') },
   { name: 'slices', holds: (file) => file.startsWith('slices/') },
   { name: 'middleware', holds: (file) => file.startsWith('middleware/') },
+  // Sync events read the engine's actions and states; the core names only their types and its `events` option.
+  { name: 'events', holds: (file) => file.startsWith('events/') },
   {
     name: 'createOfflineSync, selectors, the persistence contract',
     holds: (file) => file === 'createOfflineSync.ts' || file === 'selectors.ts' || file === 'persistencePlugin.ts',

@@ -3,6 +3,7 @@ import { useConflicts } from 'rtk-offline/react'
 import { ConflictDialog } from './components/ConflictDialog'
 import { ConflictsPanel } from './components/ConflictsPanel'
 import { FailuresPanel } from './components/FailuresPanel'
+import { InspectorToggle } from './components/InspectorToggle'
 import { ItemsPanel } from './components/ItemsPanel'
 import { OrdersPanel } from './components/OrdersPanel'
 import { ServerPanel } from './components/ServerPanel'
@@ -30,6 +31,7 @@ export function App() {
             setPicked(id)
           }}
         />
+        <InspectorToggle />
       </main>
       <ServerPanel />
       <ConflictDialog

@@ -1,5 +1,5 @@
 import { configureStore } from '@reduxjs/toolkit'
-import { createOfflineSync, createRestAdapter, createSyncedEntity, createSyncProtocolAdapter, mergeFields } from 'rtk-offline'
+import { createOfflineSync, createRestAdapter, createSyncedEntity, createSyncProtocolAdapter, mergeFields, syncEvents } from 'rtk-offline'
 import { createPersistence } from 'rtk-offline/persist'
 import { backendMode } from './backend'
 import { deviceToken } from './demoAuth'
@@ -35,6 +35,8 @@ export const sync = createOfflineSync({
   pullIntervalMs: backendMode === 'server' ? 60_000 : 5000,
   // The outbox and the records survive reloads, shared by the app's tabs (see deviceStorage.ts).
   persist: createPersistence({ storage: deviceStorage }),
+  // Sync events, for the inspector's timeline (InspectorToggle.tsx).
+  events: syncEvents,
 })
 
 export const store = configureStore({

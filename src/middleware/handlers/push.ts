@@ -66,11 +66,13 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
   })
 
   async function drainOnce(): Promise<void> {
+    config.onDrain?.(api, true)
     try {
       await drainLoop()
     } finally {
       // Whatever ended the drain, nothing received stays unsettled (answers no longer current are dropped).
       held.settle()
+      config.onDrain?.(api, false)
     }
   }
 
