@@ -3,6 +3,7 @@
 export { createSyncedEntity } from './slices/createSyncedEntity'
 export { createOfflineSync } from './createOfflineSync'
 export { createSyncSelectors } from './selectors'
+export { serverAssignedIds } from './serverIds/serverAssignedIds'
 export { createRestAdapter, parseRetryAfter } from './adapters/rest'
 export { createSyncProtocolAdapter } from './adapters/protocol'
 export { createManualNetworkStatus, createBrowserNetworkStatus } from './core/networkStatus'
@@ -96,4 +97,6 @@ export type { SyncErrorInfo, SyncErrorCode } from './core/errors'
 export type { OfflineMeta } from './slices/actions'
 // The contract of the `persist` option; persistence itself is the opt-in entry rtk-offline/persist.
 export type { SyncPersistencePlugin, PersistenceStart, StorePersistence } from './persistencePlugin'
+// The contract of the `serverIds` option of createSyncedEntity (serverAssignedIds()).
+export type { ServerIdsPlugin, ServerIdsRuntime, AssignedIds } from './serverIdsPlugin'
 export type { Change } from './core/change'

@@ -8,6 +8,7 @@ import type { ConflictStrategy } from '../conflicts/types'
 import type { EntityInternals } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxState'
 import type { ErrorSource } from './errorSource'
+import type { ServerIdsRuntime } from '../serverIdsPlugin'
 import type { InFlightRequests } from './shared/inFlightRequests'
 
 /** What the sync engine is built from: one per `createOfflineSync`, shared by every store it runs in. */
@@ -29,6 +30,8 @@ export interface SyncEngineConfig {
   timers: Timers
   onAuthError: ((error: SyncErrorInfo | null) => boolean | Promise<boolean>) | undefined
   onError: (error: unknown, info: { raisedBy: ErrorSource }) => void
+  /** Server-assigned ids' hooks, when an entity has `serverIds`. */
+  serverIds: ServerIdsRuntime | null
 }
 
 /** What the engine needs of one store's context (its persistence), and what it hands back to it. */

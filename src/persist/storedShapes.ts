@@ -103,6 +103,8 @@ export interface StoredMeta {
   nextSeq: number
   conflicts: SyncConflict[]
   cursors: Record<string, string | null>
+  /** Server-assigned ids: by entity, the server id of each temporary id. Absent when there are none. */
+  ids?: Record<string, Record<string, string | number>>
 }
 
 /**
@@ -120,7 +122,21 @@ export function readMeta(value: unknown): { meta: StoredMeta; dropped: string[] 
     if (cursor === null || typeof cursor === 'string') cursors[entity] = cursor
     else dropped.push(`the pull cursor of "${entity}"`)
   }
-  return { meta: { v: value.v as number, nextSeq: value.nextSeq as number, conflicts, cursors }, dropped }
+  const meta: StoredMeta = { v: value.v as number, nextSeq: value.nextSeq as number, conflicts, cursors }
+  if (value.ids !== undefined) {
+    const ids: NonNullable<StoredMeta['ids']> = {}
+    for (const [entity, pairs] of Object.entries(isObject(value.ids) ? value.ids : {})) {
+      if (!isObject(pairs)) continue
+      const kept: Record<string, string | number> = {}
+      for (const [localId, serverId] of Object.entries(pairs))
+        if ((typeof serverId === 'string' && serverId !== '') || (typeof serverId === 'number' && Number.isFinite(serverId))) kept[localId] = serverId
+      ids[entity] = kept
+    }
+    meta.ids = ids
+    const total = (of: object) => Object.values(of).reduce<number>((sum, pairs) => sum + (isObject(pairs) ? Object.keys(pairs).length : 1), 0)
+    if (!isObject(value.ids) || total(value.ids) > total(ids)) dropped.push('malformed server-assigned ids')
+  }
+  return { meta, dropped }
 }
 
 /**

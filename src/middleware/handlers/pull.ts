@@ -21,6 +21,7 @@ import { settlePulledAnswers, unansweredOf } from '../shared/pulledAnswers'
 import { pulledPageProblem } from '../shared/pulledPageProblem'
 import { serialRun } from '../shared/serialRun'
 import type { SyncEngine, SyncHandler } from '../syncHandler'
+import type { Settlement } from '../../slices/actions'
 import type { AuthHandler } from './auth'
 
 /** Entities asked for: all, or those named. */
@@ -50,6 +51,7 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
     retry: config.retry,
     random: config.random,
     dependentsOf: dependentsOf.bind(null, engine),
+    adjust: config.serverIds ? (results: Settlement[]) => config.serverIds!.settle(results, api.getState()) : undefined,
     conflictOf: conflictOf.bind(null, engine),
   }
   /** The live subscription (`adapter.subscribe`) while one is open. */
