@@ -7,7 +7,7 @@ import {
   serverAssignedIds,
   type OfflineSyncOptions,
 } from '../../src'
-import { createPersistence, type SyncStorage } from '../../src/persist'
+import { createPersistence, type PersistOptions, type SyncStorage } from '../../src/persist'
 
 export const baseUrl = 'http://localhost/api'
 
@@ -25,24 +25,27 @@ export interface Item {
 }
 
 /** A store with lists (server ids) and items (server ids, each in a list) on the REST adapter; offline until told. */
-export function openStore(options: Partial<Omit<OfflineSyncOptions, 'entities' | 'adapter'>> & { storage?: SyncStorage; online?: boolean } = {}) {
-  const lists = createSyncedEntity<List>({ name: 'lists', serverIds: serverAssignedIds(), pull: false })
-  const items = createSyncedEntity<Item>({ name: 'items', serverIds: serverAssignedIds(), references: { listId: 'lists' }, pull: false })
+export function openStore(
+  options: Partial<Omit<OfflineSyncOptions, 'entities' | 'adapter'>> & { storage?: SyncStorage; online?: boolean; pull?: boolean; confirmByPull?: boolean; persist?: PersistOptions } = {},
+) {
+  const pull = options.pull === true ? {} : false
+  const lists = createSyncedEntity<List>({ name: 'lists', serverIds: serverAssignedIds(), pull })
+  const items = createSyncedEntity<Item>({ name: 'items', serverIds: serverAssignedIds(), references: { listId: 'lists' }, pull })
   const network = createManualNetworkStatus(options.online ?? false)
   const errors: unknown[] = []
   let n = 0
   const page = Math.random().toString(36).slice(2, 6)
-  const { storage, online: _online, ...rest } = options
+  const { storage, online: _online, pull: _pull, confirmByPull, persist, ...rest } = options
   const sync = createOfflineSync({
     entities: [lists, items],
-    adapter: createRestAdapter({ baseUrl }),
+    adapter: createRestAdapter({ baseUrl, confirmByPull: confirmByPull === true }),
     network,
     generateId: () => `${page}-op${++n}`,
     random: () => 0.5,
     retry: { baseDelayMs: 10, maxDelayMs: 10 },
     pullIntervalMs: 0,
     onError: (error) => errors.push(error),
-    ...(storage ? { persist: createPersistence({ storage, throttleMs: 5, tabs: false }) } : {}),
+    ...(storage ? { persist: createPersistence({ storage, throttleMs: 5, tabs: false, ...persist }) } : {}),
     ...rest,
   })
   const store = configureStore({
