@@ -1,6 +1,6 @@
 /**
  * `npm run chaos -- --seeds N [--from S] [--seed S] [--verbose] [--trace] [--no-crashes] [--no-restore-races]
- *   [--no-tabs] [--no-pokes] [--no-confirm-by-pull] [--no-switches] [--no-deletes] [--no-costly-settles] [--faults=a,b|none] [--strategies=a,b]`
+ *   [--no-tabs] [--no-pokes] [--no-confirm-by-pull] [--no-switches] [--no-deletes] [--no-costly-settles] [--no-server-ids] [--faults=a,b|none] [--strategies=a,b]`
  *
  * `--seed S` replays one seed and prints its notes; `--trace` adds every step, request and server
  * application. The `--no-…`, `--faults=` and `--strategies=` flags turn features off to bisect a failure.
@@ -25,6 +25,7 @@ export function parseFeatures(args: readonly string[], base: ChaosFeatures = DEF
     else if (arg === '--no-confirm-by-pull') features.confirmByPull = false
     else if (arg === '--no-deletes') features.deletes = false
     else if (arg === '--no-costly-settles') features.costlySettles = false
+    else if (arg === '--no-server-ids') features.serverIds = false
     else if (arg.startsWith('--faults=')) {
       const list = arg.slice('--faults='.length)
       features.faults = list === 'none' ? [] : (list.split(',') as Fault[])
@@ -61,6 +62,7 @@ async function main(): Promise<number> {
   let crashes = 0
   let settledByPull = 0
   let confirming = 0
+  let assigning = 0
   const started = performance.now()
   for (let seed = from; seed < from + count; seed++) {
     const result = await runScenario(seed, features, args.includes('--trace') ? { trace: (line) => console.log(`  | ${line}`) } : {})
@@ -69,6 +71,7 @@ async function main(): Promise<number> {
     crashes += result.crashes
     settledByPull += result.settledByPull
     if (result.confirmByPull) confirming += 1
+    if (result.serverIds) assigning += 1
     const counts = summarize(result.findings)
     for (const kind of Object.keys(totals) as Array<keyof typeof totals>) totals[kind] += counts[kind]
     if (result.findings.length > 0) {
@@ -83,6 +86,7 @@ async function main(): Promise<number> {
   const seconds = (performance.now() - started) / 1000
   console.error(`(${seconds.toFixed(1)} s, ${((seconds * 1000) / count).toFixed(0)} ms per seed)`)
   console.error(`(confirmation by pull in ${confirming} seeds: ${settledByPull} operations settled by a pull's answer)`)
+  console.error(`(server-assigned ids in ${assigning} seeds)`)
   console.log(
     `chaos: ${count} seeds, ${ops} ops, ${faults} faults, ${crashes} crashes: ` +
       `lost=${totals.lost} dup=${totals.dup} diverged=${totals.diverged} stuck=${totals.stuck} orphans=${totals.orphans}`,

@@ -39,6 +39,12 @@ export interface ChaosFeatures {
    * the drain then holds confirmed batches and settles several at once (src/middleware/shared/heldAnswers.ts).
    */
   costlySettles: boolean
+  /**
+   * Server-assigned ids for about a third of the seeds: the todos entity has `serverIds` and a
+   * `parentId` reference to itself, the server gives created records its own ids (`s<n>`), and creates
+   * and edits point `parentId` at records, temporary ones too.
+   */
+  serverIds: boolean
 }
 
 export const DEFAULT_FEATURES: ChaosFeatures = {
@@ -55,6 +61,7 @@ export const DEFAULT_FEATURES: ChaosFeatures = {
   maxClients: 4,
   maxSteps: 40,
   costlySettles: true,
+  serverIds: true,
 }
 
 /**
@@ -88,6 +95,8 @@ export interface Scenario {
   pokes: boolean
   /** Whether the clients confirm by pull (see ChaosFeatures.confirmByPull). */
   confirmByPull: boolean
+  /** Whether the server assigns ids (see ChaosFeatures.serverIds). */
+  serverIds: boolean
   /** Records every scope holds before the scenario starts (shared by all clients of that scope). */
   sharedRecords: number
   steps: Step[]
@@ -124,7 +133,7 @@ function stepArbitrary(clients: number, features: ChaosFeatures): fc.Arbitrary<S
   return fc.oneof(...weighted)
 }
 
-export function scenarioArbitrary(seed: number, features: ChaosFeatures): fc.Arbitrary<Omit<Scenario, 'confirmByPull'>> {
+export function scenarioArbitrary(seed: number, features: ChaosFeatures): fc.Arbitrary<Omit<Scenario, 'confirmByPull' | 'serverIds'>> {
   return fc.integer({ min: features.minClients, max: features.maxClients }).chain((clients) =>
     fc.record({
       seed: fc.constant(seed),
@@ -144,5 +153,7 @@ export function generateScenario(seed: number, features: ChaosFeatures = DEFAULT
   // Drawn apart from the steps, so every seed keeps the steps it had before this feature (and the seeds
   // named in regression tests still replay what they found); odd draws leave it off.
   const confirmByPull = features.confirmByPull && createPrng(seed ^ 0x5eed_c0f)() < 0.5
-  return { ...scenario, confirmByPull }
+  // The same for server-assigned ids (a third of the seeds).
+  const serverIds = features.serverIds && createPrng(seed ^ 0x1d5_a55)() < 1 / 3
+  return { ...scenario, confirmByPull, serverIds }
 }

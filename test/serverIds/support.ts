@@ -26,7 +26,7 @@ export interface Item {
 
 /** A store with lists (server ids) and items (server ids, each in a list) on the REST adapter; offline until told. */
 export function openStore(
-  options: Partial<Omit<OfflineSyncOptions, 'entities' | 'adapter'>> & { storage?: SyncStorage; online?: boolean; pull?: boolean; confirmByPull?: boolean; persist?: PersistOptions } = {},
+  options: Partial<Omit<OfflineSyncOptions, 'entities' | 'adapter' | 'persist'>> & { storage?: SyncStorage; online?: boolean; pull?: boolean; confirmByPull?: boolean; persist?: PersistOptions } = {},
 ) {
   const pull = options.pull === true ? {} : false
   const lists = createSyncedEntity<List>({ name: 'lists', serverIds: serverAssignedIds(), pull })
