@@ -60,20 +60,7 @@ export interface SyncSelectors {
   selectStorage(state: unknown): OutboxState['storage']
   /** The whole sync slice. */
   selectSyncState(state: unknown): OutboxState
-  /**
-   * Server-assigned ids: the id the server gave a record created here under `localId`, or undefined
-   * while it has none (not confirmed yet, or not an entity with `serverIds`).
-   */
-  selectServerId(state: unknown, entity: string, localId: EntityId): EntityId | undefined
-  /**
-   * Server-assigned ids: the temporary id a record now under `serverId` was created with here, or
-   * undefined. Use it for React keys that stay stable when the id changes: `key={selectLocalId(…) ?? id}`.
-   */
-  selectLocalId(state: unknown, entity: string, serverId: EntityId): EntityId | undefined
 }
-
-/** The temporary id of each server id, per id map (built once per map: the map is replaced, never changed). */
-const localIds = new WeakMap<object, Map<string, EntityId>>()
 
 function phaseOf(outbox: OutboxState): SyncPhase {
   if (outbox.paused) return 'paused'
@@ -132,21 +119,6 @@ export function createSyncSelectors(reducerPath = 'offline'): SyncSelectors {
       conflicts,
     }),
   )
-  const assignedOf = (state: unknown, entity: string) => {
-    const assigned = selectSyncState(state).assignedIds
-    return assigned && Object.hasOwn(assigned, entity) ? assigned[entity] : undefined
-  }
-  const selectServerId = (state: unknown, entity: string, localId: EntityId) => {
-    const ids = assignedOf(state, entity)
-    return ids && Object.hasOwn(ids, String(localId)) ? ids[String(localId)] : undefined
-  }
-  const selectLocalId = (state: unknown, entity: string, serverId: EntityId) => {
-    const ids = assignedOf(state, entity)
-    if (!ids) return undefined
-    let reverse = localIds.get(ids)
-    if (!reverse) localIds.set(ids, (reverse = new Map(Object.entries(ids).map(([local, server]) => [String(server), local]))))
-    return reverse.get(String(serverId))
-  }
   const selectPullProgress = createSelector([(state: unknown) => selectSyncState(state).pull], (pull): PullStatus => {
     const all = Object.values(pull)
     return {
@@ -175,7 +147,5 @@ export function createSyncSelectors(reducerPath = 'offline'): SyncSelectors {
     selectPullProgress,
     selectStorage: (state) => selectSyncState(state).storage,
     selectStatus,
-    selectServerId,
-    selectLocalId,
   }
 }

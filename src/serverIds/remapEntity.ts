@@ -1,4 +1,5 @@
 import { createNextState, isDraft, type EntityId } from '@reduxjs/toolkit'
+import { replay } from '../core/change'
 import { idPath, trieDelete, trieEach, trieGet, trieSet, type TriePath } from '../core/trie'
 import type { PendingRecord, SyncedEntityState } from '../slices/createSyncedEntity'
 import { withServerIds, type Assignment, type IdLookup } from './assignments'
@@ -9,8 +10,10 @@ type State = SyncedEntityState<Rec>
 /**
  * One entity slice before an `opsSettled` that confirms creates under server ids is settled: each such
  * record moved from its temporary id to its server id (its pending changes with it, its place in `ids`
- * kept), and every reference field naming a temporary id put to the server id, in the view, the
- * confirmed states and the pending changes alike (so the view stays the replay of its changes). The
+ * kept), and every reference field of a pending change naming a temporary id put to the server id, the
+ * view replayed from them. Confirmed states are left as the server holds them: a reference the server
+ * has is the server's to change (chaos seeds 813 and 879: a record deleted on the server and created
+ * again for client-wins gets a new id; what referred to the old one on the server still does). The
  * settle that follows in the same reducer call then finds the create under the server id, with the
  * server's record, as for any create. Unchanged records keep their identity.
  */
@@ -22,26 +25,19 @@ export function remapEntity(
 ): State {
   // What changes is found on the state as it is, so immer makes drafts of those records only.
   const moves = own.filter(({ localId, seq }) => trieGet(state.pending, idPath(localId))?.changes.some((change) => change.seq === seq))
-  const views: string[] = []
   const entries: TriePath[] = []
-  if (fields.length > 0) {
-    for (const key in state.entities) if (withServerIds(state.entities[key]!, fields, lookup) !== state.entities[key]) views.push(key)
+  if (fields.length > 0)
     trieEach(state.pending, (entry) => {
-      const stale =
-        withServerIds(entry.base, fields, lookup) !== entry.base ||
-        withServerIds(entry.madeOn, fields, lookup) !== entry.madeOn ||
-        entry.changes.some((change) => change.data !== null && withServerIds(change.data, fields, lookup) !== change.data)
-      if (stale) entries.push(idPath(entry.id))
+      if (entry.changes.some((change) => change.data !== null && withServerIds(change.data, fields, lookup) !== change.data)) entries.push(idPath(entry.id))
     })
-  }
-  if (moves.length === 0 && views.length === 0 && entries.length === 0) return state
+  if (moves.length === 0 && entries.length === 0) return state
   const apply = (draft: State): void => {
-    for (const key of views) draft.entities[key] = withServerIds(draft.entities[key]!, fields, lookup)
     for (const path of entries) {
       const entry = trieGet(draft.pending, path)!
-      entry.base = withServerIds(entry.base, fields, lookup)
-      entry.madeOn = withServerIds(entry.madeOn, fields, lookup)
       for (const change of entry.changes) if (change.data !== null) change.data = withServerIds(change.data, fields, lookup)
+      // The view is the replay of the changes on the confirmed state, which keeps what the server holds.
+      const record = replay(entry.base, entry.changes)
+      if (record !== null) draft.entities[String(entry.id)] = record
     }
     for (const move of moves) moveRecord(draft, move.localId, move.serverId)
   }

@@ -50,7 +50,7 @@ const plugin: ServerIdsPlugin = { '~rtkOfflineServerIds': true, install }
  * confirms the create, its answer's record carries the server's id, and in one step (one action, so no
  * render sees half of it) the record, its pending operations and the `references` to it in other
  * entities move to that id. Operations that refer to a record not created yet wait for its create and
- * fail with it if the server refuses it. `sync.selectors.selectServerId` / `selectLocalId` read the
+ * fail with it if the server refuses it. `selectServerId` / `selectLocalId` read the
  * pairs, e.g. for React keys that stay stable. See docs/server-ids.md.
  *
  * @example

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMockBackend } from '../../src/msw'
+import { selectLocalId, selectServerId } from '../../src'
 import { useMswServer } from '../support/mswServer'
 import { freshStorage } from '../support/persistedStore'
 import { baseUrl, openStore } from './support'
@@ -64,8 +65,8 @@ describe('server-assigned ids with persistence', () => {
     await third.persistor!.ready
     expect(third.allItems()).toEqual(backend.records('items'))
     expect(third.ops()).toEqual([])
-    expect(third.sync.selectors.selectServerId(third.store.getState(), 'lists', 'tmp-list')).toBe('1')
-    expect(third.sync.selectors.selectLocalId(third.store.getState(), 'items', '1')).toBe('tmp-item')
+    expect(selectServerId(third.store.getState(), 'lists', 'tmp-list')).toBe('1')
+    expect(selectLocalId(third.store.getState(), 'items', '1')).toBe('tmp-item')
   })
 
   it('operations waiting for a create are stored and restored, and sent with the server id after the reload', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMockBackend } from '../../src/msw'
+import { selectLocalId, selectServerId } from '../../src'
 import { useMswServer } from '../support/mswServer'
 import { baseUrl, openStore } from './support'
 
@@ -34,10 +35,9 @@ describe('server-assigned ids', () => {
     expect(page.allLists()).toEqual([backend.record('lists', '1')])
     expect(page.allItems()).toEqual([backend.record('items', '1')])
     expect(page.allItems()[0]).toMatchObject({ id: '1', listId: '1', title: 'Oat milk' })
-    const selectors = page.sync.selectors
-    expect(selectors.selectServerId(page.store.getState(), 'lists', 'tmp-list')).toBe('1')
-    expect(selectors.selectLocalId(page.store.getState(), 'items', '1')).toBe('tmp-item')
-    expect(selectors.selectLocalId(page.store.getState(), 'items', 'nope')).toBeUndefined()
+        expect(selectServerId(page.store.getState(), 'lists', 'tmp-list')).toBe('1')
+    expect(selectLocalId(page.store.getState(), 'items', '1')).toBe('tmp-item')
+    expect(selectLocalId(page.store.getState(), 'items', 'nope')).toBeUndefined()
     expect(page.errors).toEqual([])
   })
 

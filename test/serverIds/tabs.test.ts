@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMockBackend } from '../../src/msw'
 import { createFakeLocks } from '../support/fakeLocks'
+import { selectLocalId, selectServerId } from '../../src'
 import { useMswServer } from '../support/mswServer'
 import { freshStorage } from '../support/persistedStore'
 import { baseUrl, openStore } from './support'
@@ -35,7 +36,7 @@ describe('server-assigned ids in two tabs', () => {
     for (const tab of [a, b]) {
       await vi.waitFor(() => expect(tab.allItems()).toEqual(backend.records('items')))
       expect(tab.allLists()).toEqual(backend.records('lists'))
-      expect(tab.sync.selectors.selectServerId(tab.store.getState(), 'items', 'tmp-item')).toBe('1')
+      expect(selectServerId(tab.store.getState(), 'items', 'tmp-item')).toBe('1')
     }
   })
 })

@@ -1,5 +1,6 @@
 import { useSelector, useStore } from 'react-redux'
-import { items, sync, type RootState } from './store'
+import { selectLocalId } from 'rtk-offline'
+import { items, type RootState } from './store'
 
 export function ItemList() {
   const all = useSelector(items.selectors.selectAll)
@@ -7,7 +8,7 @@ export function ItemList() {
   // The key is the id the row was made with here: it stays the same when the server's id replaces it, so
   // React keeps the row (its focus, its input) instead of mounting a new one. The remap and the new ids
   // come in one action, so this render already sees both.
-  const keyOf = (id: string) => String(sync.selectors.selectLocalId(store.getState(), 'items', id) ?? id)
+  const keyOf = (id: string) => String(selectLocalId(store.getState(), 'items', id) ?? id)
   return (
     <ul>
       {all.map((item) => (

@@ -1,7 +1,14 @@
 import { configureStore } from '@reduxjs/toolkit'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest'
-import { createManualNetworkStatus, createOfflineSync, createRestAdapter, createSyncedEntity, serverAssignedIds } from 'rtk-offline'
+import {
+  createManualNetworkStatus,
+  createOfflineSync,
+  createRestAdapter,
+  createSyncedEntity,
+  selectServerId,
+  serverAssignedIds,
+} from 'rtk-offline'
 import { createMockBackend } from 'rtk-offline/msw'
 
 interface List {
@@ -30,6 +37,6 @@ it('a list created offline takes the id the server gives it', async () => {
   network.setOnline(true)
   await vi.waitFor(() => expect(sync.selectors.selectStatus(store.getState()).pending).toBe(0))
   expect(lists.selectors.selectIds(store.getState())).toEqual(['1'])
-  expect(sync.selectors.selectServerId(store.getState(), 'lists', 'temp-1')).toBe('1')
+  expect(selectServerId(store.getState(), 'lists', 'temp-1')).toBe('1')
   sync.stop()
 })
