@@ -124,17 +124,14 @@ export function readMeta(value: unknown): { meta: StoredMeta; dropped: string[] 
   }
   const meta: StoredMeta = { v: value.v as number, nextSeq: value.nextSeq as number, conflicts, cursors }
   if (value.ids !== undefined) {
+    // Server-assigned ids: an entity's pairs are kept when every one of them is a pair of ids.
     const ids: NonNullable<StoredMeta['ids']> = {}
-    for (const [entity, pairs] of Object.entries(isObject(value.ids) ? value.ids : {})) {
-      if (!isObject(pairs)) continue
-      const kept: Record<string, string | number> = {}
-      for (const [localId, serverId] of Object.entries(pairs))
-        if ((typeof serverId === 'string' && serverId !== '') || (typeof serverId === 'number' && Number.isFinite(serverId))) kept[localId] = serverId
-      ids[entity] = kept
-    }
+    let bad = !isObject(value.ids)
+    for (const [entity, pairs] of Object.entries(isObject(value.ids) ? value.ids : {}))
+      if (isObject(pairs) && Object.values(pairs).every((id) => (typeof id === 'string' && id !== '') || Number.isFinite(id))) ids[entity] = pairs as Record<string, string | number>
+      else bad = true
+    if (bad) dropped.push('malformed server-assigned ids')
     meta.ids = ids
-    const total = (of: object) => Object.values(of).reduce<number>((sum, pairs) => sum + (isObject(pairs) ? Object.keys(pairs).length : 1), 0)
-    if (!isObject(value.ids) || total(value.ids) > total(ids)) dropped.push('malformed server-assigned ids')
   }
   return { meta, dropped }
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMockBackend } from '../../src/msw'
 import { createFakeLocks } from '../support/fakeLocks'
-import { selectLocalId, selectServerId } from '../../src'
+import { selectServerId } from '../../src'
 import { useMswServer } from '../support/mswServer'
 import { freshStorage } from '../support/persistedStore'
 import { baseUrl, openStore } from './support'
