@@ -3,6 +3,7 @@ import type { EntityInternals, EntitySlice, SyncedEntityState } from './slices/c
 import type { Settlement } from './slices/actions'
 import type { OutboxState } from './slices/outboxState'
 import type { Operation } from './types'
+import type { OutgoingOperation } from './adapters/types'
 
 /**
  * The contract between the core and server-assigned ids: what `createOfflineSync` calls when an entity
@@ -38,6 +39,11 @@ export interface ServerIdsRuntime {
    * server id (`recordId`) and the temporary one (`localId`); a refused create fails what refers to it.
    */
   settle(results: Settlement[], rootState: unknown): Settlement[]
+  /**
+   * An operation as the adapter gets it: a create of an entity with `serverIds` marked `serverAssignsId`,
+   * and reference fields that name a temporary id the server has replaced since put to the server id.
+   */
+  outgoing(operation: OutgoingOperation, rootState: unknown): OutgoingOperation
   /** An entity action before it is queued, with temporary ids the server has replaced since put right. */
   translate(action: UnknownAction, rootState: unknown): UnknownAction
 }

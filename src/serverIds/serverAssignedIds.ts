@@ -3,7 +3,7 @@ import type { ServerIdsPlugin, ServerIdsRuntime } from '../serverIdsPlugin'
 import type { EntityInternals } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxState'
 import { selectOutbox } from '../slices/selectOutbox'
-import { assignmentsOf, lookupOf, referencingFields } from './assignments'
+import { assignmentsOf, lookupOf, referencingFields, storedLookup, withServerIds } from './assignments'
 import { remapEntity } from './remapEntity'
 import { remapOutbox } from './remapOutbox'
 import { settleAssigned } from './settleAssigned'
@@ -37,6 +37,13 @@ function install({ reducerPath, entities }: { reducerPath: string; entities: Rea
     },
     waits: (op, rootState) => waitsForCreate(op, rootState, entities, fieldsOf),
     settle: (results, rootState) => settleAssigned(results, outboxOf(rootState), rootState, entities, fieldsOf),
+    outgoing(operation, rootState) {
+      const assigning = entities.get(operation.entity)?.serverIds !== undefined && operation.kind === 'create'
+      // Made in a tab that had not heard of the create's answer yet, it may still name the temporary id:
+      // sent with the server's (a pure function of the operation and the pairs, so every tab sends the same body).
+      const data = operation.data && withServerIds(operation.data, fieldsOf(operation.entity), storedLookup(outboxOf(rootState).assignedIds))
+      return assigning || data !== operation.data ? { ...operation, data, ...(assigning ? { serverAssignsId: true } : {}) } : operation
+    },
     translate: (action, rootState) =>
       translateIds(action, (rootState as Record<string, OutboxState | undefined>)?.[reducerPath], entities, fieldsOf, rootState),
   }

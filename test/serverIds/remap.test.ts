@@ -109,4 +109,26 @@ describe('server-assigned ids', () => {
     expect(page.allLists()).toEqual([backend.record('lists', '1')])
     expect(page.allItems()).toEqual([])
   })
+
+  it("a change another tab made before it heard of the create's answer goes with the server id", async () => {
+    const page = open()
+    page.store.dispatch(page.lists.actions.added({ id: 'tmp-list', name: 'Groceries' }))
+    page.network.setOnline(true)
+    await vi.waitFor(() => expect(page.status().pending).toBe(0))
+    // As a lagging tab stamped it (still naming the temporary id), and the channel delivered it here.
+    const item = { id: 'tmp-item', title: 'Milk', listId: 'tmp-list' }
+    const change = { kind: 'create' as const, data: item }
+    page.store.dispatch({
+      type: 'items/added',
+      payload: item,
+      meta: {
+        offlineEntity: 'items',
+        remoteTab: 'other-tab',
+        offline: { entity: 'items', at: 1, userId: null, stamps: [{ recordId: 'tmp-item', change, queued: change, coalesced: false, seq: 99, id: 'lagging-op', baseVersion: null, madeOn: null }] },
+      },
+    })
+    await vi.waitFor(() => expect(page.status().pending).toBe(0))
+    expect(backend.requests.at(-1)).toMatchObject({ method: 'POST', path: '/items', idempotencyKey: 'lagging-op', body: { listId: '1' } })
+    expect(page.allItems()).toEqual([backend.record('items', '1')])
+  })
 })

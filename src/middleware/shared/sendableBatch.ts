@@ -56,6 +56,6 @@ export function toOutgoing(engine: SyncEngine, op: Operation): OutgoingOperation
     enqueuedAt: op.enqueuedAt,
     userId: op.userId,
   }
-  if (op.kind === 'create' && entity!.serverIds) outgoing.serverAssignsId = true
-  return outgoing
+  // Server-assigned ids: a create marked as such, references to records created since put to their server ids.
+  return engine.config.serverIds ? engine.config.serverIds.outgoing(outgoing, engine.api.getState()) : outgoing
 }
