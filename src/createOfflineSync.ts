@@ -13,7 +13,7 @@ import { discardFailed, dismissConflicts, networkChanged, pause, pullNow, resolv
 import type { EntityInternals, SyncedEntityLike } from './slices/createSyncedEntity'
 import { buildOutboxSlice, type OutboxConfig, type OutboxState } from './slices/outboxSlice'
 import type { Persistor, StorePersistence, SyncPersistencePlugin } from './persistencePlugin'
-import type { ServerIdsRuntime } from './serverIdsPlugin'
+import type { ServerIdsPlugin, ServerIdsRuntime } from './slices/serverIdsPlugin'
 import { SyncSetupError } from './core/errors'
 import { checkNumber } from './core/checkNumber'
 import type { ConflictStrategy } from './conflicts/types'
@@ -255,7 +255,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
   // Server-assigned ids bring their hooks through the entities' `serverIds` option: an app without them
   // bundles none of the remap.
   let serverIds: ServerIdsRuntime | null = null
-  for (const entity of entities.values()) serverIds ??= entity.serverIds?.install({ reducerPath, entities }) ?? null
+  for (const entity of entities.values()) serverIds ??= (entity.serverIds as ServerIdsPlugin | undefined)?.install({ reducerPath, entities }) ?? null
   if (serverIds) for (const entity of entities.values()) entity.remap = serverIds.entity
   const slice = buildOutboxSlice(outboxConfig)
   const outboxReducer: Reducer<OutboxState> = serverIds

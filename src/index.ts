@@ -99,5 +99,6 @@ export type { OfflineMeta } from './slices/actions'
 // The contract of the `persist` option; persistence itself is the opt-in entry rtk-offline/persist.
 export type { SyncPersistencePlugin, PersistenceStart, StorePersistence } from './persistencePlugin'
 // The contract of the `serverIds` option of createSyncedEntity (serverAssignedIds()).
-export type { ServerIdsPlugin, ServerIdsRuntime, AssignedIds } from './serverIdsPlugin'
+export type { ServerIdsPlugin, ServerIdsRuntime, AssignedIds } from './slices/serverIdsPlugin'
+export type { ServerIdsOption } from './slices/createSyncedEntity'
 export type { Change } from './core/change'

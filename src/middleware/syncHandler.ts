@@ -8,7 +8,7 @@ import type { ConflictStrategy } from '../conflicts/types'
 import type { EntityInternals } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxState'
 import type { ErrorSource } from './errorSource'
-import type { ServerIdsRuntime } from '../serverIdsPlugin'
+import type { ServerIdsRuntime } from '../slices/serverIdsPlugin'
 import type { InFlightRequests } from './shared/inFlightRequests'
 
 /** What the sync engine is built from: one per `createOfflineSync`, shared by every store it runs in. */

@@ -1,5 +1,5 @@
 import { SyncSetupError } from '../core/errors'
-import type { ServerIdsPlugin, ServerIdsRuntime } from '../serverIdsPlugin'
+import type { ServerIdsPlugin, ServerIdsRuntime } from '../slices/serverIdsPlugin'
 import type { EntityInternals } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxState'
 import { selectOutbox } from '../slices/selectOutbox'

@@ -26,7 +26,6 @@ import { applyChange, replay, type Change } from '../core/change'
 import { deepFreeze } from '../core/deepFreeze'
 import { jsonEqual } from '../core/mergePatch'
 import { idPath, trieDelete, trieGet, trieSet, type Trie, type TriePath } from '../core/trie'
-import type { ServerIdsPlugin } from '../serverIdsPlugin'
 
 /** Options of {@link createSyncedEntity}. */
 export interface SyncedEntityOptions<TRecord> {
@@ -73,7 +72,7 @@ export interface SyncedEntityOptions<TRecord> {
    * `references` to it in other entities move to the server's id in one step (docs/server-ids.md).
    * @default ids are made by the app and kept
    */
-  serverIds?: ServerIdsPlugin
+  serverIds?: ServerIdsOption
   /**
    * Fields of this entity's records that hold the id of a record of another entity with `serverIds`, by
    * field: `{ listId: 'lists' }`. An operation whose field names a record not yet created on the server
@@ -81,6 +80,15 @@ export interface SyncedEntityOptions<TRecord> {
    * @default {}
    */
   references?: Partial<Record<keyof TRecord & string, string>>
+}
+
+/**
+ * What `serverAssignedIds()` returns, as createSyncedEntity sees it: a marker (the remap it brings is
+ * `ServerIdsPlugin`, src/slices/serverIdsPlugin.ts, installed by createOfflineSync).
+ */
+export interface ServerIdsOption {
+  /** Marks an object made by `serverAssignedIds` (a plain `true` is refused with a message that says what to pass). */
+  readonly '~rtkOfflineServerIds': true
 }
 
 /** A change in the optimistic view waiting for the server, kept for replay. */
@@ -168,7 +176,7 @@ export interface EntityInternals {
    */
   persistence: EntityPersistenceReducer | null
   /** `serverAssignedIds()` when the server gives this entity's records their ids. */
-  readonly serverIds: ServerIdsPlugin | undefined
+  readonly serverIds: ServerIdsOption | undefined
   /** Fields that hold ids of another entity's records, by field (`references`). */
   readonly references: Readonly<Record<string, string>>
   /**

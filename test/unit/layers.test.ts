@@ -18,6 +18,8 @@ const LAYERS: Array<{ name: string; holds: (file: string) => boolean }> = [
   { name: 'conflicts, adapters', holds: (file) => file.startsWith('conflicts/') || file.startsWith('adapters/') },
   { name: 'slices', holds: (file) => file.startsWith('slices/') },
   { name: 'middleware', holds: (file) => file.startsWith('middleware/') },
+  // Server-assigned ids: the remap, reached through the serverIds option's value (src/slices/serverIdsPlugin.ts).
+  { name: 'server-assigned ids', holds: (file) => file.startsWith('serverIds/') },
   {
     name: 'createOfflineSync, selectors, the persistence contract',
     holds: (file) => file === 'createOfflineSync.ts' || file === 'selectors.ts' || file === 'persistencePlugin.ts',

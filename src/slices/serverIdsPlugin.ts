@@ -1,9 +1,9 @@
 import type { EntityId, UnknownAction } from '@reduxjs/toolkit'
-import type { EntityInternals, EntitySlice, SyncedEntityState } from './slices/createSyncedEntity'
-import type { Settlement } from './slices/actions'
-import type { OutboxState } from './slices/outboxState'
-import type { Operation } from './types'
-import type { OutgoingOperation } from './adapters/types'
+import type { EntityInternals, EntitySlice, ServerIdsOption, SyncedEntityState } from './createSyncedEntity'
+import type { Settlement } from './actions'
+import type { OutboxState } from './outboxState'
+import type { Operation } from '../types'
+import type { OutgoingOperation } from '../adapters/types'
 
 /**
  * The contract between the core and server-assigned ids: what `createOfflineSync` calls when an entity
@@ -13,9 +13,7 @@ import type { OutgoingOperation } from './adapters/types'
  */
 
 /** What `serverAssignedIds()` returns, for the `serverIds` option of `createSyncedEntity`. */
-export interface ServerIdsPlugin {
-  /** Marks an object made by `serverAssignedIds` (a plain `true` is refused with a message that says what to pass). */
-  readonly '~rtkOfflineServerIds': true
+export interface ServerIdsPlugin extends ServerIdsOption {
   /** Builds the hooks of one `createOfflineSync` instance. */
   install(context: { reducerPath: string; entities: ReadonlyMap<string, EntityInternals> }): ServerIdsRuntime
 }
