@@ -13,6 +13,7 @@ import { discardFailed, dismissConflicts, networkChanged, pause, pullNow, resolv
 import type { EntityInternals, SyncedEntityLike } from './slices/createSyncedEntity'
 import { buildOutboxSlice, type OutboxConfig, type OutboxState } from './slices/outboxSlice'
 import type { Persistor, StorePersistence, SyncPersistencePlugin } from './persistencePlugin'
+import type { ServerIdsPlugin, ServerIdsRuntime } from './slices/serverIdsPlugin'
 import { SyncSetupError } from './core/errors'
 import { checkNumber } from './core/checkNumber'
 import type { ConflictStrategy } from './conflicts/types'
@@ -235,6 +236,13 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     }
     if (names.has(reducerPath))
       throw new SyncSetupError(`the entity "${reducerPath}" clashes with the sync slice's reducerPath; choose another reducerPath.`)
+    for (const entity of options.entities) {
+      const serverIds = entity['~rtkOffline'].serverIds as unknown
+      if (serverIds !== undefined && (serverIds === null || typeof serverIds !== 'object' || !('~rtkOfflineServerIds' in serverIds)))
+        throw new SyncSetupError(
+          `\`serverIds\` of "${entity.name}" takes serverAssignedIds() from 'rtk-offline' (createSyncedEntity({ name: '${entity.name}', serverIds: serverAssignedIds() })), got ${String(serverIds)}.`,
+        )
+    }
   }
   const entities = new Map<string, EntityInternals>(options.entities.map((entity) => [entity.name, entity['~rtkOffline']]))
   const network = options.network ?? createBrowserNetworkStatus()
@@ -270,7 +278,15 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     outboxConfig.persistenceCases = persist.reducers.outboxCases(outboxConfig)
     for (const entity of entities.values()) entity.persistence = persist.reducers.entity
   }
+  // Server-assigned ids bring their hooks through the entities' `serverIds` option: an app without them
+  // bundles none of the remap.
+  let serverIds: ServerIdsRuntime | null = null
+  for (const entity of entities.values()) serverIds ??= (entity.serverIds as ServerIdsPlugin | undefined)?.install({ reducerPath, entities }) ?? null
+  if (serverIds) for (const entity of entities.values()) entity.remap = serverIds.entity
   const slice = buildOutboxSlice(outboxConfig)
+  const outboxReducer: Reducer<OutboxState> = serverIds
+    ? (state, action) => serverIds.outbox(state, slice.reducer(state, action), action)
+    : slice.reducer
   const enqueue = buildEnqueueMiddleware({
     reducerPath,
     entities,
@@ -307,6 +323,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
     onAuthError: options.onAuthError,
     onError,
     onDrain: events?.drain,
+    serverIds,
   })
   // Each store the middleware is part of, found again by `persist(store)` through its getState (Redux
   // hands middleware the store's own getState function).
@@ -331,12 +348,13 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
         if (told) events!.tap(action as UnknownAction, before, after, api.getState)
         return result
       }
-      return enqueueNext(engineNext(persistNext))
+      const queued = enqueueNext(engineNext(persistNext))
+      return serverIds ? (action) => queued(serverIds.translate(action as UnknownAction, api.getState())) : queued
     }
   }
   return {
     reducerPath,
-    reducer: slice.reducer,
+    reducer: outboxReducer,
     middleware,
     actions: { syncNow, pause, resume, retryFailed, discardFailed, dismissConflicts, resolveConflict, pullNow, networkChanged },
     selectors: createSyncSelectors(reducerPath),

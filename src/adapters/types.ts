@@ -24,6 +24,12 @@ export interface OutgoingOperation {
    * `headers(operation)` gets it for this.
    */
   userId: string | null
+  /**
+   * True for a create of an entity with `serverIds`: `recordId` is temporary and the server gives the
+   * record its id. Leave the body's id out or keep it as the client's reference; the answer's record
+   * carries the server's id (a record with another id is then the record in question).
+   */
+  serverAssignsId?: boolean
 }
 
 /**
@@ -32,7 +38,8 @@ export interface OutgoingOperation {
  * `remote` is the record in question); a malformed one is retried as `adapter-failed` and reported
  * to `onError`.
  *
- * - `ok`: applied; `record` is the server's copy (with its new version) when it sent one.
+ * - `ok`: applied; `record` is the server's copy (with its new version) when it sent one. For a create with
+ *   `serverAssignsId`, its id is the one the server gave the record.
  * - `conflict`: the server holds another version; `remote` is its record, or null when it is gone.
  * - `retry`: a transient failure (network, timeout, 408, 425, 429, 5xx); try again later, not before
  *   `retryAfterMs` when the server said so.

@@ -52,6 +52,8 @@ export function checkOutcome(value: unknown, operation: OutgoingOperation, recor
       // A delete has no record to compare; the server may answer with anything it likes.
       if (operation.kind === 'delete') return { type: 'ok' }
       const identity = identify(value.record)
+      // Server-assigned ids: the created record comes back under the id the server gave it.
+      if (identity === 'other' && operation.serverAssignsId) return { type: 'ok', record: value.record }
       if (identity === 'other') return `the 'ok' record for ${where} is another record (its id does not match)`
       // A record without an id cannot be checked: the operation is confirmed, its own change applied.
       return identity === 'same' ? { type: 'ok', record: value.record } : { type: 'ok' }

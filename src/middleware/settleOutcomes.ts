@@ -12,6 +12,8 @@ export interface SettleContext {
   dependentsOf(op: Operation): number[]
   /** Settles a conflict by the entity's strategy. */
   conflictOf(op: Operation, remote: Record<string, unknown> | null): Settlement
+  /** Server-assigned ids: the settlements adjusted (ServerIdsRuntime.settle). */
+  adjust?: ((results: Settlement[]) => Settlement[]) | undefined
 }
 
 /** Turns the adapter's outcomes into what the reducers record, deciding retry times and give-ups. */
@@ -60,5 +62,5 @@ export function settleOutcomes(
     }
   })
   const verdict: BatchVerdict = answered ? 'answered' : transient ? 'transient' : 'auth'
-  return { results, verdict }
+  return { results: context.adjust ? context.adjust(results) : results, verdict }
 }

@@ -8,6 +8,7 @@ import type { ConflictStrategy } from '../conflicts/types'
 import type { EntityInternals } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxState'
 import type { ErrorSource } from './errorSource'
+import type { ServerIdsRuntime } from '../slices/serverIdsPlugin'
 import type { InFlightRequests } from './shared/inFlightRequests'
 
 /** What the sync engine is built from: one per `createOfflineSync`, shared by every store it runs in. */
@@ -31,6 +32,8 @@ export interface SyncEngineConfig {
   onError: (error: unknown, info: { raisedBy: ErrorSource }) => void
   /** Told when a run of the drain begins (`running`) and ends, for sync events (src/events). */
   onDrain?: (api: MiddlewareAPI, running: boolean) => void
+  /** Server-assigned ids' hooks, when an entity has `serverIds`. */
+  serverIds: ServerIdsRuntime | null
 }
 
 /** What the engine needs of one store's context (its persistence), and what it hands back to it. */

@@ -55,7 +55,7 @@ export function createMockBackend(options: MockBackendOptions): MockBackend {
   const { base, now, versionField, pageSize, storage } = resolveOptions(options)
   const store = createDataStore()
   const writer = createRecordWriter({ store, versionField, now })
-  const routes = buildRoutes({ store, writer, pageSize })
+  const routes = buildRoutes({ store, writer, pageSize, assignId: idAssigner(options.assignIds, store) })
   const failures = createFailureQueue()
   const requests: LoggedRequest[] = []
   let latencyMs = 0
@@ -255,6 +255,19 @@ function resolveOptions(options: MockBackendOptions | undefined): Config {
     versionField,
     pageSize,
     storage,
+  }
+}
+
+/** The id a create gets under the `assignIds` option (see MockBackendOptions.assignIds). */
+function idAssigner(option: MockBackendOptions['assignIds'], store: ReturnType<typeof createDataStore>) {
+  if (option === undefined || option === false) return undefined
+  if (typeof option === 'function') return option
+  if (option !== true) throw new SyncSetupError("createMockBackend's `assignIds` takes true or a function (entity, record) => id; leave it out to keep the client's ids.")
+  return (entity: string): MockRecordId => {
+    // The next number after the live records, skipping any id held now or before (a deleted one stays taken).
+    let next = store.live(entity).length + 1
+    while (store.history(entity, String(next)).length > 0) next += 1
+    return String(next)
   }
 }
 

@@ -4,7 +4,7 @@ import { isJsonObject } from './mergePatch'
 import { buildPullPage, parsePullQuery } from './pull'
 import type { RecordWriter } from './recordWriter'
 import { errorReply, type Reply } from './reply'
-import type { MockRecord } from './types'
+import type { MockRecord, MockRecordId } from './types'
 
 /** A request as the routes need it: URL parts decoded, body parsed. */
 export interface Incoming {
@@ -31,9 +31,11 @@ export interface RoutesConfig {
   store: DataStore
   writer: RecordWriter
   pageSize: number
+  /** The id the backend gives a record created under `POST`, or undefined to keep the client's (see MockBackendOptions.assignIds). */
+  assignId?: ((entity: string, record: MockRecord) => MockRecordId | undefined) | undefined
 }
 
-export function buildRoutes({ store, writer, pageSize }: RoutesConfig): Routes {
+export function buildRoutes({ store, writer, pageSize, assignId }: RoutesConfig): Routes {
   const recordReply = (status: number, record: MockRecord): Reply => ({
     status,
     body: record,
@@ -50,6 +52,9 @@ export function buildRoutes({ store, writer, pageSize }: RoutesConfig): Routes {
 
     create({ entity, body }) {
       if (!isJsonObject(body)) return errorReply(400, 'The body must be the new record as a JSON object.')
+      // Server-assigned ids: the record gets the backend's id; the client's (temporary) one is not kept.
+      const assigned = assignId?.(entity, body as MockRecord)
+      if (assigned !== undefined) return recordReply(201, writer.create(entity, { ...body, id: assigned }))
       const { id } = body
       if ((typeof id !== 'string' || id === '') && typeof id !== 'number')
         return errorReply(400, 'The record needs an "id" (a non-empty string or a number): ids are made by the client.')

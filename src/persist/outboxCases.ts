@@ -1,3 +1,4 @@
+import type { EntityId } from '@reduxjs/toolkit'
 import { deepFreezeAcyclic } from '../core/deepFreeze'
 import { seqPath, trieEach, trieGet, trieSet, trieValues } from '../core/trie'
 import type { Operation } from '../types'
@@ -41,6 +42,8 @@ export function persistenceOutboxCases(config: OutboxConfig): SyncCase[] {
       recount(state)
       for (const [entity, cursor] of Object.entries(payload.cursors ?? {}))
         if (ownsEntity(entity) && state.pull[entity]?.cursor == null && !state.pull[entity]?.resyncing) restoreCursor(pullOf(state, entity), cursor)
+      // Server-assigned ids: the stored pairs, under any this store learnt before the restore finished.
+      if (payload.assignedIds) state.assignedIds = mergeIds(payload.assignedIds, state.assignedIds)
     }),
     on(tabSynced, (state, { payload }) => {
       state.conflicts = payload.conflicts
@@ -54,6 +57,7 @@ export function persistenceOutboxCases(config: OutboxConfig): SyncCase[] {
       state.nextSeq = Math.max(state.nextSeq, payload.nextSeq)
       recount(state)
       for (const [entity, cursor] of Object.entries(payload.cursors)) if (ownsEntity(entity)) restoreCursor(pullOf(state, entity), cursor)
+      if (payload.assignedIds) state.assignedIds = mergeIds(payload.assignedIds, state.assignedIds)
     }),
     on(opsAbandoned, (state, { payload }) => {
       for (const seq of payload.seqs) {
@@ -82,4 +86,14 @@ export function persistenceOutboxCases(config: OutboxConfig): SyncCase[] {
       state.storage.error = payload
     }),
   ]
+}
+
+/** Two id maps (server-assigned ids) as one, `over`'s pairs winning. */
+function mergeIds(
+  under: Record<string, Record<string, EntityId>>,
+  over: Record<string, Record<string, EntityId>> | undefined,
+): Record<string, Record<string, EntityId>> {
+  const merged: Record<string, Record<string, EntityId>> = {}
+  for (const entity of new Set([...Object.keys(under), ...Object.keys(over ?? {})])) merged[entity] = { ...under[entity], ...over?.[entity] }
+  return merged
 }

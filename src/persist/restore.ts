@@ -9,7 +9,13 @@ import { isOperation, readLegacyEntity, readMeta, readRecordBucket, type StoredR
 
 /** Everything stored for one user, in the shape migrations receive and return. */
 export interface PersistedState {
-  meta: { nextSeq: number; conflicts: SyncConflict[]; cursors: Record<string, string | null> }
+  meta: {
+    nextSeq: number
+    conflicts: SyncConflict[]
+    cursors: Record<string, string | null>
+    /** Server-assigned ids: by entity, the server id of each temporary id (absent: none). */
+    ids?: Record<string, Record<string, string | number>>
+  }
   entities: Record<string, StoredEntity>
   /** Oldest first. */
   ops: Operation[]
@@ -293,7 +299,7 @@ export async function restore(
   ops.sort((a, b) => a.seq - b.seq)
 
   let state: PersistedState = {
-    meta: { nextSeq: meta?.nextSeq ?? 1, conflicts: meta?.conflicts ?? [], cursors: meta?.cursors ?? {} },
+    meta: { nextSeq: meta?.nextSeq ?? 1, conflicts: meta?.conflicts ?? [], cursors: meta?.cursors ?? {}, ...(meta?.ids ? { ids: meta.ids } : {}) },
     entities,
     ops,
   }

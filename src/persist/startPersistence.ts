@@ -214,6 +214,7 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
       nextSeq: outbox.nextSeq,
       cursors: Object.fromEntries(Object.entries(outbox.pull).map(([entity, pull]) => [entity, storedCursorOf(pull)])),
       entities: Object.fromEntries([...config.entities].map(([name, entity]) => [name, entity.selectState(state)])),
+      ...(outbox.assignedIds ? { assignedIds: outbox.assignedIds } : {}),
     }
   }
 
@@ -384,7 +385,7 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
       const cursors = Object.fromEntries(Object.entries(outbox.pull).map(([entity, pull]) => [entity, storedCursorOf(pull)]))
       // After the slices in the same pass (the queue keeps order): a crash between them re-pulls a page
       // already applied, never skips one.
-      write(keys.meta, JSON.stringify({ v: version, nextSeq: outbox.nextSeq, conflicts: outbox.conflicts, cursors }))
+      write(keys.meta, JSON.stringify({ v: version, nextSeq: outbox.nextSeq, conflicts: outbox.conflicts, cursors, ids: outbox.assignedIds }))
       storedCursors = cursors
       metaDirty = false
     }
@@ -413,7 +414,7 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
    * conflict must come back together after a crash.
    */
   function writeMetaNow(outbox: OutboxState): void {
-    write(keys.meta, JSON.stringify({ v: version, nextSeq: outbox.nextSeq, conflicts: outbox.conflicts, cursors: storedCursors }))
+    write(keys.meta, JSON.stringify({ v: version, nextSeq: outbox.nextSeq, conflicts: outbox.conflicts, cursors: storedCursors, ids: outbox.assignedIds }))
   }
 
   function scheduleBlobs(): void {
@@ -514,6 +515,7 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
         entities: result.state.entities,
         ops: stored,
         renumber,
+        ...(result.state.meta.ids ? { assignedIds: result.state.meta.ids } : {}),
       }),
     )
     written = new Map()
@@ -673,7 +675,8 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
         if (
           outboxBefore.nextSeq !== outboxAfter.nextSeq ||
           outboxBefore.conflicts !== outboxAfter.conflicts ||
-          outboxBefore.pull !== outboxAfter.pull
+          outboxBefore.pull !== outboxAfter.pull ||
+          outboxBefore.assignedIds !== outboxAfter.assignedIds
         )
           metaDirty = true
       }

@@ -103,6 +103,8 @@ export interface StoredMeta {
   nextSeq: number
   conflicts: SyncConflict[]
   cursors: Record<string, string | null>
+  /** Server-assigned ids: by entity, the server id of each temporary id. Absent when there are none. */
+  ids?: Record<string, Record<string, string | number>>
 }
 
 /**
@@ -120,7 +122,18 @@ export function readMeta(value: unknown): { meta: StoredMeta; dropped: string[] 
     if (cursor === null || typeof cursor === 'string') cursors[entity] = cursor
     else dropped.push(`the pull cursor of "${entity}"`)
   }
-  return { meta: { v: value.v as number, nextSeq: value.nextSeq as number, conflicts, cursors }, dropped }
+  const meta: StoredMeta = { v: value.v as number, nextSeq: value.nextSeq as number, conflicts, cursors }
+  if (value.ids !== undefined) {
+    // Server-assigned ids: an entity's pairs are kept when every one of them is a pair of ids.
+    const ids: NonNullable<StoredMeta['ids']> = {}
+    let bad = !isObject(value.ids)
+    for (const [entity, pairs] of Object.entries(isObject(value.ids) ? value.ids : {}))
+      if (isObject(pairs) && Object.values(pairs).every((id) => (typeof id === 'string' && id !== '') || Number.isFinite(id))) ids[entity] = pairs as Record<string, string | number>
+      else bad = true
+    if (bad) dropped.push('malformed server-assigned ids')
+    meta.ids = ids
+  }
+  return { meta, dropped }
 }
 
 /**

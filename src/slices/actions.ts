@@ -53,7 +53,15 @@ export interface EntityActionMarker {
  * belongs to the signed-in user, so a late answer never settles another operation that reuses the seq.
  */
 export type Settlement = { seq: number; opId: string; entity: string; recordId: EntityId } & (
-  | { type: 'confirmed'; record?: Record<string, unknown> | null }
+  | {
+      type: 'confirmed'
+      record?: Record<string, unknown> | null
+      /**
+       * Server-assigned ids: the temporary id of a created record whose server id is `recordId` (the
+       * operation had `localId` as its record id). Every slice moves the record to `recordId` first.
+       */
+      localId?: EntityId
+    }
   | {
       type: 'conflict'
       remote: Record<string, unknown> | null
@@ -126,6 +134,8 @@ export interface RehydratePayload {
   ops: Operation[]
   /** Operations made before the restore finished get new seqs after the stored ones: [old, new]. */
   renumber: Array<[number, number]>
+  /** Server-assigned ids, as stored. */
+  assignedIds?: Record<string, Record<string, EntityId>>
 }
 
 const prefix = 'offline'
@@ -189,6 +199,8 @@ export interface TabSnapshot {
   entities: Record<string, unknown>
   /** This tab sends: what the snapshot shows in flight was sent by a tab that is gone, so it is pending again. */
   resetInflight: boolean
+  /** Server-assigned ids, when any. */
+  assignedIds?: Record<string, Record<string, EntityId>>
 }
 /**
  * A tab that opened next to live tabs takes the state one of them holds, in place of what it restored:

@@ -33,7 +33,7 @@ export interface SyncedEntityOptions<TRecord> {
   name: string
   /**
    * Reads a record's id. Ids are made on the client (for example `crypto.randomUUID()`), so a new
-   * record needs no id remapping when the server confirms it.
+   * record needs no id remapping when the server confirms it; with `serverIds` the server's id replaces it.
    * @default (record) => record.id
    */
   selectId?: (record: TRecord) => EntityId
@@ -66,6 +66,29 @@ export interface SyncedEntityOptions<TRecord> {
    * @default {} (pull everything, pages of 100)
    */
   pull?: false | { params?: Record<string, string>; limit?: number }
+  /**
+   * The server gives created records their ids: pass `serverAssignedIds()`. The id a record is added with
+   * is temporary; once the server confirms the create, the record, its pending operations and the
+   * `references` to it in other entities move to the server's id in one step (docs/server-ids.md).
+   * @default ids are made by the app and kept
+   */
+  serverIds?: ServerIdsOption
+  /**
+   * Fields of this entity's records that hold the id of a record of another entity with `serverIds`, by
+   * field: `{ listId: 'lists' }`. An operation whose field names a record not yet created on the server
+   * waits for that create, is sent with the server's id, and fails with it if the server refuses it.
+   * @default {}
+   */
+  references?: Partial<Record<keyof TRecord & string, string>>
+}
+
+/**
+ * What `serverAssignedIds()` returns, as createSyncedEntity sees it: a marker (the remap it brings is
+ * `ServerIdsPlugin`, src/slices/serverIdsPlugin.ts, installed by createOfflineSync).
+ */
+export interface ServerIdsOption {
+  /** Marks an object made by `serverAssignedIds` (a plain `true` is refused with a message that says what to pass). */
+  readonly '~rtkOfflineServerIds': true
 }
 
 /** A change in the optimistic view waiting for the server, kept for replay. */
@@ -152,6 +175,15 @@ export interface EntityInternals {
    * `persist` option (rtk-offline/persist), null until then, so an app that never persists bundles none of it.
    */
   persistence: EntityPersistenceReducer | null
+  /** `serverAssignedIds()` when the server gives this entity's records their ids. */
+  readonly serverIds: ServerIdsOption | undefined
+  /** Fields that hold ids of another entity's records, by field (`references`). */
+  readonly references: Readonly<Record<string, string>>
+  /**
+   * The slice's remap of server-assigned ids (see ServerIdsRuntime.entity): set by createOfflineSync when
+   * any of its entities has `serverIds`, null otherwise.
+   */
+  remap: ((entity: EntitySlice, state: SyncedEntityState<Record<string, unknown>>, action: UnknownAction) => SyncedEntityState<Record<string, unknown>>) | null
 }
 
 /** What an entity slice's persistence reducer knows of its entity. */
@@ -612,6 +644,8 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     // Persistence's actions (the restore, tabs), reduced by rtk-offline/persist when createOfflineSync has it.
     const persisted = internals.persistence?.(sliceParts, state, action)
     if (persisted !== undefined) return persisted
+    // Server-assigned ids (an entity with `serverIds`): records moved to their server ids before the answers are settled.
+    if (internals.remap) state = internals.remap(sliceParts, state, action)
     if (isDraft(state)) return slice.reducer(state, action)
     if (entityActionTypes.has(action.type)) return stampedState(state, action as EntityAction<unknown>)
     if (opsSettled.match(action)) return settledState(state, action.payload.results)
@@ -635,6 +669,9 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     pull: options.pull === false ? false : { params: options.pull?.params ?? {}, limit: options.pull?.limit ?? 100 },
     selectState,
     persistence: null,
+    serverIds: options.serverIds,
+    references: (options.references ?? {}) as Record<string, string>,
+    remap: null,
   }
 
   return {

@@ -97,6 +97,11 @@ export interface OutboxState {
   storage: { problems: StorageProblem[]; error: SyncErrorInfo | null }
   /** Pull progress and cursors, by entity. */
   pull: Record<string, PullProgress>
+  /**
+   * Server-assigned ids (entities with `serverIds`): by entity, the server id of each temporary id. Absent
+   * until the first one; read it with `selectServerId` and `selectLocalId`.
+   */
+  assignedIds?: Record<string, Record<string, EntityId>>
 }
 
 /** A stored value that could not be used, moved aside (never deleted). */

@@ -7,6 +7,7 @@ import {
   createRestAdapter,
   createSyncedEntity,
   lastWriteWins,
+  serverAssignedIds,
   mergeFields,
   type ConflictStrategy,
   type ManualNetworkStatus,
@@ -58,6 +59,8 @@ export interface ClientConfig {
   subscribe?: boolean
   /** What each opsSettled costs on the engine's clock (ChaosFeatures.costlySettles), 0 for nothing. */
   settleCostMs: number
+  /** Server-assigned ids: todos with `serverIds` and a `parentId` reference to todos (ChaosFeatures.serverIds). */
+  serverIds?: boolean
 }
 
 /** An open live subscription of a page: the scope whose writes it hears of, until its signal aborts. */
@@ -195,7 +198,11 @@ export class ChaosClient {
     const config = this.config
     const generation = ++this.generation
     const storage = crashable(this.base, scheduler)
-    const todos = createSyncedEntity<Todo>({ name: 'todos', conflict: this.conflictStrategy() })
+    const todos = createSyncedEntity<Todo>({
+      name: 'todos',
+      conflict: this.conflictStrategy(),
+      ...(config.serverIds ? { serverIds: serverAssignedIds(), references: { parentId: 'todos' } } : {}),
+    })
     const network = createManualNetworkStatus(this.online)
     const errors: unknown[] = []
     const page = { generation, tab, dead: false } as Page

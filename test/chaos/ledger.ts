@@ -67,8 +67,9 @@ export class Ledger {
   }
 
   /** Whether the client deleted the record after the edit (a later delete of its own takes the edit with it). */
-  deletedLater(entry: TokenEntry): boolean {
-    return this.deletes.some((d) => d.client === entry.client && d.scope === entry.scope && d.recordId === entry.recordId && d.tick > entry.tick)
+  deletedLater(entry: TokenEntry, serverIdOf: (id: string) => string = (id) => id): boolean {
+    const id = serverIdOf(entry.recordId)
+    return this.deletes.some((d) => d.client === entry.client && d.scope === entry.scope && serverIdOf(d.recordId) === id && d.tick > entry.tick)
   }
 
   /**

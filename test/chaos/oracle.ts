@@ -47,11 +47,15 @@ export function checkLost(ledger: Ledger, backend: ReferenceBackend, clients: re
   const applied = backend.appliedTokens()
   for (const entry of ledger.tokens.values()) {
     if (entry.durable === false) continue
-    const record = backend.records(entry.scope).get(entry.recordId)
+    // Server-assigned ids: an edit made on a record's temporary id (`c<n>-n<k>`) is on the server under its
+    // server id. (Another id is a server id already; created again after a delete, it gets a new one.)
+    const serverIdOf = (id: string) => (/^c\d+-n\d+$/.test(id) ? backend.serverIdOf(entry.scope, id) : id)
+    const recordId = serverIdOf(entry.recordId)
+    const record = backend.records(entry.scope).get(recordId)
     if (record && `t_${entry.token}` in record) continue
     if (entry.superseded !== null) continue
-    if (ledger.deletedLater(entry)) continue
-    if (backend.deletedSince(entry.scope, entry.recordId, entry.tick)) continue
+    if (ledger.deletedLater(entry, serverIdOf)) continue
+    if (backend.deletedSince(entry.scope, recordId, entry.tick)) continue
     const where = applied.get(entry.token)
     const client = clients.find((c) => c.name === entry.client)
     const failed = client?.page.sync.selectors
@@ -66,6 +70,20 @@ export function checkLost(ledger: Ledger, backend: ReferenceBackend, clients: re
         (failed ? `; listed as failed: ${failed.lastError?.code ?? '?'}: ${failed.lastError?.message ?? ''}` : ''),
     })
   }
+  return findings
+}
+
+/**
+ * Server-assigned ids: a reference (`parentId`) on the server naming a client's temporary id (`c<n>-n<k>`)
+ * went out before the create it names was confirmed, or was never put to the server id: LOST (the
+ * reference points nowhere).
+ */
+export function checkReferences(backend: ReferenceBackend, scopes: readonly string[]): Finding[] {
+  const findings: Finding[] = []
+  for (const scope of scopes)
+    for (const [id, record] of backend.records(scope))
+      if (typeof record.parentId === 'string' && /^c\d+-n\d+$/.test(record.parentId))
+        findings.push({ kind: 'lost', detail: `${scope}/${id} refers to the temporary id ${record.parentId} (server id ${backend.serverIdOf(scope, record.parentId)})` })
   return findings
 }
 

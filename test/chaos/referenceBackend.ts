@@ -12,6 +12,9 @@
  * - A change feed per scope (`GET /todos?since=<cursor>&limit=<n>`), tombstones as `record: null`.
  * - Confirmation by pull: a pull naming `&unanswered=<key>` (repeated) also gets, in `answered`, the
  *   stored answer (status and body) of each of those keys of the scope it has one for; the others are left out.
+ * - Server-assigned ids (`assignIds`): a create stores the record under an id of the server's (`s<n>`), not the
+ *   body's (the client's temporary id), and remembers which temporary id it came with; a second create
+ *   of one temporary id (under another key) is the same record created twice: its tokens count as applied twice.
  * - Every APPLICATION of a change is logged with the edit tokens (`t_*` fields) it carried. A token
  *   applied to a record that already holds it was applied twice (`dupTokens`).
  */
@@ -70,6 +73,9 @@ export class ReferenceBackend {
   private readonly feeds = new Map<string, Array<{ n: number; id: string; record: Rec | null }>>()
   private readonly answered = new Map<string, { fingerprint: string; reply: Reply }>()
   private feedSeq = 0
+  /** Server-assigned ids: the server id of each temporary id a create came with, by scope. */
+  private readonly assigned = new Map<string, string>()
+  private assignedCount = 0
   /** Stored answers handed back by pulls (confirmation by pull), for the figures. */
   answeredByPull = 0
   /** Called after every write, like a server's real-time poke (SSE or WebSocket) to its clients. */
@@ -78,7 +84,13 @@ export class ReferenceBackend {
   constructor(
     private readonly now: () => number,
     private readonly tick: () => number,
+    private readonly assignIds = false,
   ) {}
+
+  /** Server-assigned ids: the server id a record created under this temporary id got, or the id itself. */
+  serverIdOf(scope: string, id: string): string {
+    return this.assigned.get(`${scope}\u0000${id}`) ?? id
+  }
 
   records(scope: string): Map<string, Rec> {
     let records = this.scopes.get(scope)
@@ -219,13 +231,21 @@ export class ReferenceBackend {
 
     if (method === 'POST' && id === undefined) {
       if (!isObject(body) || typeof body.id !== 'string') return { status: 400, body: { message: 'A record needs a string id.' } }
-      const recordId = body.id
+      let recordId = body.id
+      let dupTokens: string[] = []
+      if (this.assignIds) {
+        const slot = `${scope}\u0000${body.id}`
+        // Created once already under that temporary id: the same record a second time.
+        if (this.assigned.has(slot)) dupTokens = tokensOf(body)
+        recordId = `s${++this.assignedCount}`
+        this.assigned.set(slot, recordId)
+      }
       const current = records.get(recordId)
       if (current) return { status: 409, body: structuredClone(current) }
       const { version: _v, updatedAt: _u, ...fields } = body
       const record: Rec = { ...fields, id: recordId, version: 1, updatedAt: this.now() }
       this.write(scope, recordId, record)
-      log('create', recordId, tokensOf(body), [])
+      log('create', recordId, tokensOf(body), dupTokens)
       return { status: 201, body: structuredClone(record) }
     }
     if (id === undefined) return { status: 405, body: { message: 'Method not allowed.' } }

@@ -1,6 +1,6 @@
 /**
  * `npm run chaos -- --seeds N [--from S] [--seed S] [--verbose] [--trace] [--no-crashes] [--no-restore-races]
- *   [--no-tabs] [--no-pokes] [--no-confirm-by-pull] [--no-switches] [--no-deletes] [--no-costly-settles] [--no-compaction] [--faults=a,b|none] [--strategies=a,b]`
+ *   [--no-tabs] [--no-pokes] [--no-confirm-by-pull] [--no-switches] [--no-deletes] [--no-costly-settles] [--no-compaction] [--no-server-ids] [--faults=a,b|none] [--strategies=a,b]`
  *
  * `--seed S` replays one seed and prints its notes; `--trace` adds every step, request and server
  * application. The `--no-…`, `--faults=` and `--strategies=` flags turn features off to bisect a failure.
@@ -26,6 +26,7 @@ export function parseFeatures(args: readonly string[], base: ChaosFeatures = DEF
     else if (arg === '--no-compaction') features.compaction = false
     else if (arg === '--no-deletes') features.deletes = false
     else if (arg === '--no-costly-settles') features.costlySettles = false
+    else if (arg === '--no-server-ids') features.serverIds = false
     else if (arg.startsWith('--faults=')) {
       const list = arg.slice('--faults='.length)
       features.faults = list === 'none' ? [] : (list.split(',') as Fault[])
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
   let confirming = 0
   let compacted = 0
   let pullsGone = 0
+  let assigning = 0
   const started = performance.now()
   for (let seed = from; seed < from + count; seed++) {
     const result = await runScenario(seed, features, args.includes('--trace') ? { trace: (line) => console.log(`  | ${line}`) } : {})
@@ -74,6 +76,7 @@ async function main(): Promise<number> {
     if (result.confirmByPull) confirming += 1
     if (result.compactions > 0) compacted += 1
     pullsGone += result.pullsGone
+    if (result.serverIds) assigning += 1
     const counts = summarize(result.findings)
     for (const kind of Object.keys(totals) as Array<keyof typeof totals>) totals[kind] += counts[kind]
     if (result.findings.length > 0) {
@@ -89,6 +92,7 @@ async function main(): Promise<number> {
   console.error(`(${seconds.toFixed(1)} s, ${((seconds * 1000) / count).toFixed(0)} ms per seed)`)
   console.error(`(confirmation by pull in ${confirming} seeds: ${settledByPull} operations settled by a pull's answer)`)
   console.error(`(history compacted in ${compacted} seeds: ${pullsGone} pulls answered 410 and started over)`)
+  console.error(`(server-assigned ids in ${assigning} seeds)`)
   console.log(
     `chaos: ${count} seeds, ${ops} ops, ${faults} faults, ${crashes} crashes: ` +
       `lost=${totals.lost} dup=${totals.dup} diverged=${totals.diverged} stuck=${totals.stuck} orphans=${totals.orphans}`,

@@ -1,7 +1,7 @@
 import { ChaosClient, scopeOf, type Todo } from './chaosClient'
 import type { Fault } from './faultyFetch'
 import { Ledger } from './ledger'
-import { checkBlindOverwrites, checkDiverged, checkDup, checkLost, checkOrphans, checkStuck, type Finding } from './oracle'
+import { checkBlindOverwrites, checkDiverged, checkDup, checkLost, checkOrphans, checkReferences, checkStuck, type Finding } from './oracle'
 import { createPrng } from './prng'
 import { ReferenceBackend } from './referenceBackend'
 import { createScheduler, type Scheduler } from './scheduler'
@@ -21,6 +21,8 @@ export interface ScenarioResult {
   /** Times the server compacted its history, and pulls it answered 410 after. */
   compactions: number
   pullsGone: number
+  /** Whether the server assigns ids in the seed. */
+  serverIds: boolean
   findings: Finding[]
   /** Things worth knowing that are not failures (a dispatch the engine refused, keys reused, errors reported). */
   notes: string[]
@@ -78,7 +80,7 @@ async function runScenarioInner(
   costlySettles: boolean,
 ): Promise<ScenarioResult> {
   const ledger = new Ledger()
-  const backend = new ReferenceBackend(scheduler.now, () => ledger.tick())
+  const backend = new ReferenceBackend(scheduler.now, () => ledger.tick(), scenario.serverIds)
   let faults = 0
   let crashes = 0
   const notes: string[] = []
@@ -100,6 +102,7 @@ async function runScenarioInner(
         tabs: scenario.tabs[index] ?? 1,
         locks: createFakeLocks(),
         confirmByPull: scenario.confirmByPull,
+        serverIds: scenario.serverIds,
         // Pokes through the adapter's subscribe in the seeds that confirm by pull (the sync protocol's
         // client), through pullNow dispatched by the harness in the others (as the seeds before had them).
         subscribe: scenario.pokes && scenario.confirmByPull,
@@ -146,13 +149,34 @@ async function runScenarioInner(
     const record = last ?? view[(pick === 'last' ? 0 : pick) % view.length]!
     lastTouched.set(client, record.id)
     const token = `${client.name}x${++tokenCounter}`
-    dispatch(client, client.pages[tab % client.tabs]!.todos.actions.updated({ id: record.id, changes: { [`t_${token}`]: 1, ...(title ? { title: token } : {}) } }), tab)
+    // Server-assigned ids: some edits point `parentId` at another record of the view.
+    const candidate = view[(tokenCounter * 5) % view.length]!.id
+    // Not itself, and no cycle: the docs ask apps to set such references once the creates are confirmed
+    // (src/serverIds/waitsForCreate.ts sends them with the temporary id rather than wait for ever).
+    const parent = scenario.serverIds && tokenCounter % 3 === 0 && !reachesUp(view, candidate, record.id) ? { parentId: candidate } : {}
+    dispatch(client, client.pages[tab % client.tabs]!.todos.actions.updated({ id: record.id, changes: { [`t_${token}`]: 1, ...(title ? { title: token } : {}), ...parent } }), tab)
+  }
+
+  /** Whether following `parentId` up from `from` in the view reaches `target` (itself included). */
+  const reachesUp = (view: Todo[], from: string, target: string): boolean => {
+    const byId = new Map(view.map((record) => [record.id, record]))
+    const seen = new Set<string>()
+    for (let id: unknown = from; typeof id === 'string' && !seen.has(id); id = byId.get(id)?.parentId) {
+      if (id === target) return true
+      seen.add(id)
+    }
+    return false
   }
 
   function create(client: ChaosClient, tab: number, title: boolean): void {
     const id = `${client.name}-n${++created}`
     const token = `${client.name}x${++tokenCounter}`
     const record: Todo = { id, title: title ? token : id, [`t_${token}`]: 1 }
+    // Server-assigned ids: most creates point at a record of the view (temporary ones too: the create then
+    // waits for that record's, and goes with its server id).
+    const view = client.view(tab)
+    if (scenario.serverIds && view.length > 0 && tokenCounter % 4 !== 0) record.parentId = view[(created * 7) % view.length]!.id
+    // (A new record cannot close a cycle: nothing refers to it yet.)
     lastTouched.set(client, id)
     dispatch(client, client.pages[tab % client.tabs]!.todos.actions.added(record), tab)
   }
@@ -210,7 +234,7 @@ async function runScenarioInner(
   }
 
   trace(
-    `clients: ${scenario.strategies.map((s, i) => `c${i}=${s}${(scenario.tabs[i] ?? 1) > 1 ? ' (2 tabs)' : ''}`).join(' ')}; ${scenario.sharedRecords} shared records${scenario.pokes ? ', pokes' : ''}${scenario.confirmByPull ? ', confirmation by pull' : ''}`,
+    `clients: ${scenario.strategies.map((s, i) => `c${i}=${s}${(scenario.tabs[i] ?? 1) > 1 ? ' (2 tabs)' : ''}`).join(' ')}; ${scenario.sharedRecords} shared records${scenario.pokes ? ', pokes' : ''}${scenario.confirmByPull ? ', confirmation by pull' : ''}${scenario.serverIds ? ', server ids' : ''}`,
   )
   for (const [index, step] of scenario.steps.entries()) {
     trace(`t=${scheduler.now() - 1_700_000_000_000} tick=${ledger.tick()} ${JSON.stringify(step)}`)
@@ -355,6 +379,7 @@ async function runScenarioInner(
   findings.push(...checkLost(ledger, backend, clients))
   findings.push(...checkBlindOverwrites(ledger, backend))
   findings.push(...checkDup(backend, ledger))
+  if (scenario.serverIds) findings.push(...checkReferences(backend, ['anon', 'u2']))
   findings.push(...checkDiverged(backend, clients))
   findings.push(...checkStuck(clients, 'after a reload, drain and pull'))
   for (const client of clients) for (const page of client.pages) await page.persistor.flush()
@@ -373,7 +398,7 @@ async function runScenarioInner(
   const ops = ledger.tokens.size + ledger.deletes.length
   const settledByPull = clients.reduce((sum, client) => sum + client.settledByPull, 0)
   for (const client of clients) await client.dispose()
-  return { seed, ops, faults, crashes, settledByPull, confirmByPull: scenario.confirmByPull, compactions: backend.compactions, pullsGone: backend.pullsGone, findings, notes }
+  return { seed, ops, faults, crashes, settledByPull, confirmByPull: scenario.confirmByPull, serverIds: scenario.serverIds, compactions: backend.compactions, pullsGone: backend.pullsGone, findings, notes }
 }
 
 /** The command that replays one seed. */

@@ -45,6 +45,12 @@ export interface ChaosFeatures {
    * (the records deleted meanwhile must go from every client: src/middleware/shared/resyncSweep.ts).
    */
   compaction: boolean
+  /**
+   * Server-assigned ids for about a third of the seeds: the todos entity has `serverIds` and a
+   * `parentId` reference to itself, the server gives created records its own ids (`s<n>`), and creates
+   * and edits point `parentId` at records, temporary ones too.
+   */
+  serverIds: boolean
 }
 
 export const DEFAULT_FEATURES: ChaosFeatures = {
@@ -62,6 +68,7 @@ export const DEFAULT_FEATURES: ChaosFeatures = {
   maxSteps: 40,
   costlySettles: true,
   compaction: true,
+  serverIds: true,
 }
 
 /**
@@ -95,6 +102,8 @@ export interface Scenario {
   pokes: boolean
   /** Whether the clients confirm by pull (see ChaosFeatures.confirmByPull). */
   confirmByPull: boolean
+  /** Whether the server assigns ids (see ChaosFeatures.serverIds). */
+  serverIds: boolean
   /** Records every scope holds before the scenario starts (shared by all clients of that scope). */
   sharedRecords: number
   steps: Step[]
@@ -133,7 +142,7 @@ function stepArbitrary(clients: number, features: ChaosFeatures): fc.Arbitrary<S
   return fc.oneof(...weighted)
 }
 
-export function scenarioArbitrary(seed: number, features: ChaosFeatures): fc.Arbitrary<Omit<Scenario, 'confirmByPull' | 'compactAfter'>> {
+export function scenarioArbitrary(seed: number, features: ChaosFeatures): fc.Arbitrary<Omit<Scenario, 'confirmByPull' | 'serverIds' | 'compactAfter'>> {
   return fc.integer({ min: features.minClients, max: features.maxClients }).chain((clients) =>
     fc.record({
       seed: fc.constant(seed),
@@ -153,8 +162,10 @@ export function generateScenario(seed: number, features: ChaosFeatures = DEFAULT
   // Drawn apart from the steps, so every seed keeps the steps it had before this feature (and the seeds
   // named in regression tests still replay what they found); odd draws leave it off.
   const confirmByPull = features.confirmByPull && createPrng(seed ^ 0x5eed_c0f)() < 0.5
-  // Drawn apart as well, for the same reason.
+  // The same for server-assigned ids (a third of the seeds).
+  const serverIds = features.serverIds && createPrng(seed ^ 0x1d5_a55)() < 1 / 3
+  // And for compacting the server's history.
   const compaction = createPrng(seed ^ 0xc0_4ac7)
   const compactAfter = features.compaction && compaction() < 1 / 3 ? [Math.floor(compaction() * scenario.steps.length)] : []
-  return { ...scenario, confirmByPull, compactAfter }
+  return { ...scenario, confirmByPull, serverIds, compactAfter }
 }

@@ -20,6 +20,8 @@ const LAYERS: Array<{ name: string; holds: (file: string) => boolean }> = [
   { name: 'middleware', holds: (file) => file.startsWith('middleware/') },
   // Sync events read the engine's actions and states; the core names only their types and its `events` option.
   { name: 'events', holds: (file) => file.startsWith('events/') },
+  // Server-assigned ids: the remap, reached through the serverIds option's value (src/slices/serverIdsPlugin.ts).
+  { name: 'server-assigned ids', holds: (file) => file.startsWith('serverIds/') },
   {
     name: 'createOfflineSync, selectors, the persistence contract',
     holds: (file) => file === 'createOfflineSync.ts' || file === 'selectors.ts' || file === 'persistencePlugin.ts',

@@ -22,6 +22,7 @@ export function identifyRecord(operation: OutgoingOperation, record: JsonObject,
     return 'a record whose id cannot be read'
   }
   if (id === undefined || id === null) return undefined
-  if (String(id) !== String(operation.recordId)) return `another record (id ${JSON.stringify(id)}, not ${JSON.stringify(operation.recordId)})`
+  // Server-assigned ids: a created record comes back under the id the server gave it.
+  if (String(id) !== String(operation.recordId) && !(operation.serverAssignsId && operation.kind === 'create')) return `another record (id ${JSON.stringify(id)}, not ${JSON.stringify(operation.recordId)})`
   return record
 }

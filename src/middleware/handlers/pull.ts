@@ -22,6 +22,7 @@ import { pulledPageProblem } from '../shared/pulledPageProblem'
 import { startResync, sweptByResync, type Resync } from '../shared/resyncSweep'
 import { serialRun } from '../shared/serialRun'
 import type { SyncEngine, SyncHandler } from '../syncHandler'
+import type { Settlement } from '../../slices/actions'
 import type { AuthHandler } from './auth'
 
 /** Entities asked for: all, or those named. */
@@ -51,6 +52,7 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
     retry: config.retry,
     random: config.random,
     dependentsOf: dependentsOf.bind(null, engine),
+    adjust: config.serverIds ? (results: Settlement[]) => config.serverIds!.settle(results, api.getState()) : undefined,
     conflictOf: conflictOf.bind(null, engine),
   }
   /** The live subscription (`adapter.subscribe`) while one is open. */

@@ -57,6 +57,7 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
     retry: config.retry,
     random: config.random,
     dependentsOf: dependentsOf.bind(null, engine),
+    adjust: config.serverIds ? (results: Settlement[]) => config.serverIds!.settle(results, api.getState()) : undefined,
     conflictOf: conflictOf.bind(null, engine),
   }
 

@@ -25,6 +25,8 @@ export function pickBatch(engine: SyncEngine, state: OutboxState, now: number, l
     }
     const head = pendingOf(engine, op, root)?.changes[0]
     if (head && head.seq !== op.seq) return
+    // Server-assigned ids: it refers to a record whose create the server has not confirmed yet.
+    if (engine.config.serverIds?.waits(op, root)) return
     picked.push(op)
     if (!distinctPriorities && picked.length === limit) return false
   })
@@ -43,7 +45,7 @@ export function toOutgoing(engine: SyncEngine, op: Operation): OutgoingOperation
   // again after the server lost the record) has none.
   const version = pending?.madeOn?.[entity!.versionField]
   const baseVersion = typeof version === 'number' || typeof version === 'string' ? version : op.kind === 'create' ? null : op.baseVersion
-  return {
+  const outgoing: OutgoingOperation = {
     id: op.id,
     entity: op.entity,
     recordId: op.recordId,
@@ -54,4 +56,6 @@ export function toOutgoing(engine: SyncEngine, op: Operation): OutgoingOperation
     enqueuedAt: op.enqueuedAt,
     userId: op.userId,
   }
+  // Server-assigned ids: a create marked as such, references to records created since put to their server ids.
+  return engine.config.serverIds ? engine.config.serverIds.outgoing(outgoing, engine.api.getState()) : outgoing
 }

@@ -1,0 +1,55 @@
+import type { EntityId, UnknownAction } from '@reduxjs/toolkit'
+import type { EntityActionMeta, EntityInternals } from '../slices/createSyncedEntity'
+import type { OutboxState } from '../slices/outboxState'
+import { storedLookup, withServerIds } from './assignments'
+
+type Rec = Record<string, unknown>
+
+/**
+ * An entity action as the app dispatched it, with temporary ids the server has replaced since put right:
+ * the id of an update or removal of a record of an entity with `serverIds`, and reference fields of
+ * records added and of changes. A screen may still hold a temporary id when the create is confirmed (a
+ * form opened on the new record, a row clicked as its id changed): its change goes to the record under its
+ * server id, never to a record that no longer exists. Anything else passes as it is.
+ */
+export function translateIds(
+  action: UnknownAction,
+  outbox: OutboxState | undefined,
+  entities: ReadonlyMap<string, EntityInternals>,
+  fieldsOf: (entity: string) => ReadonlyArray<readonly [string, string]>,
+  rootState: unknown,
+): UnknownAction {
+  const meta = (action as { meta?: EntityActionMeta }).meta
+  if (meta?.offlineEntity === undefined || meta.offline !== undefined || outbox?.assignedIds === undefined) return action
+  const name = meta.offlineEntity
+  const entity = entities.get(name)
+  if (!entity) return action
+  const lookup = storedLookup(outbox.assignedIds)
+  const own = entity.serverIds ? lookup.get(name) : undefined
+  const fields = fieldsOf(name)
+  const view = own ? entity.selectState(rootState).entities : {}
+  const id = (value: unknown): unknown => {
+    if (!own || (typeof value !== 'string' && typeof value !== 'number') || String(value) in view) return value
+    return own.get(String(value)) ?? value
+  }
+  const record = (value: unknown): unknown =>
+    fields.length > 0 && typeof value === 'object' && value !== null && !Array.isArray(value) ? withServerIds(value as Rec, fields, lookup) : value
+  const update = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) return value
+    const { id: target, changes } = value as { id?: unknown; changes?: unknown }
+    const nextId = id(target)
+    const nextChanges = record(changes)
+    return nextId === target && nextChanges === changes ? value : { ...value, id: nextId as EntityId, changes: nextChanges }
+  }
+  const kind = action.type.slice(name.length + 1)
+  const one = kind.startsWith('added') ? record : kind.startsWith('updated') ? update : kind.startsWith('removed') ? id : undefined
+  if (!one) return action
+  const payload = (action as { payload?: unknown }).payload
+  if (kind.endsWith('Many')) {
+    if (!Array.isArray(payload)) return action
+    const next = payload.map(one)
+    return next.some((item, index) => item !== payload[index]) ? { ...action, payload: next } : action
+  }
+  const next = one(payload)
+  return next === payload ? action : { ...action, payload: next }
+}
