@@ -219,7 +219,8 @@ export interface SyncedEntity<TRecord, TLocal = NoFields, TLocalActions = NoFiel
   readonly reducer: Reducer<SyncedSliceState<TRecord, TLocal>>
   readonly actions: SyncedEntityActions<TRecord> & TLocalActions
   /** Selectors of the optimistic view, from the root state (the slice mounted under its name). */
-  readonly selectors: EntitySelectors<TRecord, Record<string, unknown>, EntityId>
+  // The root state as `object`: a store's state type that holds an interface (redux-persist's `_persist`) has no index signature.
+  readonly selectors: EntitySelectors<TRecord, object, EntityId>
 }
 
 /** What applying stamps reads and changes of an entity slice: a draft, or a copy-on-write view of a frozen state. */
@@ -712,11 +713,7 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     name,
     reducer: extended.reducer as unknown as Reducer<SyncedEntityState<TRecord>>,
     actions: { ...slice.actions, ...extended.actions } as unknown as SyncedEntityActions<TRecord>,
-    selectors: adapter.getSelectors(selectState as (root: Record<string, unknown>) => State) as unknown as EntitySelectors<
-      TRecord,
-      Record<string, unknown>,
-      EntityId
-    >,
+    selectors: adapter.getSelectors(selectState as (root: object) => State) as unknown as EntitySelectors<TRecord, object, EntityId>,
     '~rtkOffline': internals,
   }
 }
