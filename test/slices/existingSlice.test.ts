@@ -2,6 +2,7 @@ import { configureStore, createAction, createEntityAdapter, type PayloadAction }
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createManualNetworkStatus, createOfflineSync, createRestAdapter, createSyncedEntity, SyncSetupError } from 'rtk-offline'
 import { createMockBackend } from 'rtk-offline/msw'
+import { createPersistence } from 'rtk-offline/persist'
 import { useMswServer } from '../support/mswServer'
 
 interface Todo {
@@ -225,5 +226,45 @@ describe('local reducers and initialState', () => {
     app.store.dispatch(app.todos.actions.added({ id: 'b', title: 'Bread', done: false }))
     app.store.dispatch({ type: 'offline/userSwitched', payload: { userId: 'u2', hydrated: true } })
     expect(app.store.getState().todos).toMatchObject({ filter: 'all', status: 'idle', ids: ['a'] })
+  })
+})
+
+describe('with persistence', () => {
+  it('restores the records sorted and the local fields from initialState (they are not stored)', async () => {
+    const items = new Map<string, string>()
+    const storage = {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+      removeItem: (key: string) => void items.delete(key),
+      keys: () => [...items.keys()],
+    }
+    const page = () => {
+      const todos = createSyncedEntity({
+        name: 'todos',
+        initialState: todosAdapter.getInitialState({ filter: 'all' as Filter }),
+        sortComparer: (a, b) => a.title.localeCompare(b.title),
+        reducers: { filterChanged: (state, action: PayloadAction<Filter>) => void (state.filter = action.payload) },
+      })
+      const sync = createOfflineSync({
+        entities: [todos],
+        adapter: createRestAdapter({ baseUrl }),
+        network: createManualNetworkStatus(false),
+        persist: createPersistence({ storage, tabs: false }),
+      })
+      const store = configureStore({ reducer: { todos: todos.reducer, [sync.reducerPath]: sync.reducer }, middleware: (g) => g().concat(sync.middleware) })
+      return { todos, sync, store, persistor: sync.persist(store) }
+    }
+    const first = page()
+    await first.persistor.ready
+    first.store.dispatch(first.todos.actions.filterChanged('done'))
+    for (const title of ['Cheese', 'Apples', 'Bread', 'Dates', 'Eggs', 'Figs']) first.store.dispatch(first.todos.actions.added({ id: title.toLowerCase(), title, done: false }))
+    await first.persistor.flush()
+    first.persistor.stop()
+
+    const second = page()
+    await second.persistor.ready
+    expect(second.todos.selectors.selectAll(second.store.getState()).map((todo) => todo.title)).toEqual(['Apples', 'Bread', 'Cheese', 'Dates', 'Eggs', 'Figs'])
+    expect(second.store.getState().todos.filter).toBe('all')
+    expect(second.sync.selectors.selectStatus(second.store.getState()).pending).toBe(6)
   })
 })
