@@ -50,7 +50,12 @@ export type {
   PendingRecord,
   PendingChange,
   RecordUpdate,
+  SyncedSliceState,
+  LocalActions,
+  NoFields,
 } from './slices/createSyncedEntity'
+// What createSyncedEntity takes of an existing createSlice + createEntityAdapter.
+export type { ExistingSliceOptions, ServerLoadActions, LocalFields, RecordOf } from './slices/sliceOptions'
 export type { OfflineSync, OfflineSyncOptions, OfflineSyncActions } from './createOfflineSync'
 // The sync slice's state, as `state[reducerPath]` and the selectors show it.
 export type { OutboxState, OutboxCounts, SyncConflict, PullProgress, StorageProblem } from './slices/outboxState'
