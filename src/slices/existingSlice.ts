@@ -36,10 +36,14 @@ export function isServerLoad(action: UnknownAction): boolean {
 export function initialSliceState(name: string, adapter: EntityAdapter<Rec, EntityId>, given: unknown): State {
   if (given === undefined) return adapter.getInitialState({ pending: {} })
   const { ids, entities, pending: _pending, ...local } = (given ?? {}) as Partial<State>
-  if (process.env.NODE_ENV !== 'production' && (!Array.isArray(ids) || typeof entities !== 'object' || entities === null))
-    throw new SyncSetupError(
-      `\`initialState\` of "${name}" must be an entity state with local fields beside it: adapter.getInitialState({ status: 'idle' }), or { ids: [], entities: {}, status: 'idle' }.`,
-    )
+  if (process.env.NODE_ENV !== 'production') {
+    if (!Array.isArray(ids) || typeof entities !== 'object' || entities === null)
+      throw new SyncSetupError(
+        `\`initialState\` of "${name}" must be an entity state with local fields beside it: adapter.getInitialState({ status: 'idle' }), or { ids: [], entities: {}, status: 'idle' }.`,
+      )
+    if (_pending !== undefined)
+      throw new SyncSetupError(`\`initialState\` of "${name}" has a field \`pending\`, which holds rtk-offline's pending changes: rename it (for example \`isLoading\`).`)
+  }
   const records = ids!.map((id) => entities![id]).filter((record): record is Rec => record !== undefined)
   return adapter.setAll(adapter.getInitialState({ ...local, pending: {} }), records)
 }

@@ -205,6 +205,13 @@ describe('local reducers and initialState', () => {
     expect(store.getState().todos.ids).toEqual([])
   })
 
+  it('may not hold a local field named pending, nor be something other than an entity state', () => {
+    expect(() => createSyncedEntity({ name: 'todos', initialState: todosAdapter.getInitialState({ pending: false }) })).toThrow(
+      /has a field `pending`.*rename it/,
+    )
+    expect(() => createSyncedEntity({ name: 'todos', initialState: { filter: 'all' } as never })).toThrow(/must be an entity state/)
+  })
+
   it('may not take the name of a synced action', () => {
     expect(() =>
       createSyncedEntity({ name: 'todos', initialState: todosAdapter.getInitialState(), reducers: { added: (state) => state } }),
