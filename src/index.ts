@@ -54,7 +54,12 @@ export type {
   PendingRecord,
   PendingChange,
   RecordUpdate,
+  SyncedSliceState,
+  LocalActions,
+  NoFields,
 } from './slices/createSyncedEntity'
+// What createSyncedEntity takes of an existing createSlice + createEntityAdapter.
+export type { ExistingSliceOptions, ServerLoadActions, LocalFields, RecordOf } from './slices/sliceOptions'
 export type { OfflineSync, OfflineSyncOptions, OfflineSyncActions } from './createOfflineSync'
 // The events of `sync.subscribe`.
 export type {

@@ -21,7 +21,7 @@ describe('README', () => {
 
   it('documents every factory and action the package exports', () => {
     const publicApi = { ...coreApi, ...persistApi }
-    const documented = ['createSyncedEntity', 'createPersistence', 'createOfflineSync', 'createRestAdapter', 'createSyncProtocolAdapter', 'parseRetryAfter', 'createManualNetworkStatus', 'createBrowserNetworkStatus', 'encryptedStorage', 'deriveStorageKey', 'generateStorageKey', 'SyncStorageError', 'SyncDecryptionError', 'resolveConflict', 'pullNow', 'createSyncSelectors', 'mergeAsSet', 'sumCounters', 'maxValue', 'lastWriteWinsField', 'deepMerge', 'syncNow', 'pause', 'resume', 'retryFailed', 'discardFailed', 'dismissConflicts', 'networkChanged', 'syncEvents', 'createSyncMetrics']
+    const documented = ['createSyncedEntity', 'createPersistence', 'createOfflineSync', 'createRestAdapter', 'createSyncProtocolAdapter', 'parseRetryAfter', 'createManualNetworkStatus', 'createBrowserNetworkStatus', 'encryptedStorage', 'deriveStorageKey', 'generateStorageKey', 'SyncStorageError', 'SyncDecryptionError', 'resolveConflict', 'pullNow', 'createSyncSelectors', 'mergeAsSet', 'sumCounters', 'maxValue', 'lastWriteWinsField', 'deepMerge', 'syncNow', 'pause', 'resume', 'retryFailed', 'discardFailed', 'dismissConflicts', 'networkChanged', 'syncEvents', 'createSyncMetrics', 'webStorage']
     for (const name of documented) {
       expect(Object.keys(publicApi)).toContain(name)
       expect(readme).toContain(name)

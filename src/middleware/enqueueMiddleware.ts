@@ -12,6 +12,7 @@ import { idPath, seqPath, trieEach, trieGet } from '../core/trie'
 import type { Version } from '../types'
 import { assertSerializable, isValidId, validateWithSchema } from './validation'
 import { isRemoteAction } from '../slices/remoteAction'
+import { upsertChanges } from './upsertChanges'
 
 type Rec = Record<string, unknown>
 
@@ -235,14 +236,25 @@ export function buildEnqueueMiddleware(config: EnqueueConfig): Middleware {
       push(id, { kind: 'delete', data: null })
     }
 
+    // An upsert is a create or an update of the fields that differ (upsertChanges.ts).
+    const upsert = (input: unknown) => {
+      if (!isJsonObject(input)) throw new SyncValidationError(name, undefined, `upserted() takes a record object, got ${describe(input)}.`)
+      const id = requireId(selectId(input), 'the record')
+      const current = cursorOf(id).record
+      if (current === null) return create(input)
+      const changes = upsertChanges(current, input, versionField)
+      if (changes) update({ id, changes })
+    }
+
     const many = (input: unknown, one: (item: unknown) => void) => {
       if (!Array.isArray(input)) throw new SyncValidationError(name, undefined, `${kind}() takes an array, got ${describe(input)}.`)
       for (const item of input) one(item)
     }
 
-    // added, updated, removed and their …Many forms.
+    // added, updated, removed, upserted and their …Many forms.
     const single = kind.endsWith('Many') ? kind.slice(0, -4) : kind
-    const one = single === 'added' ? create : single === 'updated' ? update : single === 'removed' ? remove : undefined
+    const one =
+      single === 'added' ? create : single === 'updated' ? update : single === 'removed' ? remove : single === 'upserted' ? upsert : undefined
     if (!one) throw new SyncValidationError(name, undefined, `"${action.type}" is not an action rtk-offline knows how to queue.`)
     if (single === kind) one(action.payload)
     else many(action.payload, one)

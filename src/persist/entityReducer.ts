@@ -27,8 +27,10 @@ export function reducePersistedEntity(entity: EntitySlice, state: State, action:
     const live = action.payload.entities[entity.name] as State | undefined
     if (!live || typeof live !== 'object' || !Array.isArray(live.ids) || typeof live.entities !== 'object' || typeof live.pending !== 'object')
       return state
-    // Frozen as immer froze it when this was a case of the slice (a new state a reducer returns).
-    return deepFreeze(live)
+    // Frozen as immer froze it when this was a case of the slice (a new state a reducer returns). The
+    // slice's local fields (createSyncedEntity's initialState) are this tab's own: they stay.
+    const own = isDraft(state) ? (current(state) as State) : state
+    return deepFreeze({ ...own, ids: live.ids, entities: live.entities, pending: live.pending })
   }
   return undefined
 }
@@ -151,5 +153,6 @@ function merge({ name, selectId }: EntitySlice, state: State, payload: Rehydrate
   }
   for (let index = 0; index < view.length; index++) add(view[index]!)
   if (late) for (const slot of late) add(slot)
-  return { ids, entities, pending }
+  // The slice's local fields (createSyncedEntity's initialState) are not stored: they stay as they are.
+  return { ...state, ids, entities, pending }
 }

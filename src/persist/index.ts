@@ -5,11 +5,13 @@
 export { createPersistence } from './plugin'
 export { encryptedStorage, deriveStorageKey, generateStorageKey, SyncDecryptionError } from './encryptedStorage'
 export { createSenderElection } from './senderElection'
+export { webStorage } from './webStorage'
 
 export type { PersistOptions } from './plugin'
 export type { Persistor } from '../persistencePlugin'
 export type { PersistMigrations, PersistedState } from './restore'
 export type { SyncStorage } from './storage'
+export type { WebStorageArea } from './webStorage'
 export type {
   EncryptedStorageOptions,
   DeriveStorageKeyOptions,

@@ -20,6 +20,7 @@ import {
 } from '../slices/actions'
 import { isStampedEntityAction } from '../slices/outboxSlice'
 import { isRemoteAction } from '../slices/remoteAction'
+import { isServerLoad } from '../slices/existingSlice'
 
 /** The changes every tab of one outbox must see, so each tab's view and counts are right. */
 const isShared = isAnyOf(
@@ -44,7 +45,7 @@ const isShared = isAnyOf(
 )
 
 export function isSharedAction(action: UnknownAction): boolean {
-  return isStampedEntityAction(action) || isShared(action)
+  return isStampedEntityAction(action) || isShared(action) || isServerLoad(action)
 }
 
 

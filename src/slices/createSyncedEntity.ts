@@ -7,6 +7,9 @@ import {
   type EntityState,
   type PayloadAction,
   type Reducer,
+  type ActionReducerMapBuilder,
+  type CaseReducerActions,
+  type SliceCaseReducers,
   type UnknownAction,
 } from '@reduxjs/toolkit'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
@@ -26,11 +29,22 @@ import { applyChange, replay, type Change } from '../core/change'
 import { deepFreeze } from '../core/deepFreeze'
 import { jsonEqual } from '../core/mergePatch'
 import { idPath, trieDelete, trieGet, trieSet, type Trie, type TriePath } from '../core/trie'
+import { extendSyncedReducer, initialSliceState, type SliceState } from './existingSlice'
+import type { ExistingSliceOptions, LocalFields, RecordOf, ServerLoadActions } from './sliceOptions'
 
-/** Options of {@link createSyncedEntity}. */
-export interface SyncedEntityOptions<TRecord> {
+/**
+ * Options of {@link createSyncedEntity}. `TLocal` and `TReducers` are inferred from `initialState` and
+ * `reducers` (see {@link ExistingSliceOptions}).
+ */
+export interface SyncedEntityOptions<
+  TRecord,
+  TLocal = NoFields,
+  TReducers extends SliceCaseReducers<SyncedSliceState<TRecord, TLocal>> = never,
+  TName extends string = string,
+>
+  extends ExistingSliceOptions<TRecord, TLocal, SyncedSliceState<TRecord, TLocal>, TReducers> {
   /** The slice name: mount the reducer under it. Also the remote collection (`/todos`). */
-  name: string
+  name: TName
   /**
    * Reads a record's id. Ids are made on the client (for example `crypto.randomUUID()`), so a new
    * record needs no id remapping when the server confirms it; with `serverIds` the server's id replaces it.
@@ -91,6 +105,19 @@ export interface ServerIdsOption {
   readonly '~rtkOfflineServerIds': true
 }
 
+/** A synced entity slice's whole state: its synced records and, when it has some, its local fields. */
+export type SyncedSliceState<TRecord, TLocal> = [keyof TLocal] extends [never] ? SyncedEntityState<TRecord> : SyncedEntityState<TRecord> & TLocal
+
+/** No local fields, no local actions. */
+export type NoFields = Record<never, never>
+
+/** The action creators of local reducers, as createSlice makes them; none when there are no reducers. */
+// `SliceCaseReducers<any>`: the constraint RTK's CaseReducerActions itself puts on the reducers.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LocalActions<TReducers extends SliceCaseReducers<any>, TName extends string> = string extends keyof TReducers
+  ? NoFields
+  : CaseReducerActions<TReducers, TName>
+
 /** A change in the optimistic view waiting for the server, kept for replay. */
 export interface PendingChange extends Change {
   seq: number
@@ -144,7 +171,7 @@ export interface EntityActionMeta {
 type EntityAction<TPayload> = PayloadAction<TPayload, string, EntityActionMeta>
 
 /** The action creators of a synced entity. Each record touched becomes one operation. */
-export interface SyncedEntityActions<TRecord> {
+export interface SyncedEntityActions<TRecord> extends ServerLoadActions<TRecord> {
   /** Creates a record (its id is made by the app). */
   added(record: TRecord): EntityAction<TRecord>
   addedMany(records: readonly TRecord[]): EntityAction<readonly TRecord[]>
@@ -153,6 +180,13 @@ export interface SyncedEntityActions<TRecord> {
   updatedMany(updates: readonly RecordUpdate<TRecord>[]): EntityAction<readonly RecordUpdate<TRecord>[]>
   removed(id: EntityId): EntityAction<EntityId>
   removedMany(ids: readonly EntityId[]): EntityAction<readonly EntityId[]>
+  /**
+   * Creates the record when the view does not have it, otherwise updates the fields it brings that differ
+   * (a shallow merge, as the adapter's `upsertOne`: fields it leaves out stay). Nothing is queued when no
+   * field differs.
+   */
+  upserted(record: TRecord): EntityAction<TRecord>
+  upsertedMany(records: readonly TRecord[]): EntityAction<readonly TRecord[]>
 }
 
 /**
@@ -209,12 +243,16 @@ export interface SyncedEntityLike {
   readonly '~rtkOffline': EntityInternals
 }
 
-/** What {@link createSyncedEntity} returns. */
-export interface SyncedEntity<TRecord> extends SyncedEntityLike {
-  readonly reducer: Reducer<SyncedEntityState<TRecord>>
-  readonly actions: SyncedEntityActions<TRecord>
+/**
+ * What {@link createSyncedEntity} returns. `TLocal` are the slice's local fields, `TLocalActions` the
+ * action creators of its local reducers.
+ */
+export interface SyncedEntity<TRecord, TLocal = NoFields, TLocalActions = NoFields> extends SyncedEntityLike {
+  readonly reducer: Reducer<SyncedSliceState<TRecord, TLocal>>
+  readonly actions: SyncedEntityActions<TRecord> & TLocalActions
   /** Selectors of the optimistic view, from the root state (the slice mounted under its name). */
-  readonly selectors: EntitySelectors<TRecord, Record<string, unknown>, EntityId>
+  // The root state as `object`: a store's state type that holds an interface (redux-persist's `_persist`) has no index signature.
+  readonly selectors: EntitySelectors<TRecord, object, EntityId>
 }
 
 /** What applying stamps reads and changes of an entity slice: a draft, or a copy-on-write view of a frozen state. */
@@ -242,7 +280,29 @@ const defaultSelectId = (record: unknown): EntityId => (record as { id: EntityId
  * const todos = createSyncedEntity<Todo>({ name: 'todos' })
  * store.dispatch(todos.actions.added({ id: crypto.randomUUID(), title: 'Buy milk', done: false }))
  * ```
+ *
+ * From an existing `createSlice` + `createEntityAdapter`: give its `initialState` (the record type, local
+ * fields and local actions are then inferred, as createSlice infers them), `sortComparer`, `reducers` and
+ * `extraReducers` for local fields (docs/existing-slices.md).
+ * @example
+ * ```ts
+ * const todos = createSyncedEntity({
+ *   name: 'todos',
+ *   initialState: todosAdapter.getInitialState({ filter: 'all' as Filter }),
+ *   sortComparer: (a, b) => a.title.localeCompare(b.title),
+ *   reducers: { filterChanged: (state, action: PayloadAction<Filter>) => { state.filter = action.payload } },
+ * })
+ * ```
  */
+export function createSyncedEntity<
+  TState extends EntityState<unknown, EntityId>,
+  TName extends string,
+  // No default: one would stand in for the reducers' own types while their parameters are typed.
+  TReducers extends SliceCaseReducers<SyncedSliceState<RecordOf<TState>, LocalFields<TState>>>,
+>(
+  options: SyncedEntityOptions<RecordOf<TState>, LocalFields<TState>, TReducers, TName> & { initialState: TState },
+): SyncedEntity<RecordOf<TState>, LocalFields<TState>, LocalActions<TReducers, TName>>
+export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord>): SyncedEntity<TRecord>
 export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord>): SyncedEntity<TRecord> {
   // Programmer errors, checked in development only (as RTK checks its options): a production build
   // (NODE_ENV=production) drops these checks and their messages.
@@ -260,8 +320,9 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
   type State = SyncedEntityState<Rec>
   const selectId = (options.selectId ?? defaultSelectId) as unknown as (record: Rec) => EntityId
   const versionField = options.versionField ?? 'version'
-  const adapter = createEntityAdapter<Rec, EntityId>({ selectId })
-  const initialState: State = adapter.getInitialState({ pending: {} })
+  const sortComparer = (options.sortComparer ?? false) as ((a: Rec, b: Rec) => number) | false
+  const adapter = createEntityAdapter<Rec, EntityId>({ selectId, sortComparer })
+  const initialState = initialSliceState(name, adapter, options.initialState) as State
 
   /**
    * Durability invariant 3 (confirmed state never moves backwards): a record older than the confirmed
@@ -578,13 +639,15 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       updatedMany: { reducer: applyStamps, prepare: (updates: readonly RecordUpdate<TRecord>[]) => prepare(updates) },
       removed: { reducer: applyStamps, prepare: (id: EntityId) => prepare(id) },
       removedMany: { reducer: applyStamps, prepare: (ids: readonly EntityId[]) => prepare(ids) },
+      upserted: { reducer: applyStamps, prepare: (record: TRecord) => prepare(record) },
+      upsertedMany: { reducer: applyStamps, prepare: (records: readonly TRecord[]) => prepare(records) },
     },
     extraReducers: (builder) => {
       builder.addCase(opsSettled, (state, action) => {
         const target = draftTarget(state)
         for (const result of action.payload.results) settleOn(target, result)
       })
-      builder.addCase(userSwitched, () => adapter.getInitialState({ pending: {} }))
+      builder.addCase(userSwitched, () => initialState)
       builder.addCase(pulledPage, (state, { payload }) => {
         if (payload.entity !== name) return
         for (const { id, record } of payload.changes) {
@@ -674,15 +737,20 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
     remap: null,
   }
 
+  // The existing slice's parts (local fields and reducers, sort order, loads): existingSlice.ts.
+  const extended = extendSyncedReducer(reducer as Reducer<SliceState>, {
+    name,
+    selectId,
+    initialState,
+    sortComparer,
+    reducers: options.reducers as SliceCaseReducers<SliceState> | undefined,
+    extraReducers: options.extraReducers as ((builder: ActionReducerMapBuilder<SliceState>) => void) | undefined,
+  })
   return {
     name,
-    reducer: reducer as unknown as Reducer<SyncedEntityState<TRecord>>,
-    actions: slice.actions as unknown as SyncedEntityActions<TRecord>,
-    selectors: adapter.getSelectors(selectState as (root: Record<string, unknown>) => State) as unknown as EntitySelectors<
-      TRecord,
-      Record<string, unknown>,
-      EntityId
-    >,
+    reducer: extended.reducer as unknown as Reducer<SyncedEntityState<TRecord>>,
+    actions: { ...slice.actions, ...extended.actions } as unknown as SyncedEntityActions<TRecord>,
+    selectors: adapter.getSelectors(selectState as (root: object) => State) as unknown as EntitySelectors<TRecord, object, EntityId>,
     '~rtkOffline': internals,
   }
 }

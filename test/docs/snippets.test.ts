@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
  * `<!-- snippet: path -->` means the block is the whole file; `<!-- excerpt: path -->` means it is a run
  * of whole lines of that file, for a page that shows one part of a longer example.
  */
-const guides = ['getting-started', 'node-and-tests', 'react-native', 'ssr', 'backend-contract', 'troubleshooting', 'from-redux-offline', 'events', 'server-ids']
+const guides = ['getting-started', 'node-and-tests', 'react-native', 'ssr', 'backend-contract', 'troubleshooting', 'existing-slices', 'redux-persist', 'from-redux-offline', 'events', 'server-ids']
 
 const root = new URL('../../', import.meta.url)
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8')
@@ -37,6 +37,35 @@ function blocksOf(markdown: string): Block[] {
   return blocks
 }
 
+/** A marked block's code is the file it names (snippet) or whole lines of it (excerpt). */
+function expectMatchesFile(block: Block, where: string): void {
+  const { kind, path } = block.marker!
+  expect(path.startsWith('examples/docs/'), where).toBe(true)
+  expect(existsSync(new URL(path, root)), `${where}: ${path} exists`).toBe(true)
+  const file = read(path)
+  if (kind === 'snippet') expect(block.code, where).toBe(file)
+  else expect(`\n${file}`.includes(`\n${block.code}`), `${where}: whole lines of ${path}`).toBe(true)
+}
+
+describe('README.md', () => {
+  const readme = read('README.md')
+
+  it('shows in "Adopting rtk-offline" only TypeScript that is a type-checked file under examples/docs/, one block per path at least', () => {
+    const start = readme.indexOf('## Adopting rtk-offline')
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
+    const blocks = blocksOf(section)
+    expect(blocks.length).toBeGreaterThanOrEqual(2)
+    for (const block of blocks) {
+      expect(block.marker, `README "Adopting" block ${block.line}: put <!-- snippet: examples/docs/… --> before it`).not.toBeNull()
+      expectMatchesFile(block, `README "Adopting" block ${block.line}`)
+    }
+  })
+
+  it('matches every marked block elsewhere to its file', () => {
+    for (const block of blocksOf(readme)) if (block.marker) expectMatchesFile(block, `README.md line ${block.line}`)
+  })
+})
+
 describe.each(guides)('docs/%s.md', (page) => {
   const markdown = read(`docs/${page}.md`)
 
@@ -48,12 +77,7 @@ describe.each(guides)('docs/%s.md', (page) => {
     for (const block of blocksOf(markdown)) {
       const where = `docs/${page}.md line ${block.line}`
       expect(block.marker, `${where}: put <!-- snippet: examples/docs/… --> before the block`).not.toBeNull()
-      const { kind, path } = block.marker!
-      expect(path.startsWith('examples/docs/'), where).toBe(true)
-      expect(existsSync(new URL(path, root)), `${where}: ${path} exists`).toBe(true)
-      const file = read(path)
-      if (kind === 'snippet') expect(block.code, where).toBe(file)
-      else expect(`\n${file}`.includes(`\n${block.code}`), `${where}: whole lines of ${path}`).toBe(true)
+      expectMatchesFile(block, where)
     }
   })
 })

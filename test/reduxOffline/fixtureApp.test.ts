@@ -74,7 +74,9 @@ describe('docs/from-redux-offline.md', () => {
   it("shows the example app's store change as a diff of before/store.ts to after/store.ts, whole", () => {
     const side = (keep: string) => diff.filter((line) => line[0] === ' ' || line[0] === keep).map((line) => `${line.slice(1)}\n`).join('')
     expect(side('-')).toBe(read('examples/redux-offline-app/before/store.ts'))
-    expect(side('+')).toBe(read('examples/redux-offline-app/after/store.ts'))
+    // The app keeps the redux-persist 4 it had (as 'redux-persist'); this repository installs that version
+    // as 'redux-persist-v4', its own being 6 (examples/redux-offline-app/reduxPersistV4.d.ts).
+    expect(side('+')).toBe(read('examples/redux-offline-app/after/store.ts').replace("from 'redux-persist-v4'", "from 'redux-persist'"))
   })
 
   it('counts the lines it says the move changed', () => {

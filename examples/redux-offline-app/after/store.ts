@@ -4,7 +4,7 @@ import { configureStore, type StoreEnhancer } from '@reduxjs/toolkit'
 import { createOfflineSync, type NetworkStatus } from 'rtk-offline'
 import { createPersistence } from 'rtk-offline/persist'
 import { createReduxOffline, importReduxOfflineOutbox } from 'rtk-offline/redux-offline'
-import { autoRehydrate, persistStore, type PersistorConfig } from 'redux-persist'
+import { autoRehydrate, persistStore, type PersistorConfig } from 'redux-persist-v4'
 import type { AsyncStorageLike } from '../asyncStorage'
 import { todosReducer } from '../todos'
 
