@@ -131,7 +131,9 @@ describe('the chaos convergence suite', () => {
       // for itself: stuck); seed 136 creates a deleted record again for client-wins, under a new server id;
       // in seeds 813 and 879 the remap of such a record also rewrote a reference the server had confirmed
       // (diverged: the view said the new id, the server the old one).
-      for (const seed of [85, 136, 279, 813, 879]) {
+      // Seeds 2021 and 2326 re-create a record deleted on the server ("keep mine"): it gets a new server id,
+      // and its edits are on that record (the oracle looked for them under the old id only).
+      for (const seed of [85, 136, 279, 813, 879, 2021, 2326]) {
         const result = await runScenario(seed, DEFAULT_FEATURES)
         expect(result.serverIds).toBe(true)
         if (result.findings.length > 0) failures.push(`seed ${seed}: ${result.findings.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`)

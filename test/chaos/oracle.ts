@@ -53,6 +53,10 @@ export function checkLost(ledger: Ledger, backend: ReferenceBackend, clients: re
     const recordId = serverIdOf(entry.recordId)
     const record = backend.records(entry.scope).get(recordId)
     if (record && `t_${entry.token}` in record) continue
+    // A record deleted on the server and created again by a conflict's resolution ("keep mine") gets a new
+    // server id where the server assigns them: its edits are on that record. A token is one edit's own,
+    // so finding it on any record of the scope means the edit is there.
+    if (backend.assignIds && [...backend.records(entry.scope).values()].some((other) => `t_${entry.token}` in other)) continue
     if (entry.superseded !== null) continue
     if (ledger.deletedLater(entry, serverIdOf)) continue
     if (backend.deletedSince(entry.scope, recordId, entry.tick)) continue

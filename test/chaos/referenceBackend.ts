@@ -84,7 +84,7 @@ export class ReferenceBackend {
   constructor(
     private readonly now: () => number,
     private readonly tick: () => number,
-    private readonly assignIds = false,
+    readonly assignIds = false,
   ) {}
 
   /** Server-assigned ids: the server id a record created under this temporary id got, or the id itself. */
