@@ -37,7 +37,10 @@ export function settleOutcomes(
     switch (outcome.type) {
       case 'ok':
         answered = true
-        return { ...where, type: 'confirmed', record: outcome.record ?? null }
+        // A create sent before may be answered from the server's stored answer (see Settlement's `replayed`).
+        return op.kind === 'create' && op.attempts > 0
+          ? { ...where, type: 'confirmed', record: outcome.record ?? null, replayed: true }
+          : { ...where, type: 'confirmed', record: outcome.record ?? null }
       case 'conflict':
         answered = true
         return context.conflictOf(op, outcome.remote)

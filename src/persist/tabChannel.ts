@@ -13,6 +13,7 @@ import {
   pullFailed,
   pullNow,
   pullStarted,
+  pullStartedOver,
   resolveConflict,
   resume,
   retryFailed,
@@ -40,6 +41,7 @@ const isShared = isAnyOf(
   resume,
   pullNow,
   pullStarted,
+  pullStartedOver,
   pulledPage,
   pullFailed,
 )

@@ -61,6 +61,11 @@ export type Settlement = { seq: number; opId: string; entity: string; recordId: 
        * operation had `localId` as its record id). Every slice moves the record to `recordId` first.
        */
       localId?: EntityId
+      /**
+       * The answer to a create sent before (its first answer lost): it may be the server's stored answer
+       * given again, which shows the record as it was then, not now (see the pull handler's start-over).
+       */
+      replayed?: true
     }
   | {
       type: 'conflict'
@@ -240,6 +245,11 @@ export const pullNow = /* @__PURE__ */ createAction(`${prefix}/pullRequested`, (
 }))
 /** Internal events of the pull loop. */
 export const pullStarted = /* @__PURE__ */ createAction<{ entity: string; at: number }>(`${prefix}/pullStarted`)
+/**
+ * An entity's pull must read the whole feed again from its start (`PullProgress.resyncing`): the server
+ * no longer knows the cursor (410), or a create's answer may be a stored one given again.
+ */
+export const pullStartedOver = /* @__PURE__ */ createAction<{ entity: string }>(`${prefix}/pullStartedOver`)
 /** A page of remote changes, applied and its cursor stored in the same step: a failure never skips data. */
 export const pulledPage = /* @__PURE__ */ createAction<{
   entity: string
@@ -247,7 +257,7 @@ export const pulledPage = /* @__PURE__ */ createAction<{
   cursor: string | null
   hasMore: boolean
   at: number
-  /** Set when the page starts (true) or ends (false) a start-over after a 410: `PullProgress.resyncing`. */
+  /** Set when the page ends a start-over (false), or when more of it follows (true): `PullProgress.resyncing`. */
   resyncing?: boolean
 }>(`${prefix}/pulledPage`)
 /** A pull failed; `auth` when it was refused for credentials (401, 403): sending and pulling then wait for them. */

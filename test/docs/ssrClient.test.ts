@@ -10,11 +10,14 @@ afterAll(() => {
 
 it('hydrates in the browser on the records the server rendered, then syncs changes against their versions', async () => {
   const requests: Array<{ method: string; url: string; ifMatch: string | null }> = []
+  // The server's note as the database holds it; a pull without a cursor lists every live record.
+  let stored = { id: 'a', text: 'From the database', version: 3 }
   vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
     const method = init.method ?? 'GET'
     requests.push({ method, url, ifMatch: new Headers(init.headers).get('If-Match') })
-    if (method === 'GET') return Response.json({ changes: [], cursor: '7', hasMore: false })
-    return Response.json({ id: 'a', text: 'Edited', version: 4 })
+    if (method === 'GET') return Response.json({ changes: url.includes('since=') ? [] : [{ id: 'a', record: stored }], cursor: '7', hasMore: false })
+    stored = { id: 'a', text: 'Edited', version: 4 }
+    return Response.json(stored)
   })
   const rendered = JSON.stringify({ notes: notesState([{ id: 'a', text: 'From the database', version: 3 }]) })
   const store = makeStore(JSON.parse(rendered))

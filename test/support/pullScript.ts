@@ -2,7 +2,8 @@ import type { PullPage, PullRequest } from '../../src'
 
 /**
  * A pull a test steers: every call is logged and waits until the test answers it (a page, or a thrown
- * error), or is answered at once with an empty page while `idle` is set.
+ * error), or is answered at once with an empty page while `idle` is set (at cursor `c0` when asked
+ * from none).
  */
 export function createPullScript() {
   const calls: PullRequest[] = []
@@ -10,7 +11,9 @@ export function createPullScript() {
   let idle = true
   const pull = (request: PullRequest): Promise<PullPage> => {
     calls.push(request)
-    if (idle) return Promise.resolve({ changes: [], cursor: request.cursor, hasMore: false })
+    // Nothing changed since the cursor; from no cursor, an empty feed (the contract: a pull without a
+    // cursor lists every live record, so its page must not claim records the test made are gone).
+    if (idle) return Promise.resolve({ changes: [], cursor: request.cursor ?? 'c0', hasMore: false })
     return new Promise<PullPage>((resolve, reject) => waiting.push({ request, resolve, reject }))
   }
   return {

@@ -10,6 +10,7 @@ import {
   pullFailed,
   pullNow,
   pullStarted,
+  pullStartedOver,
   rehydrated,
   resume,
   retryDue,
@@ -19,8 +20,9 @@ import { conflictOf } from '../shared/conflictSettlement'
 import { dependentsOf } from '../shared/pendingRecords'
 import { settlePulledAnswers, unansweredOf } from '../shared/pulledAnswers'
 import { pulledPageProblem } from '../shared/pulledPageProblem'
-import { startResync, sweptByResync, type Resync } from '../shared/resyncSweep'
+import { holdsConfirmed, startResync, sweptByResync, type Resync } from '../shared/resyncSweep'
 import { serialRun } from '../shared/serialRun'
+import { isRemoteAction } from '../../slices/remoteAction'
 import type { SyncEngine, SyncHandler } from '../syncHandler'
 import type { Settlement } from '../../slices/actions'
 import type { AuthHandler } from './auth'
@@ -103,6 +105,10 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
       // A start-over this run did not begin (a 410 before a reload, a run cut short) begins again from
       // the start of the feed: which records the cut-short one brought is not known.
       if (progress?.resyncing && resync === null) resync = startResync(engine, name)
+      // A pull from no cursor onto records this client already holds confirmed (restored without their
+      // cursor, loaded by the app, rendered on the server) reads the whole feed, which holds no tombstones:
+      // it is a start-over too, or a record deleted on the server meanwhile stays here for good.
+      else if (page === 0 && resync === null && progress?.cursor == null && holdsConfirmed(engine, name)) resync = startResync(engine, name)
       const cursor = resync !== null && resync.pages === 0 ? null : (progress?.cursor ?? null)
       const outer = engine.requests.signal
       const userId = engine.outbox().userId
@@ -137,7 +143,7 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
           // from the beginning, once; the first page has no cursor to be gone.
           if (info.status === 410 && cursor !== null) {
             resync = startResync(engine, name)
-            api.dispatch(pulledPage({ entity: name, changes: [], cursor: null, hasMore: true, at: config.now(), resyncing: true }))
+            api.dispatch(pullStartedOver({ entity: name }))
             continue
           }
           if (cause instanceof SyncAdapterError) config.onError(cause, { raisedBy: 'adapter' })
@@ -152,7 +158,7 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
           return
         }
         // The last page of a start-over ends it (the sweep below goes in the same turn).
-        const resyncing = resync && !result.hasMore ? false : undefined
+        const resyncing = resync ? result.hasMore : undefined
         api.dispatch(pulledPage({ entity: name, changes: result.changes, cursor: result.cursor, hasMore: result.hasMore, at: config.now(), resyncing }))
         if (resync) {
           resync.pages += 1
@@ -273,6 +279,24 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
     name: 'pull',
     request,
     listeners: [
+      {
+        // Durability invariant 3 (confirmed state never moves backwards), for a create's answer that may be
+        // the server's stored one given again: it shows the record as it was when first applied. A pull
+        // since may have brought the record's deletion under an id this client could not match yet (the
+        // server assigns ids), or before a crash took the note of it (`gone` is kept in memory): nothing
+        // left here says the record is gone, and the cursor is past its tombstone. So the entity's feed is
+        // read again from the start, and what it no longer lists goes (the start-over's sweep).
+        predicate: (action: UnknownAction) =>
+          opsSettled.match(action) && !isRemoteAction(action) && config.adapter.pull !== undefined && action.payload.results.some((result) => result.type === 'confirmed' && result.replayed),
+        effect: async (action) => {
+          if (!opsSettled.match(action)) return
+          const names = new Set<string>()
+          for (const result of action.payload.results)
+            if (result.type === 'confirmed' && result.replayed && pulledEntities.some(([name]) => name === result.entity)) names.add(result.entity)
+          for (const name of names) if (!engine.outbox().pull[name]?.resyncing) api.dispatch(pullStartedOver({ entity: name }))
+          if (names.size > 0) await request([...names])
+        },
+      },
       {
         predicate: (action: UnknownAction) =>
           pullNow.match(action) ||

@@ -36,6 +36,16 @@ function confirmedStates(engine: SyncEngine, entityName: string): Map<string, Co
   )
 }
 
+/** Whether the view holds a record the server confirmed (one with a confirmed state). */
+export function holdsConfirmed(engine: SyncEngine, entityName: string): boolean {
+  const state = engine.config.entities.get(entityName)!.selectState(engine.api.getState())
+  for (const id of state.ids) {
+    const pending = trieGet(state.pending, idPath(id))
+    if (!pending || pending.base) return true
+  }
+  return false
+}
+
 /** Starts watching a restarted pull of one entity. */
 export function startResync(engine: SyncEngine, entityName: string): Resync {
   return { before: confirmedStates(engine, entityName), seen: new Set(), pages: 0 }

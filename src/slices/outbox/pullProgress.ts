@@ -1,5 +1,5 @@
 import type { OutboxState, PullProgress } from '../outboxState'
-import { pulledPage, pullFailed, pullStarted } from '../actions'
+import { pulledPage, pullFailed, pullStarted, pullStartedOver } from '../actions'
 import { on, type OutboxConfig, type SyncCase } from './syncCase'
 
 /** An entity's pull progress, made when first needed. */
@@ -54,6 +54,12 @@ export function pullProgressCases(config: OutboxConfig): SyncCase[] {
       pull.nextAttemptAt = null
       pull.lastPulledAt = payload.at
       if (payload.resyncing !== undefined) pull.resyncing = payload.resyncing
+    }),
+    on(pullStartedOver, (state, { payload }) => {
+      if (!ownsEntity(payload.entity)) return
+      const pull = pullOf(state, payload.entity)
+      pull.cursor = null
+      pull.resyncing = true
     }),
     on(pullFailed, (state, { payload }) => {
       if (!ownsEntity(payload.entity)) return
