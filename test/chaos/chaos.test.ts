@@ -77,6 +77,20 @@ describe('the chaos harness', () => {
     expect(send('k2', { t_x: 1 }).status).toBe(200)
     expect(checkDup(backend).map((finding) => finding.detail)).toEqual([expect.stringContaining('edit x applied again')])
   })
+
+  it('where it assigns ids, counts a create sent again by the same client under a new key, not two clients keeping one deleted record', () => {
+    let tick = 0
+    const backend = new ReferenceBackend(() => 0, () => ++tick, true)
+    const create = (key: string, body: unknown) =>
+      backend.handle({ method: 'POST', path: '/todos', headers: new Headers({ Authorization: 'Bearer anon', 'Idempotency-Key': key }), body })
+    // c0 and c1 each keep their edits to the deleted shared-2 ("keep mine"): two records, no duplicate.
+    expect(create('c0-g1-op1', { id: 'shared-2', title: 'x', t_c0x1: 1 })).toMatchObject({ status: 201, body: { id: 's1' } })
+    expect(create('c1-g1-op1', { id: 'shared-2', title: 'y', t_c1x1: 1 })).toMatchObject({ status: 201, body: { id: 's2' } })
+    expect(checkDup(backend)).toEqual([])
+    // c0 creating shared-2 again under another key: the same record a second time.
+    expect(create('c0-g1-op2', { id: 'shared-2', title: 'x', t_c0x1: 1 })).toMatchObject({ status: 201, body: { id: 's3' } })
+    expect(checkDup(backend).map((finding) => finding.detail)).toEqual([expect.stringContaining('edit c0x1 applied again to anon/s3')])
+  })
 })
 
 describe('the chaos convergence suite', () => {

@@ -75,6 +75,8 @@ export class ReferenceBackend {
   private feedSeq = 0
   /** Server-assigned ids: the server id of each temporary id a create came with, by scope. */
   private readonly assigned = new Map<string, string>()
+  /** Server-assigned ids: each temporary id a create came with, by scope and sending client. */
+  private readonly createdBy = new Set<string>()
   private assignedCount = 0
   /** Stored answers handed back by pulls (confirmation by pull), for the figures. */
   answeredByPull = 0
@@ -234,11 +236,14 @@ export class ReferenceBackend {
       let recordId = body.id
       let dupTokens: string[] = []
       if (this.assignIds) {
-        const slot = `${scope}\u0000${body.id}`
-        // Created once already under that temporary id: the same record a second time.
-        if (this.assigned.has(slot)) dupTokens = tokensOf(body)
+        // The temporary id of a shared record another client deleted is its old id, the same on every client
+        // that keeps its edits ("keep mine"): each of them creates a record of its own (seeds 3764, 4624, 5095,
+        // 7668). Created once already by the same client under that temporary id: the same record a second time.
+        const slot = `${scope}\u0000${key?.split('-')[0] ?? ''}\u0000${body.id}`
+        if (this.createdBy.has(slot)) dupTokens = tokensOf(body)
+        this.createdBy.add(slot)
         recordId = `s${++this.assignedCount}`
-        this.assigned.set(slot, recordId)
+        this.assigned.set(`${scope}\u0000${body.id}`, recordId)
       }
       const current = records.get(recordId)
       if (current) return { status: 409, body: structuredClone(current) }
