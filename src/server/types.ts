@@ -73,6 +73,17 @@ export interface CollectionOptions {
    * and nothing is written.
    */
   schema?: StandardSchemaV1
+  /**
+   * Server-assigned ids (for client entities created with `serverIds: serverAssignedIds()`): a create
+   * stores the record under an id the server gives it, not the one it was sent with (the client's
+   * temporary id, which is not kept), and answers the record with that id. Ids are `'1'`, `'2'`, … per
+   * scope and collection (strings, increasing, skipping ids already held), taken in the write's
+   * transaction: a create sent again under its idempotency key answers the same id and takes none. A
+   * REST create may leave the body's `id` out. Updates and deletes name records by the server's id.
+   * @default false: records keep the ids clients made
+   * @example collections: { orders: { assignIds: true }, items: {} }
+   */
+  assignIds?: boolean
 }
 
 /** Options of {@link createSyncServer}. */
