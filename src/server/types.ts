@@ -181,7 +181,11 @@ export interface Operation {
   /** The idempotency key (the operation id); null for a REST write sent without `Idempotency-Key`. */
   key: string | null
   collection: string
-  /** The record id as sent (`1` and `'1'` name the same record). */
+  /**
+   * The record id as sent (`1` and `'1'` name the same record). For a create in a collection with
+   * `assignIds`, the client's temporary id (`''` for a REST create whose body had none): the server's id
+   * replaces it when the create is applied.
+   */
   recordId: string | number
   kind: OperationKind
   /** `create`: the whole record; `update`: a JSON merge patch; `delete`: null. */

@@ -14,13 +14,14 @@ import {
 import { createSyncServer, type SqlDriver } from '../../src/server'
 import { baseUrl, bearerAuth, onPostgres, op, openSecondDriver, useTestServer } from './support/testServer'
 
-/** An order's customer, when there is one, must be a string. */
+/** An order's customer, when there is one, must be a string; a customer "throw" makes the schema itself throw (a bug in it). */
 const orderSchema: StandardSchemaV1<Record<string, unknown>> = {
   '~standard': {
     version: 1,
     vendor: 'test',
     validate: (value) => {
       const { customer } = value as { customer?: unknown }
+      if (customer === 'throw') throw new Error('the schema broke')
       return customer === undefined || typeof customer === 'string'
         ? { value: value as Record<string, unknown> }
         : { issues: [{ message: 'customer must be a string', path: ['customer'] }] }
@@ -29,7 +30,8 @@ const orderSchema: StandardSchemaV1<Record<string, unknown>> = {
 }
 
 const collections = { orders: { assignIds: true, schema: orderSchema }, shipments: {} }
-const t = useTestServer('assign_ids', { now: () => 7, collections })
+const errors: unknown[] = []
+const t = useTestServer('assign_ids', { now: () => 7, collections, onError: (error) => errors.push(error) })
 const push = (operations: unknown[], token = 'alice') => t.json('POST', '/sync/push', { token, body: { clientId: 'c1', operations } })
 const order = (id: string, key: string, data: Record<string, unknown> = {}) => op(key, 'create', id, { id, customer: 'Ada', ...data }, null, 'orders')
 const idsOf = (body: { results: Array<{ record?: { id: unknown } }> }) => body.results.map((result) => result.record?.id)
@@ -108,6 +110,17 @@ describe('server-assigned ids (collections: { orders: { assignIds: true } })', (
     // A pull's `answered` hands back the stored answer, the assigned id included (confirmation by pull).
     const pulled = await t.json('POST', '/sync/pull', { body: { collection: 'orders', clientId: 'c1', unanswered: ['k4'] } })
     expect(pulled.body.answered).toEqual([{ id: 'k4', status: 201, record: expect.objectContaining({ id: '2' }) }])
+  })
+
+  it('gives back the ids of a batch whose set-based path failed, and numbers its creates one by one instead', async () => {
+    errors.length = 0
+    const { body } = await push([order('temp-a', 'k1'), order('temp-b', 'k2', { customer: 'throw' }), order('temp-c', 'k3')])
+    // The schema threw: the batch's savepoint (its ids included) was rolled back and each operation applied alone.
+    expect(errors).toHaveLength(2)
+    expect(body.results.map((result: { status: number }) => result.status)).toEqual([201, 503, 201])
+    expect(idsOf(body)).toEqual(['1', undefined, '2'])
+    expect(await counter('alice')).toBe('2')
+    expect(idsOf((await push([order('temp-b', 'k2')])).body)).toEqual(['3'])
   })
 
   it('skips ids held already, such as records made with client ids before the collection assigned ids', async () => {
