@@ -67,9 +67,10 @@ export function buildRestRoutes(config: ServerConfig) {
       const collection = collectionOf(c)
       const body = await readJson(c)
       const sent = isJsonObject(body) ? body.id : undefined
-      // Server-assigned ids: the body's id is the client's temporary one, not kept, and may be left out
-      // (the create then goes as one of id '', which the server's id replaces).
-      if (config.collections?.[collection]?.assignIds === true && sent === undefined && isJsonObject(body)) return write(c, 'create', '', { ...body, id: '' })
+      // Server-assigned ids: the body's id is the client's temporary one, not kept, and may be left out or
+      // null (the create then goes as one of id '', which the server's id replaces).
+      if (config.collections?.[collection]?.assignIds === true && (sent === undefined || sent === null) && isJsonObject(body))
+        return write(c, 'create', '', { ...body, id: '' })
       return write(c, 'create', checkRecordId(sent, 'The record\'s "id"'), body)
     },
 

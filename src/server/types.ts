@@ -79,7 +79,7 @@ export interface CollectionOptions {
    * temporary id, which is not kept), and answers the record with that id. Ids are `'1'`, `'2'`, … per
    * scope and collection (strings, increasing, skipping ids already held), taken in the write's
    * transaction: a create sent again under its idempotency key answers the same id and takes none. A
-   * REST create may leave the body's `id` out. Updates and deletes name records by the server's id.
+   * REST create may leave the body's `id` out (or null). Updates and deletes name records by the server's id.
    * @default false: records keep the ids clients made
    * @example collections: { orders: { assignIds: true }, items: {} }
    */

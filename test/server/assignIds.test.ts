@@ -70,6 +70,7 @@ describe('server-assigned ids (collections: { orders: { assignIds: true } })', (
 
   it('takes a REST create without an id in the body', async () => {
     expect(await t.json('POST', '/orders', { body: { customer: 'Ada' } })).toMatchObject({ status: 201, body: { id: '1', customer: 'Ada' } })
+    expect(await t.json('POST', '/orders', { body: { id: null, customer: 'Bo' } })).toMatchObject({ status: 201, body: { id: '2', customer: 'Bo' } })
     expect((await t.json('POST', '/shipments', { body: { orderId: '1' } })).status).toBe(400)
   })
 
