@@ -17,6 +17,9 @@ import { launchChromium, screenshot } from './browser'
  *     tab, and both tabs end equal to the server.
  *  6. A phone-sized window (390 px): nothing scrolls sideways, and a change the server refused is listed
  *     with buttons named after its row ("Retry Rope (20 m)").
+ *  7. Server-assigned ids: an order placed offline shows as not sent; online, the server numbers it and
+ *     the same row (its React key is the id it was placed with) shows "Order #1"; after a reload it is
+ *     still that one order.
  */
 
 let browser: Browser
@@ -100,6 +103,20 @@ async function editOnServer(label: string, changes: { name?: string; quantity?: 
 }
 
 const more = (name: string, p = page) => p.getByRole('button', { name: `More ${name}`, exact: true }).click()
+
+const orderRows = (p = page) => p.getByRole('list', { name: 'Orders', exact: true }).getByRole('listitem')
+/** The app's orders as "Order #n customer: quantity × item", in list order. */
+const ordersShown = (p = page) => orderRows(p).evaluateAll((rows) => rows.map((row) => row.querySelector('.row-name')?.textContent ?? ''))
+/** The server panel's orders as "#n customer: quantity vN". */
+const serverOrders = (p = page) =>
+  p.getByRole('list', { name: 'Server orders' }).getByRole('listitem').evaluateAll((rows) => rows.map((row) => row.querySelector(':scope > span')?.textContent ?? ''))
+
+async function placeOrder(customer: string, quantity: number, p = page): Promise<void> {
+  const form = p.getByRole('form', { name: 'New order' })
+  await form.getByLabel('Customer').fill(customer)
+  await form.getByLabel('Quantity').fill(String(quantity))
+  await form.getByRole('button', { name: 'Place order' }).click()
+}
 
 async function failNext(failure: string, options: { retryAfter?: number } = {}): Promise<void> {
   const form = page.getByRole('form', { name: 'Make requests fail' })
@@ -377,5 +394,36 @@ describe('the example app in Chromium', () => {
     await notSaved.getByRole('button', { name: 'Discard Rope (20 m)', exact: true }).click()
     await expect.poll(() => notSaved.count()).toBe(0)
     expect(await itemsShown()).toEqual(['Tarp × 2'])
+  })
+
+  it('7. shows an order made offline as not sent, then with the number the server gave it, and still one order after a reload', async () => {
+    await addItem('Rope (20 m)', 4)
+    await expect.poll(() => serverShown()).toEqual(['Rope (20 m) × 4 v1'])
+
+    await setOnline(false)
+    await placeOrder('Ada', 1)
+    await expect.poll(() => ordersShown()).toEqual(['Order (not sent yet) Ada: 1 × Rope (20 m)'])
+    expect(await orderRows().first().getByText('Pending', { exact: true }).isVisible()).toBe(true)
+    expect(await orderRows().first().getByRole('button', { name: 'Cancel the order of Ada', exact: true }).count()).toBe(1)
+    await expect.poll(() => bannerText()).toBe('Offline · 2 pending')
+    expect(await page.getByRole('list', { name: 'Server orders' }).count()).toBe(0)
+    // Marks the row's element: if its key changed with its id, React would mount a new one without the mark.
+    await orderRows().first().evaluate((row) => row.setAttribute('data-e2e-placed', 'offline'))
+    await screenshot(page, 'case7-1-order-not-sent')
+
+    await setOnline(true)
+    await expect.poll(() => bannerText(), { timeout: 10_000 }).toBe('')
+    await expect.poll(() => ordersShown()).toEqual(['Order #1 Ada: 1 × Rope (20 m)'])
+    expect(await orderRows().first().getAttribute('data-e2e-placed')).toBe('offline')
+    expect(await orderRows().first().getByText('Pending', { exact: true }).count()).toBe(0)
+    await expect.poll(() => serverOrders()).toEqual(['#1 Ada: 1 v1'])
+    expect((await requestLog()).filter((entry) => entry.startsWith('POST /orders'))).toEqual(['POST /orders → 201'])
+    await screenshot(page, 'case7-2-order-numbered')
+
+    await page.reload()
+    await page.getByRole('heading', { name: 'Field inventory' }).waitFor()
+    await expect.poll(() => ordersShown()).toEqual(['Order #1 Ada: 1 × Rope (20 m)'])
+    expect(await serverOrders()).toEqual(['#1 Ada: 1 v1'])
+    expect(await bannerText()).toBe('')
   })
 })

@@ -14,6 +14,8 @@ import { launchChromium, screenshot } from './browser'
  *  3. A conflict between the two windows: both change the same item's quantity offline, each its own
  *     way; the second to send gets the conflict dialog, and its choice reaches the server and the first
  *     window.
+ *  4. Server-assigned ids: two windows each place an order offline; online, the server numbers them #1
+ *     and #2 in the order they arrive, and both windows show the same two orders under those numbers.
  */
 
 let browser: Browser
@@ -76,6 +78,23 @@ async function addItem(p: Page, name: string, quantity: number): Promise<void> {
   await form.getByLabel('Name').fill(name)
   await form.getByLabel('Quantity').fill(String(quantity))
   await form.getByRole('button', { name: 'Add item' }).click()
+}
+
+/** The window's orders as "Order #n customer: quantity × item", sorted. */
+const ordersShown = (p: Page) =>
+  p
+    .getByRole('list', { name: 'Orders', exact: true })
+    .getByRole('listitem')
+    .evaluateAll((rows) => rows.map((row) => row.querySelector('.row-name')?.textContent ?? ''))
+    .then((orders) => orders.sort())
+
+/** `item` is its option's label, e.g. "Tarp (10 in stock)". */
+async function placeOrder(p: Page, item: string, customer: string, quantity: number): Promise<void> {
+  const form = p.getByRole('form', { name: 'New order' })
+  await form.getByLabel('Item').selectOption({ label: item })
+  await form.getByLabel('Customer').fill(customer)
+  await form.getByLabel('Quantity').fill(String(quantity))
+  await form.getByRole('button', { name: 'Place order' }).click()
 }
 
 const more = (p: Page, name: string) => p.getByRole('button', { name: `More ${name}`, exact: true }).click()
@@ -141,5 +160,31 @@ describe('the example app on the sync server, in Chromium', () => {
     await expect.poll(() => serverItems()).toEqual(['Lantern × 5'])
     await expect.poll(() => itemsShown(laptop), { timeout: 10_000 }).toEqual(['Lantern × 5'])
     expect(await itemsShown(phone)).toEqual(['Lantern × 5'])
+  })
+
+  it('4. numbers the orders two windows placed offline #1 and #2, and both windows show them so', async () => {
+    const laptop = await openWindow()
+    await addItem(laptop, 'Tarp', 10)
+    await addItem(laptop, 'Rope', 5)
+    const phone = await openWindow()
+    await expect.poll(() => itemsShown(phone), { timeout: 10_000 }).toEqual(['Rope × 5', 'Tarp × 10'])
+
+    // Each window orders another item, so the stock changes do not conflict.
+    await setOnline(laptop, false)
+    await setOnline(phone, false)
+    await placeOrder(laptop, 'Tarp (10 in stock)', 'Ada', 2)
+    await placeOrder(phone, 'Rope (5 in stock)', 'Bo', 3)
+    expect(await ordersShown(laptop)).toEqual(['Order (not sent yet) Ada: 2 × Tarp'])
+    expect(await ordersShown(phone)).toEqual(['Order (not sent yet) Bo: 3 × Rope'])
+
+    await setOnline(laptop, true)
+    await expect.poll(() => ordersShown(laptop), { timeout: 10_000 }).toEqual(['Order #1 Ada: 2 × Tarp'])
+    await setOnline(phone, true)
+    const both = ['Order #1 Ada: 2 × Tarp', 'Order #2 Bo: 3 × Rope']
+    await expect.poll(() => ordersShown(phone), { timeout: 10_000 }).toEqual(both)
+    await expect.poll(() => ordersShown(laptop), { timeout: 10_000 }).toEqual(both)
+    const state = (await (await fetch(new URL('/__demo/state', inject('serverAppUrl')))).json()) as { records: { orders: Array<{ id: string; customer: string }> } }
+    expect(state.records.orders.map((order) => `${order.id} ${order.customer}`)).toEqual(['1 Ada', '2 Bo'])
+    await screenshot(phone, 'server4-numbered-orders')
   })
 })

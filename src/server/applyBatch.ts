@@ -1,4 +1,5 @@
 import type { ApplyContext } from './applyOperation'
+import { assignsId, returnUnused, takeIds, withAssignedId, type TakenIds } from './assignedIds'
 import { takeSequences } from './changeFeed'
 import { SyncServerError } from './errors'
 import { hashOperation } from './operation'
@@ -39,7 +40,9 @@ interface ClaimedKey {
  * 1. Claims every key of the batch in one `INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING`; the
  *    keys another transaction claimed before are read in one SELECT and answered as replays (the stored
  *    result, or 422 `idempotency-mismatch`), writing nothing.
- * 2. Reads every record the batch touches in one SELECT.
+ * 2. Reads every record the batch touches in one SELECT. For the creates of collections with
+ *    `assignIds`, takes as many ids per collection as there are such creates (takeIds: two statements
+ *    when no id is held already), handed out in the order of the creates in 3.
  * 3. Decides the operations in order in memory with the rules of {@link decideWrite}, each seeing the
  *    records as the operations before it left them. A key repeated in the batch answers its first
  *    decided result (or a mismatch); a refusal that writes nothing (400, 422 schema) leaves its key
@@ -47,7 +50,8 @@ interface ClaimedKey {
  * 4. Takes the changes' sequences in one update of the scope's row (consecutive, in operation order),
  *    writes each changed record's final row in one upsert (its sequence is its latest change's, a
  *    new row is born at its first), stores the decided results in one UPDATE, gives back the claims no
- *    operation decided in one DELETE, and records the client's last decided operation once.
+ *    operation decided in one DELETE, and records the client's last decided operation once. Ids taken
+ *    in 2 and not used (a replayed key, a refusal) are given back with one UPDATE of their counter.
  *
  * The change feed reads as if the operations had been applied one by one: a record changed several
  * times shows once, at its latest change, which is what a pull after the batch would have shown anyway.
@@ -83,14 +87,22 @@ export async function applyBatch(tx: SqlTransaction, context: ApplyContext, plan
     }
   }
 
-  // 2. The records the operations that may write touch, as stored.
+  // 2. The records the operations that may write touch, as stored; ids for the creates that may need one.
   const records = new Map<string, TouchedRecord>()
   const recordKey = (collection: string, id: string) => `${collection}\u0000${id}`
   const toWrite = operations.filter((operation) => operation.key === null || claimed.has(operation.key))
-  for (const { collection, recordId } of toWrite) {
-    const id = String(recordId)
-    records.set(recordKey(collection, id), { collection, id, row: undefined, idValue: undefined, firstChange: 0, lastChange: 0 })
+  const assigning = new Map<string, number>()
+  for (const operation of toWrite) {
+    if (assignsId(context.collections, operation)) {
+      assigning.set(operation.collection, (assigning.get(operation.collection) ?? 0) + 1)
+      continue
+    }
+    const id = String(operation.recordId)
+    records.set(recordKey(operation.collection, id), { collection: operation.collection, id, row: undefined, idValue: undefined, firstChange: 0, lastChange: 0 })
   }
+  // At most one id per such create (a repeated key or a refusal uses none); what is left is given back in 4.
+  const ids = new Map<string, TakenIds>()
+  for (const [collection, count] of assigning) ids.set(collection, await takeIds(tx, scope, collection, count))
   if (records.size > 0) {
     const touched = [...records.values()]
     const { rows } = await tx.query<{ collection: string; id: string; id_value: unknown; data: JsonObject | null; version: number }>(
@@ -116,9 +128,9 @@ export async function applyBatch(tx: SqlTransaction, context: ApplyContext, plan
       results.push(plan.refused)
       continue
     }
-    const { operation } = plan
-    const { key } = operation
-    const hash = hashes.get(operation)!
+    const { operation: sent } = plan
+    const { key } = sent
+    const hash = hashes.get(sent)!
     const claim = key === null ? undefined : claimed.get(key)
     if (key !== null && !claim) {
       // Claimed by an earlier transaction: a replay, answered from its row (a 500 for a row without result rejects: see above).
@@ -130,13 +142,26 @@ export async function applyBatch(tx: SqlTransaction, context: ApplyContext, plan
       results.push(replayOrMismatch(key!, hash, { request_hash: claim.decided.hash, result: claim.decided.result }))
       continue
     }
+    let operation = sent
+    const taken = assignsId(context.collections, sent) ? ids.get(sent.collection)! : undefined
+    if (taken) {
+      // The next free id (no row, not even a tombstone), in the order of the creates.
+      const id = taken.ids[taken.used++]!
+      operation = withAssignedId(sent, id)
+      records.set(recordKey(operation.collection, id), { collection: operation.collection, id, row: undefined, idValue: undefined, firstChange: 0, lastChange: 0 })
+    }
     const record = records.get(recordKey(operation.collection, String(operation.recordId)))!
     let decision
     try {
       decision = await decideWrite(context, operation, record.row, now)
     } catch (error) {
-      // A refusal that writes nothing (422 schema): the key stays open, its claim is given back below.
+      // A refusal that writes nothing (422 schema): the key stays open, its claim is given back below,
+      // and its id goes to the next create.
       if (error instanceof SyncServerError && error.status < 500) {
+        if (taken) {
+          taken.used -= 1
+          records.delete(recordKey(operation.collection, String(operation.recordId)))
+        }
         results.push(refusalResult(error))
         continue
       }
@@ -159,6 +184,7 @@ export async function applyBatch(tx: SqlTransaction, context: ApplyContext, plan
   }
 
   // 4. Write what the batch decided.
+  for (const taken of ids.values()) await returnUnused(tx, scope, taken)
   if (changes > 0) {
     const first = await takeSequences(tx, scope, changes)
     const rows = [...records.values()]

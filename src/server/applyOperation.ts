@@ -1,3 +1,4 @@
+import { assignsId, takeIds, withAssignedId } from './assignedIds'
 import { nextSequence } from './changeFeed'
 import { SyncServerError } from './errors'
 import { hashOperation } from './operation'
@@ -35,6 +36,9 @@ export interface Applied {
  * - Decided outcomes are stored under the key (2xx, and the refusals 404, 409, 412 that a replay must
  *   repeat); a bad operation (400, 422 schema) is answered and nothing is written, key included.
  * - Anything unexpected rolls the savepoint back and is rethrown: the caller answers 5xx (retry).
+ * - A create in a collection with `assignIds` takes the next id of its scope and collection (takeIds)
+ *   in the same savepoint, so the id is stored in the result a replay answers, and given back when the
+ *   create is refused.
  *
  * The key is claimed first (`INSERT … ON CONFLICT DO NOTHING`): a concurrent request with the same
  * key waits on that row until this transaction ends, then sees the stored result instead of applying
@@ -86,18 +90,28 @@ async function replay(tx: SqlTransaction, scope: string, key: string, hash: stri
   return replayResult(key, hash, rows[0])
 }
 
-async function write(tx: SqlTransaction, context: ApplyContext, operation: Operation): Promise<OperationResult> {
+async function write(tx: SqlTransaction, context: ApplyContext, sent: Operation): Promise<OperationResult> {
   const { scope } = context
-  const { collection } = operation
+  const { collection } = sent
+  let operation = sent
+  let stored: StoredRecord | undefined
+  if (assignsId(context.collections, sent)) {
+    // A server-assigned id is free by construction (no row, not even a tombstone): nothing to read. A
+    // refusal below rolls the savepoint back, and the id with it.
+    const { ids } = await takeIds(tx, scope, collection, 1)
+    operation = withAssignedId(sent, ids[0]!)
+  } else {
+    // The caller holds the scope's feed lock (runWrites → lockScope), so writers of a scope take turns
+    // and the record read here is the latest committed one; a change takes its sequence as it is written.
+    const { rows } = await tx.query<StoredRecord>('SELECT data, version FROM rtk_offline_records WHERE scope = $1 AND collection = $2 AND id = $3', [
+      scope,
+      collection,
+      String(sent.recordId),
+    ])
+    stored = rows[0]
+  }
   const id = String(operation.recordId)
-  // The caller holds the scope's feed lock (runWrites → lockScope), so writers of a scope take turns
-  // and the record read here is the latest committed one; a change takes its sequence as it is written.
-  const { rows } = await tx.query<StoredRecord>('SELECT data, version FROM rtk_offline_records WHERE scope = $1 AND collection = $2 AND id = $3', [
-    scope,
-    collection,
-    id,
-  ])
-  const { result, next } = await decideWrite(context, operation, rows[0], context.now())
+  const { result, next } = await decideWrite(context, operation, stored, context.now())
   if (!next) return result
   const seq = await nextSequence(tx, scope)
   if (next.idValue !== undefined)

@@ -60,6 +60,21 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'server-assigned ids',
+    statements: [
+      `-- Collections with assignIds: the last id given to a create, per scope and collection. A create
+      -- takes the next one in its write's transaction (the row stays locked until it commits), so ids
+      -- are unique and increasing, and a replay of its key answers the stored id without taking one.
+      CREATE TABLE rtk_offline_ids (
+        scope text NOT NULL,
+        collection text NOT NULL,
+        last_id bigint NOT NULL,
+        PRIMARY KEY (scope, collection)
+      )`,
+    ],
+  },
 ]
 
 /** The key of the advisory lock that lets one instance migrate while the others wait. */
@@ -99,7 +114,7 @@ export async function migrate(db: SqlDriver): Promise<number[]> {
 }
 
 /** The server's tables (the migrations table aside). */
-const SYNC_TABLES = ['rtk_offline_scopes', 'rtk_offline_records', 'rtk_offline_idempotency', 'rtk_offline_clients']
+const SYNC_TABLES = ['rtk_offline_scopes', 'rtk_offline_records', 'rtk_offline_idempotency', 'rtk_offline_clients', 'rtk_offline_ids']
 
 /** Empties every table of the server (the schema stays): for tests and for resetting a development database. */
 export async function resetSyncTables(db: SqlDriver): Promise<void> {

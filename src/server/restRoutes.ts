@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { isJsonObject } from '../core/mergePatch'
 import { readFeedPage } from './changeFeed'
 import type { ServerConfig, ServerEnv } from './context'
 import { SyncServerBadRequestError, SyncServerError } from './errors'
@@ -63,10 +64,14 @@ export function buildRestRoutes(config: ServerConfig) {
     },
 
     async create(c: Context<ServerEnv>): Promise<Response> {
-      collectionOf(c)
+      const collection = collectionOf(c)
       const body = await readJson(c)
-      const id = checkRecordId((body as JsonObject | null)?.id, 'The record\'s "id"')
-      return write(c, 'create', id, body)
+      const sent = isJsonObject(body) ? body.id : undefined
+      // Server-assigned ids: the body's id is the client's temporary one, not kept, and may be left out or
+      // null (the create then goes as one of id '', which the server's id replaces).
+      if (config.collections?.[collection]?.assignIds === true && (sent === undefined || sent === null) && isJsonObject(body))
+        return write(c, 'create', '', { ...body, id: '' })
+      return write(c, 'create', checkRecordId(sent, 'The record\'s "id"'), body)
     },
 
     async update(c: Context<ServerEnv>): Promise<Response> {

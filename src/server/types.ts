@@ -73,6 +73,17 @@ export interface CollectionOptions {
    * and nothing is written.
    */
   schema?: StandardSchemaV1
+  /**
+   * Server-assigned ids (for client entities created with `serverIds: serverAssignedIds()`): a create
+   * stores the record under an id the server gives it, not the one it was sent with (the client's
+   * temporary id, which is not kept), and answers the record with that id. Ids are `'1'`, `'2'`, … per
+   * scope and collection (strings, increasing, skipping ids already held), taken in the write's
+   * transaction: a create sent again under its idempotency key answers the same id and takes none. A
+   * REST create may leave the body's `id` out (or null). Updates and deletes name records by the server's id.
+   * @default false: records keep the ids clients made
+   * @example collections: { orders: { assignIds: true }, items: {} }
+   */
+  assignIds?: boolean
 }
 
 /** Options of {@link createSyncServer}. */
@@ -170,7 +181,11 @@ export interface Operation {
   /** The idempotency key (the operation id); null for a REST write sent without `Idempotency-Key`. */
   key: string | null
   collection: string
-  /** The record id as sent (`1` and `'1'` name the same record). */
+  /**
+   * The record id as sent (`1` and `'1'` name the same record). For a create in a collection with
+   * `assignIds`, the client's temporary id (`''` for a REST create whose body had none): the server's id
+   * replaces it when the create is applied.
+   */
   recordId: string | number
   kind: OperationKind
   /** `create`: the whole record; `update`: a JSON merge patch; `delete`: null. */

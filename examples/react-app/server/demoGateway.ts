@@ -7,8 +7,8 @@ import { createPgliteDriver, createSyncServer, resetSyncTables, type SqlDriver, 
 import { demoScope, demoUserOf, someoneElseToken } from '../src/demoAuth'
 import type { DemoFailure, DemoRequest, DemoState, FailNextBody } from '../src/demoProtocol'
 
-/** The collections the app syncs; the server refuses any other name. */
-const collections = { items: {}, orders: {} }
+/** The collections the app syncs (the server refuses any other name); orders are numbered by the server. */
+const collections = { items: {}, orders: { assignIds: true } }
 
 /** Node's request and response, which @hono/node-server hands to every handler as `c.env`. */
 interface NodeBindings {

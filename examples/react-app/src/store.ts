@@ -1,5 +1,13 @@
 import { configureStore } from '@reduxjs/toolkit'
-import { createOfflineSync, createRestAdapter, createSyncedEntity, createSyncProtocolAdapter, mergeFields, syncEvents } from 'rtk-offline'
+import {
+  createOfflineSync,
+  createRestAdapter,
+  createSyncedEntity,
+  createSyncProtocolAdapter,
+  mergeFields,
+  serverAssignedIds,
+  syncEvents,
+} from 'rtk-offline'
 import { createPersistence } from 'rtk-offline/persist'
 import { backendMode } from './backend'
 import { deviceToken } from './demoAuth'
@@ -13,7 +21,12 @@ import { createAppNetwork } from './network'
  * a field changed on both sides (the quantity here and on the server) waits for you in the conflict dialog.
  */
 export const items = createSyncedEntity<Item>({ name: 'items', priority: 1, conflict: mergeFields({ fallback: 'manual' }) })
-export const orders = createSyncedEntity<Order>({ name: 'orders' })
+/**
+ * Orders are numbered by the server (#1, #2, …): an order placed here has a temporary id (a UUID) until
+ * the server confirms it, then moves to the server's number in one step (docs/server-ids.md). Its
+ * `itemId` names an item by the item's own id, which the app makes, so it needs no `references`.
+ */
+export const orders = createSyncedEntity<Order>({ name: 'orders', serverIds: serverAssignedIds() })
 
 export const network = createAppNetwork()
 

@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from 'react'
+import { useStore } from 'react-redux'
+import { selectLocalId } from 'rtk-offline'
 import { PendingBadge } from 'rtk-offline/react'
 import { useAppDispatch, useAppSelector } from '../hooks'
 import type { Order } from '../model'
-import { items, orders } from '../store'
+import { items, orders, type RootState } from '../store'
 import { Field } from './Field'
 
 function NewOrderForm() {
@@ -51,6 +53,14 @@ function NewOrderForm() {
   )
 }
 
+/**
+ * The server numbers orders: until it has confirmed one, the order has a temporary id of this device's
+ * and no number to show. A record the server has sent or confirmed has a version.
+ */
+function orderTitle(order: Order): string {
+  return order.version === undefined ? 'Order (not sent yet)' : `Order #${order.id}`
+}
+
 function OrderRow({ order }: { order: Order }) {
   const dispatch = useAppDispatch()
   const item = useAppSelector((state) => items.selectors.selectById(state, order.itemId))
@@ -58,7 +68,7 @@ function OrderRow({ order }: { order: Order }) {
   return (
     <li className="row">
       <span className="row-name">
-        {order.customer}: {order.quantity} × {itemName}
+        <span className="order-number">{orderTitle(order)}</span> {order.customer}: {order.quantity} × {itemName}
       </span>
       <PendingBadge entity="orders" id={order.id} className="badge" />
       <span className="row-actions">
@@ -80,6 +90,11 @@ function OrderRow({ order }: { order: Order }) {
 /** Orders take stock from items; cancelling puts it back. */
 export function OrdersPanel() {
   const all = useAppSelector(orders.selectors.selectAll)
+  const store = useStore<RootState>()
+  // Rows are keyed by the id an order was placed with here, which stays the same when the server's
+  // number replaces it (the move and the id pairs come in one action, so this render sees both): React
+  // keeps the row instead of mounting a new one. Orders placed elsewhere have only the server's id.
+  const keyOf = (id: string) => String(selectLocalId(store.getState(), 'orders', id) ?? id)
   return (
     <section className="panel" aria-labelledby="orders-heading">
       <h2 id="orders-heading">Orders</h2>
@@ -87,7 +102,7 @@ export function OrdersPanel() {
       {all.length > 0 && (
         <ul className="rows" aria-label="Orders">
           {all.map((order) => (
-            <OrderRow key={order.id} order={order} />
+            <OrderRow key={keyOf(order.id)} order={order} />
           ))}
         </ul>
       )}

@@ -262,7 +262,7 @@ export function ServerPanel() {
       <RecordList
         entity="orders"
         label="Orders"
-        describe={(record) => `${String(record.customer)}: ${String(record.quantity)}`}
+        describe={(record) => `#${String(record.id)} ${String(record.customer)}: ${String(record.quantity)}`}
         nameOf={(record) => `the order for ${String(record.customer)}`}
       />
       <h3>Requests</h3>
