@@ -262,8 +262,13 @@ function resolveOptions(options: MockBackendOptions | undefined): Config {
 function idAssigner(option: MockBackendOptions['assignIds'], store: ReturnType<typeof createDataStore>) {
   if (option === undefined || option === false) return undefined
   if (typeof option === 'function') return option
-  if (option !== true) throw new SyncSetupError("createMockBackend's `assignIds` takes true or a function (entity, record) => id; leave it out to keep the client's ids.")
-  return (entity: string): MockRecordId => {
+  const named = Array.isArray(option) ? new Set<unknown>(option) : null
+  if (option !== true && (!named || [...named].some((entity) => typeof entity !== 'string')))
+    throw new SyncSetupError(
+      "createMockBackend's `assignIds` takes true, a list of entity names (['orders']) or a function (entity, record) => id; leave it out to keep the client's ids.",
+    )
+  return (entity: string): MockRecordId | undefined => {
+    if (named && !named.has(entity)) return undefined
     // The next number after the live records, skipping any id held now or before (a deleted one stays taken).
     let next = store.live(entity).length + 1
     while (store.history(entity, String(next)).length > 0) next += 1

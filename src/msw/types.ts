@@ -96,12 +96,15 @@ export interface MockBackendOptions {
   /**
    * Server-assigned ids (for entities created with `serverIds`): `POST {baseUrl}/{entity}` stores the new
    * record under an id the backend gives it, not the one in the body, and answers it. `true` numbers
-   * each entity's records `'1'`, `'2'`, … (skipping ids in use); a function gives the id of each create,
-   * or undefined to keep the body's for that entity. A repeated `Idempotency-Key` gets the same id again.
+   * each entity's records `'1'`, `'2'`, … (skipping ids held now or before); a list of entity names
+   * numbers those only (as the reference server's `collections: { orders: { assignIds: true } }`); a
+   * function gives the id of each create, or undefined to keep the body's for that entity. A repeated
+   * `Idempotency-Key` gets the same id again.
    * @default false: ids are the client's
+   * @example assignIds: ['orders']
    * @example assignIds: (entity) => (entity === 'lists' ? crypto.randomUUID() : undefined)
    */
-  assignIds?: boolean | ((entity: string, record: MockRecord) => MockRecordId | undefined)
+  assignIds?: boolean | readonly string[] | ((entity: string, record: MockRecord) => MockRecordId | undefined)
 }
 
 /**

@@ -9,10 +9,12 @@ const chosen = createMockBackend({
   assignIds: (entity, record) => (entity === 'lists' ? `list-${String(record.name)}` : undefined),
   now: () => 1,
 })
-useMswServer(...numbered.handlers, ...chosen.handlers)
+const listed = createMockBackend({ baseUrl: 'http://localhost/listed', assignIds: ['lists'], now: () => 1 })
+useMswServer(...numbered.handlers, ...chosen.handlers, ...listed.handlers)
 afterEach(() => {
   numbered.reset()
   chosen.reset()
+  listed.reset()
 })
 
 async function post(base: string, path: string, body: unknown, key: string) {
@@ -44,7 +46,14 @@ describe('createMockBackend({ assignIds })', () => {
     expect(await post(base, '/items', { id: 'mine', title: 'Milk' }, 'k2')).toMatchObject({ body: { id: 'mine' } })
   })
 
-  it('refuses an assignIds that is neither true nor a function', () => {
+  it('numbers the entities a list names, and keeps the body\'s id for the others', async () => {
+    const base = 'http://localhost/listed'
+    expect(await post(base, '/lists', { id: 'tmp-a', name: 'A' }, 'k1')).toMatchObject({ status: 201, body: { id: '1' } })
+    expect(await post(base, '/items', { id: 'mine', title: 'Milk' }, 'k2')).toMatchObject({ status: 201, body: { id: 'mine' } })
+  })
+
+  it('refuses an assignIds that is not true, a list of entity names or a function', () => {
     expect(() => createMockBackend({ baseUrl: 'http://localhost/x', assignIds: 'yes' as unknown as true })).toThrow(SyncSetupError)
+    expect(() => createMockBackend({ baseUrl: 'http://localhost/x', assignIds: [1] as unknown as string[] })).toThrow(/list of entity names/)
   })
 })

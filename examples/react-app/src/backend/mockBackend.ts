@@ -15,16 +15,8 @@ const mock = createMockBackend({
   baseUrl: apiBaseUrl,
   storage: createWebStorage(storageKey),
   // Orders are numbered by the server, as on the sync server; items keep the ids the app makes.
-  assignIds: (entity) => (entity === 'orders' ? nextNumber(entity) : undefined),
+  assignIds: ['orders'],
 })
-
-/** The next number no record of `entity` has held, deleted ones included: '1', '2', … */
-function nextNumber(entity: string): string {
-  const held = new Set(mock.snapshot().changes.flatMap((change) => (change.entity === entity ? [String(change.id)] : [])))
-  let next = 1
-  while (held.has(String(next))) next += 1
-  return String(next)
-}
 mock.setLatency(initialLatency)
 
 const writeMethods = ['POST', 'PATCH', 'DELETE']
