@@ -19,7 +19,8 @@ const LAYERS: Array<{ name: string; holds: (file: string) => boolean }> = [
   { name: 'slices', holds: (file) => file.startsWith('slices/') },
   { name: 'middleware', holds: (file) => file.startsWith('middleware/') },
   // Sync events read the engine's actions and states; the core names only their types and its `events` option.
-  { name: 'events', holds: (file) => file.startsWith('events/') },
+  // The DevTools sanitizers read the states too, and nothing imports them but the entry.
+  { name: 'events, devtools', holds: (file) => file.startsWith('events/') || file.startsWith('devtools/') },
   // Server-assigned ids: the remap, reached through the serverIds option's value (src/slices/serverIdsPlugin.ts).
   { name: 'server-assigned ids', holds: (file) => file.startsWith('serverIds/') },
   {
