@@ -12,6 +12,8 @@ export interface SettleContext {
   dependentsOf(op: Operation): number[]
   /** Settles a conflict by the entity's strategy. */
   conflictOf(op: Operation, remote: Record<string, unknown> | null): Settlement
+  /** The outcomes are the server's stored answers (a pull's `answered`), not answers to this send. */
+  storedAnswers?: boolean
   /** Server-assigned ids: the settlements adjusted (ServerIdsRuntime.settle). */
   adjust?: ((results: Settlement[]) => Settlement[]) | undefined
 }
@@ -38,7 +40,7 @@ export function settleOutcomes(
       case 'ok':
         answered = true
         // A create sent before may be answered from the server's stored answer (see Settlement's `replayed`).
-        return op.kind === 'create' && op.attempts > 0
+        return op.kind === 'create' && (op.attempts > 0 || context.storedAnswers === true)
           ? { ...where, type: 'confirmed', record: outcome.record ?? null, replayed: true }
           : { ...where, type: 'confirmed', record: outcome.record ?? null }
       case 'conflict':

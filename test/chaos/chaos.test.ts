@@ -138,7 +138,7 @@ describe('the chaos convergence suite', () => {
   )
 
   it(
-    'seeds 1474, 1764 and 2836: a pull from no cursor onto records held, and a replayed answer to a create, leave no deleted record behind',
+    'seeds 1474, 1764, 2836 and 520 (--no-tabs): a pull from no cursor onto records held, and a replayed answer to a create, leave no deleted record behind',
     async () => {
       // 1474 and 1764: a crash stored a page's records but not its cursor; the pull from no cursor after
       // the restore got no tombstones and kept a record deleted meanwhile (diverged=1 each; now that pull
@@ -150,6 +150,9 @@ describe('the chaos convergence suite', () => {
         const result = await runScenario(seed, DEFAULT_FEATURES)
         if (result.findings.length > 0) failures.push(`seed ${seed}: ${result.findings.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`)
       }
+      // 520 --no-tabs: the same, for a create's stored answer a pull gave (confirmation by pull).
+      const noTabs = await runScenario(520, { ...DEFAULT_FEATURES, tabs: false })
+      if (noTabs.findings.length > 0) failures.push(`seed 520 --no-tabs: ${noTabs.findings.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`)
       expect(failures).toEqual([])
     },
     120_000,

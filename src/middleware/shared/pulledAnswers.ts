@@ -112,5 +112,5 @@ export function settlePulledAnswers(
     outcomes.push(checked)
   }
   if (sent.length === 0) return []
-  return stillAnswering(engine.outbox(), settleOutcomes(sent, outcomes, context).results)
+  return stillAnswering(engine.outbox(), settleOutcomes(sent, outcomes, { ...context, storedAnswers: true }).results)
 }
