@@ -159,14 +159,20 @@ export function createOfflineMutations<TApi extends AnyApi, const TName extends 
           const id = String(result.recordId)
           const stillQueued = after !== undefined && trieGet(after.pending, idPath(result.recordId))?.changes.some((change) => change.seq === result.seq) === true
           if (stillQueued) continue
+          const answeredHere = run.answered.get(id) === 'ok'
           run.answered.delete(id)
-          if (result.type === 'confirmed') done.push(result.recordId)
-          // Given up by the engine (attempts ran out) while its trigger still waits in this page.
           const waiter = run.waiters.get(id)
-          if (result.type === 'failed' && waiter) {
-            run.waiters.delete(id)
-            waiter.resolve({ error: result.error })
+          if (waiter) run.waiters.delete(id)
+          if (result.type === 'confirmed') {
+            done.push(result.recordId)
+            // Sent by another tab: its change becomes part of the cache's base here too, and a trigger
+            // waiting in this tab settles with the answer (RTK Query then invalidates its tags here).
+            if (!answeredHere) cache.confirmed(id)
+            const record = (result.record ?? after?.entities[result.recordId]) as QueuedMutation | undefined
+            waiter?.resolve({ data: record?.result })
           }
+          // Given up (by another tab, or the engine when attempts ran out) while its trigger still waits here.
+          if (result.type === 'failed') waiter?.resolve({ error: result.error })
         }
         if (done.length > 0) store.dispatch(completed(done))
       }

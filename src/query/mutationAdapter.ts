@@ -98,7 +98,9 @@ export function buildMutationAdapter(
         run.onAnswered(record.id, 'ok')
         run.waiters.delete(record.id)
         waiter?.resolve(result)
-        outcomes[index] = { type: 'ok' }
+        // The answer travels with the settlement, so a trigger waiting in another tab settles with it.
+        const answer: QueuedMutation = result.data === undefined ? record : { ...record, result: result.data }
+        outcomes[index] = { type: 'ok', record: answer as unknown as Record<string, unknown> }
         continue
       }
       // Timed out or stopped: the outcome is unknown, so it goes again under the same key.

@@ -91,6 +91,8 @@ export interface QueuedMutation {
   arg: unknown
   /** RTK Query's `requestId` of the trigger that queued it (the hook's `result.requestId`), in the page that made it. */
   requestId?: string
+  /** The endpoint's answer (before `transformResponse`), set when it is accepted; the record is dropped right after. */
+  result?: unknown
 }
 
 /** What {@link createOfflineMutations} returns. */

@@ -2,7 +2,7 @@ import { configureStore, type Middleware, type UnknownAction } from '@reduxjs/to
 import { createApi, fetchBaseQuery } from '@reduxjs/toolkit/query'
 import { http, HttpResponse } from 'msw'
 import { createManualNetworkStatus, createOfflineSync, type OfflineSyncOptions } from '../../src'
-import { createPersistence, type SyncStorage } from '../../src/persist'
+import { createPersistence, type PersistOptions, type SyncStorage } from '../../src/persist'
 import { createOfflineMutations, offlineBaseQuery, type OfflineMutationsOptions } from '../../src/query'
 
 export const baseUrl = 'http://api.test'
@@ -82,6 +82,8 @@ export function loadQueryPage(
   options: {
     online?: boolean
     storage?: SyncStorage
+    /** Persistence options over the defaults here (tabs off, throttle 10 ms). */
+    persist?: Partial<PersistOptions>
     sync?: Partial<Omit<OfflineSyncOptions, 'entities' | 'adapter' | 'persist'>>
     offline?: Partial<Pick<OfflineMutationsOptions<TodoApi>, 'classifyError' | 'retry' | 'now'>>
   } = {},
@@ -116,7 +118,7 @@ export function loadQueryPage(
     random: () => 0.5,
     onError: (error) => errors.push(error),
     ...options.sync,
-    ...(options.storage ? { persist: createPersistence({ storage: options.storage, throttleMs: 10, tabs: false }) } : {}),
+    ...(options.storage ? { persist: createPersistence({ storage: options.storage, throttleMs: 10, tabs: false, ...options.persist }) } : {}),
   })
   const actions: UnknownAction[] = []
   const recorder: Middleware = () => (next) => (action) => {
