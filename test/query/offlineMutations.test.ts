@@ -1,10 +1,11 @@
+import { http, HttpResponse } from 'msw'
 import { describe, expect, it, vi } from 'vitest'
 import { createManualTimers } from '../support/manualTimers'
 import { useMswServer } from '../support/mswServer'
-import { createTodoBackend, loadQueryPage } from './page'
+import { baseUrl, createTodoBackend, loadQueryPage } from './page'
 
 const backend = createTodoBackend()
-useMswServer(...backend.handlers)
+const server = useMswServer(...backend.handlers)
 
 function reset() {
   backend.todos.length = 0
@@ -116,6 +117,50 @@ describe('createOfflineMutations: RTK Query mutations in the outbox', () => {
     page.store.dispatch(page.sync.actions.discardFailed())
     expect(page.status().failed).toBe(0)
     expect(page.cached()?.find((todo) => todo.id === 'b')?.title).toBe('Refused')
+    page.stop()
+  })
+
+  it('a refused mutation between two others is taken out alone: the cache is the data without it, with the others replayed', async () => {
+    reset()
+    const page = loadQueryPage()
+    page.watchTodos()
+    await vi.waitFor(() => expect(page.cached()).toEqual([]))
+    // From now on the list cannot be fetched again (RTK Query keeps the data it has): what the cache shows
+    // is only the base and the queued recipes.
+    server.use(http.get(`${baseUrl}/todos`, () => HttpResponse.json({ message: 'down' }, { status: 500 })))
+    const triggers = [
+      page.store.dispatch(page.api.endpoints.addTodo.initiate({ id: 'a', title: 'First' })),
+      page.store.dispatch(page.api.endpoints.addTodo.initiate({ id: 'b', title: 'Refused' })),
+      page.store.dispatch(page.api.endpoints.addTodo.initiate({ id: 'c', title: 'Third' })),
+    ]
+    expect(page.cached()?.map((todo) => todo.id)).toEqual(['a', 'b', 'c'])
+    backend.failNext.push('ok', 422, 'ok')
+    page.network.setOnline(true)
+    await Promise.allSettled(triggers.map((trigger) => trigger.unwrap()))
+    await vi.waitFor(() => expect(page.status()).toMatchObject({ pending: 0, failed: 1 }))
+    expect(page.cached()).toEqual([
+      { id: 'a', title: 'First' },
+      { id: 'c', title: 'Third' },
+    ])
+    expect(backend.todos.map((todo) => todo.id)).toEqual(['a', 'c'])
+    page.stop()
+  })
+
+  it('a refetch while mutations wait gets their recipes again on top of the server data', async () => {
+    reset()
+    backend.todos.push({ id: 'a', title: 'Existing' })
+    const page = loadQueryPage()
+    page.watchTodos()
+    await vi.waitFor(() => expect(page.cached()).toHaveLength(1))
+    page.store.dispatch(page.api.endpoints.renameTodo.initiate({ id: 'a', title: 'Renamed offline' }))
+    // Someone else adds a todo; the list is fetched again (polling, focus, another mutation's tags).
+    backend.todos.push({ id: 'z', title: 'From elsewhere' })
+    await page.store.dispatch(page.api.endpoints.getTodos.initiate(undefined, { forceRefetch: true }))
+    expect(page.cached()).toEqual([
+      { id: 'a', title: 'Renamed offline' },
+      { id: 'z', title: 'From elsewhere' },
+    ])
+    expect(backend.writes()).toEqual([])
     page.stop()
   })
 
