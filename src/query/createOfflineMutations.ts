@@ -59,7 +59,7 @@ export function createOfflineMutations<TApi extends AnyApi, const TName extends 
   const views = createEntityAdapter<QueuedMutation, EntityId>({ selectId: (record) => record.id })
   /** Drops mutations the server accepted from the view: the queue holds only work still to do. */
   const completed = /* @__PURE__ */ createAction<EntityId[]>(`${name}/mutationsCompleted`)
-  const reportError = (error: unknown) => console.error(error)
+  const reportError = options.onError ?? ((error: unknown) => console.error(error))
   const cache = buildOptimisticCache(api, endpoints, reportError)
 
   const run: MutationRuntime = {
@@ -149,9 +149,9 @@ export function createOfflineMutations<TApi extends AnyApi, const TName extends 
       if (rehydrated.match(act) || userSwitched.match(act)) run.answered.clear()
       const settled = opsSettled.match(act) ? act.payload.results.filter((result) => result.entity === name) : []
       const returned = next(action)
-      if (mutationEvent(act, 'fulfilled') === false && act.type === `${api.reducerPath}/executeQuery/fulfilled`) {
-        cache.fetched(meta?.arg?.endpointName ?? '', meta?.arg?.originalArgs, store.dispatch, store.getState)
-      }
+      // A query entry fetched again: the queued recipes go on top of the server's data.
+      if (act.type === `${api.reducerPath}/executeQuery/fulfilled` && meta?.arg?.endpointName !== undefined)
+        cache.fetched(meta.arg.endpointName, meta.arg.originalArgs, store.dispatch, store.getState)
       if (settled.length > 0) {
         const after = sliceOf(store.getState())
         const done: EntityId[] = []

@@ -1,7 +1,6 @@
 import type { UnknownAction } from '@reduxjs/toolkit'
 import type { QueryReturnValue } from '@reduxjs/toolkit/query'
-import { toErrorInfo, type OutgoingOperation, type PushOptions, type SyncAdapter, type SyncErrorInfo, type SyncOutcome } from 'rtk-offline'
-import { parseRetryAfter } from '../adapters/http/retryAfter'
+import { parseRetryAfter, toErrorInfo, type OutgoingOperation, type PushOptions, type SyncAdapter, type SyncErrorInfo, type SyncOutcome } from 'rtk-offline'
 import { backoffDelay, resolveRetryOptions } from '../core/backoff'
 import { idPath, trieGet, trieValues, type Trie } from '../core/trie'
 import type { PendingRecord } from '../slices/createSyncedEntity'

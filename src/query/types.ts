@@ -75,6 +75,12 @@ export interface OfflineMutationsOptions<TApi extends AnyApi, TName extends stri
    */
   random?: () => number
   /**
+   * Errors of your code that must not stop the queue: an `optimistic` function or recipe that throws (its
+   * patch is left out), and a listed mutation sent without the outbox (its base query not wrapped).
+   * @default console.error
+   */
+  onError?: (error: unknown) => void
+  /**
    * Makes the record id of each queued mutation, which is also the `Idempotency-Key` it is sent with.
    * @default () => crypto.randomUUID()
    */
