@@ -112,12 +112,27 @@ export function createOfflineMutations<TApi extends AnyApi, const TName extends 
         return signal ? { kind: 'send', idempotencyKey: started.recordId, signal } : undefined
       }
       const id = generateId()
-      // Stored first (the engine validates it: an argument that is not serialisable throws here, and the
-      // trigger rejects with that error, nothing queued).
-      store.dispatch(synced.actions.added({ id, endpoint, arg: started.arg, requestId: started.requestId }))
+      // The waiter is in place before the mutation is queued: online, the engine may send it within that
+      // very dispatch, and must send it through this trigger (not a second request of its own).
+      let provide!: (send: SendRequest) => void
+      const sendReady = new Promise<SendRequest>((resolve) => (provide = resolve))
+      let settle!: (result: Result) => void
+      const answer = new Promise<Result>((resolve) => (settle = resolve))
+      run.waiters.set(id, { send: async (key, signal) => (await sendReady)(key, signal), resolve: settle })
+      try {
+        // The engine validates it: an argument that is not serialisable throws here, and the trigger
+        // rejects with that error, nothing queued.
+        store.dispatch(synced.actions.added({ id, endpoint, arg: started.arg, requestId: started.requestId }))
+      } catch (error) {
+        run.waiters.delete(id)
+        throw error
+      }
       return {
         kind: 'queued',
-        wait: (send: SendRequest) => new Promise<Result>((resolve) => run.waiters.set(id, { send, resolve })),
+        wait: (send: SendRequest) => {
+          provide(send)
+          return answer
+        },
       }
     }
 

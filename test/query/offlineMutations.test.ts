@@ -184,6 +184,36 @@ describe('createOfflineMutations: RTK Query mutations in the outbox', () => {
     page.stop()
   })
 
+  it('online, a mutation is stored and sent at once through its own trigger: one request, one RTK Query mutation, one refetch', async () => {
+    reset()
+    const page = loadQueryPage({ online: true })
+    page.watchTodos()
+    await vi.waitFor(() => expect(page.cached()).toEqual([]))
+    await page.store.dispatch(page.api.endpoints.addTodo.initiate({ id: 'a', title: 'Online' })).unwrap()
+    await vi.waitFor(() => expect(page.status().pending).toBe(0))
+    await vi.waitFor(() => expect(page.api.endpoints.getTodos.select()(page.store.getState()).status).toBe('fulfilled'))
+    expect(backend.writes()).toHaveLength(1)
+    expect(page.actions.filter((action) => action.type === 'api/executeMutation/pending')).toHaveLength(1)
+    expect(backend.requests.filter((request) => request.method === 'GET')).toHaveLength(2)
+    expect(page.cached()).toEqual([{ id: 'a', title: 'Online' }])
+    page.stop()
+  })
+
+  it("a 429 waits as long as its Retry-After says, then goes", async () => {
+    reset()
+    const clock = createManualTimers()
+    const page = loadQueryPage({ online: true, sync: { timers: clock.timers, now: clock.now }, offline: { now: clock.now } })
+    server.use(http.post(`${baseUrl}/todos`, () => HttpResponse.json({ message: 'slow down' }, { status: 429, headers: { 'Retry-After': '30' } }), { once: true }))
+    const trigger = page.store.dispatch(page.api.endpoints.addTodo.initiate({ id: 'a', title: 'Later' }))
+    await vi.waitFor(() => expect(page.status().phase).toBe('backoff'))
+    expect(page.status().nextAttemptAt! - clock.now()).toBe(30_000)
+    expect(page.status().lastError).toMatchObject({ status: 429, code: 'http-error' })
+    clock.advance(30_000)
+    await expect(trigger.unwrap()).resolves.toEqual({ id: 'a', title: 'Later' })
+    expect(backend.writes()).toHaveLength(1)
+    page.stop()
+  })
+
   it('mutations it does not list, and queries, go straight to the base query', async () => {
     reset()
     backend.todos.push({ id: 'a', title: 'Old' })
