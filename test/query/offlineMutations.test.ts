@@ -214,6 +214,21 @@ describe('createOfflineMutations: RTK Query mutations in the outbox', () => {
     page.stop()
   })
 
+  it('a 401 pauses sending for credentials (onAuthError), then the mutation goes under the same key', async () => {
+    reset()
+    const asked: unknown[] = []
+    let refresh!: (ok: boolean) => void
+    const page = loadQueryPage({ online: true, sync: { onAuthError: (error) => (asked.push(error?.status), new Promise<boolean>((resolve) => (refresh = resolve))) } })
+    backend.failNext.push(401)
+    const trigger = page.store.dispatch(page.api.endpoints.addTodo.initiate({ id: 'a', title: 'Needs a token' }))
+    await vi.waitFor(() => expect(asked).toEqual([401]))
+    expect(page.status().phase).toBe('auth-required')
+    refresh(true)
+    await expect(trigger.unwrap()).resolves.toEqual({ id: 'a', title: 'Needs a token' })
+    expect(backend.writes().map((request) => request.key)).toEqual(Array(2).fill(backend.writes()[0]!.key))
+    page.stop()
+  })
+
   it('mutations it does not list, and queries, go straight to the base query', async () => {
     reset()
     backend.todos.push({ id: 'a', title: 'Old' })
