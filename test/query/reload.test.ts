@@ -63,4 +63,29 @@ describe('queued RTK Query mutations across a reload', () => {
     expect(backend.writes()).toHaveLength(2)
     third.stop()
   })
+
+  it('applies the restored mutations\' patches to a list fetched before the restore ended', async () => {
+    backend.todos.length = 0
+    backend.requests.length = 0
+    backend.todos.push({ id: 'a', title: 'Existing' })
+    const storage = freshStorage()
+    const first = loadQueryPage({ storage })
+    await first.persistor!.ready
+    first.store.dispatch(first.api.endpoints.addTodo.initiate({ id: 'b', title: 'Added offline' }))
+    await first.sync.flush()
+    first.stop()
+
+    const second = loadQueryPage({ storage })
+    // The list is in the cache before the queue is restored (here put there at once, as a server-rendered
+    // page or a persisted query cache would).
+    await second.store.dispatch(second.api.util.upsertQueryData('getTodos', undefined, [{ id: 'a', title: 'Existing' }]))
+    expect(second.queued()).toEqual([])
+    expect(second.cached()).toEqual([{ id: 'a', title: 'Existing' }])
+    await second.persistor!.ready
+    expect(second.cached()).toEqual([
+      { id: 'a', title: 'Existing' },
+      { id: 'b', title: 'Added offline' },
+    ])
+    second.stop()
+  })
 })
