@@ -24,7 +24,7 @@ interface ThunkMeta {
  * triggered mutation is stored (its argument) before anything is sent, its optimistic patches are applied
  * to the query cache (and again after a reload, and on top of every refetch while it waits), and it is sent
  * through the endpoint with the engine's backoff, circuit breaker, tabs and status, one at a time, in order,
- * with its record id as `Idempotency-Key`. The endpoint's own answer settles it: accepted, RTK Query
+ * with its operation id as `Idempotency-Key`. The endpoint's own answer settles it: accepted, RTK Query
  * invalidates its tags as usual; refused (a 4xx), its patches are taken out and it is listed as failed
  * (`selectFailed`, `retryFailed`, `discardFailed`). The trigger's promise and the hook's result stay pending
  * until then.
@@ -108,8 +108,8 @@ export function createOfflineMutations<TApi extends AnyApi, const TName extends 
       const started = run.started.get(endpoint)?.shift()
       if (!started) return undefined
       if (started.recordId !== null) {
-        const signal = run.sending.get(started.recordId)
-        return signal ? { kind: 'send', idempotencyKey: started.recordId, signal } : undefined
+        const sending = run.sending.get(started.recordId)
+        return sending ? { kind: 'send', ...sending } : undefined
       }
       const id = generateId()
       // The waiter is in place before the mutation is queued: online, the engine may send it within that

@@ -25,7 +25,9 @@ interface MutationRequest extends PromiseLike<Result> {
  *
  * A mutation triggered in this page is sent through its waiting trigger (so RTK Query settles that trigger,
  * runs its `onQueryStarted` and invalidates its tags once); one restored after a reload is sent with
- * `initiate(arg)`. Either way the request carries the record id as `Idempotency-Key`.
+ * `initiate(arg)`. Either way the request carries the operation id as `Idempotency-Key`: the same on every
+ * attempt and after a reload, and a new one when a refused mutation is retried (`retryFailed`), so a server
+ * that stored the refusal under the old key looks at it afresh.
  */
 export function buildMutationAdapter(
   name: string,
@@ -44,12 +46,12 @@ export function buildMutationAdapter(
   const pendingOf = (): Pending | undefined => (run.getState?.() as Record<string, { pending?: Pending } | undefined> | undefined)?.[name]?.pending
   const seqOf = (pending: Pending | undefined, op: OutgoingOperation) => trieGet(pending ?? {}, idPath(op.recordId))?.changes[0]?.seq ?? Infinity
 
-  async function request(record: QueuedMutation, signal: AbortSignal): Promise<Result> {
+  async function request(record: QueuedMutation, op: OutgoingOperation, signal: AbortSignal): Promise<Result> {
     const waiter = run.waiters.get(record.id)
-    if (waiter) return await waiter.send(record.id, signal)
+    if (waiter) return await waiter.send(op.id, signal)
     const initiate = api.endpoints[record.endpoint]?.initiate as ((arg: unknown, options: { fixedCacheKey: string }) => UnknownAction) | undefined
     if (!initiate || !run.dispatch) return { error: { status: 'CUSTOM_ERROR', error: `no mutation endpoint "${record.endpoint}" in the API` } }
-    run.sending.set(record.id, signal)
+    run.sending.set(record.id, { idempotencyKey: op.id, signal })
     const started = run.dispatch(initiate(record.arg, { fixedCacheKey: `${ENGINE_KEY_PREFIX}${record.id}` })) as unknown as MutationRequest
     const abort = () => started.abort()
     signal.addEventListener('abort', abort)
@@ -86,7 +88,7 @@ export function buildMutationAdapter(
       }
       let result: Result
       try {
-        result = await request(record, push.signal)
+        result = await request(record, op, push.signal)
       } catch (error) {
         // A base query that throws (RTK Query catches that itself on its own path): the error is the answer.
         result = { error: toErrorInfo(error) }

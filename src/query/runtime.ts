@@ -23,8 +23,8 @@ export interface MutationRuntime {
   getState: (() => unknown) | null
   /** Started mutations by endpoint, oldest first. */
   readonly started: Map<string, StartedMutation[]>
-  /** The engine's sends under way, by record id: the signal that aborts them. */
-  readonly sending: Map<string, AbortSignal>
+  /** The engine's sends under way, by record id: the key they carry and the signal that aborts them. */
+  readonly sending: Map<string, { idempotencyKey: string; signal: AbortSignal }>
   /** Triggers waiting in this page, by record id. */
   readonly waiters: Map<string, Waiter>
   /**

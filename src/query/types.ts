@@ -81,7 +81,7 @@ export interface OfflineMutationsOptions<TApi extends AnyApi, TName extends stri
    */
   onError?: (error: unknown) => void
   /**
-   * Makes the record id of each queued mutation, which is also the `Idempotency-Key` it is sent with.
+   * Makes the record id of each queued mutation.
    * @default () => crypto.randomUUID()
    */
   generateId?: () => string
@@ -89,7 +89,7 @@ export interface OfflineMutationsOptions<TApi extends AnyApi, TName extends stri
 
 /** A queued mutation as the synced entity holds it (and storage keeps it). */
 export interface QueuedMutation {
-  /** Its record id, sent as the `Idempotency-Key` on every attempt. */
+  /** Its record id (the `Idempotency-Key` it is sent with is its operation's id, as for every operation). */
   id: string
   /** The mutation endpoint's name. */
   endpoint: string

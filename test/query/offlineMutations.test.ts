@@ -30,6 +30,7 @@ describe('createOfflineMutations: RTK Query mutations in the outbox', () => {
       { id: 'b', title: 'Buy milk' },
     ])
     expect(page.status().pending).toBe(1)
+    const [opId] = page.opIds()
     expect(backend.writes()).toEqual([])
     // The trigger (and the hook's result) stays pending while the mutation is queued.
     expect(page.api.endpoints.addTodo.select(trigger.requestId)(page.store.getState()).status).toBe('pending')
@@ -37,9 +38,9 @@ describe('createOfflineMutations: RTK Query mutations in the outbox', () => {
     page.network.setOnline(true)
     await expect(trigger.unwrap()).resolves.toEqual({ id: 'b', title: 'Buy milk' })
     await vi.waitFor(() => expect(page.status().pending).toBe(0))
-    const id = backend.writes()[0]?.key
-    expect(backend.writes()).toEqual([{ method: 'POST', path: '/todos', key: id, body: { id: 'b', title: 'Buy milk' } }])
-    expect(id).toMatch(/-m1$/)
+    // The operation's id is the Idempotency-Key, as for every operation of the outbox.
+    expect(backend.writes()).toEqual([{ method: 'POST', path: '/todos', key: opId, body: { id: 'b', title: 'Buy milk' } }])
+    expect(opId).toMatch(/-op1$/)
     // invalidatesTags: the list is fetched again, and shows the server's data (once, not the patch on top of it).
     await vi.waitFor(() => expect(backend.requests.filter((request) => request.method === 'GET')).toHaveLength(2))
     await vi.waitFor(() => expect(page.api.endpoints.getTodos.select()(page.store.getState()).status).toBe('fulfilled'))
@@ -97,13 +98,14 @@ describe('createOfflineMutations: RTK Query mutations in the outbox', () => {
       ['offlineMutations', 'addTodo', 422, 'rejected'],
     ])
 
-    // Retried: queued again (its patch back), sent with the same key, accepted this time.
+    // Retried: queued again (its patch back) as a new operation, so under a new key (a server that stored
+    // the refusal under the old one would answer it again), accepted this time.
     page.store.dispatch(page.sync.actions.retryFailed())
     await vi.waitFor(() => expect(page.status().pending).toBe(0))
     expect(page.status().failed).toBe(0)
     const posts = backend.writes().filter((request) => (request.body as { id: string }).id === 'b')
     expect(posts).toHaveLength(2)
-    expect(posts[1]!.key).toBe(posts[0]!.key)
+    expect(posts[1]!.key).not.toBe(posts[0]!.key)
     await vi.waitFor(() => expect(page.cached()).toEqual([
       { id: 'a', title: 'Kept' },
       { id: 'b', title: 'Refused' },

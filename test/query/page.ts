@@ -142,6 +142,8 @@ export function loadQueryPage(
     /** The todos the query cache shows. */
     cached: () => api.endpoints.getTodos.select()(store.getState()).data,
     status: () => sync.selectors.selectStatus(store.getState()),
+    /** The ids of the operations in the outbox, oldest first: the Idempotency-Keys they are sent with. */
+    opIds: () => sync.selectors.selectOps(store.getState()).map((op) => op.id),
     queued: () => offline.selectQueued(store.getState()),
     /** Subscribes to the todo list, as a mounted useGetTodosQuery() does. */
     watchTodos: () => store.dispatch(api.endpoints.getTodos.initiate()),

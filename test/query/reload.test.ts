@@ -17,7 +17,8 @@ describe('queued RTK Query mutations across a reload', () => {
     first.store.dispatch(first.api.endpoints.renameTodo.initiate({ id: 'a', title: 'Renamed offline' }))
     first.store.dispatch(first.api.endpoints.addTodo.initiate({ id: 'b', title: 'Added offline' }))
     await vi.waitFor(() => expect(first.queued()).toHaveLength(2))
-    const keys = first.queued().map((mutation) => mutation.id)
+    const ids = first.queued().map((mutation) => mutation.id)
+    const keys = first.opIds()
     await first.sync.flush()
     first.stop()
 
@@ -25,8 +26,8 @@ describe('queued RTK Query mutations across a reload', () => {
     const second = loadQueryPage({ storage })
     await second.persistor!.ready
     expect(second.queued().map((mutation) => [mutation.id, mutation.endpoint, mutation.arg])).toEqual([
-      [keys[0], 'renameTodo', { id: 'a', title: 'Renamed offline' }],
-      [keys[1], 'addTodo', { id: 'b', title: 'Added offline' }],
+      [ids[0], 'renameTodo', { id: 'a', title: 'Renamed offline' }],
+      [ids[1], 'addTodo', { id: 'b', title: 'Added offline' }],
     ])
     second.watchTodos()
     await vi.waitFor(() =>
