@@ -24,6 +24,8 @@ export default defineConfig({
     'msw/index': 'src/msw/index.ts',
     // Moving from redux-offline: its `meta.offline` actions on our outbox, and the persisted-outbox importer.
     'redux-offline/index': 'src/reduxOffline/index.ts',
+    // RTK Query mutations of the endpoints an app lists, queued in the outbox (issue 12's fourth path).
+    'query/index': 'src/query/index.ts',
     // Node only: the reference sync server. No other entry imports it, so it never reaches a browser bundle.
     'server/index': 'src/server/index.ts',
   },

@@ -9,6 +9,7 @@ export default defineConfig({
       { find: /^rtk-offline\/msw$/, replacement: fileURLToPath(new URL('./src/msw/index.ts', import.meta.url)) },
       { find: /^rtk-offline\/server$/, replacement: fileURLToPath(new URL('./src/server/index.ts', import.meta.url)) },
       { find: /^rtk-offline\/redux-offline$/, replacement: fileURLToPath(new URL('./src/reduxOffline/index.ts', import.meta.url)) },
+      { find: /^rtk-offline\/query$/, replacement: fileURLToPath(new URL('./src/query/index.ts', import.meta.url)) },
       { find: /^rtk-offline\/persist$/, replacement: fileURLToPath(new URL('./src/persist/index.ts', import.meta.url)) },
       { find: /^rtk-offline$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],

@@ -74,6 +74,7 @@ async function main(): Promise<number> {
     await measure('rtk-offline/persist, localforage counted', exportAll('persist/index.js'), [...peers, 'rtk-offline']),
     await measure('rtk-offline/msw', exportAll('msw/index.js'), [...peers, 'rtk-offline']),
     await measure('rtk-offline/redux-offline', exportAll('redux-offline/index.js'), [...peers, 'rtk-offline']),
+    await measure('rtk-offline/query', exportAll('query/index.js'), [...peers, 'rtk-offline']),
   ]
 
   console.log('| entry | min+gzip up front | lazy (dynamic imports) | minified up front | budget |')

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
  * `<!-- snippet: path -->` means the block is the whole file; `<!-- excerpt: path -->` means it is a run
  * of whole lines of that file, for a page that shows one part of a longer example.
  */
-const guides = ['getting-started', 'node-and-tests', 'react-native', 'ssr', 'backend-contract', 'troubleshooting', 'existing-slices', 'redux-persist', 'from-redux-offline', 'events', 'server-ids']
+const guides = ['getting-started', 'node-and-tests', 'react-native', 'ssr', 'backend-contract', 'troubleshooting', 'existing-slices', 'redux-persist', 'from-redux-offline', 'events', 'server-ids', 'rtk-query']
 
 const root = new URL('../../', import.meta.url)
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8')

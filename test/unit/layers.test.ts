@@ -28,14 +28,15 @@ const LAYERS: Array<{ name: string; holds: (file: string) => boolean }> = [
     holds: (file) => file === 'createOfflineSync.ts' || file === 'selectors.ts' || file === 'persistencePlugin.ts',
   },
   {
-    name: 'entries (index.ts, persist, react, msw, server, reduxOffline)',
+    name: 'entries (index.ts, persist, react, msw, server, reduxOffline, query)',
     holds: (file) =>
       file === 'index.ts' ||
       file.startsWith('persist/') ||
       file.startsWith('react/') ||
       file.startsWith('msw/') ||
       file.startsWith('server/') ||
-      file.startsWith('reduxOffline/'),
+      file.startsWith('reduxOffline/') ||
+      file.startsWith('query/'),
   },
 ]
 
@@ -50,6 +51,7 @@ const PACKAGE_ENTRIES: Record<string, string> = {
   'rtk-offline/persist': 'persist/index.ts',
   'rtk-offline/server': 'server/index.ts',
   'rtk-offline/redux-offline': 'reduxOffline/index.ts',
+  'rtk-offline/query': 'query/index.ts',
 }
 
 function sourceFiles(dir: string): string[] {

@@ -1,0 +1,139 @@
+import { createNextState, type Dispatch, type UnknownAction } from '@reduxjs/toolkit'
+import { defaultSerializeQueryArgs, type EndpointDefinitions } from '@reduxjs/toolkit/query'
+import type { AnyApi } from './apiShape'
+import type { OfflineEndpointOptions, QueuedMutation } from './types'
+
+/** One optimistic change of one cache entry, made by one queued mutation. */
+interface EntryPatch {
+  key: string
+  recipe: (draft: unknown) => void
+}
+
+/** A query cache entry some queued mutation changes: the data it had without them (its base). */
+interface Entry {
+  endpoint: string
+  arg: unknown
+  /** Whether `base` is known: the entry had data when a mutation first touched it, or has been fetched since. */
+  hasBase: boolean
+  base: unknown
+}
+
+/**
+ * Keeps the query cache equal to "the data the server gave, with the queued mutations' recipes applied in
+ * order" (the engine's own invariant, for RTK Query's cache): the recipes are applied when a mutation is
+ * queued or restored, again on top of every refetch of an entry while it waits, and taken out (by replaying
+ * the others on the base) when it is refused. A confirmed mutation's recipe is folded into the base, so the
+ * view does not move until the refetch its tags cause brings the server's data.
+ */
+export function buildOptimisticCache(
+  api: AnyApi,
+  endpoints: Record<string, OfflineEndpointOptions<EndpointDefinitions, string> | undefined>,
+  onError: (error: unknown) => void,
+) {
+  const entries = new Map<string, Entry>()
+  /** The patches of each queued mutation applied to the cache, in the order of `queued`. */
+  const applied = new Map<string, EntryPatch[]>()
+  let queuedOrder: string[] = []
+
+  const keyOf = (endpoint: string, arg: unknown) =>
+    `${endpoint}\u0000${defaultSerializeQueryArgs({ endpointName: endpoint, queryArgs: arg, endpointDefinition: undefined as never })}`
+
+  /** The patches a mutation's `optimistic` makes, entries registered. A recipe that throws is reported and left out. */
+  function patchesOf(record: QueuedMutation): EntryPatch[] {
+    const optimistic = endpoints[record.endpoint]?.optimistic
+    const patches: EntryPatch[] = []
+    if (!optimistic) return patches
+    try {
+      optimistic(record.arg as never, (endpoint, arg, recipe) => {
+        const key = keyOf(endpoint, arg)
+        if (!entries.has(key)) entries.set(key, { endpoint, arg, hasBase: false, base: undefined })
+        patches.push({ key, recipe: recipe as (draft: unknown) => void })
+      })
+    } catch (error) {
+      onError(error)
+    }
+    return patches
+  }
+
+  function dataOf(getState: () => unknown, entry: Entry): unknown {
+    const select = api.endpoints[entry.endpoint]?.select as ((arg: unknown) => (state: unknown) => { data?: unknown }) | undefined
+    return select?.(entry.arg)(getState())?.data
+  }
+
+  function replay(base: unknown, key: string, getStateRecipes: string[]): unknown {
+    let data = base
+    for (const id of getStateRecipes)
+      for (const patch of applied.get(id) ?? [])
+        if (patch.key === key)
+          data = createNextState(data, (draft: unknown) => {
+            try {
+              patch.recipe(draft)
+            } catch (error) {
+              onError(error)
+            }
+          })
+    return data
+  }
+
+  /** Writes an entry as its base with the queued recipes replayed; forgets it when none is left. */
+  function refresh(key: string, dispatch: Dispatch<UnknownAction>, getState: () => unknown): void {
+    const entry = entries.get(key)
+    if (!entry) return
+    if (!entry.hasBase) {
+      const data = dataOf(getState, entry)
+      // Not loaded yet: nothing to show; the recipes are applied when its data arrives.
+      if (data === undefined) return
+      entry.base = data
+      entry.hasBase = true
+    }
+    const next = replay(entry.base, key, queuedOrder)
+    const updateQueryData = api.util.updateQueryData as (endpoint: string, arg: unknown, recipe: () => unknown) => UnknownAction
+    if (dataOf(getState, entry) !== next) dispatch(updateQueryData(entry.endpoint, entry.arg, () => next))
+    if (!queuedOrder.some((id) => applied.get(id)?.some((patch) => patch.key === key))) entries.delete(key)
+  }
+
+  return {
+    /** Brings the cache in line with the mutations queued now (oldest first), changing only the entries they differ in. */
+    sync(queued: QueuedMutation[], dispatch: Dispatch<UnknownAction>, getState: () => unknown): void {
+      const ids = queued.map((record) => record.id)
+      const same = ids.length === queuedOrder.length && ids.every((id, index) => id === queuedOrder[index])
+      if (same) return
+      const touched = new Set<string>()
+      const now = new Set(ids)
+      for (const id of queuedOrder)
+        if (!now.has(id)) {
+          for (const patch of applied.get(id) ?? []) touched.add(patch.key)
+          applied.delete(id)
+        }
+      for (const record of queued)
+        if (!applied.has(record.id)) {
+          const patches = patchesOf(record)
+          applied.set(record.id, patches)
+          for (const patch of patches) touched.add(patch.key)
+        }
+      // Reordered (a restore merged older work in): every entry of every mutation is replayed.
+      const kept = queuedOrder.filter((id) => now.has(id))
+      const keptSet = new Set(kept)
+      const keptNow = ids.filter((id) => keptSet.has(id))
+      const inOrder = kept.every((id, index) => keptNow[index] === id)
+      if (!inOrder) for (const id of ids) for (const patch of applied.get(id) ?? []) touched.add(patch.key)
+      queuedOrder = ids
+      for (const key of touched) refresh(key, dispatch, getState)
+    },
+    /** A mutation the server accepted: its change becomes part of the base (the server has it now). */
+    confirmed(id: string): void {
+      for (const patch of applied.get(id) ?? []) {
+        const entry = entries.get(patch.key)
+        if (entry?.hasBase) entry.base = createNextState(entry.base, (draft: unknown) => patch.recipe(draft))
+      }
+    },
+    /** A query entry fetched again: its new data is the base, and the queued recipes go on top of it. */
+    fetched(endpoint: string, arg: unknown, dispatch: Dispatch<UnknownAction>, getState: () => unknown): void {
+      const key = keyOf(endpoint, arg)
+      const entry = entries.get(key)
+      if (!entry) return
+      entry.hasBase = false
+      refresh(key, dispatch, getState)
+    },
+  }
+}
