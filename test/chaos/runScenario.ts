@@ -379,7 +379,7 @@ async function runScenarioInner(
   findings.push(...checkLost(ledger, backend, clients))
   findings.push(...checkBlindOverwrites(ledger, backend))
   findings.push(...checkDup(backend, ledger))
-  if (scenario.serverIds) findings.push(...checkReferences(backend, ['anon', 'u2']))
+  if (scenario.serverIds) findings.push(...checkReferences(backend, ['anon', 'u2'], ledger))
   findings.push(...checkDiverged(backend, clients))
   findings.push(...checkStuck(clients, 'after a reload, drain and pull'))
   for (const client of clients) for (const page of client.pages) await page.persistor.flush()
