@@ -11,14 +11,17 @@ function statusOf(error: unknown): unknown {
  * A request that got no answer (`FETCH_ERROR`, `TIMEOUT_ERROR`) and the transient statuses (408, 425, 429,
  * 5xx) are tried again, so a flaky network never drops a queued mutation; 401 and 403 pause sending for
  * credentials; every other error is the endpoint's own refusal. A `PARSING_ERROR` follows the status the
- * server answered with. 409 and 412 are refusals too: a queued mutation has no record to merge, so there is
- * no conflict strategy to run, and the endpoint's error is what the app shows.
+ * server answered with, but a 2xx whose body cannot be read is tried again under the same key, as the REST
+ * adapter does with such an answer: a captive portal or a proxy answers so, and a server that did apply
+ * the change answers its stored result. 409 and 412 are refusals too: a queued mutation has no record to
+ * merge, so there is no conflict strategy to run, and the endpoint's error is what the app shows.
  */
 export function classifyMutationError(error: unknown): MutationErrorKind {
   const status = statusOf(error)
   const code = status === 'PARSING_ERROR' ? (error as { originalStatus?: unknown }).originalStatus : status
   if (status === 'FETCH_ERROR' || status === 'TIMEOUT_ERROR') return 'retry'
   if (typeof code !== 'number') return 'reject'
+  if (status === 'PARSING_ERROR' && code >= 200 && code < 300) return 'retry'
   if (code === 401 || code === 403) return 'auth'
   return code === 408 || code === 425 || code === 429 || code >= 500 ? 'retry' : 'reject'
 }
