@@ -1,6 +1,7 @@
 import type { UnknownAction } from '@reduxjs/toolkit'
 import type { QueryReturnValue } from '@reduxjs/toolkit/query'
 import { parseRetryAfter, toErrorInfo, type OutgoingOperation, type PushOptions, type SyncAdapter, type SyncErrorInfo, type SyncOutcome } from 'rtk-offline'
+import { ownEntityAdapter } from '../adapters/ownEntityAdapter'
 import { backoffDelay, resolveRetryOptions } from '../core/backoff'
 import { idPath, trieGet, trieValues, type Trie } from '../core/trie'
 import type { PendingRecord } from '../slices/createSyncedEntity'
@@ -132,37 +133,5 @@ export function buildMutationAdapter(
     return { type: 'retry', error, retryAfterMs }
   }
 
-  return {
-    async push(operations, push) {
-      const mine: number[] = []
-      const theirs: number[] = []
-      operations.forEach((op, index) => (op.entity === name ? mine : theirs).push(index))
-      const outcomes = new Array<SyncOutcome>(operations.length)
-      const others = async (): Promise<SyncOutcome[]> => {
-        if (theirs.length === 0) return []
-        const batch = theirs.map((index) => operations[index]!)
-        if (!app) {
-          const error: SyncErrorInfo = {
-            name: 'SyncSetupError',
-            message: `no adapter for entity "${batch[0]!.entity}": pass your adapter to offlineMutations.adapter(adapter).`,
-            code: 'setup',
-          }
-          return batch.map(() => ({ type: 'reject', error }))
-        }
-        try {
-          return await app.push(batch, push)
-        } catch (error) {
-          // Caught here rather than by the engine, which would send the whole batch again, mutations included.
-          const info: SyncErrorInfo = { ...toErrorInfo(error), code: 'adapter-failed' }
-          return batch.map(() => ({ type: 'retry', error: info }))
-        }
-      }
-      const [ours, them] = await Promise.all([sendMutations(mine.map((index) => operations[index]!), push), others()])
-      mine.forEach((index, at) => (outcomes[index] = ours[at]!))
-      theirs.forEach((index, at) => (outcomes[index] = them[at]!))
-      return outcomes
-    },
-    ...(app?.pull ? { pull: app.pull.bind(app) } : {}),
-    ...(app?.subscribe ? { subscribe: app.subscribe.bind(app) } : {}),
-  }
+  return ownEntityAdapter(name, sendMutations, app, 'pass your adapter to offlineMutations.adapter(adapter).')
 }

@@ -1,4 +1,5 @@
 import { toErrorInfo, type OutgoingOperation, type PushOptions, type SyncAdapter, type SyncErrorInfo, type SyncOutcome } from 'rtk-offline'
+import { ownEntityAdapter } from '../adapters/ownEntityAdapter'
 import { backoffDelay, resolveRetryOptions } from '../core/backoff'
 import { idPath, trieGet, trieValues, type Trie } from '../core/trie'
 import type { PendingRecord } from '../slices/createSyncedEntity'
@@ -106,38 +107,5 @@ export function buildEffectAdapter(name: string, options: ReduxOfflineOptions & 
     return { type: 'retry', error, retryAfterMs }
   }
 
-  return {
-    async push(operations, options) {
-      const mine: number[] = []
-      const theirs: number[] = []
-      operations.forEach((op, index) => (op.entity === name ? mine : theirs).push(index))
-      const outcomes = new Array<SyncOutcome>(operations.length)
-      const others = async (): Promise<SyncOutcome[]> => {
-        if (theirs.length === 0) return []
-        const batch = theirs.map((index) => operations[index]!)
-        if (!app) {
-          const error: SyncErrorInfo = {
-            name: 'SyncSetupError',
-            message: `no adapter for entity "${batch[0]!.entity}": pass your adapter to reduxOffline.adapter(adapter).`,
-            code: 'setup',
-          }
-          return batch.map(() => ({ type: 'reject', error }))
-        }
-        try {
-          return await app.push(batch, options)
-        } catch (error) {
-          // Caught here rather than by the engine, which would send the whole batch again: the effects that
-          // ran in it would run twice.
-          const info: SyncErrorInfo = { ...toErrorInfo(error), code: 'adapter-failed' }
-          return batch.map(() => ({ type: 'retry', error: info }))
-        }
-      }
-      const [ours, them] = await Promise.all([runEffects(mine.map((index) => operations[index]!), options), others()])
-      mine.forEach((index, at) => (outcomes[index] = ours[at]!))
-      theirs.forEach((index, at) => (outcomes[index] = them[at]!))
-      return outcomes
-    },
-    ...(app?.pull ? { pull: app.pull.bind(app) } : {}),
-    ...(app?.subscribe ? { subscribe: app.subscribe.bind(app) } : {}),
-  }
+  return ownEntityAdapter(name, runEffects, app, 'pass your adapter to reduxOffline.adapter(adapter).')
 }
