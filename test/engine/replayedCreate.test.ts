@@ -45,18 +45,23 @@ function setup() {
   return { store, todos, sync, scripted, pulls, view: () => todos.selectors.selectAll(store.getState()) }
 }
 
-it('a replayed answer to a create whose record was deleted meanwhile confirms it, and the whole read of the feed removes the record', async () => {
+/** A create the server applied as s1, whose answer was lost; then a pull is asked for. */
+async function createWithLostAnswer() {
   const t = setup()
   await advance()
   t.pulls.setIdle(false)
   t.store.dispatch(t.todos.actions.added({ id: 'tmp-1', title: 'A' }))
   await advance()
-  // The server applied the create as s1; the answer was lost.
   t.scripted.answer(() => retry())
   await advance()
-  // Someone else deleted s1: the pull brings a tombstone for an id this client does not know yet.
   t.store.dispatch(t.sync.actions.pullNow('todos'))
   await advance()
+  return t
+}
+
+it('a replayed answer to a create whose record was deleted meanwhile confirms it, and the whole read of the feed removes the record', async () => {
+  const t = await createWithLostAnswer()
+  // Someone else deleted s1: the pull brings a tombstone for an id this client does not know yet.
   t.pulls.answer({ changes: [{ id: 's1', record: null }], cursor: 'c3', hasMore: false })
   await advance()
   // The create goes again under its key and gets the stored answer: s1 as it was when created.
@@ -74,17 +79,9 @@ it('a replayed answer to a create whose record was deleted meanwhile confirms it
 })
 
 it("a create confirmed by a pull's answer (a stored answer too) starts the pull over, which removes a record deleted meanwhile (chaos seed 520 --no-tabs)", async () => {
-  const t = setup()
-  await advance()
-  t.pulls.setIdle(false)
-  t.store.dispatch(t.todos.actions.added({ id: 'tmp-1', title: 'A' }))
-  await advance()
-  t.scripted.answer(() => retry())
-  await advance()
-  // The next pull asks about the create; the page brings the tombstone of s1 (an id not known here yet)
-  // and the stored answer: s1 as it was created.
-  t.store.dispatch(t.sync.actions.pullNow('todos'))
-  await advance()
+  const t = await createWithLostAnswer()
+  // The pull asks about the create; the page brings the tombstone of s1 (an id not known here yet) and
+  // the stored answer: s1 as it was created.
   expect(t.pulls.calls.at(-1)?.unanswered).toEqual(['op-1'])
   t.pulls.answer({ changes: [{ id: 's1', record: null }], cursor: 'c3', hasMore: false, answered: [{ id: 'op-1', outcome: { type: 'ok', record: { id: 's1', title: 'A', version: 1 } } }] })
   await advance()
