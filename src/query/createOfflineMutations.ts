@@ -181,8 +181,10 @@ export function createOfflineMutations<TApi extends AnyApi, const TName extends 
           if (result.type === 'confirmed') {
             done.push(result.recordId)
             // Sent by another tab: its change becomes part of the cache's base here too, and a trigger
-            // waiting in this tab settles with the answer (RTK Query then invalidates its tags here).
+            // waiting in this tab settles with the answer (RTK Query then invalidates its tags here); with no
+            // trigger here, nothing would, so the entries it changed are fetched again.
             if (!answeredHere) cache.confirmed(id)
+            if (!answeredHere && !waiter) cache.refetchConfirmed(id, store.dispatch)
             const record = (result.record ?? after?.entities[result.recordId]) as QueuedMutation | undefined
             waiter?.resolve({ data: record?.result })
           }

@@ -127,6 +127,21 @@ export function buildOptimisticCache(
         if (entry?.hasBase) entry.base = createNextState(entry.base, (draft: unknown) => patch.recipe(draft))
       }
     },
+    /**
+     * A mutation accepted elsewhere (another tab sent it) that no trigger of this page waits for: no mutation
+     * ran here, so no tags fetch its entries again, and its folded recipe may count the change twice (a base
+     * fetched after the server applied it already has it). The entries it changed that have data are fetched
+     * again, as its tags would have been; the queued recipes go on top of what comes back.
+     */
+    refetchConfirmed(id: string, dispatch: Dispatch<UnknownAction>): void {
+      const keys = new Set((applied.get(id) ?? []).map((patch) => patch.key))
+      for (const key of keys) {
+        const entry = entries.get(key)
+        if (!entry?.hasBase) continue
+        const initiate = api.endpoints[entry.endpoint]?.initiate as ((arg: unknown, options: { subscribe: boolean; forceRefetch: boolean }) => UnknownAction) | undefined
+        if (initiate) dispatch(initiate(entry.arg, { subscribe: false, forceRefetch: true }))
+      }
+    },
     /** A query entry fetched again: its new data is the base, and the queued recipes go on top of it. */
     fetched(endpoint: string, arg: unknown, dispatch: Dispatch<UnknownAction>, getState: () => unknown): void {
       const key = keyOf(endpoint, arg)

@@ -195,6 +195,12 @@ export async function runQueryScenario(scenario: Scenario, server: TodoServer, e
     }
     // Let the answers' consequences run out (triggers settled, tags refetched), then refetch every page.
     for (let i = 0; i < 3; i++) await clock.advance(5_000)
+    // Idle now: a page that is done shows the server's data without being asked to refetch.
+    const serverNow = JSON.stringify(server.todos)
+    for (const page of pages) {
+      const cached = JSON.stringify(page.cached())
+      if (cached !== serverNow) findings.push(`convergence (idle, before any refetch): g${page.generation} shows ${cached}, the server has ${serverNow}`)
+    }
     for (const page of pages) {
       const refetched = page.refetch()
       await clock.settle()
