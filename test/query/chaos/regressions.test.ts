@@ -47,4 +47,21 @@ describe('rtk-offline/query: shrunk counterexamples of the property suite', () =
     const result = await runQueryScenario(scenario, server, env)
     expect(result.findings).toEqual([])
   })
+
+  it('a tab whose list read left before another tab\'s mutation was applied, and came back after its confirmation, fetches the list again', async () => {
+    // g1 queues an add offline and crashes; g3's first read of the list is slow and brings the list as it was
+    // (empty); meanwhile, online, g2 sends the add and g3 sees it confirmed while that read is still under way.
+    const scenario: Scenario = {
+      pages: 2,
+      online: false,
+      existing: 0,
+      steps: [
+        { t: 'add', page: 0, refuse: false },
+        { t: 'slowRead', ms: 50 },
+        { t: 'reload', page: 0, flush: false, turns: 0 },
+      ],
+    }
+    const result = await runQueryScenario(scenario, server, env)
+    expect(result.findings).toEqual([])
+  })
 })

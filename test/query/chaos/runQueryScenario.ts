@@ -136,6 +136,10 @@ export async function runQueryScenario(scenario: Scenario, server: TodoServer, e
           trace.push(`fault ${JSON.stringify(step.fault)}`)
           server.faults.push(step.fault)
           break
+        case 'slowRead':
+          trace.push(`slow read ${step.ms}`)
+          server.slowReads.push(step.ms)
+          break
         case 'advance':
           trace.push(`advance ${step.ms}`)
           await clock.advance(step.ms)
@@ -186,6 +190,7 @@ export async function runQueryScenario(scenario: Scenario, server: TodoServer, e
     // Heal: online, no faults; the clock moves on until no page has work waiting.
     trace.push('heal')
     server.faults.length = 0
+    server.slowReads.length = 0
     for (const page of pages) page.network.setOnline(true)
     await clock.settle()
     for (let round = 0; round < 300; round++) {

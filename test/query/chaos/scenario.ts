@@ -10,6 +10,8 @@ export type Step =
   | { t: 'fault'; fault: Fault }
   | { t: 'advance'; ms: number }
   | { t: 'refetch'; page: number }
+  /** The next list read answers `ms` later, with the list as it was when it arrived. */
+  | { t: 'slowRead'; ms: number }
   /** `turns`: the page dies that many turns of the event loop after the step before (not settled first), as a crash right after a click. */
   | { t: 'reload'; page: number; flush: boolean; turns?: number }
   | { t: 'discard'; page: number }
@@ -42,6 +44,7 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ t: fc.constant('fault' as const), fault }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 4_000 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('refetch' as const), page }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('slowRead' as const), ms: fc.integer({ min: 50, max: 5_000 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('reload' as const), page, flush: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('reload' as const), page, flush: fc.constant(false), turns: fc.nat({ max: 8 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('discard' as const), page }) },

@@ -29,13 +29,15 @@ export const isRefusedToken = (token: string) => token.startsWith('no-')
 /**
  * The todo server of the suite, in MSW: idempotent by `Idempotency-Key` (the answer to a key is stored
  * with the change, in the same step, and a repeated key gets the stored answer and changes nothing), a
- * queue of faults for the next writes, and a log of every change it made.
+ * queue of faults for the next writes, delays for the next reads, and a log of every change it made.
  */
 export function createTodoServer(context: { clock: Clock; works: Map<string, Work> }) {
   const todos: Todo[] = []
   const answers = new Map<string, { status: number; body: unknown; token: string }>()
   const applications: Application[] = []
   const faults: Fault[] = []
+  /** Delays of the next list reads, oldest first. */
+  const slowReads: number[] = []
   let reads = 0
   let dropped = 0
   let slowed = 0
@@ -82,9 +84,18 @@ export function createTodoServer(context: { clock: Clock; works: Map<string, Wor
   const notFound = (id: unknown): Answer => ({ status: 404, body: { message: `no todo ${String(id)}` } })
 
   const handlers = [
-    http.get(`${baseUrl}/todos`, () => {
+    http.get(`${baseUrl}/todos`, async ({ request }) => {
       reads += 1
-      return HttpResponse.json(todos)
+      // Read when the request arrives: a slow answer brings the list as it was then.
+      const snapshot = structuredClone(todos)
+      const ms = slowReads.shift()
+      if (ms !== undefined) {
+        const work = context.works.get(request.headers.get('x-chaos-request') ?? '')
+        work?.pause()
+        await context.clock.sleep(ms)
+        work?.resume()
+      }
+      return HttpResponse.json(snapshot)
     }),
     http.post(`${baseUrl}/todos`, ({ request }) =>
       write(request, (body) => String(body.title), 'add', (body) => {
@@ -116,6 +127,7 @@ export function createTodoServer(context: { clock: Clock; works: Map<string, Wor
     answers,
     applications,
     faults,
+    slowReads,
     handlers,
     counts: () => ({ reads, dropped, slowed }),
     /** Tokens the server answered with a refusal (4xx), under some key. */
@@ -125,6 +137,7 @@ export function createTodoServer(context: { clock: Clock; works: Map<string, Wor
       answers.clear()
       applications.length = 0
       faults.length = 0
+      slowReads.length = 0
       reads = dropped = slowed = 0
     },
   }
