@@ -40,7 +40,7 @@ describe('rtk-offline/query under random faults, crashes and tabs', () => {
       const consoleWarn = console.warn
       const captured: string[] = []
       console.error = console.warn = (...args: unknown[]) => void captured.push(args.map(String).join(' ').slice(0, 200))
-      const totals = { triggers: 0, applied: 0, refused: 0, forgiven: 0, crashes: 0, reloads: 0, dropped: 0, slowed: 0 }
+      const totals = { triggers: 0, applied: 0, refused: 0, forgiven: 0, crashes: 0, reloads: 0, failed: 0, dropped: 0, slowed: 0 }
       let last: Awaited<ReturnType<typeof runQueryScenario>> | null = null
       const notes = new Map<string, number>()
       try {

@@ -107,6 +107,11 @@ export function openQueryPage(context: PageContext) {
     retry: { baseDelayMs: 100, maxDelayMs: 2_000 },
     circuitBreaker: { failureThreshold: 5, cooldownMs: 2_000 },
     pullIntervalMs: 0,
+    // A fresh token is always at hand: the 401s injected are expired tokens.
+    onAuthError: async () => {
+      await Promise.resolve()
+      return true
+    },
     onError: (error) => errors.push(error),
     persist: createPersistence({ storage, throttleMs: 10, tabs: context.tabs, locks: context.locks, key: PERSIST_KEY }),
   })

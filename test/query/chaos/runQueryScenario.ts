@@ -27,7 +27,7 @@ export interface ScenarioResult {
   findings: string[]
   /** Worth knowing, not failures (errors the pages reported). */
   notes: string[]
-  stats: { triggers: number; applied: number; refused: number; forgiven: number; crashes: number; reloads: number; dropped: number; slowed: number }
+  stats: { triggers: number; applied: number; refused: number; forgiven: number; crashes: number; reloads: number; failed: number; dropped: number; slowed: number }
   /** What happened, step by step, for a failure's report. */
   trace: string[]
 }
@@ -184,7 +184,16 @@ export async function runQueryScenario(scenario: Scenario, server: TodoServer, e
     for (const [index, step] of scenario.steps.entries()) {
       await run(step)
       const next = scenario.steps[index + 1]
-      if (next?.t !== 'reload' || next.turns === undefined) await clock.settle()
+      if (next?.t === 'reload' && next.turns !== undefined) continue
+      await clock.settle()
+      // At every rest: a refused mutation's change is gone from a page once it no longer waits there.
+      const refusedNow = server.refusedTokens()
+      for (const page of pages) {
+        const queued = new Set(page.offline.selectQueued(page.store.getState()).map((record) => tokenOfArg(record.arg)))
+        for (const todo of page.cached() ?? [])
+          if (refusedNow.has(todo.title) && !queued.has(todo.title))
+            findings.push(`convergence (at rest, step ${index + 1}): g${page.generation} still shows ${todo.id} "${todo.title}", refused and no longer queued`)
+      }
     }
 
     // Heal: online, no faults; the clock moves on until no page has work waiting.
@@ -257,7 +266,7 @@ export async function runQueryScenario(scenario: Scenario, server: TodoServer, e
       findings,
       notes,
       trace,
-      stats: { triggers: triggers.length, applied: server.applications.length, refused: refused.size, forgiven: forgiven.size, crashes, reloads, dropped: counts.dropped, slowed: counts.slowed },
+      stats: { triggers: triggers.length, applied: server.applications.length, refused: refused.size, forgiven: forgiven.size, crashes, reloads, failed: counts.failed, dropped: counts.dropped, slowed: counts.slowed },
     }
   } finally {
     for (const page of pages) if (!page.dead) page.crash()

@@ -32,6 +32,7 @@ const refused = fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight:
 
 const fault: fc.Arbitrary<Fault> = fc.oneof(
   fc.constant<Fault>({ kind: '503' }),
+  fc.constant<Fault>({ kind: '401' }),
   fc.constant<Fault>({ kind: 'drop' }),
   fc.record({ kind: fc.constant('slow' as const), ms: fc.integer({ min: 50, max: 5_000 }), applyFirst: fc.boolean() }),
 )

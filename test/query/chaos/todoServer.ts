@@ -10,11 +10,11 @@ export interface Todo {
 }
 
 /**
- * A fault for the next write request: `503` (nothing applied), `drop` (applied, then the connection drops
+ * A fault for the next write request: `503` (nothing applied), `401` (an expired token: nothing applied), `drop` (applied, then the connection drops
  * before the answer: the client sees a network error), `slow` (the request takes `ms` of the clock, applied
  * before or after the wait).
  */
-export type Fault = { kind: '503' } | { kind: 'drop' } | { kind: 'slow'; ms: number; applyFirst: boolean }
+export type Fault = { kind: '503' } | { kind: '401' } | { kind: 'drop' } | { kind: 'slow'; ms: number; applyFirst: boolean }
 
 /** One change the server made: under which key, for which token (the unique field of each mutation's arg). */
 export interface Application {
@@ -41,6 +41,7 @@ export function createTodoServer(context: { clock: Clock; works: Map<string, Wor
   let reads = 0
   let dropped = 0
   let slowed = 0
+  let failed = 0
 
   type Answer = { status: number; body: unknown }
   function apply(key: string | null, token: string, what: string, change: () => Answer): Answer {
@@ -69,7 +70,11 @@ export function createTodoServer(context: { clock: Clock; works: Map<string, Wor
       work?.resume()
       answer = fault.applyFirst ? answer! : run()
     } else if (fault?.kind === '503') {
+      failed += 1
       return HttpResponse.json({ message: 'unavailable' }, { status: 503 })
+    } else if (fault?.kind === '401') {
+      failed += 1
+      return HttpResponse.json({ message: 'token expired' }, { status: 401 })
     } else {
       answer = run()
       if (fault?.kind === 'drop') {
@@ -129,7 +134,7 @@ export function createTodoServer(context: { clock: Clock; works: Map<string, Wor
     faults,
     slowReads,
     handlers,
-    counts: () => ({ reads, dropped, slowed }),
+    counts: () => ({ reads, dropped, slowed, failed }),
     /** Tokens the server answered with a refusal (4xx), under some key. */
     refusedTokens: () => new Set([...answers.values()].filter((answer) => answer.status >= 400).map((answer) => answer.token)),
     reset() {
@@ -138,7 +143,7 @@ export function createTodoServer(context: { clock: Clock; works: Map<string, Wor
       applications.length = 0
       faults.length = 0
       slowReads.length = 0
-      reads = dropped = slowed = 0
+      reads = dropped = slowed = failed = 0
     },
   }
 }
