@@ -24,7 +24,7 @@ describe('rtk-offline/query: shrunk counterexamples of the property suite', () =
       existing: 0,
       steps: [
         { t: 'fault', fault: { kind: 'drop' } },
-        { t: 'add', page: 0, refuse: false },
+        { t: 'add', page: 0, refuse: false, together: false },
         { t: 'reload', page: 0, flush: false, turns: 0 },
       ],
     }
@@ -40,7 +40,7 @@ describe('rtk-offline/query: shrunk counterexamples of the property suite', () =
       steps: [
         { t: 'online', online: true },
         { t: 'fault', fault: { kind: 'slow', ms: 50, applyFirst: true } },
-        { t: 'add', page: 0, refuse: false },
+        { t: 'add', page: 0, refuse: false, together: false },
         { t: 'reload', page: 0, flush: false, turns: 0 },
       ],
     }
@@ -56,7 +56,7 @@ describe('rtk-offline/query: shrunk counterexamples of the property suite', () =
       online: false,
       existing: 0,
       steps: [
-        { t: 'add', page: 0, refuse: false },
+        { t: 'add', page: 0, refuse: false, together: false },
         { t: 'slowRead', ms: 50 },
         { t: 'reload', page: 0, flush: false, turns: 0 },
       ],

@@ -3,9 +3,10 @@ import type { Fault } from './todoServer'
 
 /** One thing that happens during a scenario. `page` and `pick` are taken modulo what exists when it runs. */
 export type Step =
-  | { t: 'add'; page: number; refuse: boolean }
-  | { t: 'rename'; page: number; pick: number; refuse: boolean }
-  | { t: 'toggle'; page: number; pick: number; refuse: boolean }
+  /** `together`: triggered in the same tick as the step before (no settle between them), as a burst of clicks. */
+  | { t: 'add'; page: number; refuse: boolean; together: boolean }
+  | { t: 'rename'; page: number; pick: number; refuse: boolean; together: boolean }
+  | { t: 'toggle'; page: number; pick: number; refuse: boolean; together: boolean }
   | { t: 'online'; online: boolean }
   | { t: 'fault'; fault: Fault }
   | { t: 'advance'; ms: number }
@@ -30,6 +31,8 @@ const page = fc.nat({ max: 1 })
 /** About one mutation in six is made to be refused (the server answers 422 for its token). */
 const refused = fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) })
 
+const together = fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) })
+
 const fault: fc.Arbitrary<Fault> = fc.oneof(
   fc.constant<Fault>({ kind: '503' }),
   fc.constant<Fault>({ kind: '401' }),
@@ -38,9 +41,9 @@ const fault: fc.Arbitrary<Fault> = fc.oneof(
 )
 
 export const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('add' as const), page, refuse: refused }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('rename' as const), page, pick: fc.nat({ max: 7 }), refuse: refused }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('toggle' as const), page, pick: fc.nat({ max: 7 }), refuse: refused }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('add' as const), page, refuse: refused, together }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('rename' as const), page, pick: fc.nat({ max: 7 }), refuse: refused, together }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('toggle' as const), page, pick: fc.nat({ max: 7 }), refuse: refused, together }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('online' as const), online: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('fault' as const), fault }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 4_000 }) }) },

@@ -135,8 +135,11 @@ export function createTodoServer(context: { clock: Clock; works: Map<string, Wor
     slowReads,
     handlers,
     counts: () => ({ reads, dropped, slowed, failed }),
-    /** Tokens the server answered with a refusal (4xx), under some key. */
-    refusedTokens: () => new Set([...answers.values()].filter((answer) => answer.status >= 400).map((answer) => answer.token)),
+    /** Tokens the server answered with a refusal (4xx) and never applied (a refusal retried under a new key may go through). */
+    refusedTokens: () => {
+      const applied = new Set(applications.map((application) => application.token))
+      return new Set([...answers.values()].filter((answer) => answer.status >= 400 && !applied.has(answer.token)).map((answer) => answer.token))
+    },
     reset() {
       todos.length = 0
       answers.clear()
