@@ -136,6 +136,8 @@ export function openQueryPage(context: PageContext) {
       return dead
     },
     cached: () => api.endpoints.getTodos.select()(store.getState()).data,
+    /** Whether a read of the list is under way. */
+    isReading: () => api.endpoints.getTodos.select()(store.getState()).isLoading || api.endpoints.getTodos.select()(store.getState()).status === 'pending',
     pending: () => sync.selectors.selectPendingCount(store.getState()),
     failed: () => sync.selectors.selectFailed(store.getState()),
     refetch: () => store.dispatch(api.endpoints.getTodos.initiate(undefined, { forceRefetch: true, subscribe: false })),

@@ -64,4 +64,27 @@ describe('rtk-offline/query: shrunk counterexamples of the property suite', () =
     const result = await runQueryScenario(scenario, server, env)
     expect(result.findings).toEqual([])
   })
+
+  // Known, not fixed (see RunOptions.twiceAtRest): `it.fails` turns red once it is fixed, to be made an `it`.
+  it.fails('a page whose list was fetched after the server applied its queued add does not show the todo twice once the add is confirmed, while a later mutation waits offline', async () => {
+    // The add's answer comes 50 ms late; meanwhile a toggle is queued and the list refetched (the add applied,
+    // and its recipe on top: twice, while it waits). Offline, the answer comes: the recipe is folded into that
+    // base, and the refetch the add's tags cause waits for the toggle's trigger, pending while it is queued.
+    const scenario: Scenario = {
+      pages: 1,
+      online: false,
+      existing: 0,
+      steps: [
+        { t: 'fault', fault: { kind: 'slow', ms: 50, applyFirst: true } },
+        { t: 'add', page: 0, refuse: false, together: false },
+        { t: 'online', online: true },
+        { t: 'toggle', page: 0, pick: 0, refuse: false, together: false },
+        { t: 'refetch', page: 0 },
+        { t: 'online', online: false },
+        { t: 'advance', ms: 50 },
+      ],
+    }
+    const result = await runQueryScenario(scenario, server, env, { twiceAtRest: 'finding' })
+    expect(result.findings).toEqual([])
+  })
 })
