@@ -1,18 +1,22 @@
 /**
  * A randomised property suite for rtk-offline/query: random scenarios of triggered mutations (add, rename,
- * toggle; some made to be refused), the network going off and on, server faults (503, an answer dropped
- * after the change was applied, slow answers that outlast the request timeout), refetches and reloads
- * (a crash without flushing, or a close after one) of one page or two tabs on one IndexedDB, against an
- * idempotent MSW todo server. At the end everything heals and four properties must hold:
+ * toggle; some made to be refused; some in one tick), the network going off and on, server faults (503, 401,
+ * an answer dropped after the change was applied, slow answers that outlast the request timeout, slow list
+ * reads), refetches, retryFailed/discardFailed, and reloads (a crash without flushing, a few turns after a
+ * click or at rest, or a close after a flush) of one page or two tabs on one IndexedDB, against an idempotent
+ * MSW todo server (test/query/chaos/todoServer.ts). At every rest, a refused mutation's change must be gone
+ * from a page once it no longer waits there. At the end everything heals and these must hold:
  *
  * 1. exactly-once: each mutation triggered and not refused is applied once (per Idempotency-Key and per token);
  * 2. nothing lost: none is missing from the server (unless a crash took it before it was stored), and each
  *    refused one is listed as failed or was discarded;
- * 3. convergence: every open page's cached list equals the server's;
- * 4. no stuck work: nothing pending, and every trigger made in a page still open has settled (with the
- *    server's verdict).
+ * 3. convergence: every open page's list equals the server's once idle (before any refetch the test asks
+ *    for) and after a final refetch;
+ * 4. no stuck work: nothing pending, and every trigger made in a page still open has settled, with the
+ *    server's verdict.
  *
- * `QUERY_CHAOS_RUNS=N` (default 40) and `QUERY_CHAOS_SEED=S` run more or other scenarios.
+ * `QUERY_CHAOS_RUNS=N` (default 60) and `QUERY_CHAOS_SEED=S` run more or other scenarios; a failure prints
+ * the shrunk scenario and its trace (put it in regressions.test.ts to replay it).
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -22,7 +26,7 @@ import { runQueryScenario, type Env } from './runQueryScenario'
 import { scenario } from './scenario'
 import { createTodoServer } from './todoServer'
 
-const RUNS = Number(process.env.QUERY_CHAOS_RUNS ?? 40)
+const RUNS = Number(process.env.QUERY_CHAOS_RUNS ?? 60)
 const SEED = Number(process.env.QUERY_CHAOS_SEED ?? 20261201)
 
 /** A note without its page and ids, so the same error of many runs is counted once. */
