@@ -30,7 +30,7 @@ const RUNS = Number(process.env.QUERY_CHAOS_RUNS ?? 60)
 const SEED = Number(process.env.QUERY_CHAOS_SEED ?? 20261201)
 
 /** A note without its page and ids, so the same error of many runs is counted once. */
-const shapeOf = (note: string) => note.replace(/^g\d+: /, '').replace(/g\d+-(op|m)\d+/g, '<id>')
+const shapeOf = (note: string) => note.replace(/^g\d+: /, '').replace(/g\d+-(op|m)\d+/g, '<id>').replace(/step \d+/, 'step N').replace(/g\d+ shows n\d+/, 'a page shows a todo')
 
 const env: Env = { clock: createClock(), works: new Map() }
 const server = createTodoServer(env)
