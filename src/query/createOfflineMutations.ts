@@ -167,6 +167,9 @@ export function createOfflineMutations<TApi extends AnyApi, const TName extends 
       // A query entry fetched again: the queued recipes go on top of the server's data.
       if (act.type === `${api.reducerPath}/executeQuery/fulfilled` && meta?.arg?.endpointName !== undefined)
         cache.fetched(meta.arg.endpointName, meta.arg.originalArgs, store.dispatch, store.getState)
+      // A request of a query ended (not one RTK Query skipped because another is under way for the entry).
+      const ended = act.type === `${api.reducerPath}/executeQuery/fulfilled` || (act.type === `${api.reducerPath}/executeQuery/rejected` && (meta as { condition?: boolean } | undefined)?.condition !== true)
+      if (ended && meta?.arg?.endpointName !== undefined) cache.queryEnded(meta.arg.endpointName, meta.arg.originalArgs, store.dispatch)
       if (settled.length > 0) {
         const after = sliceOf(store.getState())
         const done: EntityId[] = []
@@ -181,8 +184,10 @@ export function createOfflineMutations<TApi extends AnyApi, const TName extends 
           if (result.type === 'confirmed') {
             done.push(result.recordId)
             // Sent by another tab: its change becomes part of the cache's base here too, and a trigger
-            // waiting in this tab settles with the answer (RTK Query then invalidates its tags here).
+            // waiting in this tab settles with the answer (RTK Query then invalidates its tags here); with no
+            // trigger here, nothing would, so the entries it changed are fetched again.
             if (!answeredHere) cache.confirmed(id)
+            if (!answeredHere && !waiter) cache.refetchConfirmed(id, store.dispatch, store.getState)
             const record = (result.record ?? after?.entities[result.recordId]) as QueuedMutation | undefined
             waiter?.resolve({ data: record?.result })
           }

@@ -55,9 +55,18 @@ export function buildOptimisticCache(
     return patches
   }
 
-  function dataOf(getState: () => unknown, entry: Entry): unknown {
-    const select = api.endpoints[entry.endpoint]?.select as ((arg: unknown) => (state: unknown) => { data?: unknown }) | undefined
-    return select?.(entry.arg)(getState())?.data
+  function queryOf(getState: () => unknown, entry: Entry): { data?: unknown; status?: string } | undefined {
+    const select = api.endpoints[entry.endpoint]?.select as ((arg: unknown) => (state: unknown) => { data?: unknown; status?: string }) | undefined
+    return select?.(entry.arg)(getState())
+  }
+  const dataOf = (getState: () => unknown, entry: Entry): unknown => queryOf(getState, entry)?.data
+  const statusOf = (getState: () => unknown, entry: Entry): unknown => queryOf(getState, entry)?.status
+
+  /** Entries to fetch again once the request under way for them ends. */
+  const refetchAfter = new Map<string, Entry>()
+  function refetch(entry: Entry, dispatch: Dispatch<UnknownAction>): void {
+    const initiate = api.endpoints[entry.endpoint]?.initiate as ((arg: unknown, options: { subscribe: boolean; forceRefetch: boolean }) => UnknownAction) | undefined
+    if (initiate) dispatch(initiate(entry.arg, { subscribe: false, forceRefetch: true }))
   }
 
   function replay(base: unknown, key: string, getStateRecipes: string[]): unknown {
@@ -126,6 +135,29 @@ export function buildOptimisticCache(
         const entry = entries.get(patch.key)
         if (entry?.hasBase) entry.base = createNextState(entry.base, (draft: unknown) => patch.recipe(draft))
       }
+    },
+    /**
+     * A mutation accepted elsewhere (another tab sent it) that no trigger of this page waits for: no mutation
+     * ran here, so no tags fetch its entries again, and its folded recipe may count the change twice (a base
+     * fetched after the server applied it already has it). The entries it changed are fetched again, as its
+     * tags would have been: at once if they have data, or once the request under way for them ends (it may
+     * have left before the change was applied; RTK Query's delayed invalidation waits for it the same way).
+     */
+    refetchConfirmed(id: string, dispatch: Dispatch<UnknownAction>, getState: () => unknown): void {
+      for (const key of new Set((applied.get(id) ?? []).map((patch) => patch.key))) {
+        const entry = entries.get(key)
+        if (!entry) continue
+        if (statusOf(getState, entry) === 'pending') refetchAfter.set(key, entry)
+        else if (entry.hasBase) refetch(entry, dispatch)
+      }
+    },
+    /** A query entry's request ended (answered or failed): fetched again if a change confirmed meanwhile asked for it. */
+    queryEnded(endpoint: string, arg: unknown, dispatch: Dispatch<UnknownAction>): void {
+      const key = keyOf(endpoint, arg)
+      const entry = refetchAfter.get(key)
+      if (!entry) return
+      refetchAfter.delete(key)
+      refetch(entry, dispatch)
     },
     /** A query entry fetched again: its new data is the base, and the queued recipes go on top of it. */
     fetched(endpoint: string, arg: unknown, dispatch: Dispatch<UnknownAction>, getState: () => unknown): void {
