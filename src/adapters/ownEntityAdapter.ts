@@ -1,4 +1,4 @@
-import { toErrorInfo, type SyncErrorInfo } from '../core/errors'
+import type { SyncErrorInfo } from '../core/errors'
 import type { OutgoingOperation, PushOptions, SyncAdapter, SyncOutcome } from './types'
 
 /**
@@ -33,7 +33,12 @@ export function ownEntityAdapter(
         try {
           return await app.push(batch, options)
         } catch (error) {
-          const info: SyncErrorInfo = { ...toErrorInfo(error), code: 'adapter-failed' }
+          // Name and message only: core/errors' toErrorInfo would bring that module into both entries'
+          // bundles (they take it from the package), for a code this line sets anyway.
+          const info: SyncErrorInfo =
+            error instanceof Error
+              ? { name: error.name, message: error.message, code: 'adapter-failed' }
+              : { name: 'Error', message: String(error), code: 'adapter-failed' }
           return batch.map(() => ({ type: 'retry', error: info }))
         }
       }
