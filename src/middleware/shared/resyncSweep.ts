@@ -3,11 +3,13 @@ import { idPath, trieGet } from '../../core/trie'
 import type { SyncEngine } from '../syncHandler'
 
 /**
- * A pull that starts over after a 410 (the server no longer knows the cursor) reads the server's whole
- * change feed again, and a feed holds every live record at its latest change. Records this client
- * confirmed before the restart and the feed never brought are records the server deleted meanwhile,
- * whose tombstones were pruned or reset with the history: the restart must remove them too, or the
- * client keeps them forever (it would never converge with the server).
+ * A pull that reads the server's whole change feed from no cursor, onto records this client already holds:
+ * a start-over after a 410 (the server no longer knows the cursor), after a create's answer that may be a
+ * stored one (see the pull handler), or a first pull onto records restored without their cursor, loaded
+ * by the app or rendered on the server. A feed read from no cursor holds every live record at its latest
+ * change and no tombstones. Records this client confirmed before and the feed never brought are records
+ * the server deleted meanwhile: the read must remove them too, or the client keeps them forever (it
+ * would never converge with the server).
  */
 export interface Resync {
   /** Each record's id and confirmed server state when the pull started over, by id as a string. */
