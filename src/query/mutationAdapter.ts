@@ -2,16 +2,14 @@ import type { UnknownAction } from '@reduxjs/toolkit'
 import type { QueryReturnValue } from '@reduxjs/toolkit/query'
 import { parseRetryAfter, toErrorInfo, type OutgoingOperation, type PushOptions, type SyncAdapter, type SyncErrorInfo, type SyncOutcome } from 'rtk-offline'
 import { ownEntityAdapter } from '../adapters/ownEntityAdapter'
+import { queueOrder } from '../adapters/queueOrder'
 import { backoffDelay, resolveRetryOptions } from '../core/backoff'
-import { idPath, trieGet, trieValues, type Trie } from '../core/trie'
-import type { PendingRecord } from '../slices/createSyncedEntity'
 import type { AnyApi } from './apiShape'
 import { classifyMutationError, mutationErrorInfo } from './classifyMutationError'
 import { ENGINE_KEY_PREFIX, type MutationRuntime } from './runtime'
 import type { OfflineMutationsOptions, QueuedMutation } from './types'
 
 type Result = QueryReturnValue<unknown, unknown, unknown>
-type Pending = Trie<PendingRecord<QueuedMutation>>
 /** What `dispatch(initiate(arg))` returns for a mutation: a promise of its result that can be aborted and reset. */
 interface MutationRequest extends PromiseLike<Result> {
   abort(): void
@@ -44,8 +42,6 @@ export function buildMutationAdapter(
   /** Until when the oldest queued mutation waits after a failure (this session only). */
   let heldUntil = 0
 
-  const pendingOf = (): Pending | undefined => (run.getState?.() as Record<string, { pending?: Pending } | undefined> | undefined)?.[name]?.pending
-  const seqOf = (pending: Pending | undefined, op: OutgoingOperation) => trieGet(pending ?? {}, idPath(op.recordId))?.changes[0]?.seq ?? Infinity
 
   async function request(record: QueuedMutation, op: OutgoingOperation, signal: AbortSignal): Promise<Result> {
     const waiter = run.waiters.get(record.id)
@@ -66,15 +62,8 @@ export function buildMutationAdapter(
   }
 
   async function sendMutations(ops: OutgoingOperation[], push: PushOptions): Promise<SyncOutcome[]> {
-    const pending = pendingOf()
-    const order = ops.map((op, index) => ({ op, index, seq: seqOf(pending, op) })).sort((a, b) => a.seq - b.seq)
+    const { order, older } = queueOrder(ops, run.getState?.(), name, run.answered)
     const outcomes = new Array<SyncOutcome>(ops.length)
-    const inBatch = new Set(ops.map((op) => String(op.recordId)))
-    const first = order[0]?.seq ?? Infinity
-    // An older queued mutation outside this batch waits for its retry: these wait for it, in order.
-    const older = trieValues(pending ?? {}).some(
-      (entry) => !inBatch.has(String(entry.id)) && !run.answered.has(String(entry.id)) && (entry.changes[0]?.seq ?? Infinity) < first,
-    )
     let held: SyncOutcome | null = older ? waiting(Math.max(heldUntil - now(), 0) || retry.baseDelayMs) : null
     for (const { op, index } of order) {
       if (held) {

@@ -1,8 +1,7 @@
 import { toErrorInfo, type OutgoingOperation, type PushOptions, type SyncAdapter, type SyncErrorInfo, type SyncOutcome } from 'rtk-offline'
 import { ownEntityAdapter } from '../adapters/ownEntityAdapter'
+import { queueOrder } from '../adapters/queueOrder'
 import { backoffDelay, resolveRetryOptions } from '../core/backoff'
-import { idPath, trieGet, trieValues, type Trie } from '../core/trie'
-import type { PendingRecord } from '../slices/createSyncedEntity'
 import { defaultDiscard, needsCredentials, statusOf } from './defaultDiscard'
 import type { DiscardPolicy, EffectRunner, QueuedAction, ReduxOfflineOptions } from './types'
 
@@ -19,7 +18,6 @@ export interface EffectRunState {
   readonly answered: Set<string>
 }
 
-type Pending = Trie<PendingRecord<QueuedAction>>
 
 /**
  * The adapter that runs queued actions' effects, and hands every other entity's operations to the app's
@@ -39,19 +37,10 @@ export function buildEffectAdapter(name: string, options: ReduxOfflineOptions & 
   /** Until when the oldest queued action waits after a failure (this session only; after a reload its stored wait rules). */
   let heldUntil = 0
 
-  const pendingOf = (): Pending | undefined => (run.getState?.() as Record<string, { pending?: Pending } | undefined> | undefined)?.[name]?.pending
-  const seqOf = (pending: Pending | undefined, op: OutgoingOperation) => trieGet(pending ?? {}, idPath(op.recordId))?.changes[0]?.seq ?? Infinity
 
   async function runEffects(ops: OutgoingOperation[], options: PushOptions): Promise<SyncOutcome[]> {
-    const pending = pendingOf()
-    const order = ops.map((op, index) => ({ op, index, seq: seqOf(pending, op) })).sort((a, b) => a.seq - b.seq)
-    const outcomes: SyncOutcome[] = new Array<SyncOutcome>(ops.length)
-    // An older queued action outside this batch waits for its retry: these wait for it, in order.
-    const inBatch = new Set(ops.map((op) => String(op.recordId)))
-    const first = order[0]?.seq ?? Infinity
-    const older = trieValues(pending ?? {}).some(
-      (entry) => !inBatch.has(String(entry.id)) && !run.answered.has(String(entry.id)) && (entry.changes[0]?.seq ?? Infinity) < first,
-    )
+    const { order, older } = queueOrder(ops, run.getState?.(), name, run.answered)
+    const outcomes = new Array<SyncOutcome>(ops.length)
     let held: SyncOutcome | null = older ? waiting(Math.max(heldUntil - now(), 0) || retry.baseDelayMs) : null
     for (const { op, index } of order) {
       if (held) {
