@@ -203,8 +203,13 @@ function issue10Goals(results: BenchResults): string[][] {
       `${formatBytes(quickStart.upFront.gzipped)} up front${persisted ? `; with persistence on, localforage counted: ${formatBytes(persisted.upFront.gzipped + persisted.lazy.gzipped)}` : ''}${core ? `; whole core entry ${formatBytes(core.upFront.gzipped)}` : ''}${persistEntry ? `; rtk-offline/persist ${formatBytes(persistEntry.upFront.gzipped)}` : ''}`,
       atMost(quickStart.upFront.gzipped, ISSUE10.quickStartGzip, formatBytes),
     ])
+  const reactHooks = size(SIZE_ROWS.reactWithoutInspector)
+  // Issue 13 put the developer panel <SyncInspector /> in this entry; an app that never renders it does not
+  // ship it (it tree-shakes away), so the goal is judged on both: the hooks an app uses, and the whole entry.
+  if (reactHooks)
+    rows.push([`rtk-offline/react without SyncInspector ≤ ${formatBytes(ISSUE10.reactGzip)} min+gzip`, formatBytes(reactHooks.upFront.gzipped), atMost(reactHooks.upFront.gzipped, ISSUE10.reactGzip, formatBytes)])
   if (react)
-    rows.push([`rtk-offline/react ≤ ${formatBytes(ISSUE10.reactGzip)} min+gzip`, formatBytes(react.upFront.gzipped), atMost(react.upFront.gzipped, ISSUE10.reactGzip, formatBytes)])
+    rows.push([`rtk-offline/react, the whole entry (SyncInspector too) ≤ ${formatBytes(ISSUE10.reactGzip)} min+gzip`, formatBytes(react.upFront.gzipped), atMost(react.upFront.gzipped, ISSUE10.reactGzip, formatBytes)])
   const usable = (row: DrainRow | undefined) => (row && !row.skipped && !row.capped && Number.isFinite(row.medianMs) ? row : undefined)
   for (const drain of results.drain) {
     const find = (name: string) => usable(drain.rows.find((row) => row.name === name))
