@@ -589,10 +589,12 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         // changes after it were made on: sent with the newer version they would overwrite what they never
         // saw. With our change's version they meet it as a conflict (a 404 if the delete came after it),
         // never as changes made on nothing (see answerMadeOnAbsence in the drain).
-        if (change.kind !== 'delete')
-          entry.madeOn =
-            result.record != null && selectId(result.record) === result.recordId ? result.record : applyChange<Rec>(entry.madeOn, change)
-        else entry.madeOn = entry.base
+        // Nor backwards: a stored answer given again (a create sent before, joined by server-assigned ids to
+        // a record already confirmed further by later changes of ours) is older than what those were made on.
+        if (change.kind !== 'delete') {
+          if (result.record == null || selectId(result.record) !== result.recordId) entry.madeOn = applyChange<Rec>(entry.madeOn, change)
+          else if (entry.madeOn === null || !isOlder(result.record, entry.madeOn)) entry.madeOn = result.record
+        } else entry.madeOn = entry.base
         entry.changes.splice(index, 1)
         break
       case 'conflict':
@@ -600,7 +602,16 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
         // rebased form, or dropped, as the strategy decided.
         // Durability invariant 3: a remote older than the confirmed state settles the operation but does
         // not replace the newer data, nor brings back a record a pull has shown deleted since.
-        if (!pulledSinceTombstone && (result.remote === null || !isOlder(result.remote, entry.base))) entry.base = result.remote
+        // A remote of null (the record was gone when the server applied the change) has no version to
+        // compare, so it is read as the delete's confirmation is: it clears the state the change was made
+        // on, but a record a pull brought since the change was made (a stored answer given again after the
+        // record was created anew) stays; were that record in fact older, its tombstone is after the page and
+        // the next pull brings it.
+        if (!pulledSinceTombstone) {
+          if (result.remote !== null) {
+            if (!isOlder(result.remote, entry.base)) entry.base = result.remote
+          } else if (entry.base === null || entry.madeOn === null || jsonEqual(entry.base, entry.madeOn)) entry.base = null
+        }
         if (result.resolution === 'manual') {
           if (result.parked) entry.changes[index] = { seq: change.seq, ...result.parked }
         } else if (result.next) entry.changes[index] = { seq: change.seq, ...result.next.change }

@@ -234,3 +234,37 @@ describe("a conflict's resolution is sent with the version it was computed on", 
     expect(t.sync.selectors.selectOpenConflicts(t.store.getState())).toMatchObject([{ remote: v3 }])
   })
 })
+
+// Durability invariant 3 for an answer that has no version: a 404 (the record gone when the server applied
+// the change) given again from the server's stored answers, after a pull brought the record created anew.
+// Chaos seed 10698: the record was deleted, our update applied then (404, its answer too slow), created
+// again by someone else; the pull after a 410 brought it, and the update's replayed 404 took it from the
+// view for good (the feed had nothing more to say about it).
+describe('an answer that the record is gone does not remove a record a pull brought since the change was made', () => {
+  it('server-wins: the replayed 404 drops the change, and the record the pull brought stays', async () => {
+    const server = createServer({ id: 'k', count: 0, version: 1 })
+    const t = setup('server-wins')
+    await pulledV1(t, server)
+    t.increment()
+    await advance()
+    // Deleted and created anew (its version starts again) while our change was on its way.
+    const anew: Counter = { id: 'k', count: 50, version: 3 }
+    await pullNow(t, anew, 'c5')
+    t.scripted.answer(() => ({ type: 'conflict', remote: null }))
+    await advance()
+    expect(t.view()).toEqual(anew)
+    expect(t.pending()).toBe(0)
+  })
+
+  it('with no pull since the change was made, the 404 still removes the record (server-wins)', async () => {
+    const server = createServer({ id: 'k', count: 0, version: 1 })
+    const t = setup('server-wins')
+    await pulledV1(t, server)
+    t.increment()
+    await advance()
+    t.scripted.answer(() => ({ type: 'conflict', remote: null }))
+    await advance()
+    expect(t.view()).toBeUndefined()
+    expect(t.pending()).toBe(0)
+  })
+})
