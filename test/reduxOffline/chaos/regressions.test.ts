@@ -18,7 +18,7 @@ describe('rtk-offline/redux-offline: shrunk counterexamples of the property suit
     // Both pages import at start (as the guide says); each read the old key before the other had queued
     // anything, and queued every action under an operation of its own: o1's create ran twice (the second
     // refused 409 here, so both tabs got o1's commit and its rollback).
-    const scenario: Scenario = { pages: 2, online: false, existing: 0, old: 1, steps: [{ t: 'update', page: 0, pick: 0, refuse: false, together: true }] }
+    const scenario: Scenario = { pages: 2, online: false, existing: 0, old: 1, startCrash: null, steps: [{ t: 'update', page: 0, pick: 0, refuse: false, together: true }] }
     const result = await runScenario(scenario, server, env)
     expect(result.findings).toEqual([])
     expect(server.applications.filter((application) => application.token === 'o1')).toHaveLength(1)
@@ -33,6 +33,7 @@ describe('rtk-offline/redux-offline: shrunk counterexamples of the property suit
       online: true,
       existing: 0,
       old: 0,
+      startCrash: null,
       steps: [
         { t: 'create', page: 0, refuse: false, together: true },
         { t: 'fault', fault: { kind: 'drop' } },

@@ -24,6 +24,11 @@ export interface Scenario {
   existing: number
   /** Creates a redux-offline 2.x outbox left under its old key (imported by every page at start); 0 for none. */
   old: number
+  /**
+   * The first page crashes this many turns of the event loop after the pages load (in the middle of its
+   * restore or its import), and loads again; null for none.
+   */
+  startCrash: number | null
   steps: Step[]
 }
 
@@ -56,5 +61,6 @@ export const scenario: fc.Arbitrary<Scenario> = fc.record({
   online: fc.boolean(),
   existing: fc.nat({ max: 2 }),
   old: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }),
+  startCrash: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat({ max: 40 }) }),
   steps: fc.array(step, { minLength: 1, maxLength: 40, size: 'max' }),
 })
