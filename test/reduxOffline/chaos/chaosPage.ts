@@ -22,7 +22,14 @@ export interface Settled {
 /** The app's state: a ledger of every commit and rollback its reducers received, by token. */
 export interface AppState {
   settled: Record<string, Settled>
+  /** Whether its state is restored (redux-persist's REHYDRATE came), when the page restores one. */
+  restored: boolean
+  /** Tokens whose commit or rollback came before the restore (which would overwrite what they did). */
+  early: string[]
 }
+
+/** The action redux-persist dispatches once it has restored the app's state. */
+export const REHYDRATE = 'persist/REHYDRATE'
 
 /**
  * A redux-offline action of the app: a create, update or delete of a todo, its effect carrying a unique
@@ -48,13 +55,15 @@ export const tokenOf = (action: unknown): string | undefined => {
 }
 
 /** The app's own reducer, as a redux-offline app writes it: here it counts what settles each action. */
-function appReducer(state: AppState = { settled: {} }, action: UnknownAction): AppState {
+function appReducer(state: AppState | undefined, action: UnknownAction, restoredAtStart: boolean): AppState {
+  state ??= { settled: {}, restored: restoredAtStart, early: [] }
+  if (action.type === REHYDRATE) return { ...state, restored: true }
   if (action.type !== 'todos/committed' && action.type !== 'todos/rolledBack') return state
   const token = tokenOf(action)
   if (token === undefined) return state
   const was = state.settled[token] ?? { commits: 0, rollbacks: 0 }
   const now = action.type === 'todos/committed' ? { ...was, commits: was.commits + 1 } : { ...was, rollbacks: was.rollbacks + 1 }
-  return { settled: { ...state.settled, [token]: now } }
+  return { ...state, settled: { ...state.settled, [token]: now }, early: state.restored ? state.early : [...state.early, token] }
 }
 
 /**
@@ -67,7 +76,7 @@ const journal =
   (next) =>
   (action) => {
     const lines = process.env.RO_CHAOS_DEBUG ? (globalThis as { roChaosJournal?: string[] }).roChaosJournal : undefined
-    lines?.push(`g${generation} ${(action as UnknownAction).type} ${JSON.stringify((action as UnknownAction).payload)?.slice(0, 300)}`)
+    lines?.push(`g${generation} ${(action as UnknownAction).type} ${JSON.stringify((action as UnknownAction).payload)?.slice(0, Number(process.env.RO_CHAOS_DEBUG) || 300)} ${JSON.stringify((action as UnknownAction).meta ?? null).slice(0, Number(process.env.RO_CHAOS_DEBUG) || 300)}`)
     return next(action)
   }
 
@@ -81,6 +90,11 @@ export interface PageContext {
   locks: LockManager
   /** Whether the page imports the old redux-offline outbox at start (as the guide says: at every start). */
   importOld: boolean
+  /**
+   * The app restores its own state (redux-persist) and dispatches REHYDRATE this many turns after loading,
+   * with `holdUntil` waiting for it; null: no state of its own to restore.
+   */
+  rehydrateAfter: number | null
 }
 
 /** One page load of the app on rtk-offline/redux-offline: the fetch effect, the engine, persistence on the device's storage. */
@@ -111,6 +125,7 @@ export function openChaosPage(context: PageContext) {
     random: () => 0.5,
     retry: { baseDelayMs: 100, maxDelayMs: 2_000 },
     generateId: () => `g${generation}-q${++queued}`,
+    ...(context.rehydrateAfter === null ? {} : { holdUntil: (action: UnknownAction) => action.type === REHYDRATE }),
   })
   const network = createManualNetworkStatus(context.online)
   let ops = 0
@@ -135,7 +150,7 @@ export function openChaosPage(context: PageContext) {
     persist: createPersistence({ storage, throttleMs: 10, tabs: context.tabs, locks: context.locks, key: PERSIST_KEY }),
   })
   const store = configureStore({
-    reducer: combineReducers({ app: appReducer, [reduxOffline.name]: reduxOffline.reducer, [sync.reducerPath]: sync.reducer } as Record<string, Reducer>) as unknown as Reducer<{
+    reducer: combineReducers({ app: (state: AppState | undefined, action: UnknownAction) => appReducer(state, action, context.rehydrateAfter === null), [reduxOffline.name]: reduxOffline.reducer, [sync.reducerPath]: sync.reducer } as Record<string, Reducer>) as unknown as Reducer<{
       app: AppState
       [slice: string]: unknown
     }>,
@@ -158,6 +173,15 @@ export function openChaosPage(context: PageContext) {
       (result) => void (imported.result = result),
       (error: unknown) => void (imported.error = error),
     )
+  if (context.rehydrateAfter !== null) {
+    // redux-persist reading the app's state: a few turns, counted as work so a settle waits for it.
+    const done = clock.track()
+    void (async () => {
+      for (let turn = 0; turn < context.rehydrateAfter!; turn++) await new Promise<void>((resolve) => setImmediate(resolve))
+      if (!dead) store.dispatch({ type: REHYDRATE })
+      done()
+    })()
+  }
   return {
     generation,
     reduxOffline,
@@ -174,6 +198,8 @@ export function openChaosPage(context: PageContext) {
     },
     outbox,
     settled: () => store.getState().app.settled,
+    /** Tokens whose commit or rollback reached the app's reducers before its state was restored. */
+    early: () => store.getState().app.early,
     pending: () => sync.selectors.selectPendingCount(store.getState()),
     failed: () => sync.selectors.selectFailed(store.getState()),
     /** The page dies at this instant: storage cut off, engine and persistence stopped, nothing flushed. */

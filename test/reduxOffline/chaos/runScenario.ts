@@ -58,13 +58,27 @@ const tokensIn = (value: string) => [...value.matchAll(/"token":"((?:no-)?[a-z]\
 
 let runs = 0
 
+export interface RunOptions {
+  /**
+   * An action dispatched in a page before its restore is done. Engine defect, known and reported (see
+   * regressions.test.ts): after a tab crashed with operations not stored yet (the live tabs hold them), a
+   * page that loads in its place and queues an action before its restore renumbers that action's operation
+   * from storage's highest seq, under the slot the crashed tab had: the same seq as one of the crashed tab's
+   * unstored operations, which the live tabs' snapshot then brings in; one of the two operations is lost.
+   * The same after the restore, until the live tabs' answer to its hello. 'wait' (the default) lets such a
+   * dispatch wait for the page's restore and a settle (the answer in); 'at-once' dispatches it at once.
+   * @default 'wait'
+   */
+  beforeRestore?: 'wait' | 'at-once'
+}
+
 /**
  * Runs one scenario: the old outbox (if any) is written, the pages load on one storage (importing it), the
  * steps run (each followed by a settle of the event loop and the checks at rest), then everything heals
  * (online, no faults) and the clock moves on until nothing is queued. Then the properties are checked
  * against the server's logs and what each page's reducers received.
  */
-export async function runScenario(scenario: Scenario, server: TodoServer, env: Env): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, server: TodoServer, env: Env, options: RunOptions = {}): Promise<ScenarioResult> {
   env.clock = createClock()
   env.works = new Map()
   const { clock } = env
@@ -115,11 +129,13 @@ export async function runScenario(scenario: Scenario, server: TodoServer, env: E
   const all: Array<{ page: ChaosPage; slot: number; fate: 'live' | 'crashed' | 'closed'; crashesBefore?: number }> = []
 
   const open = (slot: number) => {
-    const page = openChaosPage({ clock, base, works: env.works, generation: ++generation, online, tabs: scenario.pages > 1, locks, importOld: scenario.old > 0 })
+    const page = openChaosPage({ clock, base, works: env.works, generation: ++generation, online, tabs: scenario.pages > 1, locks, importOld: scenario.old > 0, rehydrateAfter: scenario.rehydrateAfter })
     all.push({ page, slot, fate: 'live' })
     return page
   }
   const pages: ChaosPage[] = []
+  /** Pages that have been through a rest: restored, and (with tabs) answered by the other tab. */
+  const rested = new Set<ChaosPage>()
   /** How many actions were made at the last rest (settled, every tab has heard of each). */
   let restedAt = made.length
   const entryOf = (page: ChaosPage) => all.find((entry) => entry.page === page)!
@@ -135,8 +151,15 @@ export async function runScenario(scenario: Scenario, server: TodoServer, env: E
       trace.push(`g1 crashed ${scenario.startCrash} turns after loading; g${pages[0].generation} loads`)
     }
     await clock.settle()
+    for (const page of pages) rested.add(page)
 
-    const dispatch = (page: ChaosPage, kind: Kind, id: string, refuse: boolean) => {
+    const dispatch = async (page: ChaosPage, kind: Kind, id: string, refuse: boolean) => {
+      if (options.beforeRestore !== 'at-once' && !rested.has(page)) {
+        trace.push(`g${page.generation} waits for its restore and the other tab's answer`)
+        await page.persistor.ready.catch(() => {})
+        await clock.settle()
+        rested.add(page)
+      }
       const token = `${refuse ? 'no-' : ''}t${++tokens}`
       const queued = page.outbox().map((action) => String((action.payload as { token?: string } | undefined)?.token))
       const after = made.filter((each) => each.order < restedAt || each.generation === page.generation).map((each) => each.token)
@@ -152,12 +175,12 @@ export async function runScenario(scenario: Scenario, server: TodoServer, env: E
         case 'create': {
           const id = `n${++created}`
           ids.push(id)
-          dispatch(page, 'create', id, step.refuse)
+          await dispatch(page, 'create', id, step.refuse)
           break
         }
         case 'update':
         case 'delete':
-          if (ids.length > 0) dispatch(page, step.t, ids[step.pick % ids.length]!, step.refuse)
+          if (ids.length > 0) await dispatch(page, step.t, ids[step.pick % ids.length]!, step.refuse)
           break
         case 'online':
           online = step.online
@@ -205,7 +228,10 @@ export async function runScenario(scenario: Scenario, server: TodoServer, env: E
     }
     /** Property 3 at every rest: no page's reducers got two settlements of one action. */
     const checkAtRest = (when: string) => {
+      for (const page of pages) rested.add(page)
       for (const page of pages) for (const action of page.outbox()) page.seen.add(String((action.payload as { token?: string } | undefined)?.token))
+      for (const page of pages)
+        for (const token of page.early()) find(`holdUntil (${when}): g${page.generation}'s reducers got the commit or rollback of ${token} before its state was restored`)
       for (const page of pages)
         for (const [token, settled] of Object.entries(page.settled()))
           if (settled.commits + settled.rollbacks > 1)

@@ -29,6 +29,11 @@ export interface Scenario {
    * restore or its import), and loads again; null for none.
    */
   startCrash: number | null
+  /**
+   * The app restores its own state and dispatches redux-persist's REHYDRATE this many turns after each page
+   * loads, with `holdUntil` waiting for it; null: no state of its own to restore.
+   */
+  rehydrateAfter: number | null
   steps: Step[]
 }
 
@@ -62,5 +67,6 @@ export const scenario: fc.Arbitrary<Scenario> = fc.record({
   existing: fc.nat({ max: 2 }),
   old: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }),
   startCrash: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat({ max: 40 }) }),
+  rehydrateAfter: fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat({ max: 30 }) }),
   steps: fc.array(step, { minLength: 1, maxLength: 40, size: 'max' }),
 })
