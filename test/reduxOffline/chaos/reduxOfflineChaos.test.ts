@@ -4,9 +4,11 @@
  * refused, so the default `discard` gives them up and their rollback runs; some dispatched in one tick), the
  * network going off and on, server faults (503, 401, an answer dropped after the change was applied, slow
  * answers that outlast the request timeout), reloads (a crash without flushing, a few turns after a dispatch
- * or at rest, or a close after a flush) of one page or two tabs on one IndexedDB, and an old redux-offline
- * outbox imported at start, against an idempotent MSW todo server (./todoServer.ts). At every rest no page's
- * reducers got two settlements of one action. At the end everything heals and these must hold:
+ * or at rest, or a close after a flush, or a crash while the first page restores and imports) of one page or
+ * two tabs on one IndexedDB, an old redux-offline outbox imported at start, and an app that restores its own
+ * state (REHYDRATE a few turns after loading, `holdUntil` waiting for it), against an idempotent MSW todo server
+ * (./todoServer.ts). At every rest no page's reducers got two settlements of one action, nor one before the
+ * app's state was restored. At the end everything heals and these must hold:
  *
  * 1. exactly-once: each action's effect is applied once per Idempotency-Key and per action, never twice;
  * 2. nothing lost: each action stored before a crash (or dispatched in a page that did not crash) reached the
@@ -19,7 +21,8 @@
  * 5. no stuck work: nothing pending or queued in any open page.
  *
  * `REDUX_OFFLINE_CHAOS_RUNS=N` (default 60) and `REDUX_OFFLINE_CHAOS_SEED=S` run more or other scenarios; a
- * failure prints the shrunk scenario and its trace (put it in regressions.test.ts to replay it).
+ * failure prints the shrunk scenario and its trace (put it in regressions.test.ts to keep it; replay.test.ts
+ * replays one with every page's actions listed).
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
