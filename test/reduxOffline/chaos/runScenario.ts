@@ -126,7 +126,15 @@ export async function runScenario(scenario: Scenario, server: TodoServer, env: E
   let crashes = 0
   let reloads = 0
   /** Every page loaded, with the tab (slot) it is and how it ended. */
-  const all: Array<{ page: ChaosPage; slot: number; fate: 'live' | 'crashed' | 'closed'; crashesBefore?: number }> = []
+  const all: Array<{ page: ChaosPage; slot: number; fate: 'live' | 'crashed' | 'closed'; crashesBefore?: number; storedAfter?: ReadonlySet<string> }> = []
+  /** The tokens of the operation records storage holds now. */
+  const storedOps = async () => {
+    const stored = new Set<string>()
+    await instance.iterate<unknown, void>((value, key) => {
+      if (key.includes('/op/') && typeof value === 'string') for (const token of tokensIn(value)) stored.add(token)
+    })
+    return stored
+  }
 
   const open = (slot: number) => {
     const page = openChaosPage({ clock, base, works: env.works, generation: ++generation, online, tabs: scenario.pages > 1, locks, importOld: scenario.old > 0, rehydrateAfter: scenario.rehydrateAfter })
@@ -145,8 +153,8 @@ export async function runScenario(scenario: Scenario, server: TodoServer, env: E
       for (let turn = 0; turn < scenario.startCrash; turn++) await new Promise<void>((resolve) => setImmediate(resolve))
       crashes += 1
       pages[0]!.crash()
-      entryOf(pages[0]!).fate = 'crashed'
       await clock.settle()
+      Object.assign(entryOf(pages[0]!), { fate: 'crashed', storedAfter: await storedOps() })
       pages[0] = open(0)
       trace.push(`g1 crashed ${scenario.startCrash} turns after loading; g${pages[0].generation} loads`)
     }
@@ -205,9 +213,9 @@ export async function runScenario(scenario: Scenario, server: TodoServer, env: E
           } else {
             crashes += 1
             page.crash()
-            entryOf(page).fate = 'crashed'
           }
           await clock.settle()
+          if (!step.flush) Object.assign(entryOf(page), { fate: 'crashed', storedAfter: await storedOps() })
           // A crash forgives the actions whose record never reached storage (the page died before it was durable).
           const lost = made.filter((action) => action.generation === page.generation && !landed.has(action.token)).map((action) => action.token)
           for (const each of lost) forgiven.add(each)
@@ -308,6 +316,9 @@ export async function runScenario(scenario: Scenario, server: TodoServer, env: E
           const before = earlier.page.settled()[token]
           if (!before || settled.commits + settled.rollbacks === 0) continue
           if (earlier.fate === 'closed' && earlier.crashesBefore === crashes) find(`settled once: ${token} was settled in g${earlier.page.generation}, closed after a flush, and again in g${later.page.generation}`)
+          // A crash excuses it only if the settlement was not stored: the operation's record still there.
+          else if (earlier.fate === 'crashed' && !earlier.storedAfter?.has(token))
+            find(`settled once: ${token} was settled in g${earlier.page.generation}, which crashed with its operation no longer stored, and again in g${later.page.generation}`)
           else {
             resettled += 1
             notes.push(
