@@ -75,6 +75,10 @@ export function createReduxOffline<const TName extends string = 'reduxOffline'>(
     // Sending waits for the app's state to be restored (`holdUntil`), from the store's first action on.
     let release: (() => void) | null = null
     let held = options.holdUntil === undefined
+    // Commits and rollbacks that came while held: with tabs another tab sends, and its settlements reach
+    // this one all the same; dispatched once the app's state is back, in order.
+    const deferred: UnknownAction[] = []
+    const complete = (action: UnknownAction) => (release ? deferred.push(action) : api.dispatch(action))
     return (next) => (action) => {
       if (!held) {
         held = true
@@ -84,6 +88,7 @@ export function createReduxOffline<const TName extends string = 'reduxOffline'>(
         const returned = next(action)
         release()
         release = null
+        for (const completion of deferred.splice(0)) api.dispatch(completion)
         return returned
       }
       if (isReduxOfflineAction(action)) {
@@ -108,13 +113,13 @@ export function createReduxOffline<const TName extends string = 'reduxOffline'>(
         if (item === undefined || stillQueued(after, result)) return
         if (result.type === 'confirmed') {
           const record = (result.record ?? after?.entities[result.recordId]) as QueuedAction | undefined
-          api.dispatch(completionAction(item.action, true, record?.result))
+          complete(completionAction(item.action, true, record?.result))
           done.push(result.recordId)
         } else if (result.type === 'failed') {
           // The error the effect threw, where it ran (this tab); its description elsewhere.
           const error = run.errors.has(result.opId) ? run.errors.get(result.opId) : result.error
           run.errors.delete(result.opId)
-          api.dispatch(completionAction(item.action, false, error))
+          complete(completionAction(item.action, false, error))
         }
       })
       if (done.length > 0) api.dispatch(completed(done))

@@ -39,10 +39,12 @@ export function buildEffectAdapter(name: string, options: ReduxOfflineOptions & 
 
 
   async function runEffects(ops: OutgoingOperation[], options: PushOptions): Promise<SyncOutcome[]> {
-    const { order, older } = queueOrder(ops, run.getState?.(), name, run.answered)
+    const { order, waitFrom } = queueOrder(ops, run.getState?.(), name, run.answered)
     const outcomes = new Array<SyncOutcome>(ops.length)
-    let held: SyncOutcome | null = older ? waiting(Math.max(heldUntil - now(), 0) || retry.baseDelayMs) : null
-    for (const { op, index } of order) {
+    let held: SyncOutcome | null = null
+    for (const [position, { op, index }] of order.entries()) {
+      // From here on, an older action not in this batch still waits: these wait for it.
+      if (position === waitFrom) held ??= waiting(Math.max(heldUntil - now(), 0) || retry.baseDelayMs)
       if (held) {
         outcomes[index] = held
         continue

@@ -30,6 +30,12 @@ export interface ImportReduxOfflineOptions {
    * @default 'reduxPersist:offline'
    */
   key?: string
+  /**
+   * The Web Locks API that lets one tab import at a time; null imports without it (one page only, such
+   * as React Native). Pass the same as createPersistence's `locks`.
+   * @default navigator.locks where it exists
+   */
+  locks?: LockManager | null
 }
 
 /** What {@link importReduxOfflineOutbox} did. */
@@ -80,8 +86,12 @@ export async function importReduxOfflineOutbox(options: ImportReduxOfflineOption
     : holdSending(reduxOffline, (action) => store.dispatch(action), outbox()?.paused === true)
   const result: ImportReduxOfflineResult = { format: null, imported: 0, alreadyQueued: 0, invalid: 0 }
   let queuedAny = false
-  try {
-    await persistor.ready
+  // Tabs: one import at a time. Two tabs reading the key at once would each queue every action under
+  // an operation of its own, and each effect would run twice (a tab sees the other's queued actions only
+  // once they reach it); one after another, the later finds the key gone, or the actions an interrupted
+  // import had queued already in its view.
+  const locks = options.locks === undefined ? globalThis.navigator?.locks : options.locks
+  const move = async () => {
     const raw = await storage.getItem(key)
     const persisted = raw === null || raw === undefined ? 'absent' : readPersistedOutbox(raw)
     if (persisted !== 'absent') {
@@ -109,6 +119,10 @@ export async function importReduxOfflineOutbox(options: ImportReduxOfflineOption
       if (persisted.remainder === null) await storage.removeItem(key)
       else await storage.setItem(key, persisted.remainder)
     }
+  }
+  try {
+    await persistor.ready
+    await (locks ? locks.request(`rtk-offline/import ${key}`, move) : move())
   } catch (error) {
     // Nothing queued (by this call or a failed one before it): sending may go on. Otherwise it stays
     // paused until an import succeeds (see above).

@@ -72,7 +72,8 @@ export interface ReduxOfflineOptions<TName extends string = string> {
   /**
    * Keeps sending paused from the store's first action until an action this returns true for: your
    * state's restore, so that no commit or rollback reaches your reducers before the state they change is
-   * back. With redux-persist: `(action) => action.type === 'persist/REHYDRATE'` (redux-offline sent
+   * back; commits and rollbacks of actions another tab ran meanwhile wait too, and are dispatched right
+   * after it. With redux-persist: `(action) => action.type === 'persist/REHYDRATE'` (redux-offline sent
    * nothing before it either). Leave it out when your reducers' state is not restored from storage.
    */
   holdUntil?: (action: UnknownAction) => boolean
