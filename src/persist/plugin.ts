@@ -73,7 +73,6 @@ export function createPersistence(options: PersistOptions = {}): SyncPersistence
                     context.setSlot(slot)
                     return slot
                   }),
-                  others: claim.others,
                   release: claim.release,
                 }
               },

@@ -26,15 +26,15 @@ export function claimTabSlot(options: {
   settleMs?: number
   /** This tab's id: breaks ties between two tabs claiming one slot at once (lowest wins). */
   id: string
-}): TabSlotClaim {
-  const overChannel = (): TabSlotClaim => {
+}): { slot: Promise<number>; release(): void } {
+  const overChannel = () => {
     const Channel = options.BroadcastChannel ?? globalThis.BroadcastChannel
-    if (Channel === undefined) return { slot: Promise.resolve(0), others: () => Promise.resolve(0), release() {} }
+    if (Channel === undefined) return { slot: Promise.resolve(0), release() {} }
     return claimOverChannel(new Channel(`${options.name}:claims`), options.slots, options.id, options.timers ?? globalTimers, options.settleMs ?? 200)
   }
   if (!options.locks) return overChannel()
   const viaLocks = claimWithLocks(options.locks, options.name, options.slots)
-  let fallback: TabSlotClaim | null = null
+  let fallback: { slot: Promise<number>; release(): void } | null = null
   let released = false
   return {
     // Locks that reject a request (an opaque origin) do not work here: claim over the channel instead.
@@ -43,7 +43,6 @@ export function claimTabSlot(options: {
       fallback = overChannel()
       return fallback.slot
     }),
-    others: () => (fallback ? fallback.others() : viaLocks.others()),
     release() {
       released = true
       viaLocks.release()
@@ -52,23 +51,12 @@ export function claimTabSlot(options: {
   }
 }
 
-/** A tab's seq slot, claimed for the tab's life. */
-export interface TabSlotClaim {
-  slot: Promise<number>
-  /**
-   * How many other open tabs of this outbox hold a slot, as far as this tab can tell (Web Locks: the
-   * locks held; over the channel: the slots it heard held or claimed). Once the slot is claimed.
-   */
-  others(): Promise<number>
-  release(): void
-}
-
 /** Persistence cannot start without a slot: the restore rejects with this (`storage-failed`). */
 function noSlotLeft(slots: number): SyncStorageError {
   return new SyncStorageError('storage-failed', `every one of the ${slots} seq slots is held by another open tab of this app; close some tabs and reload.`)
 }
 
-function claimWithLocks(locks: LockManager, name: string, slots: number): TabSlotClaim {
+function claimWithLocks(locks: LockManager, name: string, slots: number): { slot: Promise<number>; release(): void } {
   let release = () => {}
   let released = false
   const held = new Promise<void>((resolve) => (release = resolve))
@@ -87,14 +75,8 @@ function claimWithLocks(locks: LockManager, name: string, slots: number): TabSlo
     }
     throw noSlotLeft(slots)
   }
-  const slot = tryFrom(0)
   return {
-    slot,
-    async others() {
-      const mine = `${name}:${await slot}`
-      const { held = [] } = (await locks.query?.()) ?? {}
-      return held.filter((lock) => lock.name !== mine && lock.name?.startsWith(`${name}:`) && /^\d+$/.test(lock.name.slice(name.length + 1))).length
-    },
+    slot: tryFrom(0),
     release() {
       if (released) return
       released = true
@@ -115,7 +97,7 @@ function claimOverChannel(
   id: string,
   timers: Timers,
   settleMs: number,
-): TabSlotClaim {
+): { slot: Promise<number>; release(): void } {
   const taken = new Set<number>()
   let claiming: number | null = null
   let mine: number | null = null
@@ -187,7 +169,6 @@ function claimOverChannel(
   claimNext()
   return {
     slot,
-    others: () => slot.then(() => taken.size),
     release() {
       if (closed) return
       closed = true
