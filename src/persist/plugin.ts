@@ -73,6 +73,7 @@ export function createPersistence(options: PersistOptions = {}): SyncPersistence
                     context.setSlot(slot)
                     return slot
                   }),
+                  others: claim.others,
                   release: claim.release,
                 }
               },

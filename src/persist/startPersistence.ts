@@ -18,6 +18,7 @@ import { createSenderElection, type SenderElection } from './senderElection'
 import { storedCursorOf } from '../slices/outbox/pullProgress'
 import { isRemoteAction } from '../slices/remoteAction'
 import { createTabChannel } from './tabChannel'
+import type { TabSlotClaim } from './tabSlot'
 
 /**
  * What {@link startPersistence} needs: what the core handed the plugin for this store (less `setSlot`,
@@ -29,7 +30,7 @@ export interface PersistenceConfig extends Omit<PersistenceStart, 'setSlot' | 'a
    * With tabs: claims this tab's seq slot, held for the tab's life (see tabSlot.ts); the restore waits
    * for it, so the work dispatched before it is renumbered under the claimed slot. Null without tabs.
    */
-  claimSlot: ((namespace: string) => { slot: Promise<number>; release(): void }) | null
+  claimSlot: ((namespace: string) => TabSlotClaim) | null
   /** This tab's id, when the outbox is shared between tabs. */
   tabId: string | null
   abortInFlight?: PersistenceStart['abortInFlight']
@@ -54,6 +55,9 @@ async function defaultStorage(name: string): Promise<SyncStorage> {
 
 type Rec = Record<string, unknown>
 type Slice = SyncedEntityState<Rec>
+
+/** How long a restore waits for the other tabs' seq counters (a tab restoring answers once restored). */
+const ASK_COUNTERS_MS = 1_000
 
 /**
  * A record as its bucket key holds it (or is queued to): the very object written, whose references are
@@ -157,7 +161,7 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
    * operation that replaces them: their records go once the replacement is stored.
    */
   const awaitingReplacement = new Map<string, string[]>()
-  let slotClaim: { slot: Promise<number>; release(): void } | null = null
+  let slotClaim: TabSlotClaim | null = null
   /** What each bucket key holds or is queued to hold, by entity, bucket and record id. */
   let written = new Map<string, Map<string, Map<string, WrittenRecord>>>()
   const writtenOf = (name: string, key: string) => written.get(name)?.get(recordBucket(key))?.get(key)
@@ -202,7 +206,23 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
       },
       snapshot: () => (writable && !stopped ? snapshotOf(config.store.getState()) : null),
       onSnapshot: (snapshot, ownSince) => takeSnapshot(snapshot as Omit<TabSnapshot, 'resetInflight'>, ownSince),
+      counter: (unapplied) => {
+        if (stopped) return null
+        let counter = counterPastAll(outboxOf(config.store.getState()))
+        for (const action of unapplied)
+          if (isStampedEntityAction(action)) for (const stamp of action.meta.offline.stamps) counter = Math.max(counter, config.counterAfter(stamp.seq))
+        return counter
+      },
+      timers: config.timers,
     })
+  }
+
+  /** The seq counter past every operation the outbox holds (its own and the other tabs'). */
+  function counterPastAll(outbox: OutboxState): number {
+    let counter = outbox.nextSeq
+    for (const op of trieValues(outbox.ops)) counter = Math.max(counter, config.counterAfter(op.seq))
+    for (const op of trieValues(outbox.failed)) counter = Math.max(counter, config.counterAfter(op.seq))
+    return counter
   }
 
   /** The state a new tab takes from this one (see tabChannel). */
@@ -456,13 +476,21 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
       slotClaim?.release()
       return
     }
+    // Durability invariant 2 with tabs: the slot may be one a tab that died held, and the live tabs may
+    // hold operations it made under it and never stored (shared at once, stored up to throttleMs later):
+    // their counters are past every operation they hold, so numbering here starts past them too.
+    const liveCounter = channel && slotClaim ? await channel.askCounters(await slotClaim.others(), ASK_COUNTERS_MS) : 0
+    if (stopped) {
+      slotClaim?.release()
+      return
+    }
     // Durability invariant 2 (ordering keys unique by construction): the counter goes past every seq
     // storage holds, not only the stored counter (written up to throttleMs later than the operations),
     // so no new operation can take a stored one's seq. Work dispatched before the restore finished gets
     // seqs after all of them, in its own order.
     const before = outboxOf(config.store.getState())
     const mine = [...trieValues(before.ops), ...trieValues(before.failed)].sort((a, b) => a.seq - b.seq)
-    let counter = Math.max(result.state.meta.nextSeq, before.nextSeq)
+    let counter = Math.max(result.state.meta.nextSeq, before.nextSeq, liveCounter)
     for (const op of result.state.ops) counter = Math.max(counter, config.counterAfter(op.seq))
     // Two stored operations with one seq (written by versions that drew tab slots at random) would
     // overwrite each other in the outbox: the later one gets a new seq after everything stored.

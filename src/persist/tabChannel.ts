@@ -22,6 +22,7 @@ import {
 import { isStampedEntityAction } from '../slices/outboxSlice'
 import { isRemoteAction } from '../slices/remoteAction'
 import { isServerLoad } from '../slices/existingSlice'
+import { globalTimers, type Timers } from '../core/timers'
 
 /** The changes every tab of one outbox must see, so each tab's view and counts are right. */
 const isShared = isAnyOf(
@@ -51,11 +52,13 @@ export function isSharedAction(action: UnknownAction): boolean {
 }
 
 
-/** What tabs say to each other: an action, a new tab's hello, or the answer to a hello. */
+/** What tabs say to each other: an action, a new tab's hello, the answer to a hello, or the counter question and its answer. */
 type TabMessage =
   | { from: string; action: UnknownAction }
   | { from: string; hello: true }
   | { from: string; to: string; snapshot: unknown }
+  | { from: string; askCounter: true }
+  | { from: string; to: string; counter: number }
 
 /** Own actions kept while a hello waits for its answer, at most (a tab alone gets no answer). */
 const LOG_LIMIT = 10_000
@@ -80,13 +83,21 @@ export function createTabChannel(options: {
   snapshot?: () => unknown
   /** Another tab's state, answering this tab's hello; `ownSince` are this tab's actions posted since. */
   onSnapshot?: (snapshot: unknown, ownSince: UnknownAction[]) => void
+  /**
+   * The seq counter past every operation this tab holds and every change in `unapplied` (what other tabs
+   * posted while this one restores, not applied yet), or null when it cannot answer (stopped).
+   */
+  counter?: (unapplied: readonly UnknownAction[]) => number | null
   BroadcastChannel?: typeof BroadcastChannel
+  timers?: Timers
 }) {
   const Channel = options.BroadcastChannel ?? globalThis.BroadcastChannel
   const channel = new Channel(options.name)
   let held: TabMessage[] | null = []
   /** While a hello waits for its answer: this tab's actions posted since. */
   let log: UnknownAction[] | null = null
+  /** While this tab asks the others for their counters: what each answer is given to. */
+  let onCounter: ((counter: number) => void) | null = null
   const send = (message: TabMessage) => {
     try {
       channel.postMessage(message)
@@ -100,7 +111,14 @@ export function createTabChannel(options: {
   }
   const receive = (message: TabMessage) => {
     if ('action' in message) apply(message.action)
-    else if ('hello' in message) {
+    else if ('askCounter' in message) {
+      // Answered at once, restoring or not: two tabs that restore together each wait for the other's answer.
+      const unapplied = (held ?? []).flatMap((waiting) => ('action' in waiting ? [waiting.action] : []))
+      const counter = options.counter?.(unapplied) ?? null
+      if (counter !== null) send({ from: options.tabId, to: message.from, counter })
+    } else if ('counter' in message) {
+      if (message.to === options.tabId) onCounter?.(message.counter)
+    } else if ('hello' in message) {
       const snapshot = options.snapshot?.() ?? null
       if (snapshot !== null) send({ from: options.tabId, to: message.from, snapshot })
     } else if (message.to === options.tabId && log !== null) {
@@ -115,9 +133,13 @@ export function createTabChannel(options: {
     const known =
       ('action' in message && typeof message.action?.type === 'string') ||
       ('hello' in message && message.hello === true) ||
-      ('snapshot' in message && typeof message.to === 'string')
+      ('snapshot' in message && typeof message.to === 'string') ||
+      ('askCounter' in message && message.askCounter === true) ||
+      ('counter' in message && typeof message.to === 'string' && Number.isSafeInteger(message.counter))
     if (!known) return
-    if (held) held.push(message)
+    // The counter question and its answer are not held while this tab restores: the restore waits for them.
+    if ('counter' in message || 'askCounter' in message) receive(message)
+    else if (held) held.push(message)
     else receive(message)
   }
   return {
@@ -134,6 +156,30 @@ export function createTabChannel(options: {
       const waiting = held ?? []
       held = null
       for (const message of waiting) receive(message)
+    },
+    /**
+     * Asks the other tabs for their seq counters (see `counter`) and resolves with the highest answer (0
+     * with none), once `expected` tabs answered or `waitMs` passed (a tab frozen by the browser may not
+     * answer at all).
+     */
+    askCounters(expected: number, waitMs: number): Promise<number> {
+      if (expected <= 0) return Promise.resolve(0)
+      const timers = options.timers ?? globalTimers
+      return new Promise((resolve) => {
+        let highest = 0
+        let answers = 0
+        const done = () => {
+          timers.clearTimeout(timer)
+          onCounter = null
+          resolve(highest)
+        }
+        const timer = timers.setTimeout(done, waitMs)
+        onCounter = (counter) => {
+          highest = Math.max(highest, counter)
+          if (++answers >= expected) done()
+        }
+        send({ from: options.tabId, askCounter: true })
+      })
     },
     /** Asks the live tabs for the state they hold; the first answer goes to `onSnapshot`. */
     hello(): void {

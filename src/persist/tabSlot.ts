@@ -26,15 +26,15 @@ export function claimTabSlot(options: {
   settleMs?: number
   /** This tab's id: breaks ties between two tabs claiming one slot at once (lowest wins). */
   id: string
-}): { slot: Promise<number>; release(): void } {
-  const overChannel = () => {
+}): TabSlotClaim {
+  const overChannel = (): TabSlotClaim => {
     const Channel = options.BroadcastChannel ?? globalThis.BroadcastChannel
-    if (Channel === undefined) return { slot: Promise.resolve(0), release() {} }
+    if (Channel === undefined) return { slot: Promise.resolve(0), others: () => Promise.resolve(0), release() {} }
     return claimOverChannel(new Channel(`${options.name}:claims`), options.slots, options.id, options.timers ?? globalTimers, options.settleMs ?? 200)
   }
   if (!options.locks) return overChannel()
   const viaLocks = claimWithLocks(options.locks, options.name, options.slots)
-  let fallback: { slot: Promise<number>; release(): void } | null = null
+  let fallback: TabSlotClaim | null = null
   let released = false
   return {
     // Locks that reject a request (an opaque origin) do not work here: claim over the channel instead.
@@ -43,6 +43,7 @@ export function claimTabSlot(options: {
       fallback = overChannel()
       return fallback.slot
     }),
+    others: () => (fallback ? fallback.others() : viaLocks.others()),
     release() {
       released = true
       viaLocks.release()
@@ -51,12 +52,23 @@ export function claimTabSlot(options: {
   }
 }
 
+/** A tab's seq slot, claimed for the tab's life. */
+export interface TabSlotClaim {
+  slot: Promise<number>
+  /**
+   * How many other open tabs of this outbox hold a slot, as far as this tab can tell (Web Locks: the
+   * locks held; over the channel: the slots it heard held or claimed). Once the slot is claimed.
+   */
+  others(): Promise<number>
+  release(): void
+}
+
 /** Persistence cannot start without a slot: the restore rejects with this (`storage-failed`). */
 function noSlotLeft(slots: number): SyncStorageError {
   return new SyncStorageError('storage-failed', `every one of the ${slots} seq slots is held by another open tab of this app; close some tabs and reload.`)
 }
 
-function claimWithLocks(locks: LockManager, name: string, slots: number): { slot: Promise<number>; release(): void } {
+function claimWithLocks(locks: LockManager, name: string, slots: number): TabSlotClaim {
   let release = () => {}
   let released = false
   const held = new Promise<void>((resolve) => (release = resolve))
@@ -75,8 +87,14 @@ function claimWithLocks(locks: LockManager, name: string, slots: number): { slot
     }
     throw noSlotLeft(slots)
   }
+  const slot = tryFrom(0)
   return {
-    slot: tryFrom(0),
+    slot,
+    async others() {
+      const mine = `${name}:${await slot}`
+      const { held = [] } = (await locks.query?.()) ?? {}
+      return held.filter((lock) => lock.name !== mine && lock.name?.startsWith(`${name}:`) && /^\d+$/.test(lock.name.slice(name.length + 1))).length
+    },
     release() {
       if (released) return
       released = true
@@ -97,7 +115,7 @@ function claimOverChannel(
   id: string,
   timers: Timers,
   settleMs: number,
-): { slot: Promise<number>; release(): void } {
+): TabSlotClaim {
   const taken = new Set<number>()
   let claiming: number | null = null
   let mine: number | null = null
@@ -169,6 +187,7 @@ function claimOverChannel(
   claimNext()
   return {
     slot,
+    others: () => slot.then(() => taken.size),
     release() {
       if (closed) return
       closed = true

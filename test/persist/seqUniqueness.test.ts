@@ -143,3 +143,50 @@ describe('Durability invariant 2: ordering keys are unique by construction', () 
     b.sync.stop()
   })
 })
+
+describe('Durability invariant 2 with tabs: a slot taken over from a tab that died', () => {
+  // Found by the redux-offline chaos suite: tab B makes two changes and dies before the second one's record
+  // is stored; the live tab A holds both (tabs share changes at once). Tab C opens, takes B's free seq slot
+  // and makes a change before its restore is done. Numbered from what storage holds (B's first change),
+  // C's change took the seq of B's second, which A holds: the outbox keeps one operation per seq, so one of
+  // the two changes was lost. Now the restore asks the live tabs for their counters before numbering.
+  it("the new tab's change made before its restore gets a seq past the dead tab's unstored change, and all three are sent", async () => {
+    const disk = crashableStorage()
+    const server = createIdempotentServer()
+    const locks = createFakeLocks()
+    const persist = { tabs: true, locks, key: 'slot-reuse', throttleMs: 60_000 }
+    const a = loadPage(disk.inner, server.adapter, { persist })
+    await a.persistor.ready
+    const b = loadPage(disk.storage, server.adapter, { persist })
+    await b.persistor.ready
+    b.store.dispatch(b.todos.actions.added(todo('b1')))
+    const [b1] = b.ops()
+    await vi.waitFor(() => expect(disk.storedOp(b1!.id, 'slot-reuse')).toMatchObject({ id: b1!.id }))
+    // B's storage goes (the page is dying) as it makes its second change: shared with A, never stored.
+    disk.crash()
+    b.store.dispatch(b.todos.actions.added(todo('b2')))
+    b.sync.stop()
+    b.persistor.stop()
+    await vi.waitFor(() => expect(a.ops().map((op) => op.recordId)).toEqual(['b1', 'b2']))
+    const b2 = a.ops()[1]!
+    expect(disk.storedOp(b2.id, 'slot-reuse')).toBeFalsy()
+
+    const c = loadPage(disk.inner, server.adapter, { persist })
+    console.log("DBG a", a.ops().map((op) => [op.recordId, op.seq]))
+    c.store.dispatch(c.todos.actions.added(todo('c1')))
+    await c.persistor.ready
+    await new Promise((r) => setTimeout(r, 300)); console.log("DBG a2", a.ops().map((op) => [op.recordId, op.seq]), "c", c.ops().map((op) => [op.recordId, op.seq]))
+    for (const tab of [a, c]) {
+      await vi.waitFor(() => expect(tab.ops().map((op) => op.recordId).sort()).toEqual(['b1', 'b2', 'c1']))
+      expect(new Set(tab.ops().map((op) => op.seq)).size).toBe(3)
+      expect(tab.status().pending).toBe(3)
+    }
+    a.network.setOnline(true)
+    c.network.setOnline(true)
+    await vi.waitFor(() => expect(server.applied.map((change) => change.recordId).sort()).toEqual(['b1', 'b2', 'c1']))
+    await vi.waitFor(() => expect(a.status().pending).toBe(0))
+    await vi.waitFor(() => expect(c.status().pending).toBe(0))
+    a.sync.stop()
+    c.sync.stop()
+  })
+})

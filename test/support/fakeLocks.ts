@@ -31,5 +31,6 @@ export function createFakeLocks(): LockManager {
       } else run()
     })
   }
-  return { request, query: async () => ({ held: [], pending: [] }) } as unknown as LockManager
+  const query = async () => ({ held: [...held].map((name) => ({ name, mode: 'exclusive' })), pending: [] })
+  return { request, query } as unknown as LockManager
 }
