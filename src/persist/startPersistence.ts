@@ -56,8 +56,8 @@ async function defaultStorage(name: string): Promise<SyncStorage> {
 type Rec = Record<string, unknown>
 type Slice = SyncedEntityState<Rec>
 
-/** How long a restore waits for the other tabs' seq counters (a tab restoring answers once restored). */
-const ASK_COUNTERS_MS = 1_000
+/** How long a restore waits for the other tabs' seq counters (a live tab answers at once; a tab that died cannot). */
+const ASK_COUNTERS_MS = 250
 
 /**
  * A record as its bucket key holds it (or is queued to): the very object written, whose references are
@@ -260,7 +260,7 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
     config.store.dispatch({ ...tabSynced({ ...snapshot, resetInflight: sender }), meta: remote })
     for (const action of ownSince) {
       const meta = (action as { meta?: Record<string, unknown> }).meta
-      config.store.dispatch({ ...action, meta: { ...meta, ...remote } })
+      config.store.dispatch({ ...action, meta: { ...meta, ...remote, reapplied: true } })
     }
     // Durability invariant 6: operations this tab restored that the live tabs settled are stored still
     // only because the tab that settled them was gone before it deleted their records: they go once this
