@@ -207,7 +207,6 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
       snapshot: () => (writable && !stopped ? snapshotOf(config.store.getState()) : null),
       onSnapshot: (snapshot, ownSince) => takeSnapshot(snapshot as Omit<TabSnapshot, 'resetInflight'>, ownSince),
       counter: (unapplied) => {
-        if (stopped) return null
         let counter = counterPastAll(outboxOf(config.store.getState()))
         for (const action of unapplied)
           if (isStampedEntityAction(action)) for (const stamp of action.meta.offline.stamps) counter = Math.max(counter, config.counterAfter(stamp.seq))
@@ -759,10 +758,18 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
     },
     stop() {
       stopped = true
+      // Until its slot goes, the tab still answers the counter question (see askCounters): a tab restoring
+      // waits for every slot holder's answer.
+      const retiring = channel
+      channel = null
       leaveTabs()
+      retiring?.retire()
       // The slot goes once this tab's writes are done: a tab that claims it next restores after them.
       const claim = slotClaim
-      if (claim) void (queue?.idle() ?? Promise.resolve()).then(() => claim.release())
+      void (queue?.idle() ?? Promise.resolve()).then(() => {
+        claim?.release()
+        retiring?.close()
+      })
       if (timer !== undefined) config.timers.clearTimeout(timer)
       if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') {
         window.removeEventListener('pagehide', onHide)

@@ -127,9 +127,12 @@ export function createTabChannel(options: {
       options.onSnapshot?.(message.snapshot, own)
     }
   }
+  /** Stopped, its slot not released yet: it answers the counter question only. */
+  let retired = false
   channel.onmessage = (event: MessageEvent<TabMessage>) => {
     const message = event.data
     if (typeof message !== 'object' || message === null || message.from === options.tabId) return
+    if (retired && !('askCounter' in message)) return
     const known =
       ('action' in message && typeof message.action?.type === 'string') ||
       ('hello' in message && message.hello === true) ||
@@ -185,6 +188,16 @@ export function createTabChannel(options: {
     hello(): void {
       log = []
       send({ from: options.tabId, hello: true })
+    },
+    /**
+     * The tab stopped while it still holds its seq slot (its last writes land first): it hears nothing more
+     * but the counter question, which a tab restoring waits for from every slot holder.
+     */
+    retire(): void {
+      retired = true
+      held = null
+      log = null
+      onCounter = null
     },
     close(): void {
       channel.onmessage = null

@@ -136,13 +136,23 @@ export async function runScenario(scenario: Scenario, server: TodoServer, env: E
   const open = (slot: number) => {
     const page = openChaosPage({ clock, base, works: env.works, generation: ++generation, online, tabs: scenario.pages > 1, locks, importOld: scenario.old > 0, rehydrateAfter: scenario.rehydrateAfter })
     all.push({ page, slot, fate: 'live' })
+    void page.persistor.ready.then(
+      () => restored.add(page.generation),
+      () => {},
+    )
     return page
   }
   const pages: ChaosPage[] = []
   /** Pages that have been through a rest: restored, and (with tabs) answered by the other tab. */
   const rested = new Set<ChaosPage>()
-  /** How many actions were made at the last rest (settled, every tab has heard of each). */
-  let restedAt = made.length
+  /** Loads whose restore is done: a tab posts its changes to the others only then. */
+  const restored = new Set<number>()
+  /**
+   * Actions every tab has heard of: made before the last rest in a load whose restore was done by then (a
+   * restore may wait for the other tabs' counters longer than a rest, and a change made before it is
+   * posted only after it).
+   */
+  const heard = new Set<string>()
   const entryOf = (page: ChaosPage) => all.find((entry) => entry.page === page)!
   try {
     for (let i = 0; i < scenario.pages; i++) pages.push(open(i))
@@ -167,7 +177,7 @@ export async function runScenario(scenario: Scenario, server: TodoServer, env: E
       }
       const token = `${refuse ? 'no-' : ''}t${++tokens}`
       const queued = page.outbox().map((action) => String((action.payload as { token?: string } | undefined)?.token))
-      const after = made.filter((each) => each.order < restedAt || each.generation === page.generation).map((each) => each.token)
+      const after = made.filter((each) => heard.has(each.token) || each.generation === page.generation).map((each) => each.token)
       made.push({ token, kind, id, order: made.length, generation: page.generation, after: new Set([...after, ...queued]) })
       trace.push(`g${page.generation} ${kind} ${id} ${token}`)
       page.seen.add(token)
@@ -248,7 +258,7 @@ export async function runScenario(scenario: Scenario, server: TodoServer, env: E
       const next = scenario.steps[index + 1]
       if ((next?.t === 'reload' && next.turns !== undefined) || (next && 'together' in next && next.together)) continue
       await clock.settle()
-      restedAt = made.length
+      for (const each of made) if (restored.has(each.generation) || each.generation === 0) heard.add(each.token)
       checkAtRest(`at rest, step ${index + 1}`)
     }
 
