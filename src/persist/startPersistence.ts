@@ -206,14 +206,16 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
       },
       snapshot: () => (writable && !stopped ? snapshotOf(config.store.getState()) : null),
       onSnapshot: (snapshot, ownSince) => takeSnapshot(snapshot as Omit<TabSnapshot, 'resetInflight'>, ownSince),
-      counter: (unapplied) => {
-        let counter = counterPastAll(outboxOf(config.store.getState()))
-        for (const action of unapplied)
-          if (isStampedEntityAction(action)) for (const stamp of action.meta.offline.stamps) counter = Math.max(counter, config.counterAfter(stamp.seq))
-        return counter
-      },
+      counter: (unapplied) => counterPast(counterPastAll(outboxOf(config.store.getState())), unapplied),
       timers: config.timers,
     })
+  }
+
+  /** `counter`, or past every change of `actions` (other tabs' changes not applied yet) if that is higher. */
+  function counterPast(counter: number, actions: readonly UnknownAction[]): number {
+    for (const action of actions)
+      if (isStampedEntityAction(action)) for (const stamp of action.meta.offline.stamps) counter = Math.max(counter, config.counterAfter(stamp.seq))
+    return counter
   }
 
   /** The seq counter past every operation the outbox holds (its own and the other tabs'). */
@@ -489,7 +491,8 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
     // seqs after all of them, in its own order.
     const before = outboxOf(config.store.getState())
     const mine = [...trieValues(before.ops), ...trieValues(before.failed)].sort((a, b) => a.seq - b.seq)
-    let counter = Math.max(result.state.meta.nextSeq, before.nextSeq, liveCounter)
+    // So does every change the other tabs posted while this one restored (held until now, applied below).
+    let counter = counterPast(Math.max(result.state.meta.nextSeq, before.nextSeq, liveCounter), channel?.unapplied() ?? [])
     for (const op of result.state.ops) counter = Math.max(counter, config.counterAfter(op.seq))
     // Two stored operations with one seq (written by versions that drew tab slots at random) would
     // overwrite each other in the outbox: the later one gets a new seq after everything stored.
