@@ -56,8 +56,8 @@ async function defaultStorage(name: string): Promise<SyncStorage> {
 type Rec = Record<string, unknown>
 type Slice = SyncedEntityState<Rec>
 
-/** How long a restore waits for the other tabs' seq counters (a tab restoring answers once restored). */
-const ASK_COUNTERS_MS = 1_000
+/** How long a restore waits for the other tabs' seq counters (a live tab answers at once; a tab that died cannot). */
+const ASK_COUNTERS_MS = 250
 
 /**
  * A record as its bucket key holds it (or is queued to): the very object written, whose references are
@@ -206,15 +206,16 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
       },
       snapshot: () => (writable && !stopped ? snapshotOf(config.store.getState()) : null),
       onSnapshot: (snapshot, ownSince) => takeSnapshot(snapshot as Omit<TabSnapshot, 'resetInflight'>, ownSince),
-      counter: (unapplied) => {
-        if (stopped) return null
-        let counter = counterPastAll(outboxOf(config.store.getState()))
-        for (const action of unapplied)
-          if (isStampedEntityAction(action)) for (const stamp of action.meta.offline.stamps) counter = Math.max(counter, config.counterAfter(stamp.seq))
-        return counter
-      },
+      counter: (unapplied) => counterPast(counterPastAll(outboxOf(config.store.getState())), unapplied),
       timers: config.timers,
     })
+  }
+
+  /** `counter`, or past every change of `actions` (other tabs' changes not applied yet) if that is higher. */
+  function counterPast(counter: number, actions: readonly UnknownAction[]): number {
+    for (const action of actions)
+      if (isStampedEntityAction(action)) for (const stamp of action.meta.offline.stamps) counter = Math.max(counter, config.counterAfter(stamp.seq))
+    return counter
   }
 
   /** The seq counter past every operation the outbox holds (its own and the other tabs'). */
@@ -260,7 +261,7 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
     config.store.dispatch({ ...tabSynced({ ...snapshot, resetInflight: sender }), meta: remote })
     for (const action of ownSince) {
       const meta = (action as { meta?: Record<string, unknown> }).meta
-      config.store.dispatch({ ...action, meta: { ...meta, ...remote } })
+      config.store.dispatch({ ...action, meta: { ...meta, ...remote, reapplied: true } })
     }
     // Durability invariant 6: operations this tab restored that the live tabs settled are stored still
     // only because the tab that settled them was gone before it deleted their records: they go once this
@@ -490,7 +491,8 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
     // seqs after all of them, in its own order.
     const before = outboxOf(config.store.getState())
     const mine = [...trieValues(before.ops), ...trieValues(before.failed)].sort((a, b) => a.seq - b.seq)
-    let counter = Math.max(result.state.meta.nextSeq, before.nextSeq, liveCounter)
+    // So does every change the other tabs posted while this one restored (held until now, applied below).
+    let counter = counterPast(Math.max(result.state.meta.nextSeq, before.nextSeq, liveCounter), channel?.unapplied() ?? [])
     for (const op of result.state.ops) counter = Math.max(counter, config.counterAfter(op.seq))
     // Two stored operations with one seq (written by versions that drew tab slots at random) would
     // overwrite each other in the outbox: the later one gets a new seq after everything stored.
@@ -759,10 +761,18 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
     },
     stop() {
       stopped = true
+      // Until its slot goes, the tab still answers the counter question (see askCounters): a tab restoring
+      // waits for every slot holder's answer.
+      const retiring = channel
+      channel = null
       leaveTabs()
+      retiring?.retire()
       // The slot goes once this tab's writes are done: a tab that claims it next restores after them.
       const claim = slotClaim
-      if (claim) void (queue?.idle() ?? Promise.resolve()).then(() => claim.release())
+      void (queue?.idle() ?? Promise.resolve()).then(() => {
+        claim?.release()
+        retiring?.close()
+      })
       if (timer !== undefined) config.timers.clearTimeout(timer)
       if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') {
         window.removeEventListener('pagehide', onHide)

@@ -113,8 +113,7 @@ export function createTabChannel(options: {
     if ('action' in message) apply(message.action)
     else if ('askCounter' in message) {
       // Answered at once, restoring or not: two tabs that restore together each wait for the other's answer.
-      const unapplied = (held ?? []).flatMap((waiting) => ('action' in waiting ? [waiting.action] : []))
-      const counter = options.counter?.(unapplied) ?? null
+      const counter = options.counter?.(unappliedActions()) ?? null
       if (counter !== null) send({ from: options.tabId, to: message.from, counter })
     } else if ('counter' in message) {
       if (message.to === options.tabId) onCounter?.(message.counter)
@@ -127,9 +126,13 @@ export function createTabChannel(options: {
       options.onSnapshot?.(message.snapshot, own)
     }
   }
+  const unappliedActions = () => (held ?? []).flatMap((waiting) => ('action' in waiting ? [waiting.action] : []))
+  /** Stopped, its slot not released yet: it answers the counter question only. */
+  let retired = false
   channel.onmessage = (event: MessageEvent<TabMessage>) => {
     const message = event.data
     if (typeof message !== 'object' || message === null || message.from === options.tabId) return
+    if (retired && !('askCounter' in message)) return
     const known =
       ('action' in message && typeof message.action?.type === 'string') ||
       ('hello' in message && message.hello === true) ||
@@ -185,6 +188,18 @@ export function createTabChannel(options: {
     hello(): void {
       log = []
       send({ from: options.tabId, hello: true })
+    },
+    /** The other tabs' actions that arrived while this tab restores, not applied yet. */
+    unapplied: unappliedActions,
+    /**
+     * The tab stopped while it still holds its seq slot (its last writes land first): it hears nothing more
+     * but the counter question, which a tab restoring waits for from every slot holder.
+     */
+    retire(): void {
+      retired = true
+      held = null
+      log = null
+      onCounter = null
     },
     close(): void {
       channel.onmessage = null

@@ -3,6 +3,7 @@ import type { EndpointDefinitions, QueryReturnValue } from '@reduxjs/toolkit/que
 import { createSyncedEntity, SyncSetupError, type SyncedEntityState } from 'rtk-offline'
 import { idPath, trieGet } from '../core/trie'
 import { opsSettled, rehydrated, userSwitched } from '../slices/actions'
+import { isReappliedAction } from '../slices/remoteAction'
 import { baseQueryCalled, type SendRequest, type Ticket } from './actions'
 import type { AnyApi } from './apiShape'
 import { buildMutationAdapter } from './mutationAdapter'
@@ -163,6 +164,9 @@ export function createOfflineMutations<TApi extends AnyApi, const TName extends 
       // A restore or another user: answers not settled by now never will be (Durability invariant 4).
       if (rehydrated.match(act) || userSwitched.match(act)) run.answered.clear()
       const settled = opsSettled.match(act) ? act.payload.results.filter((result) => result.entity === name) : []
+      // This tab's own settlement applied again on a live tab's state (the answer to its hello): its trigger
+      // and the cache were settled the first time; only the queue is tidied.
+      const reapplied = isReappliedAction(act)
       const returned = next(action)
       // A query entry fetched again: the queued recipes go on top of the server's data.
       if (act.type === `${api.reducerPath}/executeQuery/fulfilled` && meta?.arg?.endpointName !== undefined)
@@ -177,6 +181,10 @@ export function createOfflineMutations<TApi extends AnyApi, const TName extends 
           const id = String(result.recordId)
           const stillQueued = after !== undefined && trieGet(after.pending, idPath(result.recordId))?.changes.some((change) => change.seq === result.seq) === true
           if (stillQueued) continue
+          if (reapplied) {
+            if (result.type === 'confirmed') done.push(result.recordId)
+            continue
+          }
           const answeredHere = run.answered.get(id) === 'ok'
           run.answered.delete(id)
           const waiter = run.waiters.get(id)

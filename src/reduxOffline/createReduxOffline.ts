@@ -2,6 +2,7 @@ import { createAction, createEntityAdapter, createSelector, type EntityId, type 
 import { createSyncedEntity, SyncSetupError, type SyncedEntityState } from 'rtk-offline'
 import { idPath, trieGet } from '../core/trie'
 import { opsSettled, rehydrated, userSwitched, type Settlement } from '../slices/actions'
+import { isReappliedAction } from '../slices/remoteAction'
 import { completionAction } from './completionActions'
 import { buildEffectAdapter, type EffectRunState } from './effectAdapter'
 import { createFetchEffect } from './fetchEffect'
@@ -99,6 +100,9 @@ export function createReduxOffline<const TName extends string = 'reduxOffline'>(
       // A restore or another user: answers not settled by now never will be (Durability invariant 4).
       if (rehydrated.match(action) || userSwitched.match(action)) run.answered.clear()
       if (!opsSettled.match(action)) return next(action)
+      // This tab's own settlement applied again on a live tab's state (the answer to its hello): the app
+      // got its commit or rollback the first time; only the queue is tidied.
+      const reapplied = isReappliedAction(action)
       for (const result of action.payload.results) if (result.entity === name) run.answered.delete(String(result.recordId))
       const ours = action.payload.results.filter((result) => result.entity === name && (result.type === 'confirmed' || result.type === 'failed'))
       if (ours.length === 0) return next(action)
@@ -113,9 +117,9 @@ export function createReduxOffline<const TName extends string = 'reduxOffline'>(
         if (item === undefined || stillQueued(after, result)) return
         if (result.type === 'confirmed') {
           const record = (result.record ?? after?.entities[result.recordId]) as QueuedAction | undefined
-          complete(completionAction(item.action, true, record?.result))
+          if (!reapplied) complete(completionAction(item.action, true, record?.result))
           done.push(result.recordId)
-        } else if (result.type === 'failed') {
+        } else if (result.type === 'failed' && !reapplied) {
           // The error the effect threw, where it ran (this tab); its description elsewhere.
           const error = run.errors.has(result.opId) ? run.errors.get(result.opId) : result.error
           run.errors.delete(result.opId)

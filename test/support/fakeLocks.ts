@@ -34,3 +34,23 @@ export function createFakeLocks(): LockManager {
   const query = async () => ({ held: [...held].map((name) => ({ name, mode: 'exclusive' })), pending: [] })
   return { request, query } as unknown as LockManager
 }
+
+/**
+ * One page's view of a shared LockManager whose locks all go at once when the page dies (`crash()`), as a
+ * browser releases the locks of a tab that crashed or closed, whatever the page's code was still waiting for.
+ */
+export function pageLocks(shared: LockManager): { locks: LockManager; crash(): void } {
+  let die: () => void = () => {}
+  const dead = new Promise<void>((resolve) => (die = resolve))
+  const locks = {
+    request(name: string, ...rest: unknown[]) {
+      const callback = rest[rest.length - 1] as (lock: Lock | null) => unknown
+      const options = rest.length > 1 ? rest[0] : {}
+      return (shared.request as (name: string, options: unknown, callback: (lock: Lock | null) => unknown) => Promise<unknown>)(name, options, (lock) =>
+        lock === null ? callback(null) : Promise.race([Promise.resolve(callback(lock)), dead]),
+      )
+    },
+    query: () => shared.query(),
+  } as unknown as LockManager
+  return { locks, crash: () => die() }
+}

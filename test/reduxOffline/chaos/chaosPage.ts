@@ -5,6 +5,7 @@ import { createFetchEffect, createReduxOffline, importReduxOfflineOutbox, type I
 import { crashable, type BaseStorage } from '../../chaos/crashableStorage'
 import type { Clock, Work } from '../../query/chaos/clock'
 import { baseUrl } from './todoServer'
+import { pageLocks } from '../../support/fakeLocks'
 
 export const REQUEST_TIMEOUT_MS = 2_000
 export const PERSIST_KEY = 'redux-offline-chaos'
@@ -101,6 +102,7 @@ export interface PageContext {
 export function openChaosPage(context: PageContext) {
   const { clock, generation } = context
   const storage = crashable(context.base, clock)
+  const pageLock = pageLocks(context.locks)
   let dead = false
   let requests = 0
   const fetchFn: typeof fetch = async (input, init) => {
@@ -147,7 +149,7 @@ export function openChaosPage(context: PageContext) {
       return true
     },
     onError: (error) => errors.push(error),
-    persist: createPersistence({ storage, throttleMs: 10, tabs: context.tabs, locks: context.locks, key: PERSIST_KEY }),
+    persist: createPersistence({ storage, throttleMs: 10, tabs: context.tabs, locks: pageLock.locks, key: PERSIST_KEY }),
   })
   const store = configureStore({
     reducer: combineReducers({ app: (state: AppState | undefined, action: UnknownAction) => appReducer(state, action, context.rehydrateAfter === null), [reduxOffline.name]: reduxOffline.reducer, [sync.reducerPath]: sync.reducer } as Record<string, Reducer>) as unknown as Reducer<{
@@ -169,7 +171,7 @@ export function openChaosPage(context: PageContext) {
   const persistor = sync.persist(store)
   const imported: { result?: ImportReduxOfflineResult; error?: unknown } = {}
   if (context.importOld)
-    importReduxOfflineOutbox({ store, sync, persistor, reduxOffline, storage, key: OLD_KEY, locks: context.locks }).then(
+    importReduxOfflineOutbox({ store, sync, persistor, reduxOffline, storage, key: OLD_KEY, locks: pageLock.locks }).then(
       (result) => void (imported.result = result),
       (error: unknown) => void (imported.error = error),
     )
@@ -208,6 +210,8 @@ export function openChaosPage(context: PageContext) {
       dead = true
       sync.stop()
       persistor.stop()
+      // The browser releases a dead tab's locks at once (its seq slot, the sender lock).
+      pageLock.crash()
     },
     /** The page is closed after everything it did is stored. */
     async close() {

@@ -72,15 +72,15 @@ describe('rtk-offline/redux-offline: shrunk counterexamples of the property suit
   })
 })
 
-describe('rtk-offline engine (src/persist): found by the redux-offline suite, left to the lead', () => {
-  // Known engine defect, not fixed here (src/persist is the lead's): `it.fails` turns red once it is fixed.
+describe('rtk-offline engine (src/persist): found by the redux-offline suite', () => {
+  // Fixed in src/persist (the restore asks the live tabs for their seq counters before numbering); it was:
   // Tab g2 queues t1 and t2 (t2's operation record not stored yet: the write is throttled) and crashes; the
   // live tab g1 holds both. g3 loads in g2's place, claims the seq slot g2 held, and queues t3 before its
   // restore is done. The restore renumbers t3's operation from the highest seq *storage* holds (t1's), so
   // t3 gets counter 2 in that slot: the seq t2 has in g1. g1's answer to g3's hello brings t2 under that seq:
   // the outbox (keyed by seq) keeps one operation, and t3 stays in the queue's view with no operation, never
   // sent (Durability invariant 2: ordering keys unique by construction).
-  it.fails('a tab that loads in place of a crashed one and queues an action before its restore keeps that action (its seq does not clash with the crashed tab\'s unstored ones)', async () => {
+  it('a tab that loads in place of a crashed one and queues an action before its restore keeps that action (its seq does not clash with the crashed tab\'s unstored ones)', async () => {
     const scenario: Scenario = {
       pages: 2,
       online: false,

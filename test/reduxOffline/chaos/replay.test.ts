@@ -23,7 +23,7 @@ const replayed = process.env.REDUX_OFFLINE_CHAOS_REPLAY
 it.skipIf(!replayed)('replays REDUX_OFFLINE_CHAOS_REPLAY, listing what each page saw', async () => {
   const journal: string[] = []
   ;(globalThis as { roChaosJournal?: string[] }).roChaosJournal = journal
-  const result = await runScenario(JSON.parse(replayed!) as Scenario, server, env, { beforeRestore: process.env.RO_CHAOS_AT_ONCE ? 'at-once' : 'wait' })
+  const result = await runScenario(JSON.parse(replayed!) as Scenario, server, env, { beforeRestore: process.env.RO_CHAOS_WAIT ? 'wait' : 'at-once' })
   console.info(
     ['--- findings ---', ...result.findings, '--- trace ---', ...result.trace, '--- notes ---', ...result.notes, '--- server ---', `arrivals ${server.arrivals.join(' ')}`, ...journal].join('\n'),
   )
