@@ -53,7 +53,8 @@ export class Device {
     return this.tabs.flatMap((page, tab) => (page ? [tab] : []))
   }
 
-  async launch(): Promise<void> {
+  /** Launches the browser on the profile and opens tab 0; `waitReady: false` returns once the page started loading. */
+  async launch({ waitReady = true } = {}): Promise<void> {
     const context = await chromium.launchPersistentContext(this.profile, { executablePath, headless: true, args: chromiumArgs })
     this.context = context
     context.on('close', () => {
@@ -64,7 +65,8 @@ export class Device {
     })
     // The persistent context opens a blank page: it becomes tab 0.
     const blank = context.pages()[0]
-    await this.openTab(0, blank)
+    if (waitReady) await this.openTab(0, blank)
+    else void this.openTab(0, blank).catch(() => {})
   }
 
   /** Loads the harness in a tab (a new page of the device) and waits for its restore. */

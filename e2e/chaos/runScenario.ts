@@ -1,7 +1,7 @@
 import { Ledger } from '../../test/chaos/ledger'
 import { createPrng } from '../../test/chaos/prng'
 import type { ChaosServer } from './chaosServer'
-import { Device, ignoreGone, TabGoneError } from './device'
+import { Device, TabGoneError } from './device'
 import { BROWSER_FAULTS } from './faults'
 import { tokenField, tokensOf } from './harnessApi'
 import { checkAll, stable, type BrowserFinding, type FinalTab } from './oracle'
@@ -87,7 +87,12 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
 
   try {
     log(`seed ${seed}: ${devices.map((d, i) => `${d.name} signed in as ${firstUsers[i]}`).join(', ')}; features ${JSON.stringify(features)}`)
-    for (const device of devices) await device.launch()
+    for (const device of devices) {
+      // Half the devices start offline: changes then wait in the outbox, where crashes can reach them.
+      device.online = random() < 0.5
+      log(`${device.name} starts ${device.online ? 'online' : 'offline'}`)
+      await device.launch()
+    }
 
     for (let step = 1; step <= steps; step++) {
       const device = pick(devices)
@@ -99,42 +104,67 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
           log(`step ${step}: ${device.name} relaunched on its profile`)
           await device.launch()
           await accountCrash(device, [0, 1])
-        } else if (roll < 0.36) {
+        } else if (roll < 0.34) {
           const edits = 1 + Math.floor(random() * 3)
           for (let i = 0; i < edits; i++) if (await edit(device, tab, step)) counts.edits++
-        } else if (roll < 0.44) {
+        } else if (roll < 0.40) {
           const wait = 100 + Math.floor(random() * 1400)
           log(`step ${step}: wait ${wait} ms`)
           await sleep(wait)
-        } else if (roll < 0.52) {
+        } else if (roll < 0.48) {
           log(`step ${step}: ${device.name} flush (tabs ${tabs.join(',')})`)
           for (const open of tabs) await device.call(open, 'flush')
           ledger.flushed(device.name)
         } else if (roll < 0.60) {
           log(`step ${step}: ${device.name} ${device.online ? 'offline' : 'online'}`)
           await device.setOnline(!device.online)
-        } else if (roll < 0.70) {
+        } else if (roll < 0.69) {
           if (!features.faults) continue
           const faults = Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(BROWSER_FAULTS))
           counts.faults += faults.length
           log(`step ${step}: faults for ${device.name}'s next requests: ${faults.join(', ')}`)
           for (const fault of faults) server.queueFault(device.name, fault)
-        } else if (roll < 0.75) {
+        } else if (roll < 0.74) {
           if (!features.switches) continue
           const current = (await device.snapshot(tab)).signedIn ?? USERS[0]
           const next = current === USERS[0] ? USERS[1] : USERS[0]
           counts.switches++
-          log(`step ${step}: ${device.name} switches ${current} → ${next} (tabs ${tabs.join(',')})`)
+          log(`step ${step}: ${device.name}#${tab} signs ${next} in (${current} leaves; other tabs follow by the storage event)`)
           device.usersSeen.add(next)
-          for (const open of tabs) await device.call(open, 'switchUser', next).catch(ignoreGone)
-        } else if (roll < 0.80) {
+          await device.call(tab, 'switchUser', next)
+          await signedInEverywhere(device, next)
+        } else if (roll < 0.81) {
           if (!features.kills) continue
           counts.kills++
-          log(`step ${step}: ${device.name} browser killed (SIGKILL), relaunched on its profile`)
+          const delay = Math.floor(random() * 300)
+          const how = random()
+          if (how < 0.3) {
+            const edits = 1 + Math.floor(random() * 3)
+            for (let i = 0; i < edits; i++) if (await edit(device, tab, step)) counts.edits++
+            log(`step ${step}: ${device.name} browser killed ${delay} ms after those edits`)
+          } else if (how < 0.55) {
+            log(`step ${step}: ${device.name} online, browser killed ${delay} ms into a drain`)
+            await device.setOnline(true)
+            await device.call(tab, 'syncNow')
+          } else if (how < 0.75 && features.switches) {
+            const current = (await device.snapshot(tab)).signedIn ?? USERS[0]
+            const next = current === USERS[0] ? USERS[1] : USERS[0]
+            device.usersSeen.add(next)
+            counts.switches++
+            log(`step ${step}: ${device.name}#${tab} signs ${next} in, browser killed ${delay} ms into the switch`)
+            void device.call(tab, 'switchUser', next).catch(() => {})
+          } else if (how < 0.9) {
+            log(`step ${step}: ${device.name} browser killed, relaunched and killed again ${delay} ms into its restore`)
+            await device.kill()
+            await device.launch({ waitReady: false })
+            await sleep(150)
+          } else log(`step ${step}: ${device.name} browser killed`)
+          await sleep(delay)
           await device.kill()
+          log(`step ${step}: ${device.name} relaunched on its profile`)
           await device.launch()
           await accountCrash(device, [0, 1])
-        } else if (roll < 0.84) {
+        } else if (roll < 0.85) {
           if (!features.tabCrashes) continue
           counts.tabCrashes++
           log(`step ${step}: ${device.name}#${tab} renderer crash (Page.crash), reopened`)
@@ -142,7 +172,7 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
           if (device.openTabs().length === 0) await device.openTab(tab)
           else if (random() < 0.5) await device.openTab(tab)
           await accountCrash(device, [tab])
-        } else if (roll < 0.88) {
+        } else if (roll < 0.89) {
           if (!features.tabs || tabs.length === 0) continue
           const delay = Math.floor(random() * 300)
           counts.tabCloses++
@@ -232,7 +262,8 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
       for (const user of visits) {
         if (user !== (await device.snapshot(tabs[0]!)).signedIn) {
           log(`heal: ${device.name} signs in as ${user} to drain that user's outbox`)
-          for (const tab of tabs) await device.call(tab, 'switchUser', user)
+          await device.call(tabs[0]!, 'switchUser', user)
+          await signedInEverywhere(device, user)
         }
         await drained(device)
       }
@@ -265,6 +296,21 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
 
   async function serverRecords(user: string) {
     return sortById(await server.records(user))
+  }
+
+  /** Waits until every open tab of the device has `user`'s outbox restored. */
+  async function signedInEverywhere(device: Device, user: string): Promise<void> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS
+    while (Date.now() < deadline) {
+      let done = true
+      for (const tab of device.openTabs()) {
+        const snapshot = await device.snapshot(tab)
+        if (snapshot.outboxUser !== user || !snapshot.hydrated) done = false
+      }
+      if (done) return
+      await sleep(100)
+    }
+    log(`${device.name}: not every tab signed ${user} in within ${SETTLE_TIMEOUT_MS} ms`)
   }
 
   /** Waits until no tab of the device has an operation waiting or in flight (a failed one does not wait). */

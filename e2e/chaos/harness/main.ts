@@ -151,6 +151,13 @@ const harness: HarnessApi = {
   },
 }
 
+// Another tab signed someone else in: this tab follows, as an app's tabs do (the storage event).
+window.addEventListener('storage', (event) => {
+  if (event.key !== signedInKey || event.newValue === null || event.newValue === signedIn) return
+  signedIn = event.newValue
+  void persistor.switchUser(event.newValue).catch((error: unknown) => errors.push(`switchUser (storage event): ${String(error)}`))
+})
+
 declare global {
   interface Window {
     harness: HarnessApi
