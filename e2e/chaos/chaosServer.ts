@@ -118,10 +118,12 @@ export async function startChaosServer(options: { bundle: () => string; random: 
       return c.json({ error: { code: 'injected', message: `Injected ${fault}` } }, Number(fault) as 503, { 'Retry-After': '1' })
     }
     if (fault === 'slow') await wait(300 + Math.floor(options.random() * 900))
+    // A stalled request reaches the server after the client gave up: the client's abort must not stop it.
+    if (fault === 'stall') await wait(TIMEOUT_ANSWER_MS + Math.floor(options.random() * 2000))
     const forwarded = new Request(new URL(path, 'http://chaos'), {
       method: raw.method,
       headers: raw.headers,
-      signal: raw.signal,
+      ...(fault === 'stall' ? {} : { signal: raw.signal }),
       ...(body === undefined ? {} : { body }),
     })
     const response = await sync.fetch(forwarded)
@@ -134,6 +136,10 @@ export async function startChaosServer(options: { bundle: () => string; random: 
     const statuses = isPush && response.ok ? describeResults(text) : ''
     if (fault === 'drop-after') {
       log.push(`${line} -> applied ${response.status}${statuses}, connection dropped`)
+      return drop()
+    }
+    if (fault === 'stall') {
+      log.push(`${line} -> applied ${response.status}${statuses} after the client's timeout`)
       return drop()
     }
     if (fault === 'timeout') {

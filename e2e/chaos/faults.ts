@@ -10,13 +10,15 @@
  * - `slow`: the answer comes 300–1200 ms late, within the client's request timeout.
  * - `timeout`: the server applies the push and answers after the client's request timeout (2.5 s):
  *   the client aborts, the answer is lost.
+ * - `stall`: the request waits in a proxy past the client's timeout, then reaches the server and is
+ *   applied: after the client gave up on it, maybe after its retry and later operations were applied.
  */
-export type BrowserFault = 'drop-before' | 'drop-after' | '503' | '429' | 'slow' | 'timeout'
+export type BrowserFault = 'drop-before' | 'drop-after' | '503' | '429' | 'slow' | 'timeout' | 'stall'
 
-export const BROWSER_FAULTS: readonly BrowserFault[] = ['drop-before', 'drop-after', '503', '429', 'slow', 'timeout']
+export const BROWSER_FAULTS: readonly BrowserFault[] = ['drop-before', 'drop-after', '503', '429', 'slow', 'timeout', 'stall']
 
 /** Faults whose point is an answer lost after the server applied the write: only a push is worth it. */
-export const pushOnly = (fault: BrowserFault) => fault === 'drop-after' || fault === 'timeout'
+export const pushOnly = (fault: BrowserFault) => fault === 'drop-after' || fault === 'timeout' || fault === 'stall'
 
 /** How late a `timeout` answer comes: above the harness's requestTimeoutMs (2500). */
 export const TIMEOUT_ANSWER_MS = 3200

@@ -90,8 +90,10 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
     for (const device of devices) {
       // Half the devices start offline: changes then wait in the outbox, where crashes can reach them.
       device.online = random() < 0.5
-      log(`${device.name} starts ${device.online ? 'online' : 'offline'}`)
+      const twoTabs = features.tabs && random() < 0.4
+      log(`${device.name} starts ${device.online ? 'online' : 'offline'}${twoTabs ? ', two tabs' : ''}`)
       await device.launch()
+      if (twoTabs) await device.openTab(1)
     }
 
     for (let step = 1; step <= steps; step++) {
