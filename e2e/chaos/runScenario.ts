@@ -133,8 +133,18 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
           counts.switches++
           log(`step ${step}: ${device.name}#${tab} signs ${next} in (${current} leaves; other tabs follow by the storage event)`)
           device.usersSeen.add(next)
-          await device.call(tab, 'switchUser', next)
-          await signedInEverywhere(device, next)
+          if (random() < 0.3) {
+            // Signed in and straight back out again, without waiting for the first switch to finish.
+            log(`step ${step}: ${device.name}#${tab} signs ${current} back in at once`)
+            counts.switches++
+            const first = device.call(tab, 'switchUser', next)
+            await device.call(tab, 'switchUser', current)
+            await first
+            await signedInEverywhere(device, current)
+          } else {
+            await device.call(tab, 'switchUser', next)
+            await signedInEverywhere(device, next)
+          }
         } else if (roll < 0.81) {
           if (!features.kills) continue
           counts.kills++
