@@ -18,7 +18,8 @@ export interface Persistor {
   /**
    * Signs another user in (or out, with null): what was dispatched so far is flushed under the current
    * user, the slices empty, and the new user's outbox is restored. Nothing of one user is ever sent
-   * while another is signed in. The outbox of the user who left stays in storage until purged.
+   * while another is signed in. The outbox of the user who left stays in storage until purged. A switch
+   * asked for before the last one finished waits for it (they run in the order asked).
    */
   switchUser(userId: string | null): Promise<void>
   /** Deletes a user's stored outbox and slices (not the quarantined values). Not for the signed-in user. */

@@ -624,6 +624,32 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
     window.addEventListener('visibilitychange', onVisibility)
   }
 
+  /** Signs `userId` in: see Persistor.switchUser. Called one at a time (persistence.switchUser queues them). */
+  async function switchNow(userId: string | null): Promise<void> {
+    // Durability invariant 4: what the user who leaves has in flight is aborted at once, before the
+    // app's credentials can change under it and before the new user's outbox (whose seqs start
+    // again) is restored; its late answers are ignored, and the operations go again when that user is back.
+    if (outboxOf(config.store.getState()).userId !== userId) config.abortInFlight?.('Another user signed in')
+    await persistence.flush()
+    if (outboxOf(config.store.getState()).userId === userId && writable) return
+    writable = false
+    leaveTabs()
+    awaitingBlob.clear()
+    awaitingReplacement.clear()
+    dirtyEntities.clear()
+    metaDirty = false
+    early = []
+    config.store.dispatch(userSwitched({ userId, hydrated: false }))
+    // userSwitched let requests go again; when the app has asked for another user since, they wait for that switch.
+    if (latestSwitch !== undefined && latestSwitch !== userId) config.abortInFlight?.('Another user signed in')
+    await start(userId)
+  }
+
+  /** The last switch asked for: the next one waits for it (see switchUser). */
+  let switching: Promise<void> = Promise.resolve()
+  /** The user of the last switch asked for while switches are under way (the app's signed-in user); undefined when none is. */
+  let latestSwitch: string | null | undefined
+
   const persistence: StorePersistence = {
     ready,
     afterAction(before, after, action) {
@@ -731,24 +757,23 @@ export function startPersistence(config: PersistenceConfig): StorePersistence {
       await writeBlobs()
       await queue?.idle()
     },
-    async switchUser(userId) {
+    switchUser(userId) {
       if (typeof userId !== 'string' && userId !== null)
-        throw new SyncSetupError(`switchUser takes a user id string or null, got ${String(userId)}.`)
-      // Durability invariant 4: what the user who leaves has in flight is aborted at once, before the
-      // app's credentials can change under it and before the new user's outbox (whose seqs start
-      // again) is restored; its late answers are ignored, and the operations go again when that user is back.
-      if (outboxOf(config.store.getState()).userId !== userId) config.abortInFlight?.('Another user signed in')
-      await persistence.flush()
-      if (outboxOf(config.store.getState()).userId === userId && writable) return
-      writable = false
-      leaveTabs()
-      awaitingBlob.clear()
-      awaitingReplacement.clear()
-      dirtyEntities.clear()
-      metaDirty = false
-      early = []
-      config.store.dispatch(userSwitched({ userId, hydrated: false }))
-      await start(userId)
+        return Promise.reject(new SyncSetupError(`switchUser takes a user id string or null, got ${String(userId)}.`))
+      // One switch at a time: each starts once the one before it has restored its user's outbox. Side by
+      // side (a user signed in and straight back out, without awaiting), both would see the old user still
+      // signed in, both restore at once, and the tabs' election and channel of the one that finished first
+      // would be left open while the other user's outbox had no sender (found by e2e/chaos, seeds 32, 35).
+      // Durability invariant 4, at once: the app may hand out the new user's credentials from now on.
+      if (outboxOf(config.store.getState()).userId !== userId || latestSwitch !== undefined) config.abortInFlight?.('Another user signed in')
+      latestSwitch = userId
+      const next = switching.then(() => switchNow(userId))
+      const settled = next.catch(() => {})
+      switching = settled
+      void settled.then(() => {
+        if (switching === settled) latestSwitch = undefined
+      })
+      return next
     },
     async purge(userId) {
       if (outboxOf(config.store.getState()).userId === userId)

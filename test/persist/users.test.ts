@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { createFakeLocks } from '../support/fakeLocks'
 import { freshStorage, loadPage } from '../support/persistedStore'
 import { createScriptedAdapter } from '../support/scriptedAdapter'
 
@@ -47,6 +48,33 @@ describe('switching users', () => {
     expect(await aliceKeys()).toEqual([])
     await page.persistor.switchUser('alice')
     expect(page.view()).toEqual([])
+    page.sync.stop()
+  })
+
+  // Found by the browser chaos suite (e2e/chaos, seeds 32 and 35): a user signed in and straight back
+  // out without waiting (`switchUser('bob')` then `switchUser('alice')` at once). The two switches ran
+  // side by side, two restores at once, and alice's outbox was left with nothing that would send it.
+  it.each([
+    ['one tab', { tabs: false }],
+    ['tabs sharing the outbox', { tabs: true, locks: createFakeLocks(), key: 'overlapping-switches' }],
+  ])('runs overlapping switches one after the other (%s): signed in and straight back out, the outbox still sends', async (_name, persist) => {
+    const storage = freshStorage()
+    const scripted = createScriptedAdapter()
+    scripted.autoRespond(() => ({ type: 'ok' }))
+    const page = loadPage(storage, scripted.adapter, { persist })
+    await page.persistor.ready
+    await page.persistor.switchUser('alice')
+    page.store.dispatch(page.todos.actions.added(todo('alice-1')))
+
+    const toBob = page.persistor.switchUser('bob')
+    const backToAlice = page.persistor.switchUser('alice')
+    await Promise.all([toBob, backToAlice])
+    expect(page.store.getState().offline.userId).toBe('alice')
+    expect(page.view()).toEqual([todo('alice-1')])
+    page.store.dispatch(page.todos.actions.added(todo('alice-2')))
+    page.network.setOnline(true)
+    await vi.waitFor(() => expect(page.status().pending).toBe(0))
+    expect(scripted.calls.flatMap((call) => call.operations.map((op) => `${String(op.userId)}:${String(op.recordId)}`))).toEqual(['alice:alice-1', 'alice:alice-2'])
     page.sync.stop()
   })
 

@@ -1,0 +1,166 @@
+import { combineReducers, configureStore, type Middleware, type UnknownAction } from '@reduxjs/toolkit'
+import localforage from 'localforage'
+import { createManualNetworkStatus, createOfflineSync, createSyncedEntity, createSyncProtocolAdapter } from 'rtk-offline'
+import { createPersistence, type SyncStorage } from 'rtk-offline/persist'
+import { DEVICE_HEADER, tokenField, tokenOf, tokensOf, type HarnessApi, type Note, type TabSnapshot } from '../harnessApi'
+
+/*
+ * The chaos suite's page: no UI, the library used as an app uses it. One synced entity (notes), the sync
+ * protocol adapter on the reference server (at /api on this page's origin, through the fault layer),
+ * persistence on IndexedDB through localforage (shared by the device's tabs, which elect one sender),
+ * a network switch the driver flips, and the signed-in user remembered in localStorage as an app's
+ * sign-in would be. The driver calls `window.harness` (harnessApi.ts).
+ */
+
+const query = new URLSearchParams(location.search)
+const device = query.get('device') ?? 'd?'
+const signedInKey = 'chaos/signed-in'
+/** An app knows who is signed in when it loads: the last sign-in on this device, else the first user. */
+let signedIn = localStorage.getItem(signedInKey) ?? query.get('user') ?? 'alice'
+localStorage.setItem(signedInKey, signedIn)
+
+const instance = localforage.createInstance({ name: 'chaos-notes' })
+const storage: SyncStorage & { keys(): Promise<string[]> } = {
+  getItem: (key) => instance.getItem<string>(key),
+  setItem: (key, value) => instance.setItem(key, value),
+  removeItem: (key) => instance.removeItem(key),
+  keys: () => instance.keys(),
+}
+const persistKey = 'chaos'
+
+const notes = createSyncedEntity<Note>({ name: 'notes' })
+const network = createManualNetworkStatus(true)
+const errors: string[] = []
+const conflictsMet: string[] = []
+
+const sync = createOfflineSync({
+  entities: [notes],
+  adapter: createSyncProtocolAdapter({
+    baseUrl: `${location.origin}/api`,
+    // The operation's own user's credentials (durability invariant 4); pulls and the stream: whoever is signed in.
+    headers: (operation) => ({ Authorization: `Bearer ${tokenOf(operation?.userId ?? signedIn)}`, [DEVICE_HEADER]: device }),
+    batchSize: 20,
+    live: true,
+    reconnect: { baseDelayMs: 200, maxDelayMs: 2000 },
+  }),
+  network,
+  batchSize: 20,
+  requestTimeoutMs: 2500,
+  retry: { baseDelayMs: 200, maxDelayMs: 2000 },
+  circuitBreaker: { failureThreshold: 5, cooldownMs: 2000 },
+  pullIntervalMs: 5000,
+  onAuthError: () => true,
+  onError: (error, { raisedBy }) => {
+    errors.push(`${raisedBy}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`)
+    if (errors.length > 50) errors.shift()
+  },
+  persist: createPersistence({ storage, key: persistKey, throttleMs: 100 }),
+})
+
+/** Conflicts met: each device edits only its own notes, so a conflict is the engine meeting its own writes. */
+const observer: Middleware = () => (next) => (action) => {
+  const a = action as UnknownAction & { payload?: { results?: Array<{ type: string; opId: string; recordId: unknown; resolution?: string; kind?: string }> } }
+  if (a.type === 'offline/opsSettled')
+    for (const result of a.payload?.results ?? [])
+      if (result.type === 'conflict') conflictsMet.push(`${result.kind ?? '?'} ${String(result.recordId)} (op ${result.opId}, ${result.resolution ?? '?'})`)
+  return next(action)
+}
+
+// Signed in from the start, as an app that knows its user when it loads: the restore reads that user's outbox.
+const reducer = combineReducers({ notes: notes.reducer, offline: sync.reducer })
+const preloadedState: Partial<ReturnType<typeof reducer>> = { offline: { ...sync.reducer(undefined, { type: '@@chaos/init' }), userId: signedIn } }
+const store = configureStore({
+  reducer,
+  preloadedState,
+  middleware: (getDefault) => getDefault({ serializableCheck: false, immutableCheck: false }).concat(sync.middleware, observer),
+})
+const persistor = sync.persist(store)
+
+function attempt(action: () => void): string | null {
+  try {
+    action()
+    return null
+  } catch (error) {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  }
+}
+
+const opPrefix = () => `${persistKey}${store.getState().offline.userId === null ? '' : `:user:${encodeURIComponent(store.getState().offline.userId!)}`}/op/`
+
+const harness: HarnessApi = {
+  ready: () => persistor.ready,
+  create: (id, token) =>
+    attempt(() => store.dispatch(notes.actions.added({ id, owner: device, title: token, [tokenField(token)]: 1 }))),
+  update: (id, token) => attempt(() => store.dispatch(notes.actions.updated({ id, changes: { title: token, [tokenField(token)]: 1 } }))),
+  remove: (id) => attempt(() => store.dispatch(notes.actions.removed(id))),
+  setOnline: (online) => network.setOnline(online),
+  async switchUser(user) {
+    // As an app's sign-in: the new user is remembered (and its token handed out) before the outbox switches.
+    signedIn = user
+    localStorage.setItem(signedInKey, user)
+    await persistor.switchUser(user)
+  },
+  flush: () => persistor.flush(),
+  pullNow: () => void store.dispatch(sync.actions.pullNow()),
+  syncNow: () => void store.dispatch(sync.actions.syncNow()),
+  retryFailed: () => void store.dispatch(sync.actions.retryFailed()),
+  snapshot(): TabSnapshot {
+    const state = store.getState()
+    const status = sync.selectors.selectStatus(state)
+    const outbox = sync.selectors.selectSyncState(state) as unknown as { userId: string | null; hydrated?: boolean; sender?: unknown }
+    return {
+      outboxUser: outbox.userId,
+      signedIn,
+      hydrated: outbox.hydrated !== false,
+      records: notes.selectors.selectAll(state),
+      ops: sync.selectors.selectOps(state).map((op) => ({
+        id: op.id,
+        kind: op.kind,
+        recordId: String(op.recordId),
+        status: op.status,
+        attempts: op.attempts,
+        userId: op.userId ?? null,
+        lastError: op.lastError ? `${op.lastError.code}: ${op.lastError.message}` : null,
+      })),
+      phase: status.phase,
+      pending: status.pending,
+      inflight: status.inflight,
+      failed: status.failed,
+      openConflicts: sync.selectors.selectOpenConflicts(state).length,
+      conflictsMet: [...conflictsMet],
+      errors: [...errors],
+      isSender: null,
+    }
+  },
+  async storedOpIds() {
+    const prefix = opPrefix()
+    return (await storage.keys()).filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length))
+  },
+  async storedTokens() {
+    const tokens: string[] = []
+    for (const key of await storage.keys()) {
+      if (!key.includes('/op/')) continue
+      const raw = await storage.getItem(key)
+      try {
+        if (typeof raw === 'string') tokens.push(...tokensOf((JSON.parse(raw) as { data?: unknown }).data))
+      } catch {
+        // Not ours to judge: the restore validates stored values.
+      }
+    }
+    return tokens
+  },
+}
+
+// Another tab signed someone else in: this tab follows, as an app's tabs do (the storage event).
+window.addEventListener('storage', (event) => {
+  if (event.key !== signedInKey || event.newValue === null || event.newValue === signedIn) return
+  signedIn = event.newValue
+  void persistor.switchUser(event.newValue).catch((error: unknown) => errors.push(`switchUser (storage event): ${String(error)}`))
+})
+
+declare global {
+  interface Window {
+    harness: HarnessApi
+  }
+}
+window.harness = harness

@@ -1,0 +1,149 @@
+import type { Ledger } from '../../test/chaos/ledger'
+import type { AppliedKey, PushedOperation } from './chaosServer'
+import { tokensOf, type Note, type TabSnapshot } from './harnessApi'
+
+/**
+ * The checks at the end of a browser scenario, after every device is back online, has visited each user
+ * it signed in (so every user's outbox drained) and pulled. The rules are the Node chaos suite's
+ * (test/chaos/oracle.ts), on what a real browser and the real server hold:
+ *
+ * LOST: an edit (its token) that is durable and is not on the server's record in the scope (user) it was
+ *   made under, unless its device deleted the record afterwards. Durable: a flush of its device that began
+ *   after the edit finished; or, at a crash of its tab or device, IndexedDB held an op record with it or
+ *   the server had received it. An edit a crash took before anything stored it is forgiven.
+ * DUP: an edit carried by two operations (idempotency keys) that the server applied (2xx in its
+ *   idempotency table): the same change applied twice; or applied in a scope other than the user it was
+ *   made under: one user's change in another user's data. Also a key the server received with two
+ *   different bodies (an operation that changed after it may have been sent).
+ * REFUSED: a key the server answered with a refusal (409, 412, 422, other 4xx; 404 on a delete aside):
+ *   every device edits only the notes it created, so the engine met its own writes.
+ * CONFLICT: a conflict the engine settled (opsSettled): the same, seen from the page.
+ * DIVERGED: a tab whose notes (every field, versions included) differ from the server's notes of its
+ *   signed-in user.
+ * STUCK: an operation left in the outbox (waiting, in flight, failed or parked), a phase of 'syncing', or a
+ *   tab whose outbox belongs to another user than the one the app signed in.
+ * ORPHANS: after a flush, op records in IndexedDB (the signed-in user's) that the store does not hold, or
+ *   the other way round.
+ */
+export interface BrowserFinding {
+  kind: 'lost' | 'dup' | 'refused' | 'conflict' | 'diverged' | 'stuck' | 'orphans'
+  detail: string
+}
+
+export interface FinalTab {
+  device: string
+  tab: number
+  snapshot: TabSnapshot
+  storedOpIds: string[]
+}
+
+export interface OracleInput {
+  ledger: Ledger
+  pushed: readonly PushedOperation[]
+  applied: readonly AppliedKey[]
+  serverRecords: (user: string) => Promise<Note[]>
+  tabs: readonly FinalTab[]
+}
+
+const ok = (status: number | null) => status !== null && status >= 200 && status < 300
+
+export async function checkAll(input: OracleInput): Promise<BrowserFinding[]> {
+  return [...(await checkLost(input)), ...checkDup(input), ...(await checkTabs(input))]
+}
+
+async function checkLost({ ledger, pushed, applied, serverRecords }: OracleInput): Promise<BrowserFinding[]> {
+  const findings: BrowserFinding[] = []
+  const byScope = new Map<string, Map<string, Note>>()
+  const recordsOf = async (scope: string) => {
+    let records = byScope.get(scope)
+    if (!records) byScope.set(scope, (records = new Map((await serverRecords(scope)).map((note) => [String(note.id), note]))))
+    return records
+  }
+  const status = new Map(applied.map((row) => [`${row.scope}\u0000${row.key}`, row.status]))
+  for (const entry of ledger.tokens.values()) {
+    if (entry.durable === false) continue
+    const record = (await recordsOf(entry.scope)).get(entry.recordId)
+    if (record && `t_${entry.token}` in record) continue
+    if (ledger.deletedLater(entry)) continue
+    const carriers = pushed.filter((op) => tokensOf(op.data).includes(entry.token))
+    findings.push({
+      kind: 'lost',
+      detail:
+        `edit ${entry.token} by ${entry.writer} on ${entry.scope}/${entry.recordId} (step ${entry.tick}) is not on the server` +
+        (record ? '' : ' (the record is not there)') +
+        (carriers.length === 0
+          ? '; no push carried it'
+          : `; pushed as ${carriers.map((op) => `${op.kind} ${op.key} under ${op.user}${op.fault ? ` (${op.fault})` : ''} → ${String(status.get(`${op.user}\u0000${op.key}`) ?? 'no row')}`).join(', ')}`),
+    })
+  }
+  return findings
+}
+
+function checkDup({ ledger, pushed, applied }: OracleInput): BrowserFinding[] {
+  const findings: BrowserFinding[] = []
+  const bodies = new Map<string, PushedOperation>()
+  for (const op of pushed) {
+    const first = bodies.get(`${op.user}\u0000${op.key}`)
+    if (!first) bodies.set(`${op.user}\u0000${op.key}`, op)
+    else if (JSON.stringify(first.data) !== JSON.stringify(op.data) || first.kind !== op.kind || first.recordId !== op.recordId)
+      findings.push({ kind: 'dup', detail: `key ${op.key} sent by ${op.device} with two bodies: ${first.kind} ${JSON.stringify(first.data)} then ${op.kind} ${JSON.stringify(op.data)}` })
+  }
+  const carriersOf = new Map<string, string[]>()
+  for (const row of applied) {
+    const op = bodies.get(`${row.scope}\u0000${row.key}`)
+    if (!op) continue
+    if (!ok(row.status) && !(row.status === 404 && op.kind === 'delete'))
+      findings.push({ kind: 'refused', detail: `${op.kind} ${row.scope}/${op.recordId} (key ${row.key}, from ${op.device}) was answered ${String(row.status)}` })
+    if (!ok(row.status)) continue
+    for (const token of tokensOf(op.data)) {
+      carriersOf.set(token, [...(carriersOf.get(token) ?? []), `${row.scope}/${row.key}`])
+      const entry = ledger.tokens.get(token)
+      if (entry && entry.scope !== row.scope)
+        findings.push({ kind: 'dup', detail: `edit ${token} made under ${entry.scope} by ${entry.writer} was applied in ${row.scope}'s data (key ${row.key})` })
+    }
+  }
+  for (const [token, carriers] of carriersOf)
+    if (carriers.length > 1) findings.push({ kind: 'dup', detail: `edit ${token} applied by ${carriers.length} operations: ${carriers.join(', ')}` })
+  return findings
+}
+
+/** JSON with object keys sorted (PostgreSQL's jsonb keeps its own key order). */
+export const stable = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v))
+
+async function checkTabs({ tabs, serverRecords }: OracleInput): Promise<BrowserFinding[]> {
+  const findings: BrowserFinding[] = []
+  for (const { device, tab, snapshot, storedOpIds } of tabs) {
+    const name = `${device}#${tab}`
+    for (const conflict of snapshot.conflictsMet) findings.push({ kind: 'conflict', detail: `${name}: ${conflict}` })
+    const user = snapshot.signedIn ?? 'nobody'
+    const problems: string[] = []
+    if (snapshot.outboxUser !== snapshot.signedIn) problems.push(`outbox of ${String(snapshot.outboxUser)} while ${String(snapshot.signedIn)} is signed in`)
+    for (const op of snapshot.ops) problems.push(`${op.kind} ${op.recordId} (op ${op.id}, user ${String(op.userId)}, attempts ${op.attempts}) still ${op.status}${op.lastError ? ` (${op.lastError})` : ''}`)
+    if (snapshot.phase === 'syncing') problems.push(`phase 'syncing' with ${snapshot.pending} pending, ${snapshot.inflight} in flight`)
+    if (!snapshot.hydrated) problems.push('never restored (hydrated false)')
+    if (problems.length > 0) findings.push({ kind: 'stuck', detail: `${name} (${user}): ${problems.join('; ')}` })
+
+    const server = new Map((await serverRecords(user)).map((note) => [String(note.id), note]))
+    const view = new Map(snapshot.records.map((note) => [String(note.id), note]))
+    const differences: string[] = []
+    for (const [id, record] of server) {
+      const mine = view.get(id)
+      if (!mine) differences.push(`${id} missing (server v${String(record.version)})`)
+      else if (stable(mine) !== stable(record)) differences.push(`${id} differs: view ${stable(mine)} server ${stable(record)}`)
+    }
+    for (const [id, record] of view) if (!server.has(id)) differences.push(`${id} shown but not on the server: ${stable(record)}`)
+    if (differences.length > 0) findings.push({ kind: 'diverged', detail: `${name} (${user}): ${differences.join('; ')}` })
+
+    const live = new Set(snapshot.ops.map((op) => op.id))
+    const stored = new Set(storedOpIds)
+    const extra = [...stored].filter((id) => !live.has(id))
+    const missing = [...live].filter((id) => !stored.has(id))
+    if (extra.length + missing.length > 0)
+      findings.push({
+        kind: 'orphans',
+        detail: `${name} (${user}): ${[extra.length ? `stored but not live: ${extra.join(', ')}` : '', missing.length ? `live but not stored: ${missing.join(', ')}` : ''].filter(Boolean).join('; ')}`,
+      })
+  }
+  return findings
+}

@@ -1,0 +1,347 @@
+import { Ledger } from '../../test/chaos/ledger'
+import { createPrng } from '../../test/chaos/prng'
+import type { ChaosServer } from './chaosServer'
+import { Device, TabGoneError } from './device'
+import { BROWSER_FAULTS } from './faults'
+import { tokenField, tokensOf } from './harnessApi'
+import { checkAll, stable, type BrowserFinding, type FinalTab } from './oracle'
+
+/** What a scenario may do; each can be turned off to narrow a failure down. */
+export interface BrowserChaosFeatures {
+  kills: boolean
+  tabCrashes: boolean
+  tabs: boolean
+  switches: boolean
+  faults: boolean
+}
+
+export const ALL_FEATURES: BrowserChaosFeatures = { kills: true, tabCrashes: true, tabs: true, switches: true, faults: true }
+
+export interface ScenarioResult {
+  seed: number
+  findings: BrowserFinding[]
+  /** The scenario's steps, the devices' events and the server's log, for a failure's report. */
+  trace: string[]
+  serverLog: string[]
+  counts: { edits: number; faults: number; kills: number; tabCrashes: number; tabCloses: number; switches: number; forgiven: number }
+  ms: number
+}
+
+export interface ScenarioOptions {
+  seed: number
+  server: ChaosServer
+  /** Steps of the scenario before the heal. @default 30 */
+  steps?: number
+  features?: BrowserChaosFeatures
+  /** Each trace line as it happens (`--trace`). */
+  onTrace?: (line: string) => void
+}
+
+const USERS = ['alice', 'bob'] as const
+/** How long the heal waits for a device to drain, and for every tab to equal the server. */
+const SETTLE_TIMEOUT_MS = 30_000
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * One seeded scenario on two devices (Chromium processes with persistent profiles) against the chaos
+ * server: random edits on each device's own notes, flushes, the network switched off and on, faults on
+ * the way to the server, user switches, hard kills of a device's browser, renderer crashes and tabs closed
+ * mid-drain, a second tab opened and closed. Then the heal (faults off, every device running and online,
+ * each user it signed in visited so that user's outbox drains, a pull) and the oracle's checks.
+ *
+ * The choices (which step, which device and tab, which edit, which fault) come from the seed; what the
+ * engine and the server do meanwhile runs in real time, so a seed repeats its steps but not their timing.
+ */
+export async function runBrowserScenario(options: ScenarioOptions): Promise<ScenarioResult> {
+  const { seed, server } = options
+  const features = options.features ?? ALL_FEATURES
+  const random = createPrng(seed)
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
+  const started = Date.now()
+  const trace: string[] = []
+  const log = (line: string) => {
+    const stamped = `${String(Date.now() - started).padStart(6)}ms ${line}`
+    trace.push(stamped)
+    options.onTrace?.(stamped)
+  }
+  const ledger = new Ledger()
+  const counts = { edits: 0, faults: 0, kills: 0, tabCrashes: 0, tabCloses: 0, switches: 0, forgiven: 0 }
+  const firstUsers = [USERS[0], random() < 0.5 ? USERS[0] : USERS[1]]
+  const devices = firstUsers.map((user, index) => new Device(`d${index}`, server.url, user, log))
+  const steps = options.steps ?? 30
+  let noteCounter = 0
+  let tokenCounter = 0
+  const pushedTokens = () => new Set(server.pushed.flatMap((op) => tokensOf(op.data)))
+
+  /** A tab (or the whole device) died: its edits not yet durable are durable if IndexedDB or the server holds them. */
+  const accountCrash = async (device: Device, writers: number[]) => {
+    const tab = device.openTabs()[0]
+    const stored = tab === undefined ? new Set<string>() : new Set(await device.call(tab, 'storedTokens'))
+    for (const writer of writers) {
+      const { forgiven } = ledger.crashed(`${device.name}#${writer}`, stored, pushedTokens())
+      counts.forgiven += forgiven
+      if (forgiven > 0) log(`${device.name}#${writer}: ${forgiven} edit(s) not yet stored when it died (forgiven)`)
+    }
+  }
+
+  try {
+    log(`seed ${seed}: ${devices.map((d, i) => `${d.name} signed in as ${firstUsers[i]}`).join(', ')}; features ${JSON.stringify(features)}`)
+    for (const device of devices) {
+      // Half the devices start offline: changes then wait in the outbox, where crashes can reach them.
+      device.online = random() < 0.5
+      const twoTabs = features.tabs && random() < 0.4
+      log(`${device.name} starts ${device.online ? 'online' : 'offline'}${twoTabs ? ', two tabs' : ''}`)
+      await device.launch()
+      if (twoTabs) await device.openTab(1)
+    }
+
+    for (let step = 1; step <= steps; step++) {
+      const device = pick(devices)
+      const roll = random()
+      const tabs = device.openTabs()
+      const tab = tabs.length > 0 ? pick(tabs) : 0
+      try {
+        if (!device.running) {
+          log(`step ${step}: ${device.name} relaunched on its profile`)
+          await device.launch()
+          await accountCrash(device, [0, 1])
+        } else if (roll < 0.34) {
+          const edits = 1 + Math.floor(random() * 3)
+          for (let i = 0; i < edits; i++) if (await edit(device, tab, step)) counts.edits++
+        } else if (roll < 0.40) {
+          const wait = 100 + Math.floor(random() * 1400)
+          log(`step ${step}: wait ${wait} ms`)
+          await sleep(wait)
+        } else if (roll < 0.48) {
+          log(`step ${step}: ${device.name} flush (tabs ${tabs.join(',')})`)
+          for (const open of tabs) await device.call(open, 'flush')
+          ledger.flushed(device.name)
+        } else if (roll < 0.60) {
+          log(`step ${step}: ${device.name} ${device.online ? 'offline' : 'online'}`)
+          await device.setOnline(!device.online)
+        } else if (roll < 0.69) {
+          if (!features.faults) continue
+          const faults = Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(BROWSER_FAULTS))
+          counts.faults += faults.length
+          log(`step ${step}: faults for ${device.name}'s next requests: ${faults.join(', ')}`)
+          for (const fault of faults) server.queueFault(device.name, fault)
+        } else if (roll < 0.74) {
+          if (!features.switches) continue
+          const current = (await device.snapshot(tab)).signedIn ?? USERS[0]
+          const next = current === USERS[0] ? USERS[1] : USERS[0]
+          counts.switches++
+          log(`step ${step}: ${device.name}#${tab} signs ${next} in (${current} leaves; other tabs follow by the storage event)`)
+          device.usersSeen.add(next)
+          if (random() < 0.3) {
+            // Signed in and straight back out again, without waiting for the first switch to finish.
+            log(`step ${step}: ${device.name}#${tab} signs ${current} back in at once`)
+            counts.switches++
+            const first = device.call(tab, 'switchUser', next)
+            await device.call(tab, 'switchUser', current)
+            await first
+            await signedInEverywhere(device, current)
+          } else {
+            await device.call(tab, 'switchUser', next)
+            await signedInEverywhere(device, next)
+          }
+        } else if (roll < 0.81) {
+          if (!features.kills) continue
+          counts.kills++
+          const delay = Math.floor(random() * 300)
+          const how = random()
+          if (how < 0.3) {
+            const edits = 1 + Math.floor(random() * 3)
+            for (let i = 0; i < edits; i++) if (await edit(device, tab, step)) counts.edits++
+            log(`step ${step}: ${device.name} browser killed ${delay} ms after those edits`)
+          } else if (how < 0.55) {
+            log(`step ${step}: ${device.name} online, browser killed ${delay} ms into a drain`)
+            await device.setOnline(true)
+            await device.call(tab, 'syncNow')
+          } else if (how < 0.75 && features.switches) {
+            const current = (await device.snapshot(tab)).signedIn ?? USERS[0]
+            const next = current === USERS[0] ? USERS[1] : USERS[0]
+            device.usersSeen.add(next)
+            counts.switches++
+            log(`step ${step}: ${device.name}#${tab} signs ${next} in, browser killed ${delay} ms into the switch`)
+            void device.call(tab, 'switchUser', next).catch(() => {})
+          } else if (how < 0.9) {
+            log(`step ${step}: ${device.name} browser killed, relaunched and killed again ${delay} ms into its restore`)
+            await device.kill()
+            await device.launch({ waitReady: false })
+            await sleep(150)
+          } else log(`step ${step}: ${device.name} browser killed`)
+          await sleep(delay)
+          await device.kill()
+          log(`step ${step}: ${device.name} relaunched on its profile`)
+          await device.launch()
+          await accountCrash(device, [0, 1])
+        } else if (roll < 0.85) {
+          if (!features.tabCrashes) continue
+          counts.tabCrashes++
+          log(`step ${step}: ${device.name}#${tab} renderer crash (Page.crash), reopened`)
+          await device.crashTab(tab)
+          if (device.openTabs().length === 0) await device.openTab(tab)
+          else if (random() < 0.5) await device.openTab(tab)
+          await accountCrash(device, [tab])
+        } else if (roll < 0.89) {
+          if (!features.tabs || tabs.length === 0) continue
+          const delay = Math.floor(random() * 300)
+          counts.tabCloses++
+          log(`step ${step}: ${device.name}#${tab} closed ${delay} ms into a drain`)
+          await device.call(tab, 'syncNow')
+          await sleep(delay)
+          await device.closeTab(tab)
+          if (device.openTabs().length === 0) await device.openTab(tab)
+          await accountCrash(device, [tab])
+        } else if (roll < 0.94) {
+          if (!features.tabs) continue
+          const closed = [0, 1].filter((t) => !tabs.includes(t))
+          if (closed.length === 0) continue
+          const opening = closed[0]!
+          log(`step ${step}: ${device.name} opens tab ${opening}`)
+          await device.openTab(opening)
+        } else {
+          log(`step ${step}: ${device.name}#${tab} pull`)
+          await device.call(tab, 'pullNow')
+        }
+      } catch (error) {
+        if (error instanceof TabGoneError) log(`step ${step}: ${error.message}`)
+        else throw error
+      }
+    }
+
+    const findings = await heal()
+    return { seed, findings, trace, serverLog: [...server.log], counts, ms: Date.now() - started }
+  } catch (error) {
+    log(`the run itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    return {
+      seed,
+      findings: [{ kind: 'stuck', detail: `the scenario could not go on: ${error instanceof Error ? error.message : String(error)}` }],
+      trace,
+      serverLog: [...server.log],
+      counts,
+      ms: Date.now() - started,
+    }
+  } finally {
+    for (const device of devices) await device.dispose()
+  }
+
+  /** One random edit in a tab: a new note, or a change or delete of one of the device's own notes. */
+  async function edit(device: Device, tab: number, step: number): Promise<boolean> {
+    const snapshot = await device.snapshot(tab)
+    const user = snapshot.outboxUser ?? 'nobody'
+    const own = snapshot.records.filter((note) => note.owner === device.name).map((note) => String(note.id)).sort()
+    const roll = random()
+    const token = `${device.name}e${++tokenCounter}`
+    const writer = `${device.name}#${tab}`
+    if (own.length === 0 || roll < 0.35) {
+      const id = `${device.name}-n${++noteCounter}`
+      const refused = await device.call(tab, 'create', id, token)
+      log(`step ${step}: ${writer} (${user}) create ${id} ${token}${refused ? ` refused: ${refused}` : ''}`)
+      if (!refused) ledger.edited(device.name, writer, user, id, { [tokenField(token)]: 1 })
+      return refused === null
+    }
+    if (roll < 0.85) {
+      const id = pick(own)
+      const refused = await device.call(tab, 'update', id, token)
+      log(`step ${step}: ${writer} (${user}) update ${id} ${token}${refused ? ` refused: ${refused}` : ''}`)
+      if (!refused) ledger.edited(device.name, writer, user, id, { [tokenField(token)]: 1 })
+      return refused === null
+    }
+    const id = pick(own)
+    const refused = await device.call(tab, 'remove', id)
+    log(`step ${step}: ${writer} (${user}) delete ${id}${refused ? ` refused: ${refused}` : ''}`)
+    if (!refused) ledger.deleted(device.name, user, id)
+    return refused === null
+  }
+
+  /** Faults off, every device running and online; each device visits every user it signed in until that outbox drains; then the checks. */
+  async function heal(): Promise<BrowserFinding[]> {
+    server.clearFaults()
+    log('heal: faults off, every device running and online')
+    for (const device of devices) {
+      if (!device.running) {
+        await device.launch()
+        await accountCrash(device, [0, 1])
+      }
+      await device.setOnline(true)
+    }
+    for (const device of devices) {
+      const tabs = device.openTabs()
+      const current = (await device.snapshot(tabs[0]!)).signedIn ?? USERS[0]
+      const visits = [...device.usersSeen].filter((user) => user !== current).concat(current)
+      for (const user of visits) {
+        if (user !== (await device.snapshot(tabs[0]!)).signedIn) {
+          log(`heal: ${device.name} signs in as ${user} to drain that user's outbox`)
+          await device.call(tabs[0]!, 'switchUser', user)
+          await signedInEverywhere(device, user)
+        }
+        await drained(device)
+      }
+    }
+    // Every tab pulls until it shows what the server holds (or the time is up: the checks say what differs).
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS
+    for (;;) {
+      let settled = true
+      for (const device of devices)
+        for (const tab of device.openTabs()) {
+          await device.call(tab, 'pullNow')
+          const snapshot = await device.snapshot(tab)
+          const server = await serverRecords(snapshot.signedIn ?? USERS[0])
+          if (stable(sortById(snapshot.records)) !== stable(server) || snapshot.ops.some((op) => op.status !== 'failed')) settled = false
+        }
+      if (settled || Date.now() > deadline) break
+      await sleep(500)
+    }
+    const finals: FinalTab[] = []
+    for (const device of devices) {
+      for (const tab of device.openTabs()) await device.call(tab, 'flush')
+      ledger.flushed(device.name)
+      for (const tab of device.openTabs()) finals.push({ device: device.name, tab, snapshot: await device.snapshot(tab), storedOpIds: await device.call(tab, 'storedOpIds') })
+    }
+    for (const final of finals)
+      log(`end: ${final.device}#${final.tab} ${final.snapshot.signedIn}: ${final.snapshot.records.length} notes, ops ${final.snapshot.ops.length}, phase ${final.snapshot.phase}${final.snapshot.errors.length ? `, errors: ${final.snapshot.errors.slice(-5).join(' | ')}` : ''}`)
+    for (const device of devices) for (const event of device.events) log(`events ${device.name}: ${event}`)
+    return checkAll({ ledger, pushed: server.pushed, applied: await server.appliedKeys(), serverRecords, tabs: finals })
+  }
+
+  async function serverRecords(user: string) {
+    return sortById(await server.records(user))
+  }
+
+  /** Waits until every open tab of the device has `user`'s outbox restored. */
+  async function signedInEverywhere(device: Device, user: string): Promise<void> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS
+    while (Date.now() < deadline) {
+      let done = true
+      for (const tab of device.openTabs()) {
+        const snapshot = await device.snapshot(tab)
+        if (snapshot.outboxUser !== user || !snapshot.hydrated) done = false
+      }
+      if (done) return
+      await sleep(100)
+    }
+    log(`${device.name}: not every tab signed ${user} in within ${SETTLE_TIMEOUT_MS} ms`)
+  }
+
+  /** Waits until no tab of the device has an operation waiting or in flight (a failed one does not wait). */
+  async function drained(device: Device): Promise<void> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS
+    while (Date.now() < deadline) {
+      let busy = false
+      for (const tab of device.openTabs()) {
+        const snapshot = await device.snapshot(tab)
+        if (!snapshot.hydrated || snapshot.inflight > 0 || snapshot.ops.some((op) => op.status === 'pending' || op.status === 'inflight')) busy = true
+        if (busy) await device.call(tab, 'syncNow')
+      }
+      if (!busy) return
+      await sleep(300)
+    }
+    log(`heal: ${device.name} did not drain in ${SETTLE_TIMEOUT_MS} ms`)
+  }
+}
+
+function sortById<T extends { id: unknown }>(records: readonly T[]): T[] {
+  return [...records].sort((a, b) => String(a.id).localeCompare(String(b.id)))
+}
