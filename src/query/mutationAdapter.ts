@@ -62,10 +62,13 @@ export function buildMutationAdapter(
   }
 
   async function sendMutations(ops: OutgoingOperation[], push: PushOptions): Promise<SyncOutcome[]> {
-    const { order, older } = queueOrder(ops, run.getState?.(), name, run.answered)
+    const { order, waitFrom } = queueOrder(ops, run.getState?.(), name, run.answered)
     const outcomes = new Array<SyncOutcome>(ops.length)
-    let held: SyncOutcome | null = older ? waiting(Math.max(heldUntil - now(), 0) || retry.baseDelayMs) : null
-    for (const { op, index } of order) {
+    let held: SyncOutcome | null = null
+    for (const [position, { op, index }] of order.entries()) {
+      // From here on, an older mutation not in this batch still waits (after a reload, its retry time not
+      // reached while a later one is due): these wait for it, in order.
+      if (position === waitFrom) held ??= waiting(Math.max(heldUntil - now(), 0) || retry.baseDelayMs)
       if (held) {
         outcomes[index] = held
         continue
