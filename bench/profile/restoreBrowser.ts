@@ -12,7 +12,9 @@
  *   node --import tsx bench/profile/restoreBrowser.ts --src=/tmp/base/src      # a baseline source tree, for paired runs
  *   node --import tsx bench/profile/restoreBrowser.ts --dist                   # dist/ as the bench workload loads it
  *   node --import tsx bench/profile/restoreBrowser.ts --profile=/tmp/page.cpuprofile && node --import tsx bench/profile/summarize.ts /tmp/page.cpuprofile
- *   node --import tsx bench/profile/restoreBrowser.ts --probe                  # also: raw reads of the stored data (see probe below)
+ *   node --import tsx bench/profile/restoreBrowser.ts --probe                  # also: raw reads of the stored data (bench/browser/restoreProbe.ts)
+ *   node --import tsx bench/profile/restoreBrowser.ts --plain                  # no phase trace (what its wrappers cost: compare the totals)
+ *   node --import tsx bench/profile/restoreBrowser.ts --warm                   # rounds in one page, no reload: JavaScript warm after the first
  *
  * The page is served cross-origin isolated (COOP/COEP headers), which gives `performance.now()` 5 µs
  * steps instead of 100 µs; the plain workload serves it without them. Chromium's own CPU profiler
@@ -171,7 +173,8 @@ try {
   const profiles: CpuProfile[] = []
   for (let round = 0; round < warmups + rounds; round++) {
     const warmup = round < warmups
-    await open()
+    // --warm: no reload between rounds (the page's code already compiled and optimised by the rounds before).
+    if (!flag('warm') || round === 0) await open()
     const cdp = profilePath && !warmup ? await context.newCDPSession(page) : null
     if (cdp) {
       await cdp.send('Profiler.enable')
@@ -179,7 +182,10 @@ try {
       await cdp.send('Profiler.start')
     }
     const cpuBefore = cpuOfChildren()
-    const { ms, phases } = await page.evaluate((count) => (globalThis as unknown as InPage).restoreBench.restore(count, { phases: true }), records)
+    const { ms, phases } = await page.evaluate(
+      ([count, traced]) => (globalThis as unknown as InPage).restoreBench.restore(count, { phases: traced }),
+      [records, !flag('plain')] as const,
+    )
     const cpuAfter = cpuOfChildren()
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop')
@@ -198,7 +204,7 @@ try {
     if (warmup) continue
     totals.push(ms)
     cpuTotals.push(cpu)
-    for (const [name, value] of segments(phases!)) bySegment.set(name, [...(bySegment.get(name) ?? []), value])
+    if (phases) for (const [name, value] of segments(phases)) bySegment.set(name, [...(bySegment.get(name) ?? []), value])
   }
   if (flag('probe')) console.log(await page.evaluate(() => (globalThis as unknown as InPage).restoreBench.probe?.() ?? 'no probe in this page'))
   await page.evaluate(() => (globalThis as unknown as InPage).restoreBench.clear())
