@@ -8,6 +8,8 @@ import * as core from 'rtk-offline'
 import * as persist from 'rtk-offline/persist'
 import { createInProcessAdapter, createRtkOfflineStore } from '../contestants/rtkOfflineStore'
 import { makeRecords, updateAt } from '../lib/records'
+import { probeReads } from './restoreProbe'
+import { tracePhases, type PhaseTrace } from './restorePhases'
 
 const lib = { ...core, ...persist }
 const storage = () => localforage.createInstance({ name: 'rtk-offline-restore-bench' })
@@ -15,9 +17,14 @@ const storage = () => localforage.createInstance({ name: 'rtk-offline-restore-be
 export interface RestoreBrowserApi {
   /** Stores `records` confirmed records and one pending update per record; resolves to the keys stored. */
   fill(records: number): Promise<{ keys: number }>
-  /** Restores them in a new store: milliseconds from creating the store until `persistor.ready`. */
-  restore(records: number): Promise<{ ms: number }>
+  /**
+   * Restores them in a new store: milliseconds from creating the store until `persistor.ready`. With
+   * `phases`, also where the time went (restorePhases.ts; the wrappers cost a little themselves).
+   */
+  restore(records: number, options?: { phases?: boolean }): Promise<{ ms: number; phases?: PhaseTrace & { ready: number } }>
   clear(): Promise<void>
+  /** Raw reads of what is stored, without rtk-offline (bench/profile/restoreBrowser.ts --probe): a report. */
+  probe?(): Promise<string>
 }
 
 const api: RestoreBrowserApi = {
@@ -36,11 +43,20 @@ const api: RestoreBrowserApi = {
     if (client.pending() !== records) throw new Error(`fill: ${client.pending()} operations pending, expected ${records}`)
     return { keys: (await store.keys()).length }
   },
-  async restore(records) {
+  async restore(records, options) {
     const start = performance.now()
+    const trace = options?.phases ? tracePhases(start) : null
     const client = createRtkOfflineStore({ lib, mode: 'production', adapter: createInProcessAdapter(), todos: [], emptyView: true, online: false, storage: storage() })
+    if (trace) {
+      // Persistence dispatches on the store object it was given (read at call time): the restore's
+      // `rehydrated`, with its reducers, the middleware and the subscribers, is timed here.
+      const dispatch = client.store.dispatch
+      client.store.dispatch = ((action: { type: string }) =>
+        trace.dispatched(`dispatch ${action.type}`, () => dispatch(action as never))) as typeof dispatch
+    }
     await client.persistor!.ready
     const ms = performance.now() - start
+    const phases = trace ? { ...trace.stop(), ready: ms } : undefined
     if (client.errors.length > 0) throw new Error(`restore: rtk-offline reported ${String(client.errors[0])}`)
     if (client.pending() !== records) throw new Error(`restore: ${client.pending()} operations restored, expected ${records}`)
     for (const index of [0, records - 1]) {
@@ -49,8 +65,9 @@ const api: RestoreBrowserApi = {
     }
     await client.persistor!.flush()
     client.stop()
-    return { ms }
+    return phases ? { ms, phases } : { ms }
   },
+  probe: () => probeReads('rtk-offline-restore-bench', 'keyvaluepairs', 'rtk-offline/'),
   async clear() {
     await storage().dropInstance()
   },

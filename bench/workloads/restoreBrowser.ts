@@ -44,16 +44,22 @@ const distPlugin: Plugin = {
   },
 }
 
-async function bundlePage(): Promise<string> {
+/**
+ * The page's script, bundled as an app ships it (minified, `process.env.NODE_ENV` "production"), with
+ * rtk-offline from dist/ unless `plugins` resolve it elsewhere (bench/profile/restoreBrowser.ts: from a
+ * source tree).
+ */
+export async function bundlePage(plugins: Plugin[] = [distPlugin], { keepNames = false } = {}): Promise<string> {
   const result = await build({
     entryPoints: [fileURLToPath(new URL('../browser/restorePage.ts', import.meta.url))],
     bundle: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    minify: true,
+    // keepNames (a profile's): identifiers left as written, so the profile names the functions.
+    ...(keepNames ? { minifyWhitespace: true, minifySyntax: true } : { minify: true }),
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [distPlugin],
+    plugins,
     write: false,
     logLevel: 'silent',
   })
