@@ -85,7 +85,7 @@ export function createTabChannel(options: {
   onSnapshot?: (snapshot: unknown, ownSince: UnknownAction[]) => void
   /**
    * The seq counter past every operation this tab holds and every change in `unapplied` (what other tabs
-   * posted while this one restores, not applied yet), or null when it cannot answer (stopped).
+   * posted while this one restores, not applied yet); null: no answer.
    */
   counter?: (unapplied: readonly UnknownAction[]) => number | null
   BroadcastChannel?: typeof BroadcastChannel
