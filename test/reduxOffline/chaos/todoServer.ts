@@ -1,8 +1,8 @@
-import { http, HttpResponse } from 'msw'
+import { http } from 'msw'
 import type { Clock, Work } from '../../query/chaos/clock'
-import { isRefusedToken, type Fault } from '../../query/chaos/todoServer'
+import { createIdempotentWrites, type Answer, type Application as WriteApplication } from '../../query/chaos/idempotentWrites'
 
-export { isRefusedToken, type Fault }
+export { isRefusedToken, type Fault } from '../../query/chaos/idempotentWrites'
 
 export const baseUrl = 'http://redux-offline-chaos.test'
 
@@ -12,75 +12,33 @@ export interface Todo {
 }
 
 /** One change the server made: under which key, for which token (each action's effect carries a unique one). */
-export interface Application {
-  key: string | null
-  token: string
-  what: 'create' | 'update' | 'delete'
-}
-
-type Answer = { status: number; body: unknown }
+export type Application = WriteApplication<'create' | 'update' | 'delete'>
 
 /**
  * The todo server of the suite, in MSW: creates, updates and deletes, idempotent by `Idempotency-Key` (the
  * answer to a key, refusals included, is stored with the change in the same step; a repeated key gets the
- * stored answer and changes nothing), a queue of faults for the next writes (as test/query/chaos/todoServer.ts:
+ * stored answer and changes nothing), a queue of faults for the next writes (test/query/chaos/idempotentWrites.ts, shared with the query suite:
  * 503, 401, an answer dropped after the change, a slow answer on the manual clock), and logs of every change
  * and of the order keys first arrived in. A token starting `no-` is refused (422); an update or a delete of a
  * todo that is not there is refused (404).
  */
 export function createTodoServer(context: { clock: Clock; works: Map<string, Work> }) {
   const todos: Todo[] = []
-  const answers = new Map<string, Answer & { token: string }>()
-  const applications: Application[] = []
+  const writes = createIdempotentWrites<Application['what']>(context)
   /** Tokens in the order their first request arrived. */
   const arrivals: string[] = []
-  const faults: Fault[] = []
-  let dropped = 0
-  let slowed = 0
-  let failed = 0
-
-  function apply(key: string | null, token: string, what: Application['what'], change: () => Answer): Answer {
-    if (key !== null) {
-      const stored = answers.get(key)
-      if (stored) return stored
-    }
-    const answer = isRefusedToken(token) ? { status: 422, body: { message: `refused ${token}` } } : change()
-    if (answer.status < 300) applications.push({ key, token, what })
-    if (key !== null) answers.set(key, { ...answer, token })
-    return answer
-  }
-
-  async function write(request: Request, what: Application['what'], change: (body: Record<string, unknown>) => Answer) {
-    const body = (await request.json()) as Record<string, unknown>
-    const token = String(body.token)
-    if (!arrivals.includes(token)) arrivals.push(token)
-    const key = request.headers.get('Idempotency-Key')
-    const fault = faults.shift()
-    const run = () => apply(key, token, what, () => change(body))
-    let answer: Answer
-    if (fault?.kind === 'slow') {
-      slowed += 1
-      const work = context.works.get(request.headers.get('x-chaos-request') ?? '')
-      if (fault.applyFirst) answer = run()
-      work?.pause()
-      await context.clock.sleep(fault.ms)
-      work?.resume()
-      answer = fault.applyFirst ? answer! : run()
-    } else if (fault?.kind === '503') {
-      failed += 1
-      return HttpResponse.json({ message: 'unavailable' }, { status: 503 })
-    } else if (fault?.kind === '401') {
-      failed += 1
-      return HttpResponse.json({ message: 'token expired' }, { status: 401 })
-    } else {
-      answer = run()
-      if (fault?.kind === 'drop') {
-        dropped += 1
-        return HttpResponse.error()
-      }
-    }
-    return HttpResponse.json(answer.body as never, { status: answer.status })
-  }
+  /** A write whose token is logged as it arrives, whatever befalls the request then. */
+  const write = (request: Request, what: Application['what'], change: (body: Record<string, unknown>) => Answer) =>
+    writes.write(
+      request,
+      (body) => {
+        const token = String(body.token)
+        if (!arrivals.includes(token)) arrivals.push(token)
+        return token
+      },
+      what,
+      change,
+    )
 
   const find = (id: unknown) => todos.find((todo) => todo.id === id)
   const notFound = (id: unknown): Answer => ({ status: 404, body: { message: `no todo ${String(id)}` } })
@@ -114,24 +72,17 @@ export function createTodoServer(context: { clock: Clock; works: Map<string, Wor
 
   return {
     todos,
-    answers,
-    applications,
+    answers: writes.answers,
+    applications: writes.applications,
     arrivals,
-    faults,
+    faults: writes.faults,
     handlers,
-    counts: () => ({ dropped, slowed, failed }),
-    /** Tokens the server answered with a refusal (4xx) and never applied. */
-    refusedTokens: () => {
-      const applied = new Set(applications.map((application) => application.token))
-      return new Set([...answers.values()].filter((answer) => answer.status >= 400 && !applied.has(answer.token)).map((answer) => answer.token))
-    },
+    counts: writes.counts,
+    refusedTokens: writes.refusedTokens,
     reset() {
       todos.length = 0
-      answers.clear()
-      applications.length = 0
       arrivals.length = 0
-      faults.length = 0
-      dropped = slowed = failed = 0
+      writes.reset()
     },
   }
 }
