@@ -18,8 +18,11 @@
  *   node --expose-gc --import tsx bench/profile/drain.ts --operations=10000 --records=10000 --rounds=1 --batchSize=20 --coalesce
  *
  * `--against=tanstack` times TanStack Query's paused mutations (a scope per record, 20 at a time) in place of
- * the fetch loop: the bench's "at the same number of requests" comparison.
+ * the fetch loop: the bench's "at the same number of requests" comparison. `--against=redux-offline` times
+ * redux-offline's outbox (persistence off, its default fetch effect, one action at a time): the bench's
+ * "one request at a time against redux-offline" comparison, paired round by round.
  */
+import { createReduxOfflineStore } from '../contestants/reduxOfflineStore'
 import { createRtkOfflineStore } from '../contestants/rtkOfflineStore'
 import { createTanstackQueryClient } from '../contestants/tanstackQueryClient'
 import { makeRecords, updateAt } from '../lib/records'
@@ -34,8 +37,8 @@ const rounds = Number(arg('rounds') ?? 3)
 /** `--batchSize=20 --coalesce`: the engine's defaults, as the bench's "rtk-offline" row (one change per record sends 20 at a time). */
 const batchSize = Number(arg('batchSize') ?? 1)
 const coalesce = flag('coalesce')
-/** `--against=tanstack`: TanStack Query's paused mutations (a scope per record, 20 at a time) instead of the fetch loop. */
-const against = arg('against') === 'tanstack' ? 'tanstack' : 'fetch'
+/** `--against=tanstack` or `--against=redux-offline` instead of the fetch loop. */
+const against = arg('against') === 'tanstack' ? 'tanstack' : arg('against') === 'redux-offline' ? 'redux-offline' : 'fetch'
 
 const lib = await loadLib()
 const server = await startBenchServer({ latencyMs: 1 })
@@ -120,8 +123,23 @@ async function tanstackRound(): Promise<Sample> {
   return sample
 }
 
-const otherRound = against === 'tanstack' ? tanstackRound : fetchRound
-const otherName = against === 'tanstack' ? 'TanStack Query (scope per record, 20 at a time)' : 'fetch loop'
+async function reduxOfflineRound(): Promise<Sample> {
+  await server.reset()
+  await server.seed('todos', makeRecords('r', records))
+  const updates = Array.from({ length: operations }, (_, index) => updateAt('r', records, index))
+  const client = createReduxOfflineStore({ mode: 'production', baseUrl: server.url, todos: makeRecords('r', records), madeOffline: updates })
+  await client.ready
+  await nextMacrotask()
+  return profiledIf(flag('profile-against'), async () => {
+    client.setOnline(true)
+    await waitUntil(client.store.subscribe, client.isDrained, 300_000)
+    if (client.pending() !== 0 || client.rolledBack() !== 0) throw new Error('drain: redux-offline did not drain')
+  })
+}
+
+const otherRound = against === 'tanstack' ? tanstackRound : against === 'redux-offline' ? reduxOfflineRound : fetchRound
+const otherName =
+  against === 'tanstack' ? 'TanStack Query (scope per record, 20 at a time)' : against === 'redux-offline' ? 'redux-offline (one at a time)' : 'fetch loop'
 
 try {
   await rtkRound()
