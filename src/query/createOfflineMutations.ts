@@ -71,9 +71,10 @@ export function createOfflineMutations<TApi extends AnyApi, const TName extends 
     waiters: new Map(),
     answered: new Map(),
     onAnswered(id, verdict) {
-      if (verdict === 'ok') cache.confirmed(id)
+      if (verdict === 'ok' && run.dispatch && run.getState) cache.confirmed(id, run.dispatch, run.getState)
       if (run.dispatch && run.getState) cache.sync(queuedOf(sliceOf(run.getState())), run.dispatch, run.getState)
     },
+    onSending: (id, attempts) => cache.sending(id, attempts),
   }
 
   const sliceOf = (state: unknown): State | undefined => (state as Record<string, State | undefined> | undefined)?.[name]
@@ -191,11 +192,9 @@ export function createOfflineMutations<TApi extends AnyApi, const TName extends 
           if (waiter) run.waiters.delete(id)
           if (result.type === 'confirmed') {
             done.push(result.recordId)
-            // Sent by another tab: its change becomes part of the cache's base here too, and a trigger
-            // waiting in this tab settles with the answer (RTK Query then invalidates its tags here); with no
-            // trigger here, nothing would, so the entries it changed are fetched again.
-            if (!answeredHere) cache.confirmed(id)
-            if (!answeredHere && !waiter) cache.refetchConfirmed(id, store.dispatch, store.getState)
+            // Sent by another tab: this page cannot know when the server applied it, so the entries it changed
+            // are fetched again (see cache.confirmed), and a trigger waiting in this tab settles with the answer.
+            if (!answeredHere) cache.confirmed(id, store.dispatch, store.getState)
             const record = (result.record ?? after?.entities[result.recordId]) as QueuedMutation | undefined
             waiter?.resolve({ data: record?.result })
           }

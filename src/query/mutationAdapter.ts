@@ -44,6 +44,7 @@ export function buildMutationAdapter(
 
 
   async function request(record: QueuedMutation, op: OutgoingOperation, signal: AbortSignal): Promise<Result> {
+    run.onSending(record.id, op.attempts)
     const waiter = run.waiters.get(record.id)
     if (waiter) return await waiter.send(op.id, signal)
     const initiate = api.endpoints[record.endpoint]?.initiate as ((arg: unknown, options: { fixedCacheKey: string }) => UnknownAction) | undefined

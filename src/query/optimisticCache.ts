@@ -16,14 +16,20 @@ interface Entry {
   /** Whether `base` is known: the entry had data when a mutation first touched it, or has been fetched since. */
   hasBase: boolean
   base: unknown
+  /** When `base` was taken, on the page's event count (see `sentAt`). */
+  baseAt: number
 }
 
 /**
  * Keeps the query cache equal to "the data the server gave, with the queued mutations' recipes applied in
  * order" (the engine's own invariant, for RTK Query's cache): the recipes are applied when a mutation is
  * queued or restored, again on top of every refetch of an entry while it waits, and taken out (by replaying
- * the others on the base) when it is refused. A confirmed mutation's recipe is folded into the base, so the
- * view does not move until the refetch its tags cause brings the server's data.
+ * the others on the base) when it is refused. A confirmed mutation's recipe is folded into a base taken
+ * before the mutation could reach the server, so the view does not move until the refetch its tags cause
+ * brings the server's data. A base taken later may hold the change already (a refetch made after the server
+ * applied it, the answer still on its way): folding the recipe in would count it twice, for as long as RTK
+ * Query's delayed invalidation holds the refetch back (while a later mutation waits offline). Such a base
+ * is left as the server gave it and fetched again at once.
  */
 export function buildOptimisticCache(
   api: AnyApi,
@@ -31,6 +37,14 @@ export function buildOptimisticCache(
   onError: (error: unknown) => void,
 ) {
   const entries = new Map<string, Entry>()
+  /** Counts the events that order a base against a send: a base taken, a mutation first sent. */
+  let events = 0
+  /**
+   * When this page first sent each queued mutation, on the same count, if no attempt came before (none
+   * stored, so none in an earlier page or another tab). A mutation not here may have reached the server at
+   * any time: no base is known to predate it.
+   */
+  const sentAt = new Map<string, number>()
   /** The patches of each queued mutation applied to the cache, in the order of `queued`. */
   const applied = new Map<string, EntryPatch[]>()
   let queuedOrder: string[] = []
@@ -46,7 +60,7 @@ export function buildOptimisticCache(
     try {
       optimistic(record.arg as never, (endpoint, arg, recipe) => {
         const key = keyOf(endpoint, arg)
-        if (!entries.has(key)) entries.set(key, { endpoint, arg, hasBase: false, base: undefined })
+        if (!entries.has(key)) entries.set(key, { endpoint, arg, hasBase: false, base: undefined, baseAt: 0 })
         patches.push({ key, recipe: recipe as (draft: unknown) => void })
       })
     } catch (error) {
@@ -94,6 +108,7 @@ export function buildOptimisticCache(
       if (data === undefined) return
       entry.base = data
       entry.hasBase = true
+      entry.baseAt = ++events
     }
     const next = replay(entry.base, key, queuedOrder)
     const updateQueryData = api.util.updateQueryData as (endpoint: string, arg: unknown, recipe: () => unknown) => UnknownAction
@@ -113,6 +128,7 @@ export function buildOptimisticCache(
         if (!now.has(id)) {
           for (const patch of applied.get(id) ?? []) touched.add(patch.key)
           applied.delete(id)
+          sentAt.delete(id)
         }
       for (const record of queued)
         if (!applied.has(record.id)) {
@@ -129,26 +145,36 @@ export function buildOptimisticCache(
       queuedOrder = ids
       for (const key of touched) refresh(key, dispatch, getState)
     },
-    /** A mutation the server accepted: its change becomes part of the base (the server has it now). */
-    confirmed(id: string): void {
-      for (const patch of applied.get(id) ?? []) {
-        const entry = entries.get(patch.key)
-        if (entry?.hasBase) entry.base = createNextState(entry.base, (draft: unknown) => patch.recipe(draft))
-      }
+    /**
+     * The engine is sending a queued mutation; `attempts` is how many tries came before (stored with it, so
+     * counting other pages and tabs). Only the first send is remembered.
+     */
+    sending(id: string, attempts: number): void {
+      if (!sentAt.has(id)) sentAt.set(id, attempts === 0 ? ++events : Number.NEGATIVE_INFINITY)
     },
     /**
-     * A mutation accepted elsewhere (another tab sent it) that no trigger of this page waits for: no mutation
-     * ran here, so no tags fetch its entries again, and its folded recipe may count the change twice (a base
-     * fetched after the server applied it already has it). The entries it changed are fetched again, as its
-     * tags would have been: at once if they have data, or once the request under way for them ends (it may
-     * have left before the change was applied; RTK Query's delayed invalidation waits for it the same way).
+     * A mutation the server accepted: its change becomes part of each base taken before this page first sent
+     * it (the server cannot have applied it before). A base taken since may hold it already: it stays as the
+     * server gave it and the entry is fetched again at once (RTK Query's delayed invalidation would hold the
+     * refetch its tags cause while a later mutation waits). An entry whose read is under way is fetched again
+     * once that read ends, whatever its base: the read may have left before the server applied the change.
      */
-    refetchConfirmed(id: string, dispatch: Dispatch<UnknownAction>, getState: () => unknown): void {
-      for (const key of new Set((applied.get(id) ?? []).map((patch) => patch.key))) {
+    confirmed(id: string, dispatch: Dispatch<UnknownAction>, getState: () => unknown): void {
+      const sent = sentAt.get(id) ?? Number.NEGATIVE_INFINITY
+      sentAt.delete(id)
+      const fetchAgain = new Set<string>()
+      const patches = applied.get(id) ?? []
+      for (const patch of patches) {
+        const entry = entries.get(patch.key)
+        if (!entry?.hasBase) continue
+        if (entry.baseAt < sent) entry.base = createNextState(entry.base, (draft: unknown) => patch.recipe(draft))
+        else fetchAgain.add(patch.key)
+      }
+      for (const key of new Set(patches.map((patch) => patch.key))) {
         const entry = entries.get(key)
         if (!entry) continue
         if (statusOf(getState, entry) === 'pending') refetchAfter.set(key, entry)
-        else if (entry.hasBase) refetch(entry, dispatch)
+        else if (fetchAgain.has(key)) refetch(entry, dispatch)
       }
     },
     /** A query entry's request ended (answered or failed): fetched again if a change confirmed meanwhile asked for it. */

@@ -34,6 +34,8 @@ export interface MutationRuntime {
   readonly answered: Map<string, 'ok' | 'refused'>
   /** Told when a record's answer comes, before the engine settles it. */
   onAnswered(id: string, verdict: 'ok' | 'refused'): void
+  /** Told when the engine sends a record, with how many tries came before (stored, so from any page or tab). */
+  onSending(id: string, attempts: number): void
 }
 
 /** The fixedCacheKey the engine's own requests carry, so the middleware tells them from the app's. */
