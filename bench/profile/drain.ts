@@ -17,6 +17,10 @@
  *
  *   node --expose-gc --import tsx bench/profile/drain.ts --operations=10000 --records=10000 --rounds=1 --batchSize=20 --coalesce
  *
+ * `--gaps` also prints, per contestant, the median time from one answer's body read to the next request's
+ * `fetch` call (the client's own time on the critical path, one at a time) and from a `fetch` call to its
+ * body read (the request, as the client sees it), from a wrapper around the global `fetch`.
+ *
  * `--against=tanstack` times TanStack Query's paused mutations (a scope per record, 20 at a time) in place of
  * the fetch loop: the bench's "at the same number of requests" comparison. `--against=redux-offline` times
  * redux-offline's outbox (persistence off, its default fetch effect, one action at a time): the bench's
@@ -40,6 +44,40 @@ const coalesce = flag('coalesce')
 /** `--against=tanstack` or `--against=redux-offline` instead of the fetch loop. */
 const against = arg('against') === 'tanstack' ? 'tanstack' : arg('against') === 'redux-offline' ? 'redux-offline' : 'fetch'
 
+/** `--gaps`: each request's fetch call, body read, and the time since the previous body read (ms). */
+const gaps: { call: number; body: number; since: number }[] = []
+let lastBody = Number.NaN
+if (flag('gaps')) {
+  const plain = globalThis.fetch
+  globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
+    const entry = { call: performance.now(), body: Number.NaN, since: Number.NaN }
+    entry.since = entry.call - lastBody
+    gaps.push(entry)
+    const response = await plain(...args)
+    const read = (text: () => Promise<string>) => async () => {
+      const body = await text()
+      entry.body = lastBody = performance.now()
+      return body
+    }
+    response.text = read(response.text.bind(response))
+    const json = response.json.bind(response)
+    response.json = async () => {
+      const body: unknown = await json()
+      entry.body = lastBody = performance.now()
+      return body
+    }
+    return response
+  }
+}
+/** The median gaps of the requests since the last call, in µs; empties the log. */
+function takeGaps(): { since: number; sinceMean: number; request: number; requestMean: number } {
+  const taken = gaps.splice(0).filter((entry) => !Number.isNaN(entry.since) && !Number.isNaN(entry.body))
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length
+  const since = taken.map((entry) => entry.since)
+  const request = taken.map((entry) => entry.body - entry.call)
+  return { since: median(since) * 1000, sinceMean: mean(since) * 1000, request: median(request) * 1000, requestMean: mean(request) * 1000 }
+}
+
 const lib = await loadLib()
 const server = await startBenchServer({ latencyMs: 1 })
 const profiler = await cpuProfiler()
@@ -47,15 +85,21 @@ const profiler = await cpuProfiler()
 interface Sample {
   wallMs: number
   cpuMs: number
+  /** With `--gaps`: median µs from one answer's body read to the next fetch call, and of a request. */
+  gap?: ReturnType<typeof takeGaps>
 }
 
 async function timed(run: () => Promise<void>): Promise<Sample> {
   collectGarbage()
+  gaps.length = 0
+  lastBody = Number.NaN
   const wall = performance.now()
   const cpu = process.cpuUsage()
   await run()
   const used = process.cpuUsage(cpu)
-  return { wallMs: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 }
+  const sample: Sample = { wallMs: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 }
+  if (flag('gaps')) sample.gap = takeGaps()
+  return sample
 }
 
 /** {@link timed}, inside the CPU profile when `profiled` (`--profile-against`: the fetch loop's profile instead of rtk-offline's). */
@@ -155,8 +199,12 @@ try {
       rtk.push(await rtkRound())
     }
   }
+  const showGaps = (samples: Sample[]) =>
+    flag('gaps')
+      ? ` (answer to next request ${median(samples.map((s) => s.gap!.since)).toFixed(0)} µs median, ${median(samples.map((s) => s.gap!.sinceMean)).toFixed(0)} mean; request ${median(samples.map((s) => s.gap!.request)).toFixed(0)} µs median, ${median(samples.map((s) => s.gap!.requestMean)).toFixed(0)} mean)`
+      : ''
   const show = (name: string, samples: Sample[]) =>
-    `${name}: ${median(samples.map((s) => s.wallMs)).toFixed(0)} ms wall, ${((median(samples.map((s) => s.cpuMs)) / operations) * 1000).toFixed(0)} µs CPU per operation`
+    `${name}: ${median(samples.map((s) => s.wallMs)).toFixed(0)} ms wall, ${((median(samples.map((s) => s.cpuMs)) / operations) * 1000).toFixed(0)} µs CPU per operation${showGaps(samples)}`
   const ratio = median(rtk.map((s) => s.wallMs)) / median(loop.map((s) => s.wallMs))
   console.log(`${operations} operations over ${records} records, ${batchSize === 1 ? 'one at a time' : `batchSize ${batchSize}${coalesce ? ', coalescing' : ''}`}: ${show('rtk-offline', rtk)}; ${show(otherName, loop)}; wall ratio ${ratio.toFixed(2)}×`)
 } finally {
