@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw'
 import { describe, expect, it, vi } from 'vitest'
 import { createManualTimers } from '../support/manualTimers'
 import { useMswServer } from '../support/mswServer'
-import { baseUrl, createTodoBackend, loadQueryPage } from './page'
+import { baseUrl, createTodoBackend, loadQueryPage, type Todo } from './page'
 
 const backend = createTodoBackend()
 const server = useMswServer(...backend.handlers)
@@ -163,6 +163,38 @@ describe('createOfflineMutations: RTK Query mutations in the outbox', () => {
       { id: 'z', title: 'From elsewhere' },
     ])
     expect(backend.writes()).toEqual([])
+    page.stop()
+  })
+
+  it('an answer that comes after the list was fetched again does not add its change a second time: that list is kept as the server gave it and fetched again at once, even while a later mutation waits offline', async () => {
+    reset()
+    const page = loadQueryPage({ online: true })
+    page.watchTodos()
+    await vi.waitFor(() => expect(page.cached()).toEqual([]))
+    // The server applies the add at once and answers when the test says.
+    let answer!: () => void
+    const answered = new Promise<void>((resolve) => (answer = resolve))
+    server.use(
+      http.post(`${baseUrl}/todos`, async ({ request }) => {
+        const todo = (await request.json()) as Todo
+        backend.todos.push(todo)
+        await answered
+        return HttpResponse.json(todo, { status: 201 })
+      }, { once: true }),
+    )
+    const add = page.store.dispatch(page.api.endpoints.addTodo.initiate({ id: 'a', title: 'Added' }))
+    await vi.waitFor(() => expect(backend.todos).toHaveLength(1))
+    // The list is fetched again meanwhile: it holds the add already (its recipe goes on top while it waits).
+    await page.store.dispatch(page.api.endpoints.getTodos.initiate(undefined, { forceRefetch: true }))
+    page.network.setOnline(false)
+    page.store.dispatch(page.api.endpoints.renameTodo.initiate({ id: 'a', title: 'Renamed offline' }))
+    const reads = backend.requests.filter((request) => request.method === 'GET').length
+    answer()
+    await add.unwrap()
+    await vi.waitFor(() => expect(page.cached()).toEqual([{ id: 'a', title: 'Renamed offline' }]))
+    // The tags' refetch waits for the rename (RTK Query's delayed invalidation); this one does not.
+    expect(backend.requests.filter((request) => request.method === 'GET')).toHaveLength(reads + 1)
+    expect(page.queued().map((mutation) => mutation.endpoint)).toEqual(['renameTodo'])
     page.stop()
   })
 
