@@ -178,6 +178,19 @@ describe('the chaos convergence suite', () => {
   )
 
   it(
+    'seed 16718 (server ids): a late first answer to a create, after a pull passed the tombstone of its record, does not bring the record back',
+    async () => {
+      // The server applied c1's create as s1 and answered late; meanwhile c0 deleted s1 and c1's pull passed
+      // the tombstone of an id it could not match yet. The answer then confirmed s1 at v1 and the cursor was
+      // past its tombstone: c1 showed a deleted record for good (diverged=1). Now an answer that comes after a
+      // pull moved the entity's cursor counts as replayed, and the feed is read again from its start.
+      const result = await runScenario(16718, DEFAULT_FEATURES)
+      expect(result.findings).toEqual([])
+    },
+    120_000,
+  )
+
+  it(
     'with server-assigned ids: records created offline, references to them and conflicts that create a deleted record again converge',
     async () => {
       const failures: string[] = []

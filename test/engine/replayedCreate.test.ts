@@ -105,3 +105,42 @@ it('a first answer to a create starts nothing over', async () => {
   expect(t.pulls.calls.at(-1)?.cursor).toBe('c0')
   expect(t.view()).toEqual([{ id: 's1', title: 'A', version: 1 }])
 })
+
+it('a late first answer to a create, after a pull moved the cursor past the tombstone of its server id, starts the pull over (chaos seed 16718)', async () => {
+  const t = setup()
+  await advance()
+  t.pulls.setIdle(false)
+  t.store.dispatch(t.todos.actions.added({ id: 'tmp-1', title: 'A' }))
+  await advance()
+  // The server applied the create as s1; its answer is slow. Meanwhile someone deletes s1, and a pull
+  // brings the tombstone of an id this client cannot match yet.
+  t.store.dispatch(t.sync.actions.pullNow('todos'))
+  await advance()
+  t.pulls.answer({ changes: [{ id: 's1', record: null }], cursor: 'c3', hasMore: false })
+  await advance()
+  // The first answer comes now: s1 as it was when created.
+  t.scripted.answer(() => ok({ id: 's1', title: 'A', version: 1 }))
+  await advance()
+  expect(t.sync.selectors.selectPendingCount(t.store.getState())).toBe(0)
+  expect(t.pulls.calls.at(-1)?.cursor).toBeNull()
+  t.pulls.answer({ changes: [], cursor: 'c4', hasMore: false })
+  await advance()
+  expect(t.view()).toEqual([])
+  expect(t.scripted.sent()).toEqual([['op-1']])
+})
+
+it('a first answer to a create after a pull that left the cursor where it was starts nothing over', async () => {
+  const t = setup()
+  await advance()
+  t.pulls.setIdle(false)
+  t.store.dispatch(t.todos.actions.added({ id: 'tmp-1', title: 'A' }))
+  await advance()
+  t.store.dispatch(t.sync.actions.pullNow('todos'))
+  await advance()
+  t.pulls.answer({ changes: [], cursor: 'c0', hasMore: false })
+  await advance()
+  t.scripted.answer(() => ok({ id: 's1', title: 'A', version: 1 }))
+  await advance()
+  expect(t.pulls.calls.at(-1)?.cursor).toBe('c0')
+  expect(t.view()).toEqual([{ id: 's1', title: 'A', version: 1 }])
+})
