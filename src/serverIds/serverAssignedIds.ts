@@ -4,6 +4,7 @@ import type { EntityInternals } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxState'
 import { selectOutbox } from '../slices/selectOutbox'
 import { assignmentsOf, lookupOf, referencingFields, storedLookup, withServerIds } from './assignments'
+import { pulledWhileOut } from './pulledWhileOut'
 import { remapEntity } from './remapEntity'
 import { remapOutbox } from './remapOutbox'
 import { settleAssigned } from './settleAssigned'
@@ -46,6 +47,7 @@ function install({ reducerPath, entities }: { reducerPath: string; entities: Rea
     },
     translate: (action, rootState) =>
       translateIds(action, (rootState as Record<string, OutboxState | undefined>)?.[reducerPath], entities, fieldsOf, rootState),
+    pulledWhileOut: (batch, outbox) => pulledWhileOut(batch, outbox, entities),
   }
 }
 

@@ -44,4 +44,11 @@ export interface ServerIdsRuntime {
   outgoing(operation: OutgoingOperation, rootState: unknown): OutgoingOperation
   /** An entity action before it is queued, with temporary ids the server has replaced since put right. */
   translate(action: UnknownAction, rootState: unknown): UnknownAction
+  /**
+   * Called as a batch goes out: for its creates of entities with `serverIds`, a test of whether a pull has
+   * moved their entity's cursor by the time the answer comes (undefined when it has none). Pages applied
+   * meanwhile may have held the record's tombstone under an id not known here yet: the answer then counts
+   * as `replayed` (Durability invariant 3; chaos seed 16718).
+   */
+  pulledWhileOut(batch: readonly Operation[], outbox: () => OutboxState): ((op: Operation) => boolean) | undefined
 }

@@ -31,8 +31,6 @@ import { pickBatch, toOutgoing } from '../shared/sendableBatch'
 import { serialRun } from '../shared/serialRun'
 import { stillAnswering } from '../shared/stillAnswering'
 import { settleUnrecorded } from '../shared/unrecordedBatch'
-import type { PullProgress } from '../../slices/outboxState'
-import type { Operation } from '../../types'
 import type { SyncEngine, SyncHandler } from '../syncHandler'
 import type { AuthHandler } from './auth'
 import type { PullHandler } from './pull'
@@ -61,24 +59,6 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
     dependentsOf: dependentsOf.bind(null, engine),
     adjust: config.serverIds ? (results: Settlement[]) => config.serverIds!.settle(results, api.getState()) : undefined,
     conflictOf: conflictOf.bind(null, engine),
-  }
-
-  /**
-   * Durability invariant 3, for creates whose ids the server assigns: the pull position of their entities
-   * as the batch goes out, and a test of whether a pull has moved it by the time the answer comes. Pages
-   * applied meanwhile may have held the created record's later history, a tombstone among it, under an id
-   * this client could not match yet; its answer then counts as `replayed` (the feed is read again).
-   */
-  function pullMovedSince(batch: readonly Operation[]): ((op: Operation) => boolean) | undefined {
-    const at = new Map<string, PullProgress | undefined>()
-    for (const op of batch) if (op.kind === 'create' && config.entities.get(op.entity)?.serverIds) at.set(op.entity, engine.outbox().pull[op.entity])
-    if (at.size === 0) return undefined
-    return (op) => {
-      if (!at.has(op.entity)) return false
-      const before = at.get(op.entity)
-      const now = engine.outbox().pull[op.entity]
-      return (before?.cursor ?? null) !== (now?.cursor ?? null) || (before?.resyncing ?? false) !== (now?.resyncing ?? false)
-    }
   }
 
   /** Confirmations received and not yet settled: several batches' answers settle in one dispatch. */
@@ -153,7 +133,8 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
       /** Whether answers may still be applied: not when the engine stopped or another user signed in meanwhile. */
       const isCurrent = () => !engine.signal.aborted && !signal.aborted && engine.outbox().userId === userId
       const seqs = batch.map((op) => op.seq)
-      const pulledWhileOut = pullMovedSince(batch)
+      // Server-assigned ids: whether a pull passes pages while the batch is out (see ServerIdsRuntime).
+      const pulledWhileOut = config.serverIds?.pulledWhileOut(batch, engine.outbox)
       api.dispatch(opsSent({ seqs, at: now, probe }))
       let results: Settlement[]
       try {
