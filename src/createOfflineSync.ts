@@ -349,7 +349,7 @@ export function createOfflineSync<const TPath extends string = 'offline'>(
         return result
       }
       const queued = enqueueNext(engineNext(persistNext))
-      return serverIds ? (action) => queued(serverIds.translate(action as UnknownAction, api.getState())) : queued
+      return serverIds ? (action) => queued(serverIds.beforeAction(action as UnknownAction, api.getState())) : queued
     }
   }
   return {

@@ -15,10 +15,10 @@ export interface SettleContext {
   /** The outcomes are the server's stored answers (a pull's `answered`), not answers to this send. */
   storedAnswers?: boolean
   /**
-   * Whether a pull applied pages of the operation's entity while it was out, where the server assigns ids
-   * (the drain tells): its answer shows the record as it was then, not as those pages did (see `replayed`).
+   * Whether a pull brought a tombstone of the operation's entity while it was out, where the server assigns
+   * ids (the drain tells): it may be the record's, whose answer then shows it as it was (see `replayed`).
    */
-  pulledWhileOut?: (op: Operation) => boolean
+  deletedWhileOut?: (op: Operation) => boolean
   /** Server-assigned ids: the settlements adjusted (ServerIdsRuntime.settle). */
   adjust?: ((results: Settlement[]) => Settlement[]) | undefined
 }
@@ -45,8 +45,8 @@ export function settleOutcomes(
       case 'ok':
         answered = true
         // A create sent before may be answered from the server's stored answer (see Settlement's `replayed`);
-        // one answered after a pull passed pages meanwhile is as old as such an answer (chaos seed 16718).
-        return op.kind === 'create' && (op.attempts > 0 || context.storedAnswers === true || context.pulledWhileOut?.(op) === true)
+        // one answered after a pull brought a tombstone meanwhile is as old as such an answer (chaos seed 16718).
+        return op.kind === 'create' && (op.attempts > 0 || context.storedAnswers === true || context.deletedWhileOut?.(op) === true)
           ? { ...where, type: 'confirmed', record: outcome.record ?? null, replayed: true }
           : { ...where, type: 'confirmed', record: outcome.record ?? null }
       case 'conflict':

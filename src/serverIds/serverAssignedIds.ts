@@ -4,7 +4,7 @@ import type { EntityInternals } from '../slices/createSyncedEntity'
 import type { OutboxState } from '../slices/outboxState'
 import { selectOutbox } from '../slices/selectOutbox'
 import { assignmentsOf, lookupOf, referencingFields, storedLookup, withServerIds } from './assignments'
-import { pulledWhileOut } from './pulledWhileOut'
+import { deletionsSeen } from './deletionsSeen'
 import { remapEntity } from './remapEntity'
 import { remapOutbox } from './remapOutbox'
 import { settleAssigned } from './settleAssigned'
@@ -25,6 +25,7 @@ function install({ reducerPath, entities }: { reducerPath: string; entities: Rea
   const fields = new Map([...entities].map(([name, entity]) => [name, referencingFields(entity.references, assigning)]))
   const fieldsOf = (entity: string) => fields.get(entity) ?? []
   const outboxOf = (rootState: unknown): OutboxState => selectOutbox(rootState, reducerPath)
+  const deletions = deletionsSeen(entities)
   return {
     entity(slice, state, action) {
       const assignments = assignmentsOf(action)
@@ -45,9 +46,11 @@ function install({ reducerPath, entities }: { reducerPath: string; entities: Rea
       const data = operation.data && withServerIds(operation.data, fieldsOf(operation.entity), storedLookup(outboxOf(rootState).assignedIds))
       return assigning || data !== operation.data ? { ...operation, data, ...(assigning ? { serverAssignsId: true } : {}) } : operation
     },
-    translate: (action, rootState) =>
-      translateIds(action, (rootState as Record<string, OutboxState | undefined>)?.[reducerPath], entities, fieldsOf, rootState),
-    pulledWhileOut: (batch, outbox) => pulledWhileOut(batch, outbox, entities),
+    beforeAction(action, rootState) {
+      deletions.note(action, rootState)
+      return translateIds(action, (rootState as Record<string, OutboxState | undefined>)?.[reducerPath], entities, fieldsOf, rootState)
+    },
+    deletedWhileOut: (batch) => deletions.whileOut(batch),
   }
 }
 

@@ -64,8 +64,8 @@ export type Settlement = { seq: number; opId: string; entity: string; recordId: 
       /**
        * The answer to a create sent before (its first answer lost): it may be the server's stored answer
        * given again, which shows the record as it was then, not now (see the pull handler's start-over).
-       * Also a first answer to a create under server-assigned ids that came after a pull moved its
-       * entity's cursor: as old as a stored one, for the pages it missed.
+       * Also a first answer to a create under server-assigned ids that came after a pull brought a
+       * tombstone of its entity: perhaps its record's, under an id not known here yet (ServerIdsRuntime).
        */
       replayed?: true
     }

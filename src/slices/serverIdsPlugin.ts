@@ -42,13 +42,16 @@ export interface ServerIdsRuntime {
    * and reference fields that name a temporary id the server has replaced since put to the server id.
    */
   outgoing(operation: OutgoingOperation, rootState: unknown): OutgoingOperation
-  /** An entity action before it is queued, with temporary ids the server has replaced since put right. */
-  translate(action: UnknownAction, rootState: unknown): UnknownAction
+  /**
+   * Every action before it is queued and reduced: an entity action with the temporary ids the server has
+   * replaced since put right (another tab's too), and a pulled page's tombstones counted (see `deletedWhileOut`).
+   */
+  beforeAction(action: UnknownAction, rootState: unknown): UnknownAction
   /**
    * Called as a batch goes out: for its creates of entities with `serverIds`, a test of whether a pull has
-   * moved their entity's cursor by the time the answer comes (undefined when it has none). Pages applied
-   * meanwhile may have held the record's tombstone under an id not known here yet: the answer then counts
-   * as `replayed` (Durability invariant 3; chaos seed 16718).
+   * brought a tombstone of that entity by the time the answer comes (undefined when it has no such create).
+   * It may be the created record's, under an id not known here yet: the answer then counts as `replayed`
+   * and the feed is read again (Durability invariant 3; chaos seed 16718).
    */
-  pulledWhileOut(batch: readonly Operation[], outbox: () => OutboxState): ((op: Operation) => boolean) | undefined
+  deletedWhileOut(batch: readonly Operation[]): ((op: Operation) => boolean) | undefined
 }

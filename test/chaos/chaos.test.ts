@@ -183,8 +183,20 @@ describe('the chaos convergence suite', () => {
       // The server applied c1's create as s1 and answered late; meanwhile c0 deleted s1 and c1's pull passed
       // the tombstone of an id it could not match yet. The answer then confirmed s1 at v1 and the cursor was
       // past its tombstone: c1 showed a deleted record for good (diverged=1). Now an answer that comes after a
-      // pull moved the entity's cursor counts as replayed, and the feed is read again from its start.
+      // pull brought a tombstone of its entity counts as replayed, and the feed is read again from its start.
       const result = await runScenario(16718, DEFAULT_FEATURES)
+      expect(result.findings).toEqual([])
+    },
+    120_000,
+  )
+
+  it(
+    'seed 18774 (server ids, two tabs): an edit another tab made under a temporary id before it heard of the create\'s answer is sent under the server id',
+    async () => {
+      // The sending tab had moved c0-n1 to s1 when the other tab's edit of c0-n1 came: answered as a change
+      // made on a record the server does not have, it was dropped, never sent (lost=1). Now another tab's
+      // operations are put on the server id as this tab's own would be.
+      const result = await runScenario(18774, DEFAULT_FEATURES)
       expect(result.findings).toEqual([])
     },
     120_000,

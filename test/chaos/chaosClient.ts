@@ -27,6 +27,9 @@ import type { Scheduler } from './scheduler'
 
 export type Todo = Record<string, unknown> & { id: string; title: string; version?: number }
 
+
+/** `CHAOS_ACTIONS`: trace every action of every tab (see the observer in `boot`). */
+const ACTIONS = process.env.CHAOS_ACTIONS
 /** A scenario's strategy by name; the opt-in ones are made by their factories with default options. */
 export type StrategyName = 'server-wins' | 'client-wins' | 'last-write-wins' | 'merge' | 'manual'
 export const STRATEGIES: readonly StrategyName[] = ['server-wins', 'client-wins', 'last-write-wins', 'merge', 'manual']
@@ -262,6 +265,11 @@ export class ChaosClient {
     // The harness's own eyes on the store: every edit and delete as the engine stamped it, and every
     // conflict settled in favour of the server's record.
     const observer: Middleware = (api) => (next) => (action) => {
+      // `CHAOS_ACTIONS=1` with --trace: every action each tab's store sees (2: pull progress too), cut short.
+      if (ACTIONS && this.config.trace && (ACTIONS === '2' || !/pullStarted|pulledPage/.test((action as UnknownAction).type))) {
+        const { type, payload, meta } = action as UnknownAction & { payload?: unknown; meta?: unknown }
+        this.config.trace(`${this.name}/tab${tab} ${type} ${JSON.stringify(payload)?.slice(0, 300)} ${JSON.stringify(meta)?.slice(0, 300)}`)
+      }
       const a = action as UnknownAction & { meta?: { offline?: { userId: string | null; stamps?: Array<{ id: string; recordId: string; change: { kind: string; data: unknown } }> } } }
       const stamps = a.meta?.offline?.stamps
       // Another tab's change is that tab's to account for (its own observer saw it).

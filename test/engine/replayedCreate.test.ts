@@ -106,7 +106,7 @@ it('a first answer to a create starts nothing over', async () => {
   expect(t.view()).toEqual([{ id: 's1', title: 'A', version: 1 }])
 })
 
-it('a late first answer to a create, after a pull moved the cursor past the tombstone of its server id, starts the pull over (chaos seed 16718)', async () => {
+it('a late first answer to a create, after a pull brought the tombstone of its server id, starts the pull over (chaos seed 16718)', async () => {
   const t = setup()
   await advance()
   t.pulls.setIdle(false)
@@ -129,7 +129,7 @@ it('a late first answer to a create, after a pull moved the cursor past the tomb
   expect(t.scripted.sent()).toEqual([['op-1']])
 })
 
-it('a first answer to a create after a pull that left the cursor where it was starts nothing over', async () => {
+it('a first answer to a create after a pull that brought no tombstone starts nothing over', async () => {
   const t = setup()
   await advance()
   t.pulls.setIdle(false)
@@ -137,10 +137,13 @@ it('a first answer to a create after a pull that left the cursor where it was st
   await advance()
   t.store.dispatch(t.sync.actions.pullNow('todos'))
   await advance()
-  t.pulls.answer({ changes: [], cursor: 'c0', hasMore: false })
+  t.pulls.answer({ changes: [{ id: 'x', record: { id: 'x', title: 'X', version: 1 } }], cursor: 'c3', hasMore: false })
   await advance()
   t.scripted.answer(() => ok({ id: 's1', title: 'A', version: 1 }))
   await advance()
-  expect(t.pulls.calls.at(-1)?.cursor).toBe('c0')
-  expect(t.view()).toEqual([{ id: 's1', title: 'A', version: 1 }])
+  expect(t.pulls.calls.at(-1)?.cursor).toBe('c3')
+  expect(t.view()).toEqual([
+    { id: 's1', title: 'A', version: 1 },
+    { id: 'x', title: 'X', version: 1 },
+  ])
 })

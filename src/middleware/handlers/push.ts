@@ -133,8 +133,8 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
       /** Whether answers may still be applied: not when the engine stopped or another user signed in meanwhile. */
       const isCurrent = () => !engine.signal.aborted && !signal.aborted && engine.outbox().userId === userId
       const seqs = batch.map((op) => op.seq)
-      // Server-assigned ids: whether a pull passes pages while the batch is out (see ServerIdsRuntime).
-      const pulledWhileOut = config.serverIds?.pulledWhileOut(batch, engine.outbox)
+      // Server-assigned ids: whether a pull brings a tombstone while the batch is out (see ServerIdsRuntime).
+      const deletedWhileOut = config.serverIds?.deletedWhileOut(batch)
       api.dispatch(opsSent({ seqs, at: now, probe }))
       let results: Settlement[]
       try {
@@ -167,7 +167,7 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
         )
         // Durability invariant 4: a late answer of a stopped engine or of a user who left changes nothing.
         if (!isCurrent()) return
-        const settled = settleOutcomes(batch, outcomes, { now: config.now(), ...settleContext, pulledWhileOut })
+        const settled = settleOutcomes(batch, outcomes, { now: config.now(), ...settleContext, deletedWhileOut })
         // A batch confirmed in full is settled through `held`, which keeps it to settle with the next ones
         // where a settle is costly (see heldAnswers); a probe of the circuit, or any other answer, settles
         // at once, after what is held.
