@@ -261,6 +261,8 @@ export const pulledPage = /* @__PURE__ */ createAction<{
   at: number
   /** Set when the page ends a start-over (false), or when more of it follows (true): `PullProgress.resyncing`. */
   resyncing?: boolean
+  /** Records of a start-over's page that replace the confirmed state whatever their version (see renewedByResync). */
+  renewed?: EntityId[]
 }>(`${prefix}/pulledPage`)
 /** A pull failed; `auth` when it was refused for credentials (401, 403): sending and pulling then wait for them. */
 export const pullFailed = /* @__PURE__ */ createAction<{ entity: string; error: SyncErrorInfo; nextAttemptAt: number; at: number; auth?: boolean }>(

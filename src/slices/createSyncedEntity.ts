@@ -661,10 +661,11 @@ export function createSyncedEntity<TRecord>(options: SyncedEntityOptions<TRecord
       builder.addCase(userSwitched, () => initialState)
       builder.addCase(pulledPage, (state, { payload }) => {
         if (payload.entity !== name) return
+        const renewed = payload.renewed && new Set(payload.renewed.map(String))
         for (const { id, record } of payload.changes) {
           const entry = trieGet(state.pending, idPath(id))
           const confirmed = entry ? entry.base : (state.entities[id] ?? null)
-          if (record !== null && isOlder(record, confirmed)) continue
+          if (record !== null && isOlder(record, confirmed) && !renewed?.has(String(id))) continue
           if (entry) {
             // Rebase: the pulled record is the confirmed state; unsent changes replay on top of it.
             entry.base = record

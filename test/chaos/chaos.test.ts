@@ -203,6 +203,18 @@ describe('the chaos convergence suite', () => {
   )
 
   it(
+    'seed 20536: the whole read after a 410 takes a record deleted and created again (a lower version), whose tombstone went with the history',
+    async () => {
+      // c2 held shared-1 at v2 from a pull; it was deleted and created again (v1) and the server pruned its
+      // history, so c2's pull started over: the feed brought v1, which the version check took as older than
+      // v2 and left (diverged=2). A record confirmed by the feed alone now takes what the start-over brings.
+      const result = await runScenario(20536, DEFAULT_FEATURES)
+      expect(result.findings).toEqual([])
+    },
+    120_000,
+  )
+
+  it(
     'with server-assigned ids: records created offline, references to them and conflicts that create a deleted record again converge',
     async () => {
       const failures: string[] = []

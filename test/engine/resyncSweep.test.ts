@@ -57,6 +57,45 @@ describe('starting the pull over after a 410', () => {
     expect(t.todos.selectors.selectById(t.store.getState(), 'x')).toMatchObject({ title: 'mine', version: 2 })
   })
 
+  it('takes the record the whole read brings though its version is lower than the one held: deleted and created again, its tombstone gone with the history (chaos seed 20536)', async () => {
+    const t = setup()
+    t.pulls.setIdle(false)
+    t.store.dispatch(t.sync.actions.pullNow())
+    await advance()
+    t.pulls.answer({ changes: [{ id: 'x', record: { id: 'x', title: 'old', done: false, version: 2 } }], cursor: 'c1', hasMore: false })
+    await advance()
+    // Meanwhile x is deleted and created again on the server (versions start over), and the server prunes
+    // the history: the tombstone is gone, and the cursor with it.
+    t.store.dispatch(t.sync.actions.pullNow())
+    await advance()
+    t.pulls.fail(gone())
+    await advance()
+    t.pulls.answer({ changes: [{ id: 'x', record: { id: 'x', title: 'new', done: false, version: 1 } }], cursor: 'r1', hasMore: false })
+    await advance()
+    expect(t.todos.selectors.selectById(t.store.getState(), 'x')).toEqual({ id: 'x', title: 'new', done: false, version: 1 })
+  })
+
+  it('keeps a newer version our own push confirmed while the restarted pull ran over an older page of the record', async () => {
+    const t = setup()
+    t.pulls.setIdle(false)
+    t.store.dispatch(t.sync.actions.pullNow())
+    await advance()
+    t.pulls.answer({ changes: [{ id: 'x', record: { id: 'x', title: 'X', done: false, version: 1 } }], cursor: 'c1', hasMore: false })
+    await advance()
+    t.store.dispatch(t.todos.actions.updated({ id: 'x', changes: { title: 'mine' } }))
+    await advance()
+    t.store.dispatch(t.sync.actions.pullNow())
+    await advance()
+    t.pulls.fail(gone())
+    await advance()
+    t.scripted.answer(() => ok({ id: 'x', title: 'mine', done: false, version: 2 }))
+    await advance()
+    // A page read before the update was applied.
+    t.pulls.answer({ changes: [{ id: 'x', record: { id: 'x', title: 'X', done: false, version: 1 } }], cursor: 'r1', hasMore: false })
+    await advance()
+    expect(t.todos.selectors.selectById(t.store.getState(), 'x')).toMatchObject({ title: 'mine', version: 2 })
+  })
+
   it('starts over again when the start-over is cut short, and removes only at the end of a whole read of the feed', async () => {
     const t = setup()
     t.pulls.setIdle(false)

@@ -20,7 +20,7 @@ import { conflictOf } from '../shared/conflictSettlement'
 import { dependentsOf } from '../shared/pendingRecords'
 import { settlePulledAnswers, unansweredOf } from '../shared/pulledAnswers'
 import { pulledPageProblem } from '../shared/pulledPageProblem'
-import { holdsConfirmed, startResync, sweptByResync, type Resync } from '../shared/resyncSweep'
+import { holdsConfirmed, renewedByResync, startResync, sweptByResync, type Resync } from '../shared/resyncSweep'
 import { serialRun } from '../shared/serialRun'
 import { isRemoteAction } from '../../slices/remoteAction'
 import type { SyncEngine, SyncHandler } from '../syncHandler'
@@ -159,7 +159,10 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
         }
         // The last page of a start-over ends it (the sweep below goes in the same turn).
         const resyncing = resync ? result.hasMore : undefined
-        api.dispatch(pulledPage({ entity: name, changes: result.changes, cursor: result.cursor, hasMore: result.hasMore, at: config.now(), resyncing }))
+        const renewed = resync ? renewedByResync(engine, name, resync, result.changes) : []
+        api.dispatch(
+          pulledPage({ entity: name, changes: result.changes, cursor: result.cursor, hasMore: result.hasMore, at: config.now(), resyncing, ...(renewed.length > 0 ? { renewed } : {}) }),
+        )
         if (resync) {
           resync.pages += 1
           for (const change of result.changes) resync.seen.add(String(change.id))

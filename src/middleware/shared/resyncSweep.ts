@@ -48,6 +48,30 @@ export function holdsConfirmed(engine: SyncEngine, entityName: string): boolean 
   return false
 }
 
+/**
+ * Durability invariant 3 across a deletion the feed no longer shows. A record whose confirmed state here is
+ * still the one held when the start-over began was confirmed by the feed alone, so the record a page of the
+ * start-over brings is newer, whatever its version: a lower one means it was deleted and created again
+ * meanwhile, its tombstone gone with the history (chaos seed 20536). These ids go with the page
+ * (`pulledPage`'s `renewed`); a record our own push confirmed meanwhile keeps the version check.
+ */
+export function renewedByResync(
+  engine: SyncEngine,
+  entityName: string,
+  resync: Resync,
+  changes: ReadonlyArray<{ id: EntityId; record: Record<string, unknown> | null }>,
+): EntityId[] {
+  const state = engine.config.entities.get(entityName)!.selectState(engine.api.getState())
+  const renewed: EntityId[] = []
+  for (const { id, record } of changes) {
+    const held = resync.before.get(String(id))?.[1]
+    if (record === null || !held) continue
+    const pending = trieGet(state.pending, idPath(id))
+    if ((pending ? pending.base : state.entities[id]) === held) renewed.push(id)
+  }
+  return renewed
+}
+
 /** Starts watching a restarted pull of one entity. */
 export function startResync(engine: SyncEngine, entityName: string): Resync {
   return { before: confirmedStates(engine, entityName), seen: new Set(), pages: 0 }
