@@ -1,0 +1,99 @@
+import fc from 'fast-check'
+import { STRATEGIES, type StrategyName } from '../chaos/chaosClient'
+import { createPrng } from '../chaos/prng'
+import type { RestoreMode, Step } from '../chaos/scenario'
+import { ALL_PROTOCOL_FAULTS, type ProtocolFault } from './protocolFetch'
+
+/** What a protocol scenario may do; each feature can be turned off to bisect a failure (`npm run chaos:protocol -- --no-crashes`). */
+export interface ProtocolFeatures {
+  /** Crashes (storage cut off at the instant, a reload on the same storage). */
+  crashes: boolean
+  /** Reloads that dispatch edits before the restore finished, crash again during it, or edit offline. */
+  restoreRaces: boolean
+  /** Switching the signed-in user, often while a push is in flight. */
+  userSwitches: boolean
+  /** Deletes of own and shared records. */
+  deletes: boolean
+  /** The live event stream (`live: true`) in about two thirds of the seeds. */
+  live: boolean
+  /** Faults injected into pushes, pulls and the event stream. An empty list: a healthy network (flaps still happen). */
+  faults: readonly ProtocolFault[]
+  /** Conflict strategies the clients are drawn from. */
+  strategies: readonly StrategyName[]
+  minClients: number
+  maxClients: number
+  maxSteps: number
+}
+
+export const DEFAULT_PROTOCOL_FEATURES: ProtocolFeatures = {
+  crashes: true,
+  restoreRaces: true,
+  userSwitches: true,
+  deletes: true,
+  live: true,
+  faults: ALL_PROTOCOL_FAULTS,
+  strategies: STRATEGIES,
+  minClients: 2,
+  maxClients: 3,
+  maxSteps: 40,
+}
+
+/** test/chaos's steps (one tab: `tab` is always 0), with this suite's faults. */
+export type ProtocolStep = Exclude<Step, { t: 'fault' }> | { t: 'fault'; c: number; fault: ProtocolFault; count: number }
+
+export interface ProtocolScenario {
+  seed: number
+  strategies: StrategyName[]
+  /** Whether the clients listen to the server's event stream. */
+  live: boolean
+  /** Whether a client pulls right after an answer it lost (as an app's pull soon after would). */
+  pullAfterLostAnswer: boolean
+  /** Records every scope holds before the scenario starts. */
+  sharedRecords: number
+  steps: ProtocolStep[]
+  /** Choices the heal phase makes (manual conflicts: keep mine or use theirs), in order. */
+  healChoices: boolean[]
+}
+
+function stepArbitrary(clients: number, features: ProtocolFeatures): fc.Arbitrary<ProtocolStep> {
+  const c = fc.integer({ min: 0, max: clients - 1 })
+  const tab = fc.constant(0)
+  const pick = fc.nat({ max: 50 })
+  const weighted: Array<{ arbitrary: fc.Arbitrary<ProtocolStep>; weight: number }> = [
+    { weight: 6, arbitrary: fc.record({ t: fc.constant('create' as const), c, tab, title: fc.boolean() }) },
+    { weight: 14, arbitrary: fc.record({ t: fc.constant('update' as const), c, tab, pick, title: fc.boolean() }) },
+    { weight: 3, arbitrary: fc.record({ t: fc.constant('network' as const), c, online: fc.boolean() }) },
+    { weight: 5, arbitrary: fc.record({ t: fc.constant('advance' as const), ms: fc.oneof(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 100, max: 3000 })) }) },
+    { weight: 8, arbitrary: fc.record({ t: fc.constant('settle' as const), rounds: fc.option(fc.integer({ min: 0, max: 12 }), { freq: 3, nil: null }) }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('pull' as const), c }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('sync' as const), c }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('resolve' as const), c, local: fc.boolean() }) },
+  ]
+  if (features.deletes) weighted.push({ weight: 2, arbitrary: fc.record({ t: fc.constant('delete' as const), c, tab, pick }) })
+  if (features.faults.length > 0)
+    weighted.push({ weight: 9, arbitrary: fc.record({ t: fc.constant('fault' as const), c, fault: fc.constantFrom(...features.faults), count: fc.integer({ min: 1, max: 3 }) }) })
+  if (features.crashes) {
+    const restore: fc.Arbitrary<RestoreMode> = features.restoreRaces ? fc.constantFrom('await', 'early-edits', 'crash-again', 'offline-edit') : fc.constant('await')
+    weighted.push({ weight: 4, arbitrary: fc.record({ t: fc.constant('crash' as const), c, tab, restore, rounds: fc.integer({ min: 0, max: 10 }), before: fc.integer({ min: 0, max: 6 }) }) })
+  }
+  if (features.userSwitches) weighted.push({ weight: 2, arbitrary: fc.record({ t: fc.constant('switch' as const), c, user: fc.constantFrom(null, 'u2') }) })
+  return fc.oneof(...weighted)
+}
+
+/** The scenario of a seed: the same seed and features always give the same scenario. */
+export function generateProtocolScenario(seed: number, features: ProtocolFeatures = DEFAULT_PROTOCOL_FEATURES): ProtocolScenario {
+  const arbitrary = fc.integer({ min: features.minClients, max: features.maxClients }).chain((clients) =>
+    fc.record({
+      strategies: fc.array(fc.constantFrom(...features.strategies), { minLength: clients, maxLength: clients }),
+      sharedRecords: fc.integer({ min: 1, max: 4 }),
+      steps: fc.array(stepArbitrary(clients, features), { minLength: 5, maxLength: features.maxSteps }),
+      healChoices: fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }),
+    }),
+  )
+  const drawn = fc.sample(arbitrary, { seed, numRuns: 1 })[0]!
+  // Drawn apart from the steps, so turning the feature off keeps each seed's steps.
+  const apart = createPrng(seed ^ 0x11fe_5eed)
+  const live = features.live && apart() < 2 / 3
+  const pullAfterLostAnswer = apart() < 0.5
+  return { seed, ...drawn, live, pullAfterLostAnswer }
+}
