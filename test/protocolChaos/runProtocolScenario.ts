@@ -1,5 +1,5 @@
 import type { SqlDriver } from '../../src/server'
-import { scopeOf, type Todo } from '../chaos/chaosClient'
+import type { Todo } from '../chaos/chaosClient'
 import { Ledger } from '../chaos/ledger'
 import { checkBlindOverwrites, checkDiverged, checkDup, checkLost, checkOrphans, checkStuck, type Finding } from '../chaos/oracle'
 import { createPrng } from '../chaos/prng'
