@@ -71,34 +71,44 @@ export class ObservedServer extends ReferenceBackend {
   /** Pushes and pulls the server answered (whatever became of the answer), for the figures. */
   served = 0
 
+  /** Server-assigned ids: the server id of each temporary id a create came with, by scope. */
+  readonly #assigned = new Map<string, string>()
+  /** Server-assigned ids: each temporary id a create came with, by scope and sending client. */
+  readonly #createdBy = new Set<string>()
+
   private constructor(
     readonly db: SqlDriver,
     readonly server: SyncServer,
     private readonly scheduler: Scheduler,
     private readonly tickOf: () => number,
+    assignIds: boolean,
   ) {
-    super(scheduler.now, tickOf)
+    super(scheduler.now, tickOf, assignIds)
   }
 
-  /** A fresh server over `db`, its tables emptied, its clock the scenario's. */
-  static async start(db: SqlDriver, scheduler: Scheduler, tick: () => number): Promise<ObservedServer> {
+  /** A fresh server over `db`, its tables emptied, its clock the scenario's; `assignIds`: the server gives created records their ids. */
+  static async start(db: SqlDriver, scheduler: Scheduler, tick: () => number, assignIds = false): Promise<ObservedServer> {
     const server = await createSyncServer({
       db,
       authenticate: bearerAuth,
-      collections: { [COLLECTION]: {} },
+      collections: { [COLLECTION]: { assignIds } },
       now: scheduler.now,
       timers: intervalTimers(scheduler),
       onError: () => {},
     })
     // After createSyncServer, whose migrations make the tables on a new database.
     await resetSyncTables(db)
-    return new ObservedServer(db, server, scheduler, tick)
+    return new ObservedServer(db, server, scheduler, tick, assignIds)
   }
 
   override records(scope: string): Map<string, Rec> {
     let records = this.#snapshots.get(scope)
     if (!records) this.#snapshots.set(scope, (records = new Map()))
     return records
+  }
+
+  override serverIdOf(scope: string, id: string): string {
+    return this.#assigned.get(`${scope}\u0000${id}`) ?? id
   }
 
   override handle(): never {
@@ -186,7 +196,16 @@ export class ObservedServer extends ReferenceBackend {
       const id = String(record?.id ?? operation.recordId)
       const tokens = tokensOf(operation.data)
       const before = records.get(id)
-      const dupTokens = kind === 'update' && before ? tokens.filter((token) => `t_${token}` in before) : []
+      let dupTokens = kind === 'update' && before ? tokens.filter((token) => `t_${token}` in before) : []
+      if (kind === 'create' && this.assignIds) {
+        // As the in-memory backend judges it: one client creating one temporary id twice (under two keys)
+        // made the same record twice; two clients keeping one deleted shared record each made their own.
+        const temporary = String(operation.recordId)
+        const slot = `${scope}\u0000${key.split('-')[0]}\u0000${temporary}`
+        if (this.#createdBy.has(slot)) dupTokens = tokens
+        this.#createdBy.add(slot)
+        this.#assigned.set(`${scope}\u0000${temporary}`, id)
+      }
       if (kind === 'delete') records.delete(id)
       else if (record) records.set(id, record)
       this.applications.push({

@@ -7,6 +7,7 @@ import {
   createSyncedEntity,
   lastWriteWins,
   mergeFields,
+  serverAssignedIds,
   type ConflictStrategy,
   type Operation,
 } from '../../src'
@@ -27,6 +28,8 @@ export interface ProtocolClientConfig extends Omit<ClientConfig, 'backend' | 'on
   live: boolean
   /** Pull right after a lost answer (a turn after the engine settled the failure), as an app's pull would. */
   pullAfterLostAnswer: boolean
+  /** Server-assigned ids: todos with `serverIds` and a `parentId` reference to todos. */
+  serverIds: boolean
 }
 
 /** The most operations in one push, the engine's and the adapter's. */
@@ -92,7 +95,11 @@ export class ProtocolClient extends ChaosClient {
     const { scheduler, ledger, server } = config
     const generation = ++this.#generation
     const storage = crashable(this.#storage, scheduler)
-    const todos = createSyncedEntity<Todo>({ name: 'todos', conflict: this.#strategy() })
+    const todos = createSyncedEntity<Todo>({
+      name: 'todos',
+      conflict: this.#strategy(),
+      ...(config.serverIds ? { serverIds: serverAssignedIds(), references: { parentId: 'todos' } } : {}),
+    })
     const network = createManualNetworkStatus(this.online)
     const errors: unknown[] = []
     const page = { generation, tab, dead: false } as Page

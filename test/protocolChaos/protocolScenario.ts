@@ -16,13 +16,25 @@ export interface ProtocolFeatures {
   deletes: boolean
   /** The live event stream (`live: true`) in about two thirds of the seeds. */
   live: boolean
+  /**
+   * Server-assigned ids in about a third of the seeds: the server's collection has `assignIds`, the todos
+   * entity `serverIds` and a `parentId` reference to itself, and creates and edits point `parentId` at
+   * records, temporary ones too.
+   */
+  serverIds: boolean
   /** Faults injected into pushes, pulls and the event stream. An empty list: a healthy network (flaps still happen). */
   faults: readonly ProtocolFault[]
   /** Conflict strategies the clients are drawn from. */
   strategies: readonly StrategyName[]
   minClients: number
   maxClients: number
+  /** Steps per scenario: at most this many. */
   maxSteps: number
+  /**
+   * Long scenarios: step counts spread evenly up to maxSteps. By default fast-check keeps arrays small
+   * (most scenarios have about 10 steps, as test/chaos's do), which keeps each seed quick.
+   */
+  long: boolean
 }
 
 export const DEFAULT_PROTOCOL_FEATURES: ProtocolFeatures = {
@@ -31,11 +43,13 @@ export const DEFAULT_PROTOCOL_FEATURES: ProtocolFeatures = {
   userSwitches: true,
   deletes: true,
   live: true,
+  serverIds: true,
   faults: ALL_PROTOCOL_FAULTS,
   strategies: STRATEGIES,
   minClients: 2,
   maxClients: 3,
   maxSteps: 40,
+  long: false,
 }
 
 /** test/chaos's steps (one tab: `tab` is always 0), with this suite's faults. */
@@ -48,6 +62,8 @@ export interface ProtocolScenario {
   live: boolean
   /** Whether a client pulls right after an answer it lost (as an app's pull soon after would). */
   pullAfterLostAnswer: boolean
+  /** Whether the server assigns ids (see ProtocolFeatures.serverIds). */
+  serverIds: boolean
   /** Records every scope holds before the scenario starts. */
   sharedRecords: number
   steps: ProtocolStep[]
@@ -86,7 +102,7 @@ export function generateProtocolScenario(seed: number, features: ProtocolFeature
     fc.record({
       strategies: fc.array(fc.constantFrom(...features.strategies), { minLength: clients, maxLength: clients }),
       sharedRecords: fc.integer({ min: 1, max: 4 }),
-      steps: fc.array(stepArbitrary(clients, features), { minLength: 5, maxLength: features.maxSteps }),
+      steps: fc.array(stepArbitrary(clients, features), { minLength: 5, maxLength: features.maxSteps, ...(features.long ? { size: 'max' as const } : {}) }),
       healChoices: fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }),
     }),
   )
@@ -95,5 +111,6 @@ export function generateProtocolScenario(seed: number, features: ProtocolFeature
   const apart = createPrng(seed ^ 0x11fe_5eed)
   const live = features.live && apart() < 2 / 3
   const pullAfterLostAnswer = apart() < 0.5
-  return { seed, ...drawn, live, pullAfterLostAnswer }
+  const serverIds = features.serverIds && createPrng(seed ^ 0x1d5_a55)() < 1 / 3
+  return { seed, ...drawn, live, pullAfterLostAnswer, serverIds }
 }

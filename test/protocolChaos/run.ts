@@ -1,6 +1,6 @@
 /**
  * `npm run chaos:protocol -- --seeds N [--from F] [--seed S] [--verbose] [--trace] [--no-crashes] [--no-restore-races]
- *   [--no-switches] [--no-deletes] [--no-live] [--faults=a,b|none] [--strategies=a,b]`
+ *   [--no-switches] [--no-deletes] [--no-live] [--no-server-ids] [--max-steps=N (long scenarios: up to N steps)] [--faults=a,b|none] [--strategies=a,b]`
  *
  * Runs N seeded scenarios (from F, default 1; `--seed S` runs one and prints its notes; `--trace` adds every
  * step, request, poke and server application) of the sync protocol adapter against the real reference
@@ -22,6 +22,11 @@ export function parseProtocolFeatures(args: readonly string[], base: ProtocolFea
     else if (arg === '--no-switches') features.userSwitches = false
     else if (arg === '--no-deletes') features.deletes = false
     else if (arg === '--no-live') features.live = false
+    else if (arg === '--no-server-ids') features.serverIds = false
+    else if (arg.startsWith('--max-steps=')) {
+      features.maxSteps = Number(arg.slice('--max-steps='.length))
+      features.long = true
+    }
     else if (arg.startsWith('--faults=')) {
       const list = arg.slice('--faults='.length)
       features.faults = list === 'none' ? [] : (list.split(',') as ProtocolFault[])
@@ -51,9 +56,9 @@ async function main(): Promise<number> {
   const count = single !== undefined ? 1 : (option(args, '--seeds') ?? 50)
   const from = single ?? option(args, '--from') ?? 1
   const verbose = args.includes('--verbose') || single !== undefined
-  const flags = args.filter((arg) => arg.startsWith('--no-') || arg.startsWith('--faults=') || arg.startsWith('--strategies=')).join(' ')
+  const flags = args.filter((arg) => arg.startsWith('--no-') || arg.startsWith('--faults=') || arg.startsWith('--strategies=') || arg.startsWith('--max-steps=')).join(' ')
   const totals = { lost: 0, dup: 0, diverged: 0, stuck: 0, orphans: 0 }
-  const figures = { ops: 0, faults: 0, crashes: 0, settledByPull: 0, live: 0, pokesLost: 0, cuts: 0, requests: 0 }
+  const figures = { ops: 0, faults: 0, crashes: 0, settledByPull: 0, live: 0, serverIds: 0, pokesLost: 0, cuts: 0, requests: 0 }
   const opening = performance.now()
   const db = await openDatabase()
   const started = performance.now()
@@ -68,6 +73,7 @@ async function main(): Promise<number> {
       figures.cuts += result.cuts
       figures.requests += result.requests
       if (result.live) figures.live += 1
+      if (result.serverIds) figures.serverIds += 1
       const counts = summarize(result.findings)
       for (const kind of Object.keys(totals) as Array<keyof typeof totals>) totals[kind] += counts[kind]
       if (result.findings.length > 0) {
@@ -85,6 +91,7 @@ async function main(): Promise<number> {
   const seconds = (performance.now() - started) / 1000
   console.error(`(PGlite started in ${((started - opening) / 1000).toFixed(1)} s; ${seconds.toFixed(1)} s, ${((seconds * 1000) / count).toFixed(0)} ms per seed, ${figures.requests} pushes and pulls served)`)
   console.error(`(live event stream in ${figures.live} seeds: ${figures.pokesLost} pokes lost, ${figures.cuts} streams cut; ${figures.settledByPull} operations settled by a pull's answer)`)
+  console.error(`(server-assigned ids in ${figures.serverIds} seeds)`)
   console.log(
     `chaos:protocol: ${count} seeds, ${figures.ops} ops, ${figures.faults} faults, ${figures.crashes} crashes: ` +
       `lost=${totals.lost} dup=${totals.dup} diverged=${totals.diverged} stuck=${totals.stuck} orphans=${totals.orphans}`,

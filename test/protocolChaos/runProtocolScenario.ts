@@ -1,7 +1,7 @@
 import type { SqlDriver } from '../../src/server'
 import type { Todo } from '../chaos/chaosClient'
 import { Ledger } from '../chaos/ledger'
-import { checkBlindOverwrites, checkDiverged, checkDup, checkLost, checkOrphans, checkStuck, type Finding } from '../chaos/oracle'
+import { checkBlindOverwrites, checkDiverged, checkDup, checkLost, checkOrphans, checkReferences, checkStuck, type Finding } from '../chaos/oracle'
 import { createPrng } from '../chaos/prng'
 import { summarize } from '../chaos/runScenario'
 import type { Step } from '../chaos/scenario'
@@ -19,6 +19,8 @@ export interface ProtocolScenarioResult {
   crashes: number
   /** Whether the clients listened to the event stream. */
   live: boolean
+  /** Whether the server assigned ids. */
+  serverIds: boolean
   /** Operations settled by a pull's `answered` instead of a push's results. */
   settledByPull: number
   /** Pokes the fault layer dropped and event streams it cut. */
@@ -75,7 +77,7 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
   const { seed } = scenario
   const scheduler = createScheduler()
   const ledger = new Ledger()
-  const server = await ObservedServer.start(db, scheduler, () => ledger.tick())
+  const server = await ObservedServer.start(db, scheduler, () => ledger.tick(), scenario.serverIds)
   let faults = 0
   let crashes = 0
   const notes: string[] = []
@@ -99,6 +101,7 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
         onFault: () => (faults += 1),
         live: scenario.live,
         pullAfterLostAnswer: scenario.pullAfterLostAnswer,
+        serverIds: scenario.serverIds,
         trace: traceOption,
       }),
   )
@@ -124,13 +127,30 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
     const record = last ?? view[(pick === 'last' ? 0 : pick) % view.length]!
     lastTouched.set(client, record.id)
     const token = `${client.name}x${++tokenCounter}`
-    dispatch(client, client.page.todos.actions.updated({ id: record.id, changes: { [`t_${token}`]: 1, ...(title ? { title: token } : {}) } }))
+    // Server-assigned ids: some edits point `parentId` at another record of the view (not itself, and no
+    // cycle: the docs ask apps to set such references once the creates are confirmed).
+    const candidate = view[(tokenCounter * 5) % view.length]!.id
+    const parent = scenario.serverIds && tokenCounter % 3 === 0 && !reachesUp(view, candidate, record.id) ? { parentId: candidate } : {}
+    dispatch(client, client.page.todos.actions.updated({ id: record.id, changes: { [`t_${token}`]: 1, ...(title ? { title: token } : {}), ...parent } }))
+  }
+  /** Whether following `parentId` up from `from` in the view reaches `target` (itself included). */
+  const reachesUp = (view: Todo[], from: string, target: string): boolean => {
+    const byId = new Map(view.map((record) => [record.id, record]))
+    const seen = new Set<string>()
+    for (let id: unknown = from; typeof id === 'string' && !seen.has(id); id = byId.get(id)?.parentId) {
+      if (id === target) return true
+      seen.add(id)
+    }
+    return false
   }
   const create = (client: ProtocolClient, title: boolean) => {
     const id = `${client.name}-n${++created}`
     const token = `${client.name}x${++tokenCounter}`
     lastTouched.set(client, id)
     const record: Todo = { id, title: title ? token : id, [`t_${token}`]: 1 }
+    // Server-assigned ids: most creates point at a record of the view (temporary ones too).
+    const view = client.view()
+    if (scenario.serverIds && view.length > 0 && tokenCounter % 4 !== 0) record.parentId = view[(created * 7) % view.length]!.id
     dispatch(client, client.page.todos.actions.added(record))
   }
 
@@ -178,7 +198,7 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
   }
 
   trace(
-    `clients: ${scenario.strategies.map((s, i) => `c${i}=${s}`).join(' ')}; ${scenario.sharedRecords} shared records${scenario.live ? ', live events' : ''}${scenario.pullAfterLostAnswer ? ', pull after a lost answer' : ''}`,
+    `clients: ${scenario.strategies.map((s, i) => `c${i}=${s}`).join(' ')}; ${scenario.sharedRecords} shared records${scenario.live ? ', live events' : ''}${scenario.pullAfterLostAnswer ? ', pull after a lost answer' : ''}${scenario.serverIds ? ', server ids' : ''}`,
   )
   for (const step of scenario.steps) {
     trace(`t=${scheduler.now() - 1_700_000_000_000} tick=${ledger.tick()} ${JSON.stringify(step)}`)
@@ -318,6 +338,7 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
   findings.push(...checkLost(ledger, server, clients))
   findings.push(...checkBlindOverwrites(ledger, server))
   findings.push(...checkDup(server, ledger))
+  if (scenario.serverIds) findings.push(...checkReferences(server, ['anon', 'u2'], ledger))
   for (const write of server.unexplained) findings.push({ kind: 'dup', detail: `a write no fresh operation accounts for: ${write}` })
   findings.push(...checkDiverged(server, clients))
   findings.push(...checkStuck(clients, 'after a reload, drain and pull'))
@@ -341,6 +362,7 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
     faults,
     crashes,
     live: scenario.live,
+    serverIds: scenario.serverIds,
     settledByPull: clients.reduce((sum, client) => sum + client.settledByPull, 0),
     pokesLost: clients.reduce((sum, client) => sum + client.events.lost, 0),
     cuts: clients.reduce((sum, client) => sum + client.events.cuts, 0),
