@@ -80,6 +80,15 @@ describe('the protocol chaos suite', () => {
     expect(result.findings).toEqual([])
   }, 60_000)
 
+  it('seed 19 (long): an update confirmed just before a crash goes again after the reload with the base version it went with, not applied twice', async () => {
+    // The confirmed record (v2) was stored, the update's record not yet deleted: the reload rebuilt the
+    // update on v2 and sent it under its key with base version 2; the server refused the key with another
+    // base version (422) and the change, retried under a new key, was applied twice (dup=1; now a sent
+    // operation keeps the base version it went with: src/middleware/shared/sendableBatch.ts).
+    const result = await runProtocolScenario(db, 19, { ...DEFAULT_PROTOCOL_FEATURES, long: true, maxSteps: 120 })
+    expect(result.findings).toEqual([])
+  }, 60_000)
+
   it(
     `${SEEDS} seeded scenarios with faults, crashes, reloads, user switches, live pokes and every strategy: lost=0 dup=0 diverged=0 stuck=0 orphans=0`,
     async () => {

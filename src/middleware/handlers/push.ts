@@ -133,7 +133,7 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
       /** Whether answers may still be applied: not when the engine stopped or another user signed in meanwhile. */
       const isCurrent = () => !engine.signal.aborted && !signal.aborted && engine.outbox().userId === userId
       const seqs = batch.map((op) => op.seq)
-      api.dispatch(opsSent({ seqs, at: now, probe }))
+      api.dispatch(opsSent({ seqs, at: now, probe, bases: outgoing.map((operation) => operation.baseVersion) }))
       let results: Settlement[]
       try {
         // Durability invariant 1 (write-ahead): the sent mark (in flight, attempts + 1) is stored before
