@@ -13,10 +13,11 @@ import { Ledger } from '../chaos/ledger'
 import { checkDup, checkLost } from '../chaos/oracle'
 import { createScheduler } from '../chaos/scheduler'
 import { COLLECTION, ObservedServer, openDatabase, SERVER_URL } from './observedServer'
+import { EventTap } from './protocolFetch'
 import { DEFAULT_PROTOCOL_FEATURES, generateProtocolScenario } from './protocolScenario'
 import { replayProtocolCommand, runProtocolScenario, summarize } from './runProtocolScenario'
 
-const SEEDS = Number(process.env.PROTOCOL_CHAOS_SEEDS ?? 30)
+const SEEDS = Number(process.env.PROTOCOL_CHAOS_SEEDS ?? 20)
 const FROM = Number(process.env.PROTOCOL_CHAOS_FROM ?? 1)
 
 let db: SqlDriver
@@ -67,6 +68,24 @@ describe('the protocol chaos harness', () => {
       await server.close()
     }
   }, 60_000)
+  it('loses the pokes it is told to and delivers the ones after them on the same stream; a cut ends the stream with an error', async () => {
+    const encoder = new TextEncoder()
+    const server = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const n of [1, 2, 3]) controller.enqueue(encoder.encode(`event: change\ndata: {"n":${n}}\n\n`))
+      },
+    })
+    const tap = new EventTap()
+    tap.losePokes = 1
+    const reader = tap.wrap(server, createScheduler(), () => {}).getReader()
+    const decoder = new TextDecoder()
+    expect(decoder.decode((await reader.read()).value)).toContain('"n":2')
+    expect(decoder.decode((await reader.read()).value)).toContain('"n":3')
+    const next = reader.read()
+    tap.cut()
+    await expect(next).rejects.toThrow('the event stream was cut')
+    expect([tap.lost, tap.cuts]).toEqual([1, 1])
+  })
 })
 
 describe('the protocol chaos suite', () => {

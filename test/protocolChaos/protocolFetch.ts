@@ -67,33 +67,37 @@ export class EventTap {
         self = controller
         this.#open.add(controller)
       },
+      // Reads on until a chunk gets through: a pull that enqueues nothing is not called again.
       pull: async (controller) => {
-        let chunk: ReadableStreamReadResult<Uint8Array>
-        try {
-          chunk = await reader.read()
-        } catch (error) {
-          end()
-          controller.error(error)
+        for (;;) {
+          let chunk: ReadableStreamReadResult<Uint8Array>
+          try {
+            chunk = await reader.read()
+          } catch (error) {
+            end()
+            controller.error(error)
+            return
+          }
+          if (!this.#open.has(controller)) return
+          if (chunk.done) {
+            end()
+            controller.close()
+            return
+          }
+          const text = decoder.decode(chunk.value, { stream: true })
+          if (text.includes('event: change') && this.losePokes > 0) {
+            this.losePokes -= 1
+            this.lost += 1
+            log?.(`poke lost: ${text.trim().replace(/\n/g, ' ')}`)
+            continue
+          }
+          if (text.includes('event: change')) log?.(`poke: ${text.trim().replace(/\n/g, ' ')}`)
+          // The client reacts to a poke in later turns (a pull is dispatched): keep the harness waiting for it.
+          const done = scheduler.track()
+          setImmediate(() => setImmediate(done))
+          controller.enqueue(chunk.value)
           return
         }
-        if (!this.#open.has(controller)) return
-        if (chunk.done) {
-          end()
-          controller.close()
-          return
-        }
-        const text = decoder.decode(chunk.value, { stream: true })
-        if (text.includes('event: change') && this.losePokes > 0) {
-          this.losePokes -= 1
-          this.lost += 1
-          log?.(`poke lost: ${text.trim().replace(/\n/g, ' ')}`)
-          return
-        }
-        if (text.includes('event: change')) log?.(`poke: ${text.trim().replace(/\n/g, ' ')}`)
-        // The client reacts to a poke in later turns (a pull is dispatched): keep the harness waiting for it.
-        const done = scheduler.track()
-        setImmediate(() => setImmediate(done))
-        controller.enqueue(chunk.value)
       },
       cancel: () => end(),
     })
