@@ -93,8 +93,8 @@ describe('the protocol chaos suite', () => {
     // A replayed create's answer started the pull over (no tombstones from no cursor); the same pull's
     // `answered` confirmed a lost update's answer, the record as it was: the sweep spared it (diverged=1;
     // now such a record goes when the feed no longer lists it: src/middleware/shared/resyncSweep.ts).
-    // (Drawn before server-assigned ids were in the suite; seed 104 draws them now.)
-    const result = await runProtocolScenario(db, 104, { ...DEFAULT_PROTOCOL_FEATURES, serverIds: false })
+    // (Found before server-assigned ids and tabs were in the suite; seed 104 draws them now.)
+    const result = await runProtocolScenario(db, 104, { ...DEFAULT_PROTOCOL_FEATURES, serverIds: false, tabs: false })
     expect(result.settledByPull).toBeGreaterThan(0)
     expect(result.findings).toEqual([])
   }, 60_000)
@@ -104,12 +104,12 @@ describe('the protocol chaos suite', () => {
     // update on v2 and sent it under its key with base version 2; the server refused the key with another
     // base version (422) and the change, retried under a new key, was applied twice (dup=1; now a sent
     // operation keeps the base version it went with: src/middleware/shared/sendableBatch.ts).
-    const result = await runProtocolScenario(db, 19, { ...DEFAULT_PROTOCOL_FEATURES, long: true, maxSteps: 120 })
+    const result = await runProtocolScenario(db, 19, { ...DEFAULT_PROTOCOL_FEATURES, long: true, maxSteps: 120, tabs: false })
     expect(result.findings).toEqual([])
   }, 60_000)
 
   it(
-    `${SEEDS} seeded scenarios with faults, crashes, reloads, user switches, live pokes and every strategy: lost=0 dup=0 diverged=0 stuck=0 orphans=0`,
+    `${SEEDS} seeded scenarios with faults, crashes, reloads, tabs, user switches, live pokes and every strategy: lost=0 dup=0 diverged=0 stuck=0 orphans=0`,
     async () => {
       const failures: string[] = []
       const totals = { lost: 0, dup: 0, diverged: 0, stuck: 0, orphans: 0 }

@@ -16,12 +16,11 @@ import { opsSettled, resolveConflict } from '../../src/slices/actions'
 import { isRemoteAction } from '../../src/slices/remoteAction'
 import { ChaosClient, REQUEST_TIMEOUT_MS, THROTTLE_MS, scopeOf, type ClientConfig, type Page, type PageStore, type RootState, type Todo } from '../chaos/chaosClient'
 import { crashable, type BaseStorage } from '../chaos/crashableStorage'
-import { createFakeLocks } from '../support/fakeLocks'
 import type { ObservedServer } from './observedServer'
 import { SERVER_URL } from './observedServer'
 import { createProtocolFetch, EventTap, type ProtocolFault, type RequestFault } from './protocolFetch'
 
-export interface ProtocolClientConfig extends Omit<ClientConfig, 'backend' | 'onFault' | 'tabs' | 'locks' | 'confirmByPull' | 'subscribe' | 'serverIds' | 'settleCostMs'> {
+export interface ProtocolClientConfig extends Omit<ClientConfig, 'backend' | 'onFault' | 'confirmByPull' | 'subscribe' | 'serverIds' | 'settleCostMs'> {
   server: ObservedServer
   onFault(fault: ProtocolFault): void
   /** Listen to the server's event stream (`live: true`): the engine pulls when the server pokes. */
@@ -38,7 +37,8 @@ const BATCH_SIZE = 5
 /**
  * A device of test/chaos (its IndexedDB storage, signed-in user, crashes and reloads, the oracle's view
  * of it) whose pages sync through `createSyncProtocolAdapter` with the real server (observedServer.ts),
- * behind the fault layer of protocolFetch.ts. One tab per device.
+ * behind the fault layer of protocolFetch.ts. One or two tabs per device on its storage (persistence's
+ * tabs: one sender elected with Web Locks, the others follow it over a BroadcastChannel).
  *
  * Only `boot` differs from ChaosClient's: the adapter is the protocol's, and the harness's eyes on the
  * store (the ledger of every edit and of every change dropped for the server's record) see the same
@@ -56,7 +56,7 @@ export class ProtocolClient extends ChaosClient {
   #opCounter = 0
 
   constructor(config: ProtocolClientConfig) {
-    super({ ...config, backend: config.server, onFault: () => {}, tabs: 1, locks: createFakeLocks(), settleCostMs: 0 })
+    super({ ...config, backend: config.server, onFault: () => {}, settleCostMs: 0 })
     this.#config = config
     // The same IndexedDB database as ChaosClient's own instance (storedTokens and storedOpIds read it).
     const instance = localforage.createInstance({ name: config.storageName })
@@ -119,7 +119,8 @@ export class ProtocolClient extends ChaosClient {
         return { Authorization: `Bearer ${scopeOf(user)}` }
       },
       fetch: (input, init) => {
-        // A dead page sends nothing more; what it sent before the crash is on the wire.
+        // A dead page sends nothing more; what it sent before the crash is on the wire. (The tabs of a
+        // device share its connection, its faults and its event tap.)
         if (page.dead) return Promise.reject(new TypeError('fetch failed: the page is gone'))
         return this.#fetch(input, init)
       },
@@ -143,7 +144,7 @@ export class ProtocolClient extends ChaosClient {
         return true
       },
       onError: (error) => errors.push(error),
-      persist: createPersistence({ storage, throttleMs: THROTTLE_MS, key: this.key }),
+      persist: createPersistence({ storage, throttleMs: THROTTLE_MS, tabs: config.tabs > 1, locks: config.locks, key: this.key }),
     })
     const opBySeq = (state: unknown, seq: number): Operation | undefined => sync.selectors.selectOps(state).find((op) => op.seq === seq)
     // The harness's eyes on the store, as ChaosClient's: every edit and delete as the engine stamped it,

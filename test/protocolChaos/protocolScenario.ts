@@ -10,7 +10,9 @@ export interface ProtocolFeatures {
   crashes: boolean
   /** Reloads that dispatch edits before the restore finished, crash again during it, or edit offline. */
   restoreRaces: boolean
-  /** Switching the signed-in user, often while a push is in flight. */
+  /** Two tabs on one storage for about a third of the clients (shared outbox, one sender elected with Web Locks). */
+  tabs: boolean
+  /** Switching the signed-in user, often while a push is in flight (clients with one tab). */
   userSwitches: boolean
   /** Deletes of own and shared records. */
   deletes: boolean
@@ -40,6 +42,7 @@ export interface ProtocolFeatures {
 export const DEFAULT_PROTOCOL_FEATURES: ProtocolFeatures = {
   crashes: true,
   restoreRaces: true,
+  tabs: true,
   userSwitches: true,
   deletes: true,
   live: true,
@@ -52,12 +55,14 @@ export const DEFAULT_PROTOCOL_FEATURES: ProtocolFeatures = {
   long: false,
 }
 
-/** test/chaos's steps (one tab: `tab` is always 0), with this suite's faults. */
+/** test/chaos's steps, with this suite's faults (a step's `tab` is taken modulo its client's tabs). */
 export type ProtocolStep = Exclude<Step, { t: 'fault' }> | { t: 'fault'; c: number; fault: ProtocolFault; count: number }
 
 export interface ProtocolScenario {
   seed: number
   strategies: StrategyName[]
+  /** Tabs per client (1 or 2). */
+  tabs: number[]
   /** Whether the clients listen to the server's event stream. */
   live: boolean
   /** Whether a client pulls right after an answer it lost (as an app's pull soon after would). */
@@ -73,6 +78,7 @@ export interface ProtocolScenario {
 
 function stepArbitrary(clients: number, features: ProtocolFeatures): fc.Arbitrary<ProtocolStep> {
   const c = fc.integer({ min: 0, max: clients - 1 })
+  // Drawn apart (generateProtocolScenario), so every seed keeps the steps it had with one tab.
   const tab = fc.constant(0)
   const pick = fc.nat({ max: 50 })
   const weighted: Array<{ arbitrary: fc.Arbitrary<ProtocolStep>; weight: number }> = [
@@ -112,5 +118,8 @@ export function generateProtocolScenario(seed: number, features: ProtocolFeature
   const live = features.live && apart() < 2 / 3
   const pullAfterLostAnswer = apart() < 0.5
   const serverIds = features.serverIds && createPrng(seed ^ 0x1d5_a55)() < 1 / 3
-  return { seed, ...drawn, live, pullAfterLostAnswer, serverIds }
+  const tabDraws = createPrng(seed ^ 0x7ab_5eed)
+  const tabs = drawn.strategies.map(() => (features.tabs && tabDraws() < 1 / 3 ? 2 : 1))
+  const steps = drawn.steps.map((step) => ('tab' in step ? { ...step, tab: tabDraws() < 0.5 ? 0 : 1 } : step))
+  return { seed, ...drawn, steps, tabs, live, pullAfterLostAnswer, serverIds }
 }

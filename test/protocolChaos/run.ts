@@ -1,6 +1,6 @@
 /**
  * `npm run chaos:protocol -- --seeds N [--from F] [--seed S] [--verbose] [--trace] [--no-crashes] [--no-restore-races]
- *   [--no-switches] [--no-deletes] [--no-live] [--no-server-ids] [--max-steps=N (long scenarios: up to N steps)] [--faults=a,b|none] [--strategies=a,b]`
+ *   [--no-switches] [--no-tabs] [--no-deletes] [--no-live] [--no-server-ids] [--max-steps=N (long scenarios: up to N steps)] [--faults=a,b|none] [--strategies=a,b]`
  *
  * Runs N seeded scenarios (from F, default 1; `--seed S` runs one and prints its notes; `--trace` adds every
  * step, request, poke and server application) of the sync protocol adapter against the real reference
@@ -20,6 +20,7 @@ export function parseProtocolFeatures(args: readonly string[], base: ProtocolFea
     if (arg === '--no-crashes') features.crashes = false
     else if (arg === '--no-restore-races') features.restoreRaces = false
     else if (arg === '--no-switches') features.userSwitches = false
+    else if (arg === '--no-tabs') features.tabs = false
     else if (arg === '--no-deletes') features.deletes = false
     else if (arg === '--no-live') features.live = false
     else if (arg === '--no-server-ids') features.serverIds = false
@@ -58,7 +59,7 @@ async function main(): Promise<number> {
   const verbose = args.includes('--verbose') || single !== undefined
   const flags = args.filter((arg) => arg.startsWith('--no-') || arg.startsWith('--faults=') || arg.startsWith('--strategies=') || arg.startsWith('--max-steps=')).join(' ')
   const totals = { lost: 0, dup: 0, diverged: 0, stuck: 0, orphans: 0 }
-  const figures = { ops: 0, faults: 0, crashes: 0, settledByPull: 0, live: 0, serverIds: 0, pokesLost: 0, cuts: 0, requests: 0 }
+  const figures = { ops: 0, faults: 0, crashes: 0, settledByPull: 0, live: 0, serverIds: 0, twoTabs: 0, pokesLost: 0, cuts: 0, requests: 0 }
   const opening = performance.now()
   const db = await openDatabase()
   const started = performance.now()
@@ -74,6 +75,7 @@ async function main(): Promise<number> {
       figures.requests += result.requests
       if (result.live) figures.live += 1
       if (result.serverIds) figures.serverIds += 1
+      figures.twoTabs += result.twoTabs
       const counts = summarize(result.findings)
       for (const kind of Object.keys(totals) as Array<keyof typeof totals>) totals[kind] += counts[kind]
       if (result.findings.length > 0) {
@@ -91,7 +93,7 @@ async function main(): Promise<number> {
   const seconds = (performance.now() - started) / 1000
   console.error(`(PGlite started in ${((started - opening) / 1000).toFixed(1)} s; ${seconds.toFixed(1)} s, ${((seconds * 1000) / count).toFixed(0)} ms per seed, ${figures.requests} pushes and pulls served)`)
   console.error(`(live event stream in ${figures.live} seeds: ${figures.pokesLost} pokes lost, ${figures.cuts} streams cut; ${figures.settledByPull} operations settled by a pull's answer)`)
-  console.error(`(server-assigned ids in ${figures.serverIds} seeds)`)
+  console.error(`(server-assigned ids in ${figures.serverIds} seeds; ${figures.twoTabs} clients with two tabs)`)
   console.log(
     `chaos:protocol: ${count} seeds, ${figures.ops} ops, ${figures.faults} faults, ${figures.crashes} crashes: ` +
       `lost=${totals.lost} dup=${totals.dup} diverged=${totals.diverged} stuck=${totals.stuck} orphans=${totals.orphans}`,

@@ -5,7 +5,9 @@ import { checkBlindOverwrites, checkDiverged, checkDup, checkLost, checkOrphans,
 import { createPrng } from '../chaos/prng'
 import { summarize } from '../chaos/runScenario'
 import type { Step } from '../chaos/scenario'
-import { createScheduler } from '../chaos/scheduler'
+import { createFakeBroadcastChannel } from '../chaos/fakeBroadcastChannel'
+import { createScheduler, type Scheduler } from '../chaos/scheduler'
+import { createFakeLocks } from '../support/fakeLocks'
 import { ObservedServer } from './observedServer'
 import { ProtocolClient } from './protocolClient'
 import { EVENT_FAULTS, type ProtocolFault, type RequestFault } from './protocolFetch'
@@ -21,6 +23,8 @@ export interface ProtocolScenarioResult {
   live: boolean
   /** Whether the server assigned ids. */
   serverIds: boolean
+  /** Clients with two tabs on their storage. */
+  twoTabs: number
   /** Operations settled by a pull's `answered` instead of a push's results. */
   settledByPull: number
   /** Pokes the fault layer dropped and event streams it cut. */
@@ -61,21 +65,31 @@ export async function runProtocolScenario(
   const captured: string[] = []
   console.warn = (...args: unknown[]) => void captured.push(args.map(String).join(' ').slice(0, 300))
   console.error = console.warn
+  // Tab slots and ids are drawn with Math.random: seeded, so a clash of slots replays too.
   const mathRandom = Math.random
   Math.random = createPrng(seed ^ 0x7ab5)
+  const scheduler = createScheduler()
+  const broadcastChannel = globalThis.BroadcastChannel
+  globalThis.BroadcastChannel = createFakeBroadcastChannel(scheduler)
   try {
-    return await runInner(db, scenario, options.trace, captured)
+    return await runInner(db, scenario, scheduler, options.trace, captured)
   } finally {
     console.warn = consoleWarn
     console.error = consoleError
     Math.random = mathRandom
+    globalThis.BroadcastChannel = broadcastChannel
   }
 }
 
-async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: ((line: string) => void) | undefined, captured: string[]): Promise<ProtocolScenarioResult> {
+async function runInner(
+  db: SqlDriver,
+  scenario: ProtocolScenario,
+  scheduler: Scheduler,
+  traceOption: ((line: string) => void) | undefined,
+  captured: string[],
+): Promise<ProtocolScenarioResult> {
   const trace = traceOption ?? (() => {})
   const { seed } = scenario
-  const scheduler = createScheduler()
   const ledger = new Ledger()
   const server = await ObservedServer.start(db, scheduler, () => ledger.tick(), scenario.serverIds)
   let faults = 0
@@ -102,26 +116,29 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
         live: scenario.live,
         pullAfterLostAnswer: scenario.pullAfterLostAnswer,
         serverIds: scenario.serverIds,
+        tabs: scenario.tabs[index] ?? 1,
+        locks: createFakeLocks(),
         trace: traceOption,
       }),
   )
-  for (const client of clients) client.boot()
+  for (const client of clients) for (let tab = 0; tab < client.tabs; tab++) client.boot(tab)
   await scheduler.settle()
 
   let tokenCounter = 0
   let created = 0
   const switching = new Map<ProtocolClient, Promise<void>>()
-  const dispatch = (client: ProtocolClient, action: unknown) => {
+  const dispatch = (client: ProtocolClient, action: unknown, tab = 0) => {
     try {
-      client.page.store.dispatch(action as never)
+      client.pages[tab % client.tabs]!.store.dispatch(action as never)
     } catch (error) {
-      notes.push(`${client.name}: dispatch refused: ${error instanceof Error ? error.message : String(error)}`)
+      notes.push(`${client.name}#${tab}: dispatch refused: ${error instanceof Error ? error.message : String(error)}`)
     }
   }
+  const todosOf = (client: ProtocolClient, tab: number) => client.pages[tab % client.tabs]!.todos
   /** The record each client changed last: the one most likely in flight when it crashes. */
   const lastTouched = new Map<ProtocolClient, string>()
-  const edit = (client: ProtocolClient, pick: number | 'last', title: boolean) => {
-    const view = client.view()
+  const edit = (client: ProtocolClient, pick: number | 'last', title: boolean, tab = 0) => {
+    const view = client.view(tab)
     if (view.length === 0) return
     const last = pick === 'last' ? view.find((r) => r.id === lastTouched.get(client)) : undefined
     const record = last ?? view[(pick === 'last' ? 0 : pick) % view.length]!
@@ -131,7 +148,7 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
     // cycle: the docs ask apps to set such references once the creates are confirmed).
     const candidate = view[(tokenCounter * 5) % view.length]!.id
     const parent = scenario.serverIds && tokenCounter % 3 === 0 && !reachesUp(view, candidate, record.id) ? { parentId: candidate } : {}
-    dispatch(client, client.page.todos.actions.updated({ id: record.id, changes: { [`t_${token}`]: 1, ...(title ? { title: token } : {}), ...parent } }))
+    dispatch(client, todosOf(client, tab).actions.updated({ id: record.id, changes: { [`t_${token}`]: 1, ...(title ? { title: token } : {}), ...parent } }), tab)
   }
   /** Whether following `parentId` up from `from` in the view reaches `target` (itself included). */
   const reachesUp = (view: Todo[], from: string, target: string): boolean => {
@@ -143,48 +160,49 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
     }
     return false
   }
-  const create = (client: ProtocolClient, title: boolean) => {
+  const create = (client: ProtocolClient, title: boolean, tab = 0) => {
     const id = `${client.name}-n${++created}`
     const token = `${client.name}x${++tokenCounter}`
     lastTouched.set(client, id)
     const record: Todo = { id, title: title ? token : id, [`t_${token}`]: 1 }
     // Server-assigned ids: most creates point at a record of the view (temporary ones too).
-    const view = client.view()
+    const view = client.view(tab)
     if (scenario.serverIds && view.length > 0 && tokenCounter % 4 !== 0) record.parentId = view[(created * 7) % view.length]!.id
-    dispatch(client, client.page.todos.actions.added(record))
+    dispatch(client, todosOf(client, tab).actions.added(record), tab)
   }
 
   let counting = true
-  async function crash(client: ProtocolClient): Promise<void> {
+  async function crash(client: ProtocolClient, tab = 0): Promise<void> {
     if (counting) crashes += 1
-    client.crash(0)
-    switching.delete(client)
+    client.crash(tab)
+    if (tab === 0) switching.delete(client)
     await scheduler.settle()
-    ledger.crashed(`${client.name}#0`, await client.storedTokens(), new Set(server.appliedTokens().keys()))
+    ledger.crashed(`${client.name}#${tab}`, await client.storedTokens(), new Set(server.appliedTokens().keys()))
   }
 
   async function reload(client: ProtocolClient, step: Extract<Step, { t: 'crash' }>): Promise<void> {
+    const tab = step.tab % client.tabs
     if (step.restore === 'offline-edit') {
-      if (step.rounds % 2 === 0) edit(client, 'last', step.before % 2 === 0)
-      else create(client, step.before % 2 === 0)
+      if (step.rounds % 2 === 0) edit(client, 'last', step.before % 2 === 0, tab)
+      else create(client, step.before % 2 === 0, tab)
     }
     await scheduler.settle(step.before)
-    await crash(client)
+    await crash(client, tab)
     const online = client.online
     if (step.restore === 'offline-edit') client.setOnline(false)
-    client.boot()
+    client.boot(tab)
     if (step.restore === 'early-edits') {
-      edit(client, step.rounds, false)
-      edit(client, step.rounds + 1, true)
+      edit(client, step.rounds, false, tab)
+      edit(client, step.rounds + 1, true, tab)
     }
     if (step.restore === 'crash-again') {
       await scheduler.settle(step.rounds)
-      await crash(client)
-      client.boot()
+      await crash(client, tab)
+      client.boot(tab)
     }
     if (step.restore === 'offline-edit') {
       await scheduler.settle()
-      edit(client, step.rounds % 3 === 0 ? step.rounds : 'last', step.before % 2 === 0)
+      edit(client, step.rounds % 3 === 0 ? step.rounds : 'last', step.before % 2 === 0, tab)
       await scheduler.settle()
       client.setOnline(online)
     }
@@ -198,21 +216,21 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
   }
 
   trace(
-    `clients: ${scenario.strategies.map((s, i) => `c${i}=${s}`).join(' ')}; ${scenario.sharedRecords} shared records${scenario.live ? ', live events' : ''}${scenario.pullAfterLostAnswer ? ', pull after a lost answer' : ''}${scenario.serverIds ? ', server ids' : ''}`,
+    `clients: ${scenario.strategies.map((s, i) => `c${i}=${s}${(scenario.tabs[i] ?? 1) > 1 ? ' (2 tabs)' : ''}`).join(' ')}; ${scenario.sharedRecords} shared records${scenario.live ? ', live events' : ''}${scenario.pullAfterLostAnswer ? ', pull after a lost answer' : ''}${scenario.serverIds ? ', server ids' : ''}`,
   )
   for (const step of scenario.steps) {
     trace(`t=${scheduler.now() - 1_700_000_000_000} tick=${ledger.tick()} ${JSON.stringify(step)}`)
     const client = 'c' in step ? clients[step.c]! : undefined
     switch (step.t) {
       case 'create':
-        create(client!, step.title)
+        create(client!, step.title, step.tab)
         break
       case 'update':
-        edit(client!, step.pick, step.title)
+        edit(client!, step.pick, step.title, step.tab)
         break
       case 'delete': {
-        const view = client!.view()
-        if (view.length > 0) dispatch(client!, client!.page.todos.actions.removed(view[step.pick % view.length]!.id))
+        const view = client!.view(step.tab)
+        if (view.length > 0) dispatch(client!, todosOf(client!, step.tab).actions.removed(view[step.pick % view.length]!.id), step.tab)
         break
       }
       case 'fault':
@@ -232,7 +250,8 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
         break
       case 'switch': {
         await switching.get(client!)
-        if (client!.page.dead) break
+        // Tabs share one signed-in user; switching is for single-tab clients.
+        if (client!.page.dead || client!.tabs > 1) break
         client!.user = step.user
         client!.usersSeen.add(step.user)
         const switched = client!.page.persistor.switchUser(step.user).catch((error: unknown) => {
@@ -278,20 +297,23 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
         if (client.page.sync.selectors.selectFailed(client.page.store.getState()).length > 0) dispatch(client, client.page.sync.actions.retryFailed())
       }
       await scheduler.advance(2_500)
-      const busy = clients.some((client) => {
-        const state = client.page.store.getState()
-        const status = client.page.sync.selectors.selectStatus(state)
-        return status.pending > 0 || status.failed > 0 || client.page.sync.selectors.selectOpenConflicts(state).length > 0
-      })
+      const busy = clients.some((client) =>
+        client.pages.some((page) => {
+          const state = page.store.getState()
+          const status = page.sync.selectors.selectStatus(state)
+          return status.pending > 0 || status.failed > 0 || page.sync.selectors.selectOpenConflicts(state).length > 0
+        }),
+      )
       if (!busy) break
     }
   }
 
   async function pullAll(): Promise<void> {
-    for (const client of clients) dispatch(client, client.page.sync.actions.pullNow())
-    await scheduler.advance(100)
-    for (const client of clients) dispatch(client, client.page.sync.actions.pullNow())
-    await scheduler.advance(100)
+    // Pulls run in the sending tab; the others get its pages over the channel.
+    for (let round = 0; round < 2; round++) {
+      for (const client of clients) for (let tab = 0; tab < client.tabs; tab++) dispatch(client, client.page.sync.actions.pullNow(), tab)
+      await scheduler.advance(100)
+    }
   }
 
   async function switchTo(client: ProtocolClient, user: string | null): Promise<void> {
@@ -318,7 +340,7 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
   const findings: Finding[] = [...stuckElsewhere]
   findings.push(...checkStuck(clients, 'after heal and drain'))
   for (const client of clients) {
-    await client.page.persistor.flush()
+    for (const page of client.pages) await page.persistor.flush()
     ledger.flushed(client.name)
   }
   await scheduler.settle()
@@ -326,10 +348,11 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
 
   // ---- Reload every client abruptly, drain and pull again.
   counting = false
-  for (const client of clients) {
-    await crash(client)
-    client.boot()
-  }
+  for (const client of clients)
+    for (let tab = 0; tab < client.tabs; tab++) {
+      await crash(client, tab)
+      client.boot(tab)
+    }
   await scheduler.settle()
   await drainAll()
   await pullAll()
@@ -342,11 +365,11 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
   for (const write of server.unexplained) findings.push({ kind: 'dup', detail: `a write no fresh operation accounts for: ${write}` })
   findings.push(...checkDiverged(server, clients))
   findings.push(...checkStuck(clients, 'after a reload, drain and pull'))
-  for (const client of clients) await client.page.persistor.flush()
+  for (const client of clients) for (const page of client.pages) await page.persistor.flush()
   await scheduler.settle()
   findings.push(...(await checkOrphans(clients, 'after a reload and a flush')))
 
-  for (const client of clients) for (const error of client.page.errors) notes.push(`${client.name} onError: ${error instanceof Error ? error.message : String(error)}`)
+  for (const client of clients) for (const page of client.pages) for (const error of page.errors) notes.push(`${client.name}#${page.tab} onError: ${error instanceof Error ? error.message : String(error)}`)
   for (const line of new Set(captured)) notes.push(`console: ${line}`)
   for (const client of clients) {
     const state = client.state().offline
@@ -363,6 +386,7 @@ async function runInner(db: SqlDriver, scenario: ProtocolScenario, traceOption: 
     crashes,
     live: scenario.live,
     serverIds: scenario.serverIds,
+    twoTabs: clients.filter((client) => client.tabs > 1).length,
     settledByPull: clients.reduce((sum, client) => sum + client.settledByPull, 0),
     pokesLost: clients.reduce((sum, client) => sum + client.events.lost, 0),
     cuts: clients.reduce((sum, client) => sum + client.events.cuts, 0),
