@@ -171,8 +171,12 @@ export const networkChanged = /* @__PURE__ */ createAction(
   (online: boolean, at: number = Date.now()) => ({ payload: { online, at } }),
 )
 
-/** Internal events, dispatched by the drain listener. */
-export const opsSent = /* @__PURE__ */ createAction<{ seqs: number[]; at: number; probe: boolean }>(`${prefix}/opsSent`)
+/**
+ * Internal events, dispatched by the drain listener. `opsSent`'s `bases` are the base versions the
+ * operations go with (in the order of `seqs`), stored with the sent mark so that every later send of an
+ * operation goes with the same one (Durability invariant 1).
+ */
+export const opsSent = /* @__PURE__ */ createAction<{ seqs: number[]; at: number; probe: boolean; bases?: Array<Version | null> }>(`${prefix}/opsSent`)
 export const opsSettled = /* @__PURE__ */ createAction<{ at: number; verdict: BatchVerdict; results: Settlement[] }>(
   `${prefix}/opsSettled`,
 )

@@ -169,7 +169,7 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
         }
         if (unanswered.length > 0) {
           for (const id of unanswered) asked.add(id)
-          if (!(await settleAnswers(name, unanswered, result.answered))) return
+          if (!(await settleAnswers(name, unanswered, result.answered, resync))) return
         }
         if (!result.hasMore) {
           // The restarted pull reached the end of the feed: what it never brought was deleted meanwhile.
@@ -197,13 +197,16 @@ export function buildPullHandler(engine: SyncEngine, handlers: { auth: AuthHandl
    * the newer record; invariant 4: only operations asked about, still waiting for a lost answer; see
    * settlePulledAnswers). False when pulling must stop: credentials are needed and the app has none.
    */
-  async function settleAnswers(name: string, unanswered: readonly string[], answered: unknown): Promise<boolean> {
+  async function settleAnswers(name: string, unanswered: readonly string[], answered: unknown, resync: Resync | null): Promise<boolean> {
     // Another tab sends now (the election moved while the page was on its way): it settles these
     // operations by its own answers and pulls. Two tabs settling one operation could each requeue it
     // under another id after a conflict; one settling keeps the tabs agreeing.
     if (engine.store.persistence && !engine.store.persistence.isSender()) return true
     const results = settlePulledAnswers(engine, name, unanswered, answered, { now: config.now(), ...settleContext })
     if (results.length === 0) return true
+    // A start-over's sweep spares records confirmed meanwhile (known to the server); a stored answer is
+    // no such proof: it shows the record as it was when first applied, maybe deleted since (see Resync).
+    if (resync) for (const result of results) if (result.type === 'confirmed') resync.unproven.add(String(result.recordId))
     // Synced only when the backend's answer settles something (a retry or auth answer settles nothing).
     const settled = results.some((result) => result.type === 'confirmed' || result.type === 'conflict' || result.type === 'failed')
     api.dispatch(opsSettled({ at: config.now(), verdict: settled ? 'pulled' : 'local', results }))

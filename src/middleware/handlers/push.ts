@@ -135,7 +135,7 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
       const seqs = batch.map((op) => op.seq)
       // Server-assigned ids: whether a pull brings a tombstone while the batch is out (see ServerIdsRuntime).
       const deletedWhileOut = config.serverIds?.deletedWhileOut(batch)
-      api.dispatch(opsSent({ seqs, at: now, probe }))
+      api.dispatch(opsSent({ seqs, at: now, probe, bases: outgoing.map((operation) => operation.baseVersion) }))
       let results: Settlement[]
       try {
         // Durability invariant 1 (write-ahead): the sent mark (in flight, attempts + 1) is stored before

@@ -1,5 +1,6 @@
 import type { OutgoingOperation } from '../../adapters/types'
 import { trieEach } from '../../core/trie'
+import { mayHaveBeenSent } from '../../slices/outbox/operationLedger'
 import type { OutboxState } from '../../slices/outboxState'
 import type { Operation } from '../../types'
 import type { SyncEngine } from '../syncHandler'
@@ -43,8 +44,13 @@ export function toOutgoing(engine: SyncEngine, op: Operation): OutgoingOperation
   // confirmed state holds no version (it was not stored: data of an earlier version after a crash),
   // the version stamped into the operation when it was made, never none; a create (also one sent
   // again after the server lost the record) has none.
+  // An operation that may have been sent goes again with the base version it went with (stored with its
+  // sent mark): Durability invariant 1, its body never changes. A restore may rebuild the record on a
+  // confirmed state stored after the first send (its confirmation, the operation's record not yet deleted:
+  // protocol chaos seed 19), and the server would refuse the key with another base version (422).
   const version = pending?.madeOn?.[entity!.versionField]
-  const baseVersion = typeof version === 'number' || typeof version === 'string' ? version : op.kind === 'create' ? null : op.baseVersion
+  const baseVersion =
+    op.kind !== 'create' && mayHaveBeenSent(op) ? op.baseVersion : typeof version === 'number' || typeof version === 'string' ? version : op.kind === 'create' ? null : op.baseVersion
   const outgoing: OutgoingOperation = {
     id: op.id,
     entity: op.entity,

@@ -126,14 +126,18 @@ export function operationLedgerCases(config: OutboxConfig): SyncCase[] {
   const counterAfter = (seq: number) => Math.floor(seq / config.seqSlots) + 1
   return [
     on(opsSent, (state, { payload }) => {
-      for (const seq of payload.seqs) {
+      payload.seqs.forEach((seq, index) => {
         const op = trieGet(state.ops, seqPath(seq))
-        if (!op || op.status !== 'pending') continue
+        if (!op || op.status !== 'pending') return
         op.status = 'inflight'
         op.attempts += 1
         op.nextAttemptAt = null
+        // Durability invariant 1: the base version it went with is part of what was sent (a careful
+        // server fingerprints it with the key); kept, so every later send of it goes with the same one.
+        const base = payload.bases?.[index]
+        if (base !== undefined && op.kind !== 'create') op.baseVersion = base
         state.counts.inflight += 1
-      }
+      })
     }),
     on(opsUnsent, (state, { payload }) => {
       // Never sent: the mark is taken back, so attempts count only requests that left.
