@@ -1,5 +1,6 @@
 import { createNextState } from '@reduxjs/toolkit'
 import { seqPath, trieEach, trieGet, type TriePath } from '../core/trie'
+import { mayHaveBeenSent } from '../slices/outbox/operationLedger'
 import type { OutboxState } from '../slices/outboxState'
 import type { Operation } from '../types'
 import { lookupOf, withServerIds, type Assignment, type IdLookup } from './assignments'
@@ -37,10 +38,14 @@ export function remapOutbox(
   })
 }
 
-/** The operation with the server ids of `lookup` in place of temporary ones, or itself when it names none. */
+/**
+ * The operation with the server ids of `lookup` in place of temporary ones, or itself when it names none.
+ * The references of one that may have been sent stay as they went (Durability invariant 1: its body never
+ * changes; chaos seeds 21584 and 21983, a record deleted and created again under a new id).
+ */
 function rewritten(op: Operation, lookup: IdLookup, fields: ReadonlyArray<readonly [string, string]>): Operation {
   const recordId = lookup.get(op.entity)?.get(String(op.recordId))
-  const data = op.data === null || fields.length === 0 ? op.data : withServerIds(op.data, fields, lookup)
+  const data = op.data === null || fields.length === 0 || mayHaveBeenSent(op) ? op.data : withServerIds(op.data, fields, lookup)
   if (recordId === undefined && data === op.data) return op
   return { ...op, recordId: recordId ?? op.recordId, data }
 }

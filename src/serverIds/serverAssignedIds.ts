@@ -42,8 +42,12 @@ function install({ reducerPath, entities }: { reducerPath: string; entities: Rea
     outgoing(operation, rootState) {
       const assigning = entities.get(operation.entity)?.serverIds !== undefined && operation.kind === 'create'
       // Made in a tab that had not heard of the create's answer yet, it may still name the temporary id:
-      // sent with the server's (a pure function of the operation and the pairs, so every tab sends the same body).
-      const data = operation.data && withServerIds(operation.data, fieldsOf(operation.entity), storedLookup(outboxOf(rootState).assignedIds))
+      // sent with the server's (a pure function of the operation and the pairs, so every tab sends the same
+      // body). Only the first time: the body it went with is stored with its sent mark, and a pair learned
+      // since (a record deleted and created again under a new id) must not change it (Durability invariant
+      // 1; chaos seeds 21584 and 21983: the create went again with another reference, 422, then twice).
+      const data =
+        operation.data && operation.attempts === 0 ? withServerIds(operation.data, fieldsOf(operation.entity), storedLookup(outboxOf(rootState).assignedIds)) : operation.data
       return assigning || data !== operation.data ? { ...operation, data, ...(assigning ? { serverAssignsId: true } : {}) } : operation
     },
     beforeAction(action, rootState) {

@@ -174,9 +174,17 @@ export const networkChanged = /* @__PURE__ */ createAction(
 /**
  * Internal events, dispatched by the drain listener. `opsSent`'s `bases` are the base versions the
  * operations go with (in the order of `seqs`), stored with the sent mark so that every later send of an
- * operation goes with the same one (Durability invariant 1).
+ * operation goes with the same one (Durability invariant 1); its `bodies`, likewise, the data.
+ 
  */
-export const opsSent = /* @__PURE__ */ createAction<{ seqs: number[]; at: number; probe: boolean; bases?: Array<Version | null> }>(`${prefix}/opsSent`)
+export const opsSent = /* @__PURE__ */ createAction<{
+  seqs: number[]
+  at: number
+  probe: boolean
+  bases?: Array<Version | null>
+  /** By seq, the body an operation goes with where it is not its stored data (server ids put in its references). */
+  bodies?: Record<number, Record<string, unknown> | null>
+}>(`${prefix}/opsSent`)
 export const opsSettled = /* @__PURE__ */ createAction<{ at: number; verdict: BatchVerdict; results: Settlement[] }>(
   `${prefix}/opsSettled`,
 )

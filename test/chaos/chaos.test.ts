@@ -215,6 +215,23 @@ describe('the chaos convergence suite', () => {
   )
 
   it(
+    'seeds 21584 and 21983 (server ids): a create that may have been sent goes again with the references it went with, though the record it named was created again under a new id since',
+    async () => {
+      // A create naming shared-N went out (applied, answer lost); shared-N was deleted on the server and
+      // created again for client-wins under a new server id. The pair shared-N -> sK rewrote the create's
+      // reference, so it went again under its key with another body: 422, retried under a new key, applied
+      // twice (dup=1). Its body now stays as it went (stored with the sent mark).
+      const failures: string[] = []
+      for (const seed of [21584, 21983]) {
+        const result = await runScenario(seed, DEFAULT_FEATURES)
+        if (result.findings.length > 0) failures.push(`seed ${seed}: ${result.findings.map((f) => `${f.kind}: ${f.detail}`).join('; ')}`)
+      }
+      expect(failures).toEqual([])
+    },
+    120_000,
+  )
+
+  it(
     'with server-assigned ids: records created offline, references to them and conflicts that create a deleted record again converge',
     async () => {
       const failures: string[] = []

@@ -135,7 +135,12 @@ export function buildPushHandler(engine: SyncEngine, handlers: { auth: AuthHandl
       const seqs = batch.map((op) => op.seq)
       // Server-assigned ids: whether a pull brings a tombstone while the batch is out (see ServerIdsRuntime).
       const deletedWhileOut = config.serverIds?.deletedWhileOut(batch)
-      api.dispatch(opsSent({ seqs, at: now, probe, bases: outgoing.map((operation) => operation.baseVersion) }))
+      // Durability invariant 1: what goes out is stored with the sent mark, base version and body alike.
+      let bodies: Record<number, Record<string, unknown> | null> | undefined
+      outgoing.forEach((operation, index) => {
+        if (operation.data !== batch[index]!.data) (bodies ??= {})[batch[index]!.seq] = operation.data
+      })
+      api.dispatch(opsSent({ seqs, at: now, probe, bases: outgoing.map((operation) => operation.baseVersion), ...(bodies ? { bodies } : {}) }))
       let results: Settlement[]
       try {
         // Durability invariant 1 (write-ahead): the sent mark (in flight, attempts + 1) is stored before
