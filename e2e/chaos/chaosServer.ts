@@ -34,7 +34,10 @@ export interface ServerApplication {
   key: string
   device: string
   kind: 'create' | 'update' | 'delete'
+  /** The record's id on the server (for a create with server-assigned ids, the id the server gave it). */
   recordId: string
+  /** The id the operation named: the client's temporary id for a create with server-assigned ids. */
+  sentId: string
   /** The operation's base version (null: sent without one, as an unconditional write). */
   baseVersion: string | null
   /** The record's version after it (null for a delete). */
@@ -79,8 +82,8 @@ export interface ChaosServer {
   records(user: string): Promise<Note[]>
   /** Every key in the idempotency table, with its stored status. */
   appliedKeys(): Promise<AppliedKey[]>
-  /** Empties the database and the logs for the next scenario. */
-  reset(): Promise<void>
+  /** Empties the database and the logs for the next scenario; `assignIds`: the server gives created notes its own ids. */
+  reset(options?: { assignIds?: boolean }): Promise<void>
   close(): Promise<void>
 }
 
@@ -98,7 +101,8 @@ export async function startChaosServer(options: { bundle: () => string; random: 
     const user = users.find((candidate) => tokenOf(candidate) === token)
     return user ? { userId: user } : null
   }
-  const startSync = () => createSyncServer({ db, collections: { notes: {} }, authenticate, keepAliveMs: 5000 })
+  let assignIds = false
+  const startSync = () => createSyncServer({ db, collections: { notes: { assignIds } }, authenticate, keepAliveMs: 5000 })
   let sync: SyncServer = await startSync()
   const faults = new Map<string, BrowserFault[]>()
   /** Stream faults of each device: until when each runs (epoch ms). */
@@ -224,6 +228,7 @@ export async function startChaosServer(options: { bundle: () => string; random: 
         device,
         kind: op.kind as ServerApplication['kind'],
         recordId: String(result.record?.id ?? op.recordId),
+        sentId: String(op.recordId),
         baseVersion: op.baseVersion === null || op.baseVersion === undefined ? null : String(op.baseVersion),
         version: op.kind === 'delete' ? null : version,
         tokens: tokensOf(op.data),
@@ -309,7 +314,8 @@ export async function startChaosServer(options: { bundle: () => string; random: 
       const { rows } = await db.query<{ scope: string; key: string; status: number | null }>('SELECT scope, key, status FROM rtk_offline_idempotency')
       return rows.map((row) => ({ scope: row.scope, key: row.key, status: row.status === null ? null : Number(row.status) }))
     },
-    async reset() {
+    async reset(options = {}) {
+      assignIds = options.assignIds === true
       faults.clear()
       streamFaults.clear()
       pushed.length = 0

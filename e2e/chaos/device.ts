@@ -44,6 +44,8 @@ export class Device {
     readonly strategy: StrategyName = 'server-wins',
     /** What the device's pages report (conflicts settled, changes dropped for the server's record). */
     private readonly onReport: (report: PageReport) => void = () => {},
+    /** Whether the server assigns ids (the app's notes then have `serverIds`). */
+    readonly serverIds = false,
   ) {
     this.profile = mkdtempSync(join(tmpdir(), `rtk-offline-chaos-${name}-`))
     this.usersSeen.add(firstUser)
@@ -90,7 +92,7 @@ export class Device {
     page.on('close', () => {
       if (this.tabs[tab] === page) this.tabs[tab] = null
     })
-    await page.goto(`${this.url}?device=${this.name}&tab=${tab}&user=${this.firstUser}&strategy=${this.strategy}`)
+    await page.goto(`${this.url}?device=${this.name}&tab=${tab}&user=${this.firstUser}&strategy=${this.strategy}${this.serverIds ? '&serverIds=1' : ''}`)
     await page.waitForFunction(() => 'harness' in window, undefined, { timeout: READY_TIMEOUT_MS })
     await this.call(tab, 'ready')
     await this.call(tab, 'setOnline', this.online)

@@ -55,6 +55,10 @@ export interface OracleInput {
   applied: readonly AppliedKey[]
   /** The server's applications on the ledger's clock, in the Node suite's backend log. */
   applications: ReferenceBackend
+  /** The id a record has on the server: the one the server gave a create sent under a temporary id, else the id itself. */
+  serverIdOf: (scope: string, id: string) => string
+  /** Whether the server assigned ids in this scenario. */
+  serverIds: boolean
   /** What the pages reported: conflicts settled, parked changes dropped for the server's record. */
   reports: readonly PageReport[]
   serverRecords: (user: string) => Promise<Note[]>
@@ -91,7 +95,7 @@ function judgeConflicts({ ledger, applications, reports }: OracleInput): Browser
   return findings
 }
 
-async function checkLost({ ledger, pushed, applied, applications, serverRecords }: OracleInput): Promise<BrowserFinding[]> {
+async function checkLost({ ledger, pushed, applied, applications, serverIdOf, serverIds, serverRecords }: OracleInput): Promise<BrowserFinding[]> {
   const findings: BrowserFinding[] = []
   const byScope = new Map<string, Map<string, Note>>()
   const recordsOf = async (scope: string) => {
@@ -102,16 +106,21 @@ async function checkLost({ ledger, pushed, applied, applications, serverRecords 
   const status = new Map(applied.map((row) => [`${row.scope}\u0000${row.key}`, row.status]))
   for (const entry of ledger.tokens.values()) {
     if (entry.durable === false) continue
-    const record = (await recordsOf(entry.scope)).get(entry.recordId)
+    const idOf = (id: string) => serverIdOf(entry.scope, id)
+    const records = await recordsOf(entry.scope)
+    const record = records.get(idOf(entry.recordId))
     if (record && `t_${entry.token}` in record) continue
+    // Server ids: a record deleted on the server and created again by a conflict's "keep mine" gets a new
+    // id; a token is one edit's own, so on any record of the scope the edit is there (the Node suite's rule).
+    if (serverIds && [...records.values()].some((other) => `t_${entry.token}` in other)) continue
     if (entry.superseded !== null) continue
-    if (ledger.deletedLater(entry)) continue
-    if (applications.deletedSince(entry.scope, entry.recordId, entry.tick)) continue
+    if (ledger.deletedLater(entry, idOf)) continue
+    if (applications.deletedSince(entry.scope, idOf(entry.recordId), entry.tick)) continue
     const carriers = pushed.filter((op) => tokensOf(op.data).includes(entry.token))
     findings.push({
       kind: 'lost',
       detail:
-        `edit ${entry.token} by ${entry.writer} on ${entry.scope}/${entry.recordId} (step ${entry.tick}) is not on the server` +
+        `edit ${entry.token} by ${entry.writer} on ${entry.scope}/${entry.recordId}${idOf(entry.recordId) === entry.recordId ? '' : ` (server id ${idOf(entry.recordId)})`} (tick ${entry.tick}) is not on the server` +
         (record ? '' : ' (the record is not there)') +
         (carriers.length === 0
           ? '; no push carried it'

@@ -7,7 +7,7 @@ import { runBrowserScenario, type BrowserChaosFeatures } from './runScenario'
 
 /*
  * npm run chaos:browser -- --seeds N [--from K] [--seed S] [--steps 30] [--trace] [--dist]
- *   [--no-kills] [--no-tab-crashes] [--no-tabs] [--no-switches] [--no-faults] [--no-shared] [--no-stream-faults] [--no-restarts]
+ *   [--no-kills] [--no-tab-crashes] [--no-tabs] [--no-switches] [--no-faults] [--no-shared] [--no-stream-faults] [--no-restarts] [--no-server-ids]
  *
  * Runs seeded browser scenarios one after the other (two Chromium processes at a time: the machines have
  * two cores) and prints a line per seed, the full report of each failure, and the figures at the end.
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     'no-shared': { type: 'boolean', default: false },
     'no-stream-faults': { type: 'boolean', default: false },
     'no-restarts': { type: 'boolean', default: false },
+    'no-server-ids': { type: 'boolean', default: false },
   },
 })
 
@@ -41,6 +42,7 @@ const features: BrowserChaosFeatures = {
   shared: !values['no-shared'],
   streamFaults: !values['no-stream-faults'],
   restarts: !values['no-restarts'],
+  serverIds: !values['no-server-ids'],
 }
 const seeds = values.seed !== undefined ? [Number(values.seed)] : Array.from({ length: Number(values.seeds) }, (_, i) => Number(values.from) + i)
 const source: LibrarySource = values.dist ? 'dist' : 'src'
@@ -54,7 +56,6 @@ const findingsByKind = new Map<string, number>()
 const startedAll = Date.now()
 try {
   for (const seed of seeds) {
-    await server.reset()
     const result = await runBrowserScenario({
       seed,
       server,

@@ -25,6 +25,8 @@ export interface BrowserChaosFeatures {
   streamFaults: boolean
   /** The HTTP server stopped (connections dropped) and started again on the same database and port. */
   restarts: boolean
+  /** Server-assigned ids for about a third of the seeds: notes are created under temporary ids and move to the server's. */
+  serverIds: boolean
 }
 
 export const ALL_FEATURES: BrowserChaosFeatures = {
@@ -36,6 +38,7 @@ export const ALL_FEATURES: BrowserChaosFeatures = {
   shared: true,
   streamFaults: true,
   restarts: true,
+  serverIds: true,
 }
 
 export interface ScenarioResult {
@@ -106,13 +109,16 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
   }
   const ledger = new Ledger()
   const counts = { edits: 0, faults: 0, kills: 0, tabCrashes: 0, tabCloses: 0, switches: 0, forgiven: 0, sharedEdits: 0, conflicts: 0, streamFaults: 0, restarts: 0 }
-  const firstUsers = [USERS[0], random() < 0.5 ? USERS[0] : USERS[1]]
+  // Mostly one user on both devices, so their changes meet on shared notes (as they do on a family or team account).
+  const firstUsers = [USERS[0], random() < 0.75 ? USERS[0] : USERS[1]]
   // Drawn apart from the steps (as the Node suite draws its per-seed options), so the steps stay the seed's.
   const strategyDraw = createPrng(seed ^ 0x5747)
   const strategies: StrategyName[] = firstUsers.map(() => (features.shared ? STRATEGY_NAMES[Math.floor(strategyDraw() * STRATEGY_NAMES.length)]! : 'server-wins'))
   /** The choices people make on parked conflicts (keep mine or use theirs), apart from the steps too. */
   const choiceDraw = createPrng(seed ^ 0xc401)
   const choices = () => Array.from({ length: 8 }, () => choiceDraw() < 0.5)
+  const serverIds = features.serverIds && createPrng(seed ^ 0x1d5a55)() < 1 / 3
+  await server.reset({ assignIds: serverIds })
   // The server's applications on the ledger's clock, in the Node suite's backend log, so its rules
   // (deletedSince, selfInflicted, blind overwrites) judge them.
   const applications = new ReferenceBackend(Date.now, () => ledger.tick())
@@ -124,7 +130,7 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
     counts.conflicts += report.type === 'conflict' ? 1 : 0
     log(`${report.device}#${report.tab} ${report.type === 'conflict' ? `conflict on ${report.kind} ${report.recordId} settled ${report.resolution}` : `uses theirs for ${report.kind} ${report.recordId}`} (op ${report.opId}, ${String(report.user)}; base v${String(report.base?.version ?? '-')}, server v${String(report.remote?.version ?? 'gone')})`)
   }
-  const devices = firstUsers.map((user, index) => new Device(`d${index}`, server.url, user, log, strategies[index], onReport))
+  const devices = firstUsers.map((user, index) => new Device(`d${index}`, server.url, user, log, strategies[index], onReport, serverIds))
   const steps = options.steps ?? 30
   let noteCounter = 0
   let tokenCounter = 0
@@ -142,7 +148,7 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
   }
 
   try {
-    log(`seed ${seed}: ${devices.map((d, i) => `${d.name} signed in as ${firstUsers[i]} (${d.strategy})`).join(', ')}; features ${JSON.stringify(features)}`)
+    log(`seed ${seed}: ${devices.map((d, i) => `${d.name} signed in as ${firstUsers[i]} (${d.strategy})`).join(', ')}${serverIds ? '; server-assigned ids' : ''}; features ${JSON.stringify(features)}`)
     if (features.shared) {
       const seeded = (user: string) => Array.from({ length: SEEDED_NOTES }, (_, i): Note => ({ id: `${user}-s${i + 1}`, owner: 'seed', title: `shared ${i + 1}` }))
       await server.seed(Object.fromEntries(USERS.map((user) => [user, seeded(user)])))
@@ -332,7 +338,7 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
       if (!result.refused) ledger.edited(device.name, writer, user, id, { [tokenField(token)]: 1 })
       return done(`create ${id} ${token}`, id, result)
     }
-    const id = others.length > 0 && (own.length === 0 || random() < 0.5) ? pick(others) : pick(own)
+    const id = others.length > 0 && (own.length === 0 || random() < 0.65) ? pick(others) : pick(own)
     if (roll < 0.85) {
       const result = await device.call(tab, 'update', id, token)
       if (!result.refused) ledger.edited(device.name, writer, user, id, { [tokenField(token)]: 1 })
@@ -409,7 +415,17 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
     for (const device of devices) for (const event of device.events) log(`events ${device.name}: ${event}`)
     return [
       ...streamProblems,
-      ...(await checkAll({ ledger, pushed: server.pushed, applied: await server.appliedKeys(), applications, reports, serverRecords, tabs: finals })),
+      ...(await checkAll({
+        ledger,
+        pushed: server.pushed,
+        applied: await server.appliedKeys(),
+        applications,
+        serverIdOf: (scope, id) => server.applications.find((a) => a.scope === scope && a.kind === 'create' && a.sentId === id)?.recordId ?? id,
+        serverIds,
+        reports,
+        serverRecords,
+        tabs: finals,
+      })),
     ]
   }
 

@@ -7,6 +7,7 @@ import {
   createSyncProtocolAdapter,
   lastWriteWins,
   mergeFields,
+  serverAssignedIds,
   type ConflictStrategy,
   type Operation,
 } from 'rtk-offline'
@@ -58,7 +59,9 @@ function conflictStrategy(name: StrategyName): ConflictStrategy<Note> {
   if (name === 'merge') return mergeFields()
   return name
 }
-const notes = createSyncedEntity<Note>({ name: 'notes', conflict: conflictStrategy(strategyName) })
+/** Server-assigned ids (`?serverIds=1`, drawn by the driver): a note is created under a temporary id and moves to the server's. */
+const serverIds = query.get('serverIds') === '1'
+const notes = createSyncedEntity<Note>({ name: 'notes', conflict: conflictStrategy(strategyName), ...(serverIds ? { serverIds: serverAssignedIds() } : {}) })
 const network = createManualNetworkStatus(true)
 const errors: string[] = []
 const conflictsMet: string[] = []
