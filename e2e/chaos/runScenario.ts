@@ -125,7 +125,12 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
   server.onApplied = (a) =>
     applications.applications.push({ tick: ledger.tick(), scope: a.scope, id: a.recordId, kind: a.kind, key: a.key, ifMatch: a.baseVersion, version: a.version, tokens: a.tokens, dupTokens: [] })
   const reports: PageReport[] = []
+  const reported = new Set<string>()
   const onReport = (report: PageReport) => {
+    // Every tab of a device sees the sender's settlements (they are shared): one report of each is enough.
+    const once = `${report.type} ${report.device} ${report.opId}`
+    if (reported.has(once)) return
+    reported.add(once)
     reports.push(report)
     counts.conflicts += report.type === 'conflict' ? 1 : 0
     log(`${report.device}#${report.tab} ${report.type === 'conflict' ? `conflict on ${report.kind} ${report.recordId} settled ${report.resolution}` : `uses theirs for ${report.kind} ${report.recordId}`} (op ${report.opId}, ${String(report.user)}; base v${String(report.base?.version ?? '-')}, server v${String(report.remote?.version ?? 'gone')})`)
@@ -322,6 +327,8 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
     const user = snapshot.outboxUser ?? 'nobody'
     const ids = (notes: Note[]) => notes.map((note) => String(note.id)).sort()
     const own = ids(snapshot.records.filter((note) => note.owner === device.name))
+    // The seeded notes first (both devices hold them from the start, so changes meet there most), else the other device's.
+    const seeded = features.shared ? ids(snapshot.records.filter((note) => note.owner === 'seed')) : []
     const others = features.shared ? ids(snapshot.records.filter((note) => note.owner !== device.name)) : []
     const roll = random()
     const token = `${device.name}e${++tokenCounter}`
@@ -338,7 +345,8 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
       if (!result.refused) ledger.edited(device.name, writer, user, id, { [tokenField(token)]: 1 })
       return done(`create ${id} ${token}`, id, result)
     }
-    const id = others.length > 0 && (own.length === 0 || random() < 0.65) ? pick(others) : pick(own)
+    const shared = others.length > 0 && (own.length === 0 || random() < 0.65)
+    const id = shared ? pick(seeded.length > 0 && random() < 0.6 ? seeded : others) : pick(own)
     if (roll < 0.85) {
       const result = await device.call(tab, 'update', id, token)
       if (!result.refused) ledger.edited(device.name, writer, user, id, { [tokenField(token)]: 1 })
