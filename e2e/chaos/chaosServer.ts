@@ -42,7 +42,10 @@ export interface ServerApplication {
   baseVersion: string | null
   /** The record's version after it (null for a delete). */
   version: number | null
+  /** The edit tokens it set (`t_*` fields not null). */
   tokens: string[]
+  /** The edit tokens it removed (`t_*` fields set to null by a merge patch). */
+  cleared: string[]
 }
 
 /** What the server's idempotency table says was answered to a key. */
@@ -231,7 +234,8 @@ export async function startChaosServer(options: { bundle: () => string; random: 
         sentId: String(op.recordId),
         baseVersion: op.baseVersion === null || op.baseVersion === undefined ? null : String(op.baseVersion),
         version: op.kind === 'delete' ? null : version,
-        tokens: tokensOf(op.data),
+        tokens: tokensOf(op.data).filter((token) => op.data?.[`t_${token}`] !== null),
+        cleared: tokensOf(op.data).filter((token) => op.data?.[`t_${token}`] === null),
       }
       applications.push(application)
       onApplied?.(application)

@@ -1,7 +1,7 @@
 import type { Ledger } from '../../test/chaos/ledger'
 import { checkBlindOverwrites } from '../../test/chaos/oracle'
 import type { ReferenceBackend } from '../../test/chaos/referenceBackend'
-import type { AppliedKey, PushedOperation } from './chaosServer'
+import type { AppliedKey, PushedOperation, ServerApplication } from './chaosServer'
 import { tokensOf, type Note, type PageReport, type TabSnapshot } from './harnessApi'
 
 /**
@@ -21,10 +21,12 @@ import { tokensOf, type Note, type PageReport, type TabSnapshot } from './harnes
  *     with the same device's own writes (the engine fought itself).
  *   LOST also counts a blind overwrite: an update or delete applied without a base version over another
  *   device's later change (the Node suite's checkBlindOverwrites).
- * DUP: an edit carried by two operations (idempotency keys) that the server applied (2xx in its
- *   idempotency table): the same change applied twice; or applied in a scope other than the user it was
- *   made under: one user's change in another user's data. Also a key the server received with two
- *   different bodies (an operation that changed after it may have been sent).
+ * DUP (the Node suite's rule, on the server's applications in order): an edit applied to a record that
+ *   already held it (the same change applied twice; a record created again after a delete, by a "keep
+ *   mine" or client-wins, starts empty and may carry its old edits); with server ids, a temporary id
+ *   created twice (two records for one); an edit applied in a scope other than the user it was made
+ *   under (one user's change in another user's data). Also a key the server received with two different
+ *   bodies (an operation that changed after it may have been sent).
  * REFUSED: a key the server answered with a refusal other than a conflict (422, other 4xx; 404, 409 and
  *   412 are conflicts, judged below): a correct client sends nothing the server refuses.
  * CONFLICT: a conflict a page met (its report) where every server write of the record between the
@@ -53,6 +55,8 @@ export interface OracleInput {
   ledger: Ledger
   pushed: readonly PushedOperation[]
   applied: readonly AppliedKey[]
+  /** The server's applications as the fault layer read their answers, in order. */
+  serverApplications: readonly ServerApplication[]
   /** The server's applications on the ledger's clock, in the Node suite's backend log. */
   applications: ReferenceBackend
   /** The id a record has on the server: the one the server gave a create sent under a temporary id, else the id itself. */
@@ -130,7 +134,7 @@ async function checkLost({ ledger, pushed, applied, applications, serverIdOf, se
   return findings
 }
 
-function checkDup({ ledger, pushed, applied, applications }: OracleInput): BrowserFinding[] {
+function checkDup({ ledger, pushed, applied, applications, serverApplications }: OracleInput): BrowserFinding[] {
   const findings: BrowserFinding[] = []
   const bodies = new Map<string, PushedOperation>()
   for (const op of pushed) {
@@ -139,7 +143,6 @@ function checkDup({ ledger, pushed, applied, applications }: OracleInput): Brows
     else if (JSON.stringify(first.data) !== JSON.stringify(op.data) || first.kind !== op.kind || first.recordId !== op.recordId)
       findings.push({ kind: 'dup', detail: `key ${op.key} sent by ${op.device} with two bodies: ${first.kind} ${JSON.stringify(first.data)} then ${op.kind} ${JSON.stringify(op.data)}` })
   }
-  const carriersOf = new Map<string, string[]>()
   for (const row of applied) {
     const op = bodies.get(`${row.scope}\u0000${row.key}`)
     if (!op) continue
@@ -150,16 +153,35 @@ function checkDup({ ledger, pushed, applied, applications }: OracleInput): Brows
     const onlyOwn = writes.some((a) => a.kind === 'create') && writes.every((a) => a.key?.split('-')[0] === op.device)
     if (!ok(row.status) && (!conflict || onlyOwn) && !(row.status === 404 && op.kind === 'delete'))
       findings.push({ kind: 'refused', detail: `${op.kind} ${row.scope}/${op.recordId} (key ${row.key}, from ${op.device}) was answered ${String(row.status)}` })
-    if (!ok(row.status)) continue
-    for (const token of tokensOf(op.data)) {
-      carriersOf.set(token, [...(carriersOf.get(token) ?? []), `${row.scope}/${row.key}`])
-      const entry = ledger.tokens.get(token)
-      if (entry && entry.scope !== row.scope)
-        findings.push({ kind: 'dup', detail: `edit ${token} made under ${entry.scope} by ${entry.writer} was applied in ${row.scope}'s data (key ${row.key})` })
-    }
   }
-  for (const [token, carriers] of carriersOf)
-    if (carriers.length > 1) findings.push({ kind: 'dup', detail: `edit ${token} applied by ${carriers.length} operations: ${carriers.join(', ')}` })
+  const held = new Map<string, Set<string>>()
+  const createdFrom = new Map<string, string>()
+  for (const a of serverApplications) {
+    const slot = `${a.scope}/${a.recordId}`
+    for (const token of a.tokens) {
+      const entry = ledger.tokens.get(token)
+      if (entry && entry.scope !== a.scope)
+        findings.push({ kind: 'dup', detail: `edit ${token} made under ${entry.scope} by ${entry.writer} was applied in ${a.scope}'s data (${a.kind} ${slot}, key ${a.key})` })
+    }
+    if (a.kind === 'delete') {
+      held.delete(slot)
+      continue
+    }
+    // A create starts a record afresh (a new one, or one deleted before: its old edits may come back with it).
+    const tokens = a.kind === 'create' ? new Set<string>() : (held.get(slot) ?? new Set<string>())
+    const again = a.tokens.filter((token) => tokens.has(token))
+    if (again.length > 0) findings.push({ kind: 'dup', detail: `edit ${again.join(', ')} applied again to ${slot} by ${a.kind} ${a.key} from ${a.device}` })
+    // Server ids: one temporary id (`d0-n3`, as the driver makes them) created twice is two records for one
+    // note. (A "keep mine" of a note deleted remotely creates it again from its server id: a new record, rightly.)
+    if (a.kind === 'create' && a.sentId !== a.recordId && /^d\d+-n\d+$/.test(a.sentId)) {
+      const first = createdFrom.get(`${a.scope}/${a.sentId}`)
+      if (first !== undefined) findings.push({ kind: 'dup', detail: `${a.scope}/${a.sentId} created twice: as ${first} and as ${a.recordId} (key ${a.key})` })
+      else createdFrom.set(`${a.scope}/${a.sentId}`, a.recordId)
+    }
+    for (const token of a.tokens) tokens.add(token)
+    for (const token of a.cleared) tokens.delete(token)
+    held.set(slot, tokens)
+  }
   return findings
 }
 

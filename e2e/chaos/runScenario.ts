@@ -80,6 +80,8 @@ const USERS = ['alice', 'bob'] as const
 const SEEDED_NOTES = 3
 /** How long the heal waits for each device's event stream to be open again under its user. */
 const STREAM_TIMEOUT_MS = 10_000
+/** How long the heal's live check gives a poke to bring another device's change (the periodic pull is 30 s). */
+const LIVE_TIMEOUT_MS = 5_000
 /** How long the heal waits for a device to drain, and for every tab to equal the server. */
 const SETTLE_TIMEOUT_MS = 30_000
 
@@ -412,6 +414,7 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
       if (settled || Date.now() > deadline) break
       await sleep(500)
     }
+    const liveProblems = await liveCheck()
     const finals: FinalTab[] = []
     for (const device of devices) {
       for (const tab of device.openTabs()) await device.call(tab, 'flush')
@@ -423,10 +426,12 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
     for (const device of devices) for (const event of device.events) log(`events ${device.name}: ${event}`)
     return [
       ...streamProblems,
+      ...liveProblems,
       ...(await checkAll({
         ledger,
         pushed: server.pushed,
         applied: await server.appliedKeys(),
+        serverApplications: server.applications,
         applications,
         serverIdOf: (scope, id) => server.applications.find((a) => a.scope === scope && a.kind === 'create' && a.sentId === id)?.recordId ?? id,
         serverIds,
@@ -435,6 +440,45 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
         tabs: finals,
       })),
     ]
+  }
+
+  /**
+   * Live pokes after the faults: for each user signed in on both devices, one device changes a note and the
+   * other must show it through its event stream (a poke, then its pull) without being asked to pull, well
+   * within the periodic pull's 30 s.
+   */
+  async function liveCheck(): Promise<BrowserFinding[]> {
+    const findings: BrowserFinding[] = []
+    const [writer, reader] = devices as [Device, Device]
+    const writerTab = writer.openTabs()[0]!
+    const user = (await writer.snapshot(writerTab)).signedIn
+    const readerTabs = reader.openTabs()
+    if (user === null || (await reader.snapshot(readerTabs[0]!)).signedIn !== user) return findings
+    const snapshot = await writer.snapshot(writerTab)
+    const note = snapshot.records.map((record) => String(record.id)).sort()[0]
+    const token = `${writer.name}e${++tokenCounter}`
+    const result = note === undefined ? await writer.call(writerTab, 'create', `${writer.name}-n${++noteCounter}`, token) : await writer.call(writerTab, 'update', note, token)
+    if (result.refused !== null) return findings
+    const id = note ?? `${writer.name}-n${noteCounter}`
+    ledger.edited(writer.name, `${writer.name}#${writerTab}`, user, id, { [tokenField(token)]: 1 })
+    for (const opId of result.opIds) ledger.opTouched(opId, writer.name)
+    log(`heal: live check: ${writer.name}#${writerTab} (${user}) ${note === undefined ? 'creates' : 'updates'} ${id} ${token}; ${reader.name} must show it by a poke`)
+    await writer.call(writerTab, 'flush')
+    ledger.flushed(writer.name)
+    const carries = (records: readonly Note[]) => records.some((record) => tokenField(token) in record)
+    const onServer = Date.now() + SETTLE_TIMEOUT_MS
+    while (Date.now() < onServer && !carries(await server.records(user))) await sleep(100)
+    const applied = Date.now()
+    const seen = new Set<number>()
+    while (Date.now() < applied + LIVE_TIMEOUT_MS && seen.size < readerTabs.length) {
+      for (const tab of readerTabs) if (carries((await reader.snapshot(tab)).records)) seen.add(tab)
+      await sleep(100)
+    }
+    for (const tab of readerTabs)
+      if (!seen.has(tab))
+        findings.push({ kind: 'stuck', detail: `${reader.name}#${tab} (${user}): ${token} on the server for ${LIVE_TIMEOUT_MS} ms and not shown: no poke reached it (event streams open: ${server.openStreams(reader.name).join(', ') || 'none'})` })
+    log(`heal: live check: ${reader.name} showed ${token} in ${Date.now() - applied} ms`)
+    return findings
   }
 
   async function serverRecords(user: string) {

@@ -83,7 +83,9 @@ const sync = createOfflineSync({
   requestTimeoutMs: 2500,
   retry: { baseDelayMs: 200, maxDelayMs: 2000 },
   circuitBreaker: { failureThreshold: 5, cooldownMs: 2000 },
-  pullIntervalMs: 5000,
+  // Pulls come from the event stream's pokes; the periodic pull is the app's slow safety net, so a poke lost
+  // or a stream that never comes back shows (as stale notes, conflicts, and the heal's live check).
+  pullIntervalMs: 30_000,
   onAuthError: () => true,
   onError: (error, { raisedBy }) => {
     errors.push(`${raisedBy}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`)
