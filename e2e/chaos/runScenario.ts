@@ -399,6 +399,7 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
       const foreign = open.filter((other) => other !== user)
       if (foreign.length > 0) streamProblems.push({ kind: 'stuck', detail: `${device.name} (${user}): event streams still open for ${foreign.join(', ')}, who signed out` })
     }
+    const liveProblems = await liveCheck()
     // Every tab pulls until it shows what the server holds (or the time is up: the checks say what differs).
     const deadline = Date.now() + SETTLE_TIMEOUT_MS
     for (;;) {
@@ -414,7 +415,6 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
       if (settled || Date.now() > deadline) break
       await sleep(500)
     }
-    const liveProblems = await liveCheck()
     const finals: FinalTab[] = []
     for (const device of devices) {
       for (const tab of device.openTabs()) await device.call(tab, 'flush')
@@ -443,17 +443,23 @@ export async function runBrowserScenario(options: ScenarioOptions): Promise<Scen
   }
 
   /**
-   * Live pokes after the faults: for each user signed in on both devices, one device changes a note and the
-   * other must show it through its event stream (a poke, then its pull) without being asked to pull, well
-   * within the periodic pull's 30 s.
+   * Live pokes after the faults: one device changes a note and the other, signed in as the same user (it
+   * signs in first if it was not), must show it through its event stream (a poke, then its pull) without
+   * being asked to pull, well within the periodic pull's 30 s.
    */
   async function liveCheck(): Promise<BrowserFinding[]> {
     const findings: BrowserFinding[] = []
     const [writer, reader] = devices as [Device, Device]
     const writerTab = writer.openTabs()[0]!
-    const user = (await writer.snapshot(writerTab)).signedIn
+    const user = (await writer.snapshot(writerTab)).signedIn ?? USERS[0]
     const readerTabs = reader.openTabs()
-    if (user === null || (await reader.snapshot(readerTabs[0]!)).signedIn !== user) return findings
+    if ((await reader.snapshot(readerTabs[0]!)).signedIn !== user) {
+      log(`heal: live check: ${reader.name} signs in as ${user}, as ${writer.name} is`)
+      reader.usersSeen.add(user)
+      await reader.call(readerTabs[0]!, 'switchUser', user)
+      await signedInEverywhere(reader, user)
+      await drained(reader)
+    }
     const snapshot = await writer.snapshot(writerTab)
     const note = snapshot.records.map((record) => String(record.id)).sort()[0]
     const token = `${writer.name}e${++tokenCounter}`
