@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
 import { createPgliteDriver, createSyncServer, resetSyncTables, type SqlDriver, type SyncServer } from '../../src/server/index'
-import { pushOnly, TIMEOUT_ANSWER_MS, type BrowserFault } from './faults'
-import { DEVICE_HEADER, tokenOf, type Note } from './harnessApi'
+import { pushOnly, TIMEOUT_ANSWER_MS, type BrowserFault, type StreamFault } from './faults'
+import { DEVICE_HEADER, tokenOf, tokensOf, type Note } from './harnessApi'
 
 interface NodeBindings {
   incoming: IncomingMessage
@@ -25,6 +25,29 @@ export interface PushedOperation {
   fault: BrowserFault | null
 }
 
+/**
+ * A change the server applied (a push operation answered 2xx the first time its key was seen; a replay
+ * of the stored answer is no second application), in the order the fault layer read the answers.
+ */
+export interface ServerApplication {
+  scope: string
+  key: string
+  device: string
+  kind: 'create' | 'update' | 'delete'
+  /** The record's id on the server (for a create with server-assigned ids, the id the server gave it). */
+  recordId: string
+  /** The id the operation named: the client's temporary id for a create with server-assigned ids. */
+  sentId: string
+  /** The operation's base version (null: sent without one, as an unconditional write). */
+  baseVersion: string | null
+  /** The record's version after it (null for a delete). */
+  version: number | null
+  /** The edit tokens it set (`t_*` fields not null). */
+  tokens: string[]
+  /** The edit tokens it removed (`t_*` fields set to null by a merge patch). */
+  cleared: string[]
+}
+
 /** What the server's idempotency table says was answered to a key. */
 export interface AppliedKey {
   scope: string
@@ -36,8 +59,24 @@ export interface ChaosServer {
   readonly url: string
   /** Queues a fault for the device's next request it applies to. */
   queueFault(device: string, fault: BrowserFault): void
-  /** Faults still queued per device (dropped at the end, before healing). */
+  /** A fault on the device's event stream, for `ms` from now (see StreamFault). */
+  streamFault(device: string, fault: StreamFault, ms: number): void
+  /** Faults still queued per device, and stream faults still running (dropped at the end, before healing). */
   clearFaults(): void
+  /** The users of each event stream of the device open now. */
+  openStreams(device: string): string[]
+  /**
+   * Stops the HTTP server (every open connection dropped, as a crash of the process drops them: requests
+   * in flight get no answer, whatever the database committed for them) and starts it again on the same
+   * database and port after `downMs`, in which connections are refused.
+   */
+  restart(downMs: number): Promise<void>
+  /** Notes every user's data holds before a scenario starts (not any device's change), by user. */
+  seed(notes: Record<string, Note[]>): Promise<void>
+  /** Every change the server applied, in order. */
+  readonly applications: ServerApplication[]
+  /** Called with each application as the server answers it (the scenario stamps it on its ledger's clock). */
+  onApplied: ((application: ServerApplication) => void) | null
   /** Every push operation that reached the server, in order of arrival. */
   readonly pushed: PushedOperation[]
   /** A line per request and what became of it, for traces. */
@@ -46,8 +85,8 @@ export interface ChaosServer {
   records(user: string): Promise<Note[]>
   /** Every key in the idempotency table, with its stored status. */
   appliedKeys(): Promise<AppliedKey[]>
-  /** Empties the database and the logs for the next scenario. */
-  reset(): Promise<void>
+  /** Empties the database and the logs for the next scenario; `assignIds`: the server gives created notes its own ids. */
+  reset(options?: { assignIds?: boolean }): Promise<void>
   close(): Promise<void>
 }
 
@@ -65,9 +104,19 @@ export async function startChaosServer(options: { bundle: () => string; random: 
     const user = users.find((candidate) => tokenOf(candidate) === token)
     return user ? { userId: user } : null
   }
-  let sync: SyncServer = await createSyncServer({ db, collections: { notes: {} }, authenticate, keepAliveMs: 5000 })
+  let assignIds = false
+  const startSync = () => createSyncServer({ db, collections: { notes: { assignIds } }, authenticate, keepAliveMs: 5000 })
+  let sync: SyncServer = await startSync()
   const faults = new Map<string, BrowserFault[]>()
+  /** Stream faults of each device: until when each runs (epoch ms). */
+  const streamFaults = new Map<string, Map<StreamFault, number>>()
+  const streamFaultActive = (device: string, fault: StreamFault) => (streamFaults.get(device)?.get(fault) ?? 0) > Date.now()
+  /** The event streams open now: their device and user, and how to cut them. */
+  const streams = new Set<{ device: string; user: string; cut: () => void }>()
   const pushed: PushedOperation[] = []
+  const applications: ServerApplication[] = []
+  const appliedKeys = new Set<string>()
+  let onApplied: ((application: ServerApplication) => void) | null = null
   const log: string[] = []
   const started = Date.now()
   const stamp = () => `${String(Date.now() - started).padStart(6)}ms`
@@ -94,9 +143,11 @@ export async function startChaosServer(options: { bundle: () => string; random: 
     const raw = c.req.raw
     const body = raw.method === 'GET' || raw.method === 'HEAD' ? undefined : await raw.arrayBuffer()
     let summary = ''
+    let operations: SentOperation[] = []
     if (isPush && body) {
       try {
-        const parsed = JSON.parse(new TextDecoder().decode(body)) as { operations?: Array<{ id: string; kind: string; recordId: unknown; data: Record<string, unknown> | null }> }
+        const parsed = JSON.parse(new TextDecoder().decode(body)) as { operations?: SentOperation[] }
+        operations = parsed.operations ?? []
         for (const op of parsed.operations ?? [])
           pushed.push({ key: op.id, device, user, kind: op.kind, recordId: String(op.recordId), data: op.data, fault })
         summary = ` [${(parsed.operations ?? []).map((op) => `${op.kind} ${String(op.recordId)} ${op.id}`).join(', ')}]`
@@ -112,6 +163,10 @@ export async function startChaosServer(options: { bundle: () => string; random: 
     if (fault === 'drop-before') {
       log.push(`${line} -> dropped`)
       return drop()
+    }
+    if (isStream && streamFaultActive(device, 'stream-refused')) {
+      log.push(`${line} -> stream refused 503`)
+      return c.json({ error: { code: 'injected', message: 'Injected 503 on the event stream' } }, 503, { 'Retry-After': '1' })
     }
     if (fault === '503' || fault === '429') {
       log.push(`${line} -> ${fault}`)
@@ -129,10 +184,16 @@ export async function startChaosServer(options: { bundle: () => string; random: 
     const response = await sync.fetch(forwarded)
     if (isStream) {
       log.push(`${line} -> stream ${response.status}`)
-      return response
+      if (!response.ok || response.body === null) return response
+      const socket = c.env.incoming.socket
+      const entry = { device, user, cut: () => void socket.destroy() }
+      streams.add(entry)
+      c.env.outgoing.once('close', () => streams.delete(entry))
+      return new Response(response.body.pipeThrough(pokeFaults(device, log, stamp, streamFaultActive, options.random)), { status: response.status, headers: response.headers })
     }
     // The answer's text is read here, so the server has finished the request whatever becomes of the answer.
     const text = await response.text()
+    if (isPush && response.ok) recordApplications(device, user, operations, text)
     const statuses = isPush && response.ok ? describeResults(text) : ''
     if (fault === 'drop-after') {
       log.push(`${line} -> applied ${response.status}${statuses}, connection dropped`)
@@ -149,17 +210,101 @@ export async function startChaosServer(options: { bundle: () => string; random: 
     return new Response(text, { status: response.status, headers: response.headers })
   })
 
-  const node: ServerType = await new Promise((resolve) => {
-    const listening = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(listening))
-  })
+  /** The push's operations the server applied now (2xx, first answer of their key), in its answer's order. */
+  function recordApplications(device: string, user: string, operations: SentOperation[], text: string): void {
+    let results: Array<{ id?: unknown; status?: unknown; record?: { id?: unknown; version?: unknown } }>
+    try {
+      results = (JSON.parse(text) as { results: typeof results }).results
+    } catch {
+      return
+    }
+    operations.forEach((op, index) => {
+      const result = results[index]
+      if (!result || result.id !== op.id || typeof result.status !== 'number' || result.status < 200 || result.status >= 300) return
+      const once = `${user}\u0000${op.id}`
+      if (appliedKeys.has(once)) return
+      appliedKeys.add(once)
+      const version = result.record && typeof result.record.version === 'number' ? result.record.version : null
+      const application: ServerApplication = {
+        scope: user,
+        key: op.id,
+        device,
+        kind: op.kind as ServerApplication['kind'],
+        recordId: String(result.record?.id ?? op.recordId),
+        sentId: String(op.recordId),
+        baseVersion: op.baseVersion === null || op.baseVersion === undefined ? null : String(op.baseVersion),
+        version: op.kind === 'delete' ? null : version,
+        tokens: tokensOf(op.data).filter((token) => op.data?.[`t_${token}`] !== null),
+        cleared: tokensOf(op.data).filter((token) => op.data?.[`t_${token}`] === null),
+      }
+      applications.push(application)
+      onApplied?.(application)
+    })
+  }
+
+  const listen = (port: number): Promise<ServerType> =>
+    new Promise((resolve) => {
+      const listening = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(listening))
+    })
+  let node = await listen(0)
   const port = (node.address() as AddressInfo).port
+  const stop = async () => {
+    const closed = new Promise<void>((resolve) => node.close(() => resolve()))
+    if ('closeAllConnections' in node) node.closeAllConnections()
+    await closed
+  }
 
   return {
     url: `http://127.0.0.1:${port}/`,
     queueFault(device, fault) {
       faults.set(device, [...(faults.get(device) ?? []), fault])
     },
-    clearFaults: () => faults.clear(),
+    streamFault(device, fault, ms) {
+      log.push(`${stamp()} ${device} stream fault ${fault}${fault === 'stream-cut' ? '' : ` for ${ms} ms`}`)
+      if (fault !== 'stream-cut') {
+        const running = streamFaults.get(device) ?? new Map<StreamFault, number>()
+        running.set(fault, Date.now() + ms)
+        streamFaults.set(device, running)
+      }
+      if (fault === 'stream-cut' || fault === 'stream-refused') for (const stream of [...streams]) if (stream.device === device) stream.cut()
+    },
+    clearFaults: () => {
+      faults.clear()
+      streamFaults.clear()
+    },
+    openStreams: (device) => [...streams].filter((stream) => stream.device === device).map((stream) => stream.user),
+    async restart(downMs) {
+      log.push(`${stamp()} server stops (open connections dropped), down ${downMs} ms`)
+      await stop()
+      streams.clear()
+      await sync.close()
+      await wait(downMs)
+      sync = await startSync()
+      node = await listen(port)
+      log.push(`${stamp()} server up again on port ${port}`)
+    },
+    async seed(notes) {
+      for (const [user, records] of Object.entries(notes)) {
+        const response = await sync.fetch(
+          new Request('http://chaos/sync/push', {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${tokenOf(user)}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+              clientId: 'seed',
+              operations: records.map((record) => ({ id: `seed-${user}-${record.id}`, collection: 'notes', recordId: record.id, kind: 'create', data: record, baseVersion: null })),
+            }),
+          }),
+        )
+        if (!response.ok) throw new Error(`seeding ${user}'s notes failed: ${response.status} ${await response.text()}`)
+      }
+    },
+    applications,
+    get onApplied() {
+      return onApplied
+    },
+    set onApplied(callback) {
+      onApplied = callback
+    },
     pushed,
     log,
     async records(user) {
@@ -173,22 +318,77 @@ export async function startChaosServer(options: { bundle: () => string; random: 
       const { rows } = await db.query<{ scope: string; key: string; status: number | null }>('SELECT scope, key, status FROM rtk_offline_idempotency')
       return rows.map((row) => ({ scope: row.scope, key: row.key, status: row.status === null ? null : Number(row.status) }))
     },
-    async reset() {
+    async reset(options = {}) {
+      assignIds = options.assignIds === true
       faults.clear()
+      streamFaults.clear()
       pushed.length = 0
+      applications.length = 0
+      appliedKeys.clear()
+      onApplied = null
       log.length = 0
       // Ends the event streams of the last scenario's pages, which are gone.
       await sync.close()
       await resetSyncTables(db)
-      sync = await createSyncServer({ db, collections: { notes: {} }, authenticate, keepAliveMs: 5000 })
+      sync = await startSync()
     },
     async close() {
       await sync.close()
-      if ('closeAllConnections' in node) node.closeAllConnections()
-      await new Promise<void>((resolve) => node.close(() => resolve()))
+      await stop()
       await db.close()
     },
   }
+}
+
+/** An operation of a push body, as the protocol adapter sends it. */
+interface SentOperation {
+  id: string
+  kind: string
+  recordId: unknown
+  data: Record<string, unknown> | null
+  baseVersion?: unknown
+}
+
+/**
+ * The device's stream faults on the way out: pokes (`event: change`) dropped or delayed while such a fault
+ * runs; everything else (the `: connected` comment, keep-alives) goes through as it comes.
+ */
+function pokeFaults(
+  device: string,
+  log: string[],
+  stamp: () => string,
+  active: (device: string, fault: StreamFault) => boolean,
+  random: () => number,
+): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder()
+  let closed = false
+  return new TransformStream({
+    transform(chunk, controller) {
+      const text = decoder.decode(chunk, { stream: true })
+      if (!text.includes('event: change')) return controller.enqueue(chunk)
+      if (active(device, 'pokes-lost')) {
+        log.push(`${stamp()} ${device} poke lost`)
+        return
+      }
+      if (active(device, 'pokes-delayed')) {
+        const late = 500 + Math.floor(random() * 2500)
+        log.push(`${stamp()} ${device} poke delayed ${late} ms`)
+        setTimeout(() => {
+          if (closed) return
+          try {
+            controller.enqueue(chunk)
+          } catch {
+            // The stream ended meanwhile: the poke is lost with it (the client reconnects and pulls).
+          }
+        }, late)
+        return
+      }
+      controller.enqueue(chunk)
+    },
+    flush() {
+      closed = true
+    },
+  })
 }
 
 /** The statuses of a push answer's results, for the log. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { executablePath } from '../browser'
-import type { HarnessApi, TabSnapshot } from './harnessApi'
+import { REPORT_BINDING, type HarnessApi, type PageReport, type StrategyName, type TabSnapshot } from './harnessApi'
 
 /** How long a page may take to load the harness and restore its storage before the run calls it stuck. */
 export const READY_TIMEOUT_MS = 20_000
@@ -40,6 +40,12 @@ export class Device {
     private readonly url: string,
     private readonly firstUser: string,
     private readonly trace: (line: string) => void,
+    /** The conflict strategy of the device's notes (every tab of a device runs the same app). */
+    readonly strategy: StrategyName = 'server-wins',
+    /** What the device's pages report (conflicts settled, changes dropped for the server's record). */
+    private readonly onReport: (report: PageReport) => void = () => {},
+    /** Whether the server assigns ids (the app's notes then have `serverIds`). */
+    readonly serverIds = false,
   ) {
     this.profile = mkdtempSync(join(tmpdir(), `rtk-offline-chaos-${name}-`))
     this.usersSeen.add(firstUser)
@@ -56,6 +62,9 @@ export class Device {
   /** Launches the browser on the profile and opens tab 0; `waitReady: false` returns once the page started loading. */
   async launch({ waitReady = true } = {}): Promise<void> {
     const context = await chromium.launchPersistentContext(this.profile, { executablePath, headless: true, args: chromiumArgs })
+    // Before any page loads the harness: a report is sent to Node the moment it is made (a tab's crash
+    // right after cannot take it back).
+    await context.exposeBinding(REPORT_BINDING, (_source, report: PageReport) => this.onReport(report))
     this.context = context
     context.on('close', () => {
       if (this.context === context) {
@@ -83,7 +92,7 @@ export class Device {
     page.on('close', () => {
       if (this.tabs[tab] === page) this.tabs[tab] = null
     })
-    await page.goto(`${this.url}?device=${this.name}&tab=${tab}&user=${this.firstUser}`)
+    await page.goto(`${this.url}?device=${this.name}&tab=${tab}&user=${this.firstUser}&strategy=${this.strategy}${this.serverIds ? '&serverIds=1' : ''}`)
     await page.waitForFunction(() => 'harness' in window, undefined, { timeout: READY_TIMEOUT_MS })
     await this.call(tab, 'ready')
     await this.call(tab, 'setOnline', this.online)

@@ -22,3 +22,17 @@ export const pushOnly = (fault: BrowserFault) => fault === 'drop-after' || fault
 
 /** How late a `timeout` answer comes: above the harness's requestTimeoutMs (2500). */
 export const TIMEOUT_ANSWER_MS = 3200
+
+/**
+ * What the fault layer can do to a device's event stream (`GET /sync/events`, the protocol adapter's
+ * `live: true`), for a while from the moment the scenario asks (the stream is long-lived: these are
+ * windows of time, not one request's fault):
+ *
+ * - `stream-cut`: every open stream of the device is cut now, mid-way (the connection dropped).
+ * - `stream-refused`: the device's new streams are answered 503 for a while (its open ones are cut).
+ * - `pokes-lost`: the pokes (`event: change`) of the device's streams are dropped for a while.
+ * - `pokes-delayed`: the pokes of the device's streams come late (each 0.5–3 s) for a while.
+ */
+export type StreamFault = 'stream-cut' | 'stream-refused' | 'pokes-lost' | 'pokes-delayed'
+
+export const STREAM_FAULTS: readonly StreamFault[] = ['stream-cut', 'stream-refused', 'pokes-lost', 'pokes-delayed']

@@ -1,7 +1,43 @@
+import type { StrategyName } from '../../test/chaos/chaosClient'
+
 /**
  * The API the harness page puts on `window.harness`, as the Node driver calls it through `page.evaluate`.
  * Shared by the page (harness/main.ts) and the driver, so both sides agree on its shape.
  */
+
+/** The conflict strategies a device's notes may settle conflicts with (the Node suite's names). */
+export type { StrategyName }
+export const STRATEGY_NAMES: readonly StrategyName[] = ['server-wins', 'client-wins', 'last-write-wins', 'merge', 'manual']
+
+/** What an edit did: null or why it was refused, and the operations it went into (new or coalesced into). */
+export interface EditResult {
+  refused: string | null
+  opIds: string[]
+}
+
+/**
+ * What a page tells the driver as it happens (a Playwright binding, so it outlives a crash of the tab
+ * that sent it): a conflict the engine settled, and a parked change a person dropped for the server's
+ * record ("use theirs"). `data` is the operation's change (its edit tokens), `base` the record it was
+ * made on, `remote` the server's record the conflict reported.
+ */
+export interface PageReport {
+  type: 'conflict' | 'theirs'
+  device: string
+  tab: number
+  /** The user the operation was made under (its server scope). */
+  user: string | null
+  opId: string
+  recordId: string
+  kind: string
+  resolution: string
+  data: Record<string, unknown> | null
+  base: Record<string, unknown> | null
+  remote: Record<string, unknown> | null
+}
+
+/** The name of the binding the driver exposes to every page of a device. */
+export const REPORT_BINDING = 'chaosReport'
 
 /** A note as the harness syncs it: `owner` is the device that created it; `t_<token>` marks each edit. */
 export type Note = Record<string, unknown> & { id: string; owner: string; title: string; version?: number }
@@ -30,7 +66,7 @@ export interface TabSnapshot {
   inflight: number
   failed: number
   openConflicts: number
-  /** Conflicts met (opsSettled results of type conflict): none should happen, every device edits only its own notes. */
+  /** Conflicts met (opsSettled results of type conflict), in short, for the trace (the driver judges them by the page's reports). */
   conflictsMet: string[]
   /** Errors the engine reported through onError, in short. */
   errors: string[]
@@ -40,11 +76,13 @@ export interface TabSnapshot {
 export interface HarnessApi {
   /** Resolves once the restore is done (persistor.ready). */
   ready(): Promise<void>
-  /** Creates a note; returns null, or why it was refused. */
-  create(id: string, token: string): string | null
-  /** Changes a note's title and marks the edit's token; returns null, or why it was refused. */
-  update(id: string, token: string): string | null
-  remove(id: string): string | null
+  /** Creates a note. */
+  create(id: string, token: string): EditResult
+  /** Changes a note's title and marks the edit's token. */
+  update(id: string, token: string): EditResult
+  remove(id: string): EditResult
+  /** Settles every open (manual) conflict, the i-th with `keepMine[i]` (cycled): keep mine, or use theirs. Returns how many. */
+  resolveConflicts(keepMine: boolean[]): number
   setOnline(online: boolean): void
   /** Signs `user` in as an app does: remembered in localStorage first, then persistor.switchUser. */
   switchUser(user: string): Promise<void>
@@ -60,10 +98,12 @@ export interface HarnessApi {
   storedTokens(): Promise<string[]>
 }
 
-/** The harness page's query: `?device=d0&tab=0`. */
+/** The harness page's query: `?device=d0&tab=0&user=alice&strategy=merge`. */
 export interface HarnessQuery {
   device: string
   tab: number
+  user: string
+  strategy: StrategyName
 }
 
 /** Every edit marks the record with a field of its own token; tokens are unique per scenario. */

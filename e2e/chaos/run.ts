@@ -7,7 +7,7 @@ import { runBrowserScenario, type BrowserChaosFeatures } from './runScenario'
 
 /*
  * npm run chaos:browser -- --seeds N [--from K] [--seed S] [--steps 30] [--trace] [--dist]
- *   [--no-kills] [--no-tab-crashes] [--no-tabs] [--no-switches] [--no-faults]
+ *   [--no-kills] [--no-tab-crashes] [--no-tabs] [--no-switches] [--no-faults] [--no-shared] [--no-stream-faults] [--no-restarts] [--no-server-ids]
  *
  * Runs seeded browser scenarios one after the other (two Chromium processes at a time: the machines have
  * two cores) and prints a line per seed, the full report of each failure, and the figures at the end.
@@ -26,6 +26,10 @@ const { values } = parseArgs({
     'no-tabs': { type: 'boolean', default: false },
     'no-switches': { type: 'boolean', default: false },
     'no-faults': { type: 'boolean', default: false },
+    'no-shared': { type: 'boolean', default: false },
+    'no-stream-faults': { type: 'boolean', default: false },
+    'no-restarts': { type: 'boolean', default: false },
+    'no-server-ids': { type: 'boolean', default: false },
   },
 })
 
@@ -35,6 +39,10 @@ const features: BrowserChaosFeatures = {
   tabs: !values['no-tabs'],
   switches: !values['no-switches'],
   faults: !values['no-faults'],
+  shared: !values['no-shared'],
+  streamFaults: !values['no-stream-faults'],
+  restarts: !values['no-restarts'],
+  serverIds: !values['no-server-ids'],
 }
 const seeds = values.seed !== undefined ? [Number(values.seed)] : Array.from({ length: Number(values.seeds) }, (_, i) => Number(values.from) + i)
 const source: LibrarySource = values.dist ? 'dist' : 'src'
@@ -43,12 +51,11 @@ const server = await startChaosServer({ bundle: () => bundle, random: createPrng
 console.log(`chaos:browser: ${seeds.length} seed(s) from ${seeds[0]}, rtk-offline from ${source}/, server at ${server.url}`)
 
 let failed = 0
-const totals = { edits: 0, faults: 0, kills: 0, tabCrashes: 0, tabCloses: 0, switches: 0, forgiven: 0 }
+const totals = { edits: 0, faults: 0, kills: 0, tabCrashes: 0, tabCloses: 0, switches: 0, forgiven: 0, sharedEdits: 0, conflicts: 0, streamFaults: 0, restarts: 0 }
 const findingsByKind = new Map<string, number>()
 const startedAll = Date.now()
 try {
   for (const seed of seeds) {
-    await server.reset()
     const result = await runBrowserScenario({
       seed,
       server,
@@ -61,7 +68,8 @@ try {
     const c = result.counts
     console.log(
       `seed ${seed}: ${result.findings.length === 0 ? 'ok' : `${result.findings.length} finding(s)`} in ${(result.ms / 1000).toFixed(1)} s ` +
-        `(${c.edits} edits, ${c.faults} faults, ${c.kills} kills, ${c.tabCrashes} tab crashes, ${c.tabCloses} tabs closed, ${c.switches} switches, ${c.forgiven} forgiven)`,
+        `(${c.edits} edits, ${c.sharedEdits} shared, ${c.conflicts} conflicts, ${c.faults} faults, ${c.streamFaults} stream faults, ${c.restarts} restarts, ${c.kills} kills, ` +
+        `${c.tabCrashes} tab crashes, ${c.tabCloses} tabs closed, ${c.switches} switches, ${c.forgiven} forgiven)`,
     )
     if (result.findings.length > 0) {
       failed++
@@ -73,7 +81,7 @@ try {
 }
 const kinds = ['lost', 'dup', 'refused', 'conflict', 'diverged', 'stuck', 'orphans'].map((kind) => `${kind}=${findingsByKind.get(kind) ?? 0}`).join(' ')
 console.log(
-  `chaos:browser: ${seeds.length} seeds in ${((Date.now() - startedAll) / 1000).toFixed(0)} s, ${totals.edits} edits, ${totals.faults} faults, ` +
-    `${totals.kills} kills, ${totals.tabCrashes} tab crashes, ${totals.tabCloses} tabs closed, ${totals.switches} switches: ${failed} failed seed(s); ${kinds}`,
+  `chaos:browser: ${seeds.length} seeds in ${((Date.now() - startedAll) / 1000).toFixed(0)} s, ${totals.edits} edits (${totals.sharedEdits} shared), ` +
+    `${totals.conflicts} conflicts, ${totals.faults} faults, ${totals.streamFaults} stream faults, ${totals.restarts} restarts, ${totals.kills} kills, ${totals.tabCrashes} tab crashes, ${totals.tabCloses} tabs closed, ${totals.switches} switches: ${failed} failed seed(s); ${kinds}`,
 )
 process.exit(failed > 0 ? 1 : 0)
