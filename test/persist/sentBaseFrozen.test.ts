@@ -69,3 +69,49 @@ it('after a crash between any two writes, an update sent before goes again with 
   // Some crash points leave the update stored as sent: it goes again (and is answered from the stored answer).
   expect(resent).toBeGreaterThan(0)
 })
+
+it('after a crash between any two writes, a create sent before goes again without If-Match, as it first went (protocol chaos seed 3005)', async () => {
+  // The reload rebuilt the confirmed create on its stored record (v1) and sent it with If-Match 1: the
+  // reference server refused its key (422), the create failed, and the edits queued behind it, retried
+  // under new keys, were applied twice.
+  const writes: Array<[string, string | null]> = []
+  const inner = freshStorage()
+  const storage: SyncStorage = {
+    getItem: (key) => inner.getItem(key),
+    setItem: async (key, value) => {
+      writes.push([key, value])
+      await inner.setItem(key, value)
+    },
+    removeItem: async (key) => {
+      writes.push([key, null])
+      await inner.removeItem(key)
+    },
+    keys: () => inner.keys!(),
+  }
+  const page = loadPage(storage, rest(), { online: true })
+  await page.persistor.ready
+  page.store.dispatch(page.todos.actions.added({ id: 'n', title: 'New', done: false }))
+  await vi.waitFor(() => expect(page.status().pending).toBe(0))
+  await page.persistor.flush()
+  page.sync.stop()
+  const [sent] = backend.requests.filter((request) => request.method === 'POST')
+  expect(sent).toMatchObject({ ifMatch: null })
+
+  let resent = 0
+  for (let crashAt = 0; crashAt <= writes.length; crashAt++) {
+    const left = freshStorage()
+    for (const [key, value] of writes.slice(0, crashAt)) {
+      if (value === null) await left.removeItem(key)
+      else await left.setItem(key, value)
+    }
+    const before = backend.requests.length
+    const reloaded = loadPage(left, rest(), { online: true })
+    await reloaded.persistor.ready
+    await vi.waitFor(() => expect(reloaded.status().pending).toBe(0))
+    const again = backend.requests.slice(before).filter((request) => request.idempotencyKey === sent!.idempotencyKey)
+    resent += again.length
+    expect(again.map((request) => request.ifMatch), `crash after ${crashAt} of ${writes.length} writes`).toEqual(again.map(() => null))
+    reloaded.sync.stop()
+  }
+  expect(resent).toBeGreaterThan(0)
+})

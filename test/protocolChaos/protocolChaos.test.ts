@@ -108,6 +108,14 @@ describe('the protocol chaos suite', () => {
     expect(result.findings).toEqual([])
   }, 60_000)
 
+  it('seed 3005 (long, --no-live): a create confirmed just before a crash goes again after the reload without a base version, and the edits behind it are not applied twice', async () => {
+    // The reload rebuilt the create on its stored record and sent it with base version 1: the server refused
+    // the key (422), the create failed with the update queued behind it, and the update, retried under a new
+    // key, was applied twice (dup=1; now a sent create keeps the base version it went with, none).
+    const result = await runProtocolScenario(db, 3005, { ...DEFAULT_PROTOCOL_FEATURES, long: true, maxSteps: 200, live: false })
+    expect(result.findings).toEqual([])
+  }, 60_000)
+
   it(
     `${SEEDS} seeded scenarios with faults, crashes, reloads, tabs, user switches, live pokes and every strategy: lost=0 dup=0 diverged=0 stuck=0 orphans=0`,
     async () => {

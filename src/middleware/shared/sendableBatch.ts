@@ -45,12 +45,12 @@ export function toOutgoing(engine: SyncEngine, op: Operation): OutgoingOperation
   // the version stamped into the operation when it was made, never none; a create (also one sent
   // again after the server lost the record) has none.
   // An operation that may have been sent goes again with the base version it went with (stored with its
-  // sent mark): Durability invariant 1, its body never changes. A restore may rebuild the record on a
-  // confirmed state stored after the first send (its confirmation, the operation's record not yet deleted:
-  // protocol chaos seed 19), and the server would refuse the key with another base version (422).
+  // sent mark), a create too: Durability invariant 1, its body never changes. A restore may rebuild the
+  // record on a confirmed state stored after the first send (its confirmation, the operation's record not
+  // yet deleted: protocol chaos seeds 19 and 3005), and the server would refuse the key with another base
+  // version (422).
   const version = pending?.madeOn?.[entity!.versionField]
-  const baseVersion =
-    op.kind !== 'create' && mayHaveBeenSent(op) ? op.baseVersion : typeof version === 'number' || typeof version === 'string' ? version : op.kind === 'create' ? null : op.baseVersion
+  const baseVersion = mayHaveBeenSent(op) ? op.baseVersion : typeof version === 'number' || typeof version === 'string' ? version : op.kind === 'create' ? null : op.baseVersion
   const outgoing: OutgoingOperation = {
     id: op.id,
     entity: op.entity,

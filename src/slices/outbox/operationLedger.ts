@@ -135,7 +135,7 @@ export function operationLedgerCases(config: OutboxConfig): SyncCase[] {
         // Durability invariant 1: the base version it went with is part of what was sent (a careful
         // server fingerprints it with the key); kept, so every later send of it goes with the same one.
         const base = payload.bases?.[index]
-        if (base !== undefined && op.kind !== 'create') op.baseVersion = base
+        if (base !== undefined) op.baseVersion = base
         // And the body: references put to server ids as it went (ServerIdsRuntime.outgoing), kept so that a
         // pair learned later changes nothing of it (chaos seeds 21584 and 21983).
         const body = payload.bodies?.[seq]
