@@ -58,7 +58,10 @@ export function checkLost(ledger: Ledger, backend: ReferenceBackend, clients: re
     // so finding it on any record of the scope means the edit is there.
     if (backend.assignIds && [...backend.records(entry.scope).values()].some((other) => `t_${entry.token}` in other)) continue
     if (entry.superseded !== null) continue
-    if (ledger.deletedLater(entry, serverIdOf)) continue
+    // Deleted later by the same client: under any id the record had, a new one from being created again
+    // after a delete ("keep mine") too (protocol chaos seed 738 --max-steps=120: c0 kept its edit of 2 by
+    // creating it again as 8, then deleted 8 itself).
+    if (ledger.deletedLater(entry, (id) => backend.serverIdOf(entry.scope, id))) continue
     if (backend.deletedSince(entry.scope, recordId, entry.tick)) continue
     const where = applied.get(entry.token)
     const client = clients.find((c) => c.name === entry.client)

@@ -116,6 +116,14 @@ describe('the protocol chaos suite', () => {
     expect(result.findings).toEqual([])
   }, 60_000)
 
+  it('seed 738 (long, server ids): an edit kept by creating the record again under a new id, then deleted by its own client, is not lost', async () => {
+    // c0 kept its edit of 2 ("keep mine" after a delete): created again, the server gave it 8; c0 then deleted
+    // 8 itself. The oracle looked for that delete under 2 only and called the edit lost (test/chaos/oracle.ts
+    // now maps the delete through every id the record had).
+    const result = await runProtocolScenario(db, 738, { ...DEFAULT_PROTOCOL_FEATURES, long: true, maxSteps: 120 })
+    expect(result.findings).toEqual([])
+  }, 60_000)
+
   it(
     `${SEEDS} seeded scenarios with faults, crashes, reloads, tabs, user switches, live pokes and every strategy: lost=0 dup=0 diverged=0 stuck=0 orphans=0`,
     async () => {
