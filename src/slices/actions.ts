@@ -175,7 +175,6 @@ export const networkChanged = /* @__PURE__ */ createAction(
  * Internal events, dispatched by the drain listener. `opsSent`'s `bases` are the base versions the
  * operations go with (in the order of `seqs`), stored with the sent mark so that every later send of an
  * operation goes with the same one (Durability invariant 1); its `bodies`, likewise, the data.
- 
  */
 export const opsSent = /* @__PURE__ */ createAction<{
   seqs: number[]
